@@ -1,0 +1,178 @@
+// The only reader of settings. Every setting has a path in the config file
+// (YAML or JSON), an environment variable, a default and a check; a bad or
+// missing value stops start-up with a message naming the setting.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { DialectName } from './s3/dialect.js';
+
+export interface Config {
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly admin: { readonly host: string; readonly port: number };
+  readonly s3: {
+    readonly domains: readonly string[];
+    readonly region: string;
+    readonly dialect: DialectName;
+    readonly maxSkewSeconds: number;
+  };
+  readonly keystone: {
+    readonly authUrl: string;
+    readonly interface: 'public' | 'internal' | 'admin';
+    readonly region: string | undefined;
+    readonly storageUrl: string | undefined;
+    readonly tokenSafetyMarginSeconds: number;
+    readonly cacheSize: number;
+    readonly timeoutMs: number;
+  };
+  readonly swift: {
+    readonly connections: number;
+    readonly headersTimeoutMs: number;
+    readonly bodyTimeoutMs: number;
+  };
+  readonly credentials: { readonly file: string };
+  readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error' };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Kind = 'string' | 'port' | 'int' | 'list' | 'url' | 'optional-string' | 'optional-url' | { readonly oneOf: readonly string[] };
+
+interface Setting {
+  readonly path: string;
+  readonly kind: Kind;
+  readonly default?: unknown;
+  readonly help: string;
+}
+
+/** Every setting the gateway reads. `config/gateway.example.yaml` documents each one. */
+export const SETTINGS: readonly Setting[] = [
+  { path: 'listen.host', kind: 'string', default: '0.0.0.0', help: 'address the S3 API listens on' },
+  { path: 'listen.port', kind: 'port', default: 9000, help: 'port of the S3 API' },
+  { path: 'admin.host', kind: 'string', default: '127.0.0.1', help: 'address of the admin listener (/metrics, /healthz, /readyz)' },
+  { path: 'admin.port', kind: 'port', default: 9001, help: 'port of the admin listener' },
+  { path: 's3.domains', kind: 'list', default: ['localhost'], help: 'domains for virtual-host style requests (bucket.<domain>)' },
+  { path: 's3.region', kind: 'string', default: 'us-east-1', help: 'the S3 region this gateway reports and accepts' },
+  { path: 's3.dialect', kind: { oneOf: ['ucloud', 'aws'] }, default: 'ucloud', help: 'ucloud: the KT ucloud spec (201/202/401, its XML namespace); aws: AWS S3 behaviour' },
+  { path: 's3.maxSkewSeconds', kind: 'int', default: 900, help: 'largest accepted clock difference of a signed request' },
+  { path: 'keystone.authUrl', kind: 'url', help: 'Keystone v3 endpoint, e.g. http://keystone:5000/v3' },
+  { path: 'keystone.interface', kind: { oneOf: ['public', 'internal', 'admin'] }, default: 'public', help: 'catalog interface of the object-store endpoint' },
+  { path: 'keystone.region', kind: 'optional-string', help: 'catalog region of the object-store endpoint (any when unset)' },
+  { path: 'keystone.storageUrl', kind: 'optional-url', help: 'Swift storage URL template overriding the catalog, with {project_id}' },
+  { path: 'keystone.tokenSafetyMarginSeconds', kind: 'int', default: 120, help: 'a cached token is renewed this long before it expires' },
+  { path: 'keystone.cacheSize', kind: 'int', default: 10000, help: 'most tokens kept in the LRU' },
+  { path: 'keystone.timeoutMs', kind: 'int', default: 10000, help: 'timeout of one Keystone call' },
+  { path: 'swift.connections', kind: 'int', default: 256, help: 'most open connections to the Swift proxy' },
+  { path: 'swift.headersTimeoutMs', kind: 'int', default: 60000, help: 'how long to wait for Swift response headers' },
+  { path: 'swift.bodyTimeoutMs', kind: 'int', default: 300000, help: 'longest pause inside a Swift body' },
+  { path: 'credentials.file', kind: 'string', help: 'credentials file (YAML or JSON): access key → secret and Swift identity' },
+  { path: 'log.level', kind: { oneOf: ['debug', 'info', 'warn', 'error'] }, default: 'info', help: 'lowest level logged' },
+];
+
+/** `keystone.authUrl` → `S3GW_KEYSTONE_AUTH_URL`. */
+export function envName(path: string): string {
+  return 'S3GW_' + path.replace(/\./g, '_').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+function lookup(doc: unknown, path: string): unknown {
+  let node = doc;
+  for (const part of path.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+function assign(doc: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = doc;
+  for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+  node[parts[parts.length - 1]!] = value;
+}
+
+function convert(setting: Setting, raw: unknown, source: string): unknown {
+  const fail = (why: string): never => {
+    throw new ConfigError(`Setting ${setting.path} (${source}): ${why}. It is the ${setting.help}.`);
+  };
+  const kind = setting.kind;
+  if (typeof kind === 'object') {
+    const value = String(raw);
+    if (!kind.oneOf.includes(value)) fail(`"${value}" is not one of ${kind.oneOf.join(', ')}`);
+    return value;
+  }
+  switch (kind) {
+    case 'string':
+    case 'optional-string': {
+      const value = String(raw).trim();
+      if (value === '') fail('it is empty');
+      return value;
+    }
+    case 'url':
+    case 'optional-url': {
+      const value = String(raw).trim();
+      if (!/^https?:\/\/[^/]+/.test(value)) fail(`"${value}" is not an http(s) URL`);
+      return value;
+    }
+    case 'port':
+    case 'int': {
+      const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
+      if (!Number.isInteger(value) || value < 0) fail(`"${String(raw)}" is not a whole number`);
+      if (kind === 'port' && value > 65535) fail(`${value} is not a TCP port`);
+      return value;
+    }
+    case 'list': {
+      const items = Array.isArray(raw) ? raw.map(String) : String(raw).split(',');
+      const list = items.map((s) => s.trim().toLowerCase()).filter(Boolean);
+      if (list.length === 0) fail('the list is empty');
+      return list;
+    }
+  }
+}
+
+export interface LoadOptions {
+  /** Path of the config file; optional when every required setting comes from the environment. */
+  readonly file?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export function loadConfig(opts: LoadOptions = {}): Config {
+  const env = opts.env ?? process.env;
+  let doc: unknown = {};
+  let baseDir = process.cwd();
+  if (opts.file) {
+    let text: string;
+    try {
+      text = readFileSync(opts.file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`Cannot read the config file ${opts.file}: ${(err as Error).message}`);
+    }
+    try {
+      doc = parseYaml(text) ?? {}; // YAML is a superset of JSON
+    } catch (err) {
+      throw new ConfigError(`The config file ${opts.file} is not valid YAML/JSON: ${(err as Error).message}`);
+    }
+    baseDir = dirname(resolve(opts.file));
+  }
+  const out: Record<string, unknown> = {};
+  for (const setting of SETTINGS) {
+    const fromEnv = env[envName(setting.path)];
+    const fromFile = lookup(doc, setting.path);
+    let value: unknown;
+    if (fromEnv !== undefined && fromEnv !== '') value = convert(setting, fromEnv, `environment ${envName(setting.path)}`);
+    else if (fromFile !== undefined && fromFile !== null) value = convert(setting, fromFile, opts.file ?? 'config file');
+    else if (setting.default !== undefined) value = setting.default;
+    else if (setting.kind === 'optional-string' || setting.kind === 'optional-url') value = undefined;
+    else {
+      throw new ConfigError(`Setting ${setting.path} is required: set it in the config file or as ${envName(setting.path)}. It is the ${setting.help}.`);
+    }
+    assign(out, setting.path, value);
+  }
+  const config = out as unknown as Config;
+  // A relative credentials path is relative to the config file that names it.
+  assign(out, 'credentials.file', resolve(baseDir, config.credentials.file));
+  return config;
+}

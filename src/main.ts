@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Process entry: command line, settings, logging, signals. The wiring is in server.ts.
+import { readFileSync } from 'node:fs';
+import { ConfigError, SETTINGS, envName, loadConfig, type Config } from './config.js';
+import { errorFields, jsonLogger } from './log.js';
+import { start, type Running } from './server.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function usage(): string {
+  const lines = SETTINGS.map((s) => `  ${s.path.padEnd(34)} ${envName(s.path).padEnd(40)} ${s.help}${s.default !== undefined ? ` (default ${JSON.stringify(s.default)})` : ''}`);
+  return [
+    'Usage: s3-swift-gateway [--config FILE] [--help] [--version]',
+    '',
+    'An S3 API gateway for OpenStack Swift, authenticated by Keystone.',
+    'Settings come from the config file (YAML or JSON) and, overriding it, the environment:',
+    '',
+    `  ${'setting'.padEnd(34)} ${'environment variable'.padEnd(40)} meaning`,
+    ...lines,
+    '',
+  ].join('\n');
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(usage());
+    return;
+  }
+  if (argv.includes('--version')) {
+    process.stdout.write(version() + '\n');
+    return;
+  }
+  const at = argv.indexOf('--config');
+  const file = at >= 0 ? argv[at + 1] : process.env.S3GW_CONFIG;
+  let config: Config;
+  try {
+    config = loadConfig({ file });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`s3-swift-gateway: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = jsonLogger(config.log.level);
+  let running: Running;
+  try {
+    running = await start(config, log);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`s3-swift-gateway: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  process.on('uncaughtException', (err) => log.log('error', 'uncaught exception', errorFields(err)));
+  process.on('unhandledRejection', (err) => log.log('error', 'unhandled rejection', errorFields(err)));
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.log('info', 'stopping', { signal });
+    running.stop(30_000).then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`s3-swift-gateway: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

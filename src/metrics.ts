@@ -1,0 +1,76 @@
+// Prometheus metrics (prom-client). Label sets stay small: operation names,
+// status classes and outcomes, never buckets or keys.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly requests = new Counter({
+    name: 's3gw_requests_total',
+    help: 'S3 requests by operation and status class',
+    labelNames: ['operation', 'status_class'] as const,
+    registers: [this.registry],
+  });
+
+  readonly requestDuration = new Histogram({
+    name: 's3gw_request_duration_seconds',
+    help: 'Time from request start to the end of the response, by S3 operation',
+    labelNames: ['operation'] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
+  readonly inFlight = new Gauge({
+    name: 's3gw_requests_in_flight',
+    help: 'S3 requests being served',
+    registers: [this.registry],
+  });
+
+  readonly authFailures = new Counter({
+    name: 's3gw_auth_failures_total',
+    help: 'Refused S3 authentications by S3 error code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly swiftRequests = new Counter({
+    name: 's3gw_swift_requests_total',
+    help: 'Calls to Swift by method and status',
+    labelNames: ['method', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly swiftDuration = new Histogram({
+    name: 's3gw_swift_request_duration_seconds',
+    help: 'Time to Swift response headers, by method',
+    labelNames: ['method'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [this.registry],
+  });
+
+  readonly keystoneCalls = new Counter({
+    name: 's3gw_keystone_requests_total',
+    help: 'Calls to Keystone by kind and outcome',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly keystoneDuration = new Histogram({
+    name: 's3gw_keystone_request_duration_seconds',
+    help: 'Time of Keystone calls by kind',
+    labelNames: ['kind'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly cacheEvents = new Counter({
+    name: 's3gw_cache_events_total',
+    help: 'Token and secret cache hits, misses and evictions',
+    labelNames: ['cache', 'event'] as const,
+    registers: [this.registry],
+  });
+
+  collectProcessMetrics(): void {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,31 @@
+// What every operation handler receives. Handlers never see Hono, env or sockets.
+import type { Readable } from 'node:stream';
+import type { Dialect } from '../s3/dialect.js';
+import type { S3Request } from '../s3/request.js';
+import type { SwiftSession } from '../swift/client.js';
+
+export interface Limits {
+  /** Largest single PUT (Swift's max_file_size; AWS: 5 GiB). */
+  readonly maxObjectSize: number;
+  /** S3 keys are at most 1024 UTF-8 bytes. */
+  readonly maxKeyBytes: number;
+  /** Cap for the small XML bodies the gateway reads (CreateBucketConfiguration, ...). */
+  readonly maxXmlBodyBytes: number;
+}
+
+export interface OperationContext {
+  readonly req: S3Request;
+  readonly swift: SwiftSession;
+  readonly dialect: Dialect;
+  /** The request body, unread. */
+  readonly body: Readable;
+  readonly limits: Limits;
+  /** Regions this gateway answers for (GetBucketLocation, CreateBucket's LocationConstraint). */
+  readonly region: string;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxObjectSize: 5 * 1024 ** 3,
+  maxKeyBytes: 1024,
+  maxXmlBodyBytes: 1024 * 1024,
+};

@@ -1,0 +1,46 @@
+// Operation name → handler, for the operations the gateway implements.
+// Anything the router names but this table lacks answers NotImplemented.
+import { s3Error } from '../s3/errors.js';
+import type { S3Result } from '../s3/result.js';
+import { createBucket, deleteBucket, getBucketLocation, headBucket } from './bucket.js';
+import type { OperationContext } from './context.js';
+import { copyObject } from './copy.js';
+import { listObjects, listObjectsV2 } from './list-objects.js';
+import { checkBucketName } from './names.js';
+import { deleteObject, getObject, headObject, putObject } from './object.js';
+import { listBuckets } from './service.js';
+
+export type Handler = (ctx: OperationContext) => Promise<S3Result>;
+
+export const HANDLERS: Readonly<Record<string, Handler>> = {
+  ListBuckets: listBuckets,
+  ListObjects: listObjects,
+  ListObjectsV2: listObjectsV2,
+  CreateBucket: createBucket,
+  DeleteBucket: deleteBucket,
+  HeadBucket: headBucket,
+  GetBucketLocation: getBucketLocation,
+  GetObject: getObject,
+  HeadObject: headObject,
+  PutObject: putObject,
+  CopyObject: copyObject,
+  DeleteObject: deleteObject,
+};
+
+export function handlerFor(operation: string): Handler {
+  const handler = HANDLERS[operation];
+  if (!handler) {
+    throw s3Error('NotImplemented', { Operation: operation }, `The ${operation} operation is not implemented by this gateway.`);
+  }
+  return handler;
+}
+
+/** Checks shared by every bucket and object operation, before any Swift call. */
+export function checkTarget(operation: string, ctx: OperationContext): void {
+  const { bucket, query } = ctx.req;
+  // CreateBucket applies the stricter rules for new names itself.
+  if (bucket !== undefined && operation !== 'CreateBucket') checkBucketName(bucket);
+  const versionId = query.get('versionId');
+  // Only current versions exist through this gateway; S3 calls the current one "null".
+  if (versionId !== undefined && versionId !== 'null') throw s3Error('NoSuchVersion', { VersionId: versionId });
+}

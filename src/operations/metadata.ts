@@ -1,0 +1,47 @@
+// User metadata: S3's `x-amz-meta-<name>` ⇄ Swift's `X-Object-Meta-<name>`.
+//
+// Swift quirk: Swift (through WSGI) turns `_` in header names into `-`, so a name
+// with `_` must be escaped. undici refuses `=` in header names, so the gateway
+// writes `_` as `%5F` (and `%` as `%25` so the escape is reversible), and reads
+// both `%5F` and Swift s3api's `=5F`, so objects written through either read back
+// the same.
+import { s3Error } from '../s3/errors.js';
+
+export const S3_META_PREFIX = 'x-amz-meta-';
+export const SWIFT_OBJECT_META_PREFIX = 'x-object-meta-';
+/** AWS: user-defined metadata is limited to 2 KB (names + values, UTF-8 bytes). */
+export const MAX_METADATA_BYTES = 2048;
+
+export function encodeMetaName(name: string): string {
+  return name.replace(/%/g, '%25').replace(/_/g, '%5F');
+}
+
+export function decodeMetaName(name: string): string {
+  return name.replace(/%5f|=5f/gi, '_').replace(/%25/g, '%');
+}
+
+/** The `X-Object-Meta-*` headers for a request's `x-amz-meta-*` headers; enforces the size limit. */
+export function metadataToSwift(headers: Readonly<Record<string, string>>, prefix = SWIFT_OBJECT_META_PREFIX): Record<string, string> {
+  const out: Record<string, string> = {};
+  let size = 0;
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.startsWith(S3_META_PREFIX)) continue;
+    const metaName = name.slice(S3_META_PREFIX.length);
+    size += Buffer.byteLength(metaName, 'latin1') + Buffer.byteLength(value, 'latin1');
+    out[prefix + encodeMetaName(metaName)] = value;
+  }
+  if (size > MAX_METADATA_BYTES) {
+    throw s3Error('MetadataTooLarge', { Size: size, MaxSizeAllowed: MAX_METADATA_BYTES });
+  }
+  return out;
+}
+
+/** `x-amz-meta-*` response headers for Swift's `X-Object-Meta-*` ones. */
+export function metadataFromSwift(headers: Readonly<Record<string, string>>, prefix = SWIFT_OBJECT_META_PREFIX): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.startsWith(prefix)) continue;
+    out[S3_META_PREFIX + decodeMetaName(name.slice(prefix.length))] = value;
+  }
+  return out;
+}

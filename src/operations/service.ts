@@ -1,0 +1,29 @@
+// ListBuckets: GET / → GET account ?format=json, paged past Swift's listing limit.
+import { listAllMyBucketsResult, type BucketEntry } from '../s3/documents.js';
+import type { S3Result } from '../s3/result.js';
+import type { OperationContext } from './context.js';
+import { SEGMENTS_SUFFIX } from './names.js';
+import { swiftFailure } from './swift-errors.js';
+import { parseSwiftTimestamp, readJsonListing, type SwiftContainerRow } from './swift-listing.js';
+
+/** Swift's default container_listing_limit; a shorter page is the last one. */
+const PAGE = 10_000;
+
+export async function listBuckets(ctx: OperationContext): Promise<S3Result> {
+  const buckets: BucketEntry[] = [];
+  let marker: string | undefined;
+  for (;;) {
+    const res = await ctx.swift.call({ method: 'GET', query: { format: 'json', limit: PAGE, marker } });
+    if (res.status !== 200 && res.status !== 204) throw await swiftFailure(res, {});
+    const rows = await readJsonListing<SwiftContainerRow>(res);
+    for (const row of rows) {
+      // Multipart segments live in hidden `<bucket>+segments` containers.
+      if (row.name.endsWith(SEGMENTS_SUFFIX)) continue;
+      buckets.push({ name: row.name, creationDate: parseSwiftTimestamp(row.last_modified) });
+    }
+    if (rows.length < PAGE) break;
+    marker = rows[rows.length - 1]!.name;
+  }
+  const account = await ctx.swift.account();
+  return { status: 200, xml: listAllMyBucketsResult({ id: account.projectId, displayName: account.userName }, buckets) };
+}

@@ -1,0 +1,32 @@
+// Swift status → S3 error, one small table per operation (Swift's s3api does the
+// same per controller). Statuses a table leaves out fall back to COMMON.
+import { s3Error, type ErrorDetails, type S3Error, type S3ErrorCode } from '../s3/errors.js';
+import { discard, type SwiftResponse } from '../swift/client.js';
+
+export type StatusTable = Readonly<Partial<Record<number, S3ErrorCode>>>;
+
+const COMMON: StatusTable = {
+  400: 'InvalidArgument',
+  401: 'AccessDenied',
+  403: 'AccessDenied',
+  411: 'MissingContentLength',
+  412: 'PreconditionFailed',
+  413: 'EntityTooLarge',
+  416: 'InvalidRange',
+  422: 'BadDigest',
+  // 499: Swift saw the client (us) go away mid-body; the S3 client did.
+  499: 'RequestTimeout',
+  503: 'ServiceUnavailable',
+  507: 'ServiceUnavailable',
+};
+
+/** Builds the S3 error for an unexpected Swift status and releases the response body. */
+export async function swiftFailure(res: SwiftResponse, table: StatusTable, details: ErrorDetails = {}): Promise<S3Error> {
+  await discard(res);
+  const code = table[res.status] ?? COMMON[res.status];
+  if (code) return s3Error(code, details);
+  return s3Error('InternalError', details, undefined, new Error(`Unexpected Swift status ${res.status}`));
+}
+
+export const BUCKET_TABLE: StatusTable = { 404: 'NoSuchBucket' };
+export const OBJECT_TABLE: StatusTable = { 404: 'NoSuchKey' };

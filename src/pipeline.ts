@@ -1,0 +1,95 @@
+// One request, one direction: parse → authenticate → route → operation → Swift →
+// render. Works on node's IncomingMessage/ServerResponse so bodies stream
+// without copies; app.ts wraps it in Hono middleware.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CredentialStore } from './auth/credentials.js';
+import { authenticate } from './auth/verify.js';
+import type { Logger } from './log.js';
+import { errorFields } from './log.js';
+import type { Metrics } from './metrics.js';
+import type { Limits } from './operations/context.js';
+import { checkTarget, handlerFor } from './operations/index.js';
+import { route } from './router.js';
+import type { Dialect } from './s3/dialect.js';
+import { S3Error, isS3Error, s3Error } from './s3/errors.js';
+import { writeError, writeResult } from './s3/render.js';
+import { parseRequest, type S3Request } from './s3/request.js';
+import type { RequestContext } from './s3/result.js';
+import type { SwiftClient } from './swift/client.js';
+import { IdentityRejected, TokenRejected, UpstreamUnavailable } from './swift/errors.js';
+import type { SwiftIdentity } from './swift/keystone.js';
+
+export interface PipelineDeps {
+  readonly domains: readonly string[];
+  readonly region: string;
+  readonly dialect: Dialect;
+  readonly maxSkewMs: number;
+  readonly limits: Limits;
+  readonly credentials: CredentialStore<SwiftIdentity>;
+  readonly swift: SwiftClient;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  readonly now: () => number;
+}
+
+const AUTH_CODES = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'RequestTimeTooSkewed', 'NotImplemented']);
+
+/** Any failure as the S3 error a client should see. */
+export function toS3Error(err: unknown, deps: PipelineDeps, ctx: RequestContext): S3Error {
+  if (isS3Error(err)) return err;
+  if (err instanceof UpstreamUnavailable) {
+    deps.log.log('warn', 'upstream unavailable', { transId: ctx.transId, service: err.service, ...errorFields(err) });
+    return s3Error('ServiceUnavailable', {}, `The storage backend is temporarily unavailable (${err.service}); please retry.`);
+  }
+  if (err instanceof IdentityRejected) {
+    deps.log.log('warn', 'keystone refused the identity of an access key', { transId: ctx.transId, accessKeyId: ctx.accessKeyId, status: err.status });
+    return s3Error('AccessDenied', {}, 'The storage identity of this access key was refused.');
+  }
+  if (err instanceof TokenRejected) {
+    return s3Error('ServiceUnavailable', {}, 'The storage token was renewed while this upload was in flight; please retry.');
+  }
+  deps.log.log('error', 'internal error', { transId: ctx.transId, operation: ctx.operation, ...errorFields(err) });
+  return s3Error('InternalError', {}, undefined, err);
+}
+
+export async function serveS3(incoming: IncomingMessage, outgoing: ServerResponse, deps: PipelineDeps, ctx: RequestContext): Promise<void> {
+  const method = (incoming.method ?? 'GET').toUpperCase();
+  let req: S3Request | undefined;
+  try {
+    req = parseRequest({ method, url: incoming.url ?? '/', rawHeaders: incoming.rawHeaders }, deps.domains);
+    const extra = req.headers['x-trans-id-extra'];
+    let authenticated;
+    try {
+      authenticated = await authenticate(req, deps.credentials, { maxSkewMs: deps.maxSkewMs, now: deps.now });
+    } catch (err) {
+      if (isS3Error(err) && AUTH_CODES.has(err.code)) deps.metrics.authFailures.inc({ code: err.code });
+      throw err;
+    }
+    ctx.accessKeyId = authenticated.credential.accessKeyId;
+    const operation = route(req);
+    ctx.operation = operation;
+    const handler = handlerFor(operation);
+    const sink = { get transId() { return ctx.transId; }, set transId(id: string) { ctx.transId = id; }, transIdExtra: extra };
+    const opCtx = {
+      req,
+      swift: deps.swift.session(authenticated.credential.identity, sink),
+      dialect: deps.dialect,
+      body: incoming,
+      limits: deps.limits,
+      region: deps.region,
+    };
+    checkTarget(operation, opCtx);
+    const result = await handler(opCtx);
+    await writeResult(outgoing, result, { dialect: deps.dialect, method, transId: ctx.transId });
+  } catch (err) {
+    if (outgoing.headersSent) {
+      // The body was already streaming (client or Swift went away): nothing to
+      // say in S3 terms, cut the connection so the client sees a short body.
+      deps.log.log('debug', 'response aborted', { transId: ctx.transId, ...errorFields(err) });
+      outgoing.destroy();
+      return;
+    }
+    const s3err = toS3Error(err, deps, ctx);
+    writeError(outgoing, s3err, req?.rawPath ?? incoming.url ?? '/', { dialect: deps.dialect, method, transId: ctx.transId });
+  }
+}

@@ -1,0 +1,76 @@
+// Writes an S3Result or an S3Error to node's ServerResponse. The only place that
+// knows how S3 responses look on the wire: status per dialect, the request id
+// headers, XML bodies, streamed bodies.
+import type { ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { errorStatus, type Dialect } from './dialect.js';
+import type { S3Error } from './errors.js';
+import type { S3Result } from './result.js';
+import { toXml } from './xml.js';
+
+export interface ResponseContext {
+  readonly dialect: Dialect;
+  readonly method: string;
+  readonly transId: string;
+}
+
+function idHeaders(transId: string): Record<string, string> {
+  // The spec answers with Swift's X-Trans-Id; S3 clients read x-amz-request-id.
+  return { 'x-trans-id': transId, 'x-amz-request-id': transId, 'x-openstack-request-id': transId };
+}
+
+export async function writeResult(res: ServerResponse, result: S3Result, ctx: ResponseContext): Promise<void> {
+  const headers: Record<string, string> = idHeaders(ctx.transId);
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    if (value !== undefined) headers[name] = value;
+  }
+  if (result.xml) {
+    const body = Buffer.from(toXml(result.xml.root, result.xml.doc, ctx.dialect.xmlns));
+    headers['content-type'] = 'application/xml';
+    headers['content-length'] = String(body.length);
+    res.writeHead(result.status, headers);
+    res.end(ctx.method === 'HEAD' ? undefined : body);
+    return;
+  }
+  if (result.stream && ctx.method !== 'HEAD') {
+    res.writeHead(result.status, headers);
+    // A failing upstream (Swift gone mid-body) destroys the response: the client
+    // sees a short body and a reset, never a silently truncated 200.
+    await pipeline(result.stream, res);
+    return;
+  }
+  result.stream?.destroy();
+  if (headers['content-length'] === undefined && ctx.method !== 'HEAD') headers['content-length'] = '0';
+  res.writeHead(result.status, headers);
+  res.end();
+}
+
+export function errorDocument(err: S3Error, resource: string, requestId: string): string {
+  const doc: Record<string, unknown> = { Code: err.code, Message: err.message };
+  for (const [name, value] of Object.entries(err.details)) {
+    if (value !== undefined) doc[name] = value;
+  }
+  doc.Resource = resource;
+  doc.RequestId = requestId;
+  return toXml('Error', doc);
+}
+
+export function writeError(res: ServerResponse, err: S3Error, resource: string, ctx: ResponseContext): void {
+  const status = errorStatus(ctx.dialect, err.status);
+  const headers: Record<string, string> = idHeaders(ctx.transId);
+  if (res.headersSent) {
+    // Too late for a status line: cut the connection so the client notices.
+    res.destroy(err);
+    return;
+  }
+  if (ctx.method === 'HEAD') {
+    res.writeHead(status, headers);
+    res.end();
+    return;
+  }
+  const body = Buffer.from(errorDocument(err, resource, ctx.transId));
+  headers['content-type'] = 'application/xml';
+  headers['content-length'] = String(body.length);
+  res.writeHead(status, headers);
+  res.end(body);
+}

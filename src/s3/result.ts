@@ -1,0 +1,25 @@
+// What an operation returns: a status, response headers, and at most one body,
+// either an XML document (built by s3/documents.ts) or a byte stream.
+import type { Readable } from 'node:stream';
+
+export interface XmlBody {
+  readonly root: string;
+  readonly doc: Record<string, unknown>;
+}
+
+export interface S3Result {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string | undefined>>;
+  readonly xml?: XmlBody;
+  readonly stream?: Readable;
+}
+
+/** Per-request state shared along the pipeline: the id S3 clients see and log. */
+export interface RequestContext {
+  /** Swift's X-Trans-Id of the last Swift call, or one the gateway generated. */
+  transId: string;
+  /** Set once the request is authenticated; used in logs, never a secret. */
+  accessKeyId?: string;
+  /** The S3 operation name, once routed. */
+  operation?: string;
+}

@@ -1,0 +1,150 @@
+// A Swift API client bound to Keystone tokens. One undici Dispatcher (passed in)
+// carries every call, so connections to the proxy are pooled and kept alive.
+// A 401 from Swift drops the cached token and retries once with a fresh one, when
+// the request body can be sent again.
+import { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { TokenRejected, UpstreamUnavailable, isConnectionError } from './errors.js';
+import type { SwiftIdentity, SwiftToken } from './keystone.js';
+import { swiftPath } from './paths.js';
+
+export interface TokenSource {
+  get(identity: SwiftIdentity): Promise<SwiftToken>;
+  invalidate(identity: SwiftIdentity): void;
+}
+
+export interface SwiftCall {
+  readonly method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE' | 'COPY';
+  readonly container?: string;
+  readonly object?: string;
+  readonly query?: Readonly<Record<string, string | number | undefined>>;
+  readonly headers?: Readonly<Record<string, string | undefined>>;
+  /** A stream is sent once; a string or Buffer may be re-sent after a 401. */
+  readonly body?: Readable | Buffer | string;
+}
+
+export interface SwiftResponse {
+  readonly status: number;
+  /** Lower-case names; repeated headers joined with ', '. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Readable;
+}
+
+export interface SwiftEvents {
+  call?(method: string, status: number | 'error', seconds: number): void;
+}
+
+export interface SwiftClientOptions {
+  readonly dispatcher: Dispatcher;
+  readonly tokens: TokenSource;
+  readonly headersTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
+  readonly events?: SwiftEvents;
+  readonly now?: () => number;
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/** What a request handler sees: Swift for one identity, recording the transaction id. */
+export interface SwiftSession {
+  readonly identity: SwiftIdentity;
+  call(call: SwiftCall): Promise<SwiftResponse>;
+  /** The token's account facts (project id and user name), fetching a token if needed. */
+  account(): Promise<SwiftToken>;
+}
+
+export interface TransactionSink {
+  transId: string;
+  /** X-Trans-Id-Extra from the client, forwarded for log correlation. */
+  readonly transIdExtra?: string;
+}
+
+export class SwiftClient {
+  readonly #opts: SwiftClientOptions;
+  readonly #now: () => number;
+
+  constructor(opts: SwiftClientOptions) {
+    this.#opts = opts;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  session(identity: SwiftIdentity, sink: TransactionSink): SwiftSession {
+    return {
+      identity,
+      call: (call) => this.call(identity, call, sink),
+      account: () => this.#opts.tokens.get(identity),
+    };
+  }
+
+  async call(identity: SwiftIdentity, call: SwiftCall, sink: TransactionSink): Promise<SwiftResponse> {
+    const replayable = !(call.body instanceof Readable);
+    let token = await this.#opts.tokens.get(identity);
+    let response = await this.#send(token, call, sink);
+    if (response.status === 401) {
+      await response.body.resume();
+      this.#opts.tokens.invalidate(identity);
+      if (!replayable) throw new TokenRejected();
+      token = await this.#opts.tokens.get(identity);
+      response = await this.#send(token, call, sink);
+    }
+    return response;
+  }
+
+  async #send(token: SwiftToken, call: SwiftCall, sink: TransactionSink): Promise<SwiftResponse> {
+    const url = new URL(token.storageUrl);
+    const headers: Record<string, string> = { 'x-auth-token': token.token };
+    for (const [name, value] of Object.entries(call.headers ?? {})) {
+      if (value !== undefined) headers[name] = value;
+    }
+    if (sink.transIdExtra) headers['x-trans-id-extra'] = sink.transIdExtra;
+    const started = this.#now();
+    let data: Dispatcher.ResponseData;
+    try {
+      data = await this.#opts.dispatcher.request({
+        origin: url.origin,
+        path: swiftPath(url.pathname, call.container, call.object, call.query),
+        method: call.method,
+        headers,
+        body: call.body ?? null,
+        headersTimeout: this.#opts.headersTimeoutMs,
+        bodyTimeout: this.#opts.bodyTimeoutMs,
+      });
+    } catch (err) {
+      this.#opts.events?.call?.(call.method, 'error', (this.#now() - started) / 1000);
+      if (isConnectionError(err)) {
+        throw new UpstreamUnavailable('swift', `Swift is unreachable: ${(err as Error).message}`, { cause: err });
+      }
+      throw err;
+    }
+    this.#opts.events?.call?.(call.method, data.statusCode, (this.#now() - started) / 1000);
+    const responseHeaders = flattenHeaders(data.headers);
+    const transId = responseHeaders['x-trans-id'] ?? responseHeaders['x-openstack-request-id'];
+    if (transId) sink.transId = transId;
+    return { status: data.statusCode, headers: responseHeaders, body: data.body };
+  }
+}
+
+/** Reads a small Swift response body (listings, errors) as text. */
+export async function readText(response: SwiftResponse): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response.body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Discards a response body so the connection can be reused. */
+export async function discard(response: SwiftResponse): Promise<void> {
+  response.body.resume();
+  await new Promise<void>((resolve) => {
+    if (response.body.readableEnded || response.body.destroyed) return resolve();
+    response.body.once('end', resolve);
+    response.body.once('close', resolve);
+    response.body.once('error', () => resolve());
+  });
+}

@@ -1,0 +1,41 @@
+// Failures of the Swift/Keystone side that callers must tell apart.
+
+/** Keystone or Swift could not be reached or answered 5xx: the client should retry. */
+export class UpstreamUnavailable extends Error {
+  constructor(readonly service: 'keystone' | 'swift', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UpstreamUnavailable';
+  }
+}
+
+/** Keystone refused the identity (wrong password, disabled user, no role on the project). */
+export class IdentityRejected extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'IdentityRejected';
+  }
+}
+
+/** A Swift token was refused (401) for a request whose body cannot be sent twice. */
+export class TokenRejected extends Error {
+  constructor() {
+    super('Swift refused the cached token and the request body cannot be replayed');
+    this.name = 'TokenRejected';
+  }
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
+]);
+
+/** True for network-level errors of undici/node that mean "the service is not there right now". */
+export function isConnectionError(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

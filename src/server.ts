@@ -12,6 +12,7 @@ import { Metrics } from './metrics.js';
 import { DEFAULT_LIMITS } from './operations/context.js';
 import { DIALECTS } from './s3/dialect.js';
 import { SwiftClient } from './swift/client.js';
+import { SwiftInfo } from './swift/info.js';
 import { KeystoneTokens } from './swift/keystone.js';
 
 export interface Running {
@@ -44,9 +45,11 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       cache: (event) => metrics.cacheEvents.inc({ cache: 'token', event }),
     },
   });
+  const info = new SwiftInfo(dispatcher);
   const swift = new SwiftClient({
     dispatcher,
     tokens,
+    limits: (storageUrl) => info.limits(storageUrl),
     headersTimeoutMs: config.swift.headersTimeoutMs,
     bodyTimeoutMs: config.swift.bodyTimeoutMs,
     events: {
@@ -69,7 +72,16 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     now: Date.now,
   });
 
-  const s3 = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port, autoCleanupIncoming: false }) as Server;
+  // overrideGlobalObjects: false keeps the platform's Response. node-server's
+  // lightweight one takes a cached path that ignores RESPONSE_ALREADY_SENT and
+  // writes headers a second time (seen with @hono/node-server 2.1.9).
+  const s3 = serve({
+    fetch: app.fetch,
+    hostname: config.listen.host,
+    port: config.listen.port,
+    autoCleanupIncoming: false,
+    overrideGlobalObjects: false,
+  }) as Server;
   // Slow clients may take long between bytes of a big upload; S3 allows it.
   s3.requestTimeout = 0;
   s3.keepAliveTimeout = 65_000;

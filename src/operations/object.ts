@@ -89,7 +89,9 @@ export function putObjectHeaders(headers: Readonly<Record<string, string>>, leng
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   checkKey(key, ctx.limits.maxKeyBytes);
-  const length = requireContentLength(ctx.req.headers, ctx.limits.maxObjectSize);
+  // S3 refuses single PUTs above 5 GiB; Swift may refuse earlier (its max_file_size).
+  const maxSize = Math.min(ctx.limits.maxObjectSize, (await ctx.swift.limits()).maxFileSize);
+  const length = requireContentLength(ctx.req.headers, maxSize);
   const headers = putObjectHeaders(ctx.req.headers, length);
   const body: Readable = ctx.body;
   const res = await ctx.swift.call({ method: 'PUT', container: bucket, object: key, headers, body });

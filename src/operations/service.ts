@@ -6,14 +6,13 @@ import { SEGMENTS_SUFFIX } from './names.js';
 import { swiftFailure } from './swift-errors.js';
 import { parseSwiftTimestamp, readJsonListing, type SwiftContainerRow } from './swift-listing.js';
 
-/** Swift's default container_listing_limit; a shorter page is the last one. */
-const PAGE = 10_000;
-
 export async function listBuckets(ctx: OperationContext): Promise<S3Result> {
+  // Swift answers at most account_listing_limit names per call; a shorter page is the last.
+  const page = (await ctx.swift.limits()).accountListingLimit;
   const buckets: BucketEntry[] = [];
   let marker: string | undefined;
   for (;;) {
-    const res = await ctx.swift.call({ method: 'GET', query: { format: 'json', limit: PAGE, marker } });
+    const res = await ctx.swift.call({ method: 'GET', query: { format: 'json', limit: page, marker } });
     if (res.status !== 200 && res.status !== 204) throw await swiftFailure(res, {});
     const rows = await readJsonListing<SwiftContainerRow>(res);
     for (const row of rows) {
@@ -21,7 +20,7 @@ export async function listBuckets(ctx: OperationContext): Promise<S3Result> {
       if (row.name.endsWith(SEGMENTS_SUFFIX)) continue;
       buckets.push({ name: row.name, creationDate: parseSwiftTimestamp(row.last_modified) });
     }
-    if (rows.length < PAGE) break;
+    if (rows.length < page) break;
     marker = rows[rows.length - 1]!.name;
   }
   const account = await ctx.swift.account();

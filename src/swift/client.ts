@@ -5,7 +5,9 @@
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { TokenRejected, UpstreamUnavailable, isConnectionError } from './errors.js';
+import type { SwiftLimits } from './info.js';
 import type { SwiftIdentity, SwiftToken } from './keystone.js';
+import { lenientRequest } from './lenient-http.js';
 import { swiftPath } from './paths.js';
 
 export interface TokenSource {
@@ -37,6 +39,8 @@ export interface SwiftEvents {
 export interface SwiftClientOptions {
   readonly dispatcher: Dispatcher;
   readonly tokens: TokenSource;
+  /** The cluster's limits (from /info) for a storage URL. */
+  readonly limits: (storageUrl: string) => Promise<SwiftLimits>;
   readonly headersTimeoutMs: number;
   readonly bodyTimeoutMs: number;
   readonly events?: SwiftEvents;
@@ -58,6 +62,8 @@ export interface SwiftSession {
   call(call: SwiftCall): Promise<SwiftResponse>;
   /** The token's account facts (project id and user name), fetching a token if needed. */
   account(): Promise<SwiftToken>;
+  /** Limits of the Swift cluster holding this account. */
+  limits(): Promise<SwiftLimits>;
 }
 
 export interface TransactionSink {
@@ -80,6 +86,7 @@ export class SwiftClient {
       identity,
       call: (call) => this.call(identity, call, sink),
       account: () => this.#opts.tokens.get(identity),
+      limits: async () => this.#opts.limits((await this.#opts.tokens.get(identity)).storageUrl),
     };
   }
 
@@ -88,7 +95,7 @@ export class SwiftClient {
     let token = await this.#opts.tokens.get(identity);
     let response = await this.#send(token, call, sink);
     if (response.status === 401) {
-      await response.body.resume();
+      await discard(response);
       this.#opts.tokens.invalidate(identity);
       if (!replayable) throw new TokenRejected();
       token = await this.#opts.tokens.get(identity);
@@ -105,11 +112,12 @@ export class SwiftClient {
     }
     if (sink.transIdExtra) headers['x-trans-id-extra'] = sink.transIdExtra;
     const started = this.#now();
-    let data: Dispatcher.ResponseData;
+    const path = swiftPath(url.pathname, call.container, call.object, call.query);
+    let data: Pick<Dispatcher.ResponseData, 'statusCode' | 'headers' | 'body'> | { statusCode: number; headers: Record<string, string>; body: Readable };
     try {
       data = await this.#opts.dispatcher.request({
         origin: url.origin,
-        path: swiftPath(url.pathname, call.container, call.object, call.query),
+        path,
         method: call.method,
         headers,
         body: call.body ?? null,
@@ -117,11 +125,18 @@ export class SwiftClient {
         bodyTimeout: this.#opts.bodyTimeoutMs,
       });
     } catch (err) {
-      this.#opts.events?.call?.(call.method, 'error', (this.#now() - started) / 1000);
-      if (isConnectionError(err)) {
-        throw new UpstreamUnavailable('swift', `Swift is unreachable: ${(err as Error).message}`, { cause: err });
+      if ((err as Error).name === 'HTTPParserError' && (call.method === 'GET' || call.method === 'HEAD')) {
+        // Swift quirk: see lenient-http.ts (s3api's `=5F` metadata names).
+        data = await lenientRequest({ origin: url.origin, path, method: call.method, headers, timeoutMs: this.#opts.headersTimeoutMs }).catch((e: unknown) => {
+          throw isConnectionError(e) ? new UpstreamUnavailable('swift', `Swift is unreachable: ${(e as Error).message}`, { cause: e }) : e;
+        });
+      } else {
+        this.#opts.events?.call?.(call.method, 'error', (this.#now() - started) / 1000);
+        if (isConnectionError(err)) {
+          throw new UpstreamUnavailable('swift', `Swift is unreachable: ${(err as Error).message}`, { cause: err });
+        }
+        throw err;
       }
-      throw err;
     }
     this.#opts.events?.call?.(call.method, data.statusCode, (this.#now() - started) / 1000);
     const responseHeaders = flattenHeaders(data.headers);

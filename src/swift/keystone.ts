@@ -162,7 +162,7 @@ export class KeystoneTokens {
     try {
       response = await this.#opts.dispatcher.request({
         origin: this.#tokensUrl.origin,
-        path: this.#tokensUrl.pathname + '?nocatalog=false',
+        path: this.#tokensUrl.pathname,
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify(authBody(identity)),

@@ -1,0 +1,84 @@
+// The cluster's limits, from Swift's public `/info` (capabilities) endpoint:
+// https://docs.openstack.org/swift/latest/api/discoverability.html
+// Read once per Swift origin and refreshed now and then; Swift's own defaults
+// apply while /info cannot be read.
+import type { Dispatcher } from 'undici';
+
+export interface SwiftLimits {
+  readonly maxFileSize: number;
+  readonly accountListingLimit: number;
+  readonly containerListingLimit: number;
+  readonly maxObjectNameLength: number;
+  readonly maxManifestSegments: number;
+  readonly minSegmentSize: number;
+}
+
+export const SWIFT_DEFAULT_LIMITS: SwiftLimits = {
+  maxFileSize: 5_368_709_122,
+  accountListingLimit: 10_000,
+  containerListingLimit: 10_000,
+  maxObjectNameLength: 1024,
+  maxManifestSegments: 1000,
+  minSegmentSize: 1,
+};
+
+interface InfoBody {
+  swift?: Record<string, unknown>;
+  slo?: Record<string, unknown>;
+}
+
+function num(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+export function limitsFromInfo(info: InfoBody): SwiftLimits {
+  const swift = info.swift ?? {};
+  const slo = info.slo ?? {};
+  const d = SWIFT_DEFAULT_LIMITS;
+  return {
+    maxFileSize: num(swift['max_file_size'], d.maxFileSize),
+    accountListingLimit: num(swift['account_listing_limit'], d.accountListingLimit),
+    containerListingLimit: num(swift['container_listing_limit'], d.containerListingLimit),
+    maxObjectNameLength: num(swift['max_object_name_length'], d.maxObjectNameLength),
+    maxManifestSegments: num(slo['max_manifest_segments'], d.maxManifestSegments),
+    minSegmentSize: num(slo['min_segment_size'], d.minSegmentSize),
+  };
+}
+
+export class SwiftInfo {
+  readonly #dispatcher: Dispatcher;
+  readonly #ttlMs: number;
+  readonly #entries = new Map<string, { limits: SwiftLimits; fetchedAt: number; pending?: Promise<SwiftLimits> }>();
+
+  constructor(dispatcher: Dispatcher, ttlMs = 10 * 60 * 1000) {
+    this.#dispatcher = dispatcher;
+    this.#ttlMs = ttlMs;
+  }
+
+  /** Limits of the Swift cluster serving this storage URL. Never throws. */
+  async limits(storageUrl: string): Promise<SwiftLimits> {
+    const origin = new URL(storageUrl).origin;
+    const entry = this.#entries.get(origin);
+    if (entry && Date.now() - entry.fetchedAt < this.#ttlMs) return entry.limits;
+    if (entry?.pending) return entry.pending;
+    const pending = this.#fetch(origin).then((limits) => {
+      this.#entries.set(origin, { limits, fetchedAt: limits === SWIFT_DEFAULT_LIMITS ? 0 : Date.now() });
+      return limits;
+    });
+    this.#entries.set(origin, { limits: entry?.limits ?? SWIFT_DEFAULT_LIMITS, fetchedAt: entry?.fetchedAt ?? 0, pending });
+    return pending;
+  }
+
+  async #fetch(origin: string): Promise<SwiftLimits> {
+    try {
+      const res = await this.#dispatcher.request({ origin, path: '/info', method: 'GET', headersTimeout: 5000, bodyTimeout: 5000 });
+      if (res.statusCode !== 200) {
+        await res.body.dump();
+        return SWIFT_DEFAULT_LIMITS;
+      }
+      return limitsFromInfo((await res.body.json()) as InfoBody);
+    } catch {
+      return SWIFT_DEFAULT_LIMITS;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+// Talks to Swift directly (with a Keystone token of a stack user), to check
+// what the gateway really stored, or to write objects the way another Swift
+// client would.
+import { request } from 'node:http';
+import { swiftPath } from '../../src/swift/paths.js';
+import { keystoneToken, type Stack } from './stack.js';
+
+export interface DirectResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: Buffer;
+}
+
+const tokens = new Map<string, Promise<string>>();
+
+function tokenFor(stack: Stack, user: 'demo' | 'alt'): Promise<string> {
+  let t = tokens.get(user);
+  if (!t) {
+    t = keystoneToken(stack, user).then((r) => r.token);
+    tokens.set(user, t);
+  }
+  return t;
+}
+
+export async function swiftDirect(
+  stack: Stack,
+  user: 'demo' | 'alt',
+  method: string,
+  container?: string,
+  object?: string,
+  opts: { headers?: Record<string, string>; body?: Buffer | string; query?: Record<string, string> } = {},
+): Promise<DirectResponse> {
+  const storage = new URL(stack.users[user].storageUrl);
+  const headers: Record<string, string> = { 'x-auth-token': await tokenFor(stack, user), ...opts.headers };
+  if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
+  return new Promise((resolve, reject) => {
+    const r = request(
+      { host: storage.hostname, port: storage.port, method, path: swiftPath(storage.pathname, container, object, opts.query), headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const flat: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(', ') : v;
+          resolve({ status: res.statusCode ?? 0, headers: flat, body: Buffer.concat(chunks) });
+        });
+      },
+    );
+    r.on('error', reject);
+    r.end(opts.body);
+  });
+}
+
+/** Deletes a container and everything in it, directly in Swift (test cleanup). */
+export async function purgeContainer(stack: Stack, user: 'demo' | 'alt', container: string): Promise<void> {
+  for (;;) {
+    const list = await swiftDirect(stack, user, 'GET', container, undefined, { query: { format: 'json', limit: '1000' } });
+    if (list.status === 404) return;
+    const rows = list.status === 200 ? (JSON.parse(list.body.toString()) as { name: string }[]) : [];
+    if (rows.length === 0) break;
+    await Promise.all(rows.map((r) => swiftDirect(stack, user, 'DELETE', container, r.name)));
+  }
+  await swiftDirect(stack, user, 'DELETE', container);
+}

@@ -88,15 +88,22 @@ export function rawS3(baseUrl: string, req: RawRequest): Promise<RawResponse> {
   });
 }
 
-/** The text of one element of an XML document (first occurrence). */
-export function xmlValue(xml: string, element: string): string | undefined {
-  const m = new RegExp(`<${element}>([\\s\\S]*?)</${element}>`).exec(xml);
-  return m?.[1];
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function unescapeXml(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);/gi, (_m, e: string) =>
+    e.startsWith('#x') ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : ENTITIES[e]!);
 }
 
-/** Every text of one element of an XML document. */
+/** The text of one element of an XML document (first occurrence), entities decoded. */
+export function xmlValue(xml: string, element: string): string | undefined {
+  const m = new RegExp(`<${element}>([\\s\\S]*?)</${element}>`).exec(xml);
+  return m?.[1] === undefined ? undefined : unescapeXml(m[1]);
+}
+
+/** Every text of one element of an XML document, entities decoded. */
 export function xmlValues(xml: string, element: string): string[] {
-  return [...xml.matchAll(new RegExp(`<${element}>([\\s\\S]*?)</${element}>`, 'g'))].map((m) => m[1]!);
+  return [...xml.matchAll(new RegExp(`<${element}>([\\s\\S]*?)</${element}>`, 'g'))].map((m) => unescapeXml(m[1]!));
 }
 
 /** Encodes an S3 key for a request path, segment by segment (keeps `/`, encodes everything else). */

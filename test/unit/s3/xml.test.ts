@@ -220,3 +220,10 @@ describe('parseXml', () => {
     expect(parseXml('<Key>  a b  </Key>')).toEqual({ Key: '  a b  ' });
   });
 });
+
+describe('parseXml character references', () => {
+  it('decodes numeric character references and the five predefined entities, in one pass', () => {
+    expect(parseXml('<K>a&amp;b&lt;c&#x41;&#66;&#13;</K>')).toEqual({ K: 'a&b<cAB\r' });
+    expect(parseXml('<K>&amp;#65;</K>')).toEqual({ K: '&#65;' });
+  });
+});

@@ -71,7 +71,8 @@ sent = {}
 
 def _record_request(request, event_name, **_):
     # The headers botocore really sends, per operation (first request of each kind).
-    sent.setdefault(event_name.split(".")[-1], {k.lower(): (v.decode() if isinstance(v, bytes) else v) for k, v in request.headers.items()})
+    headers = {k.lower(): (v.decode() if isinstance(v, bytes) else v) for k, v in request.headers.items()}
+    sent.setdefault(event_name.split(".")[-1], {**headers, ":url": request.url})
 
 
 s3.meta.events.register("before-send.s3.*", _record_request)
@@ -123,7 +124,7 @@ def _():
     r2 = s3.create_bucket(Bucket=B2)
     names = [b["Name"] for b in s3.list_buckets()["Buckets"]]
     return {"status": r1["ResponseMetadata"]["HTTPStatusCode"], "status2": r2["ResponseMetadata"]["HTTPStatusCode"],
-            "listed": B1 in names and B2 in names}
+            "listed": B1 in names and B2 in names, "bucket": B1}
 
 
 @step("put_small")
@@ -235,6 +236,22 @@ def _():
             got = f.read()
     s3.delete_object(Bucket=B1, Key="transfer/up.bin")
     return {"sha256": sha256(got), "expected": sha256(BIG)}
+
+
+ODD_KEY = "odd dir/k e+y ü%41&=.txt"
+
+
+@step("odd_key")
+def _():
+    # botocore asks ListObjects for encoding-type=url and unquotes what it gets back,
+    # so a gateway that ignores (or double-applies) it mangles '+', '%' and spaces.
+    s3.put_object(Bucket=B1, Key=ODD_KEY, Body=b"odd")
+    listed = [o["Key"] for o in s3.list_objects(Bucket=B1, Prefix="odd").get("Contents", [])]
+    listed_v2 = [o["Key"] for o in s3.list_objects_v2(Bucket=B1, Prefix="odd").get("Contents", [])]
+    prefixes = [p["Prefix"] for p in s3.list_objects(Bucket=B1, Prefix="odd", Delimiter="/").get("CommonPrefixes", [])]
+    body = s3.get_object(Bucket=B1, Key=ODD_KEY)["Body"].read()
+    s3.delete_object(Bucket=B1, Key=ODD_KEY)
+    return {"listed": listed, "listed_v2": listed_v2, "prefixes": prefixes, "body": body.decode()}
 
 
 @step("missing_key")

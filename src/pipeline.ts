@@ -80,7 +80,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     };
     checkTarget(operation, opCtx);
     const result = await handler(opCtx);
-    await writeResult(outgoing, result, { dialect: deps.dialect, method, transId: ctx.transId });
+    await writeResult(outgoing, result, { dialect: deps.dialect, method, transId: ctx.transId, toError: (err) => toS3Error(err, deps, ctx) });
   } catch (err) {
     if (outgoing.headersSent) {
       // The body was already streaming (client or Swift went away): nothing to

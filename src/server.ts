@@ -9,7 +9,7 @@ import type { Config } from './config.js';
 import { loadCredentialsFile } from './credentials-file.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics.js';
-import { DEFAULT_LIMITS } from './operations/context.js';
+import { DEFAULT_LIMITS, type Limits } from './operations/context.js';
 import { DIALECTS } from './s3/dialect.js';
 import { SwiftClient } from './swift/client.js';
 import { SwiftInfo } from './swift/info.js';
@@ -23,7 +23,12 @@ export interface Running {
 }
 
 /** Builds and starts everything from a loaded config. Also used by tests that want a real process's wiring. */
-export async function start(config: Config, log: Logger): Promise<Running> {
+/** What tests may change beyond the config file. */
+export interface StartOverrides {
+  readonly limits?: Partial<Limits>;
+}
+
+export async function start(config: Config, log: Logger, overrides: StartOverrides = {}): Promise<Running> {
   const credentials = loadCredentialsFile(config.credentials.file);
   const metrics = new Metrics();
   metrics.collectProcessMetrics();
@@ -64,7 +69,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     region: config.s3.region,
     dialect: DIALECTS[config.s3.dialect],
     maxSkewMs: config.s3.maxSkewSeconds * 1000,
-    limits: DEFAULT_LIMITS,
+    limits: { ...DEFAULT_LIMITS, ...overrides.limits },
     credentials: new StaticCredentialStore(credentials),
     swift,
     metrics,

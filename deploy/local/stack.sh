@@ -295,6 +295,10 @@ default = yes
 # segment limit from [filter:slo] in the proxy configs, and that is what /info
 # reports. S3 allows 10000 parts per multipart upload.
 max_manifest_segments = 10000
+# Lower than Swift's default (5 GiB + 2) on purpose: the tests prove that the
+# gateway refuses single PUTs above the cluster's own limit (EntityTooLarge),
+# which they can do without sending gigabytes. 2 GiB still fits the benchmark.
+max_file_size = 2147483648
 EOF
 
   local common="user = root

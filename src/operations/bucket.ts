@@ -6,7 +6,17 @@ import { discard } from '../swift/client.js';
 import { readSmallBody } from './body.js';
 import type { OperationContext } from './context.js';
 import { isValidNewBucketName } from './names.js';
+import { segmentsContainer } from './multipart-layout.js';
+import { deleteSegments, listSegments, markSegmentsContainer } from './segments.js';
 import { BUCKET_TABLE, swiftFailure } from './swift-errors.js';
+
+async function deleteSegmentsContainer(ctx: OperationContext, bucket: string): Promise<void> {
+  const leftovers = await listSegments(ctx.swift, bucket, '');
+  await deleteSegments(ctx.swift, bucket, leftovers.map((row) => row.name!));
+  const res = await ctx.swift.call({ method: 'DELETE', container: segmentsContainer(bucket) });
+  await discard(res);
+  await markSegmentsContainer(ctx.swift, bucket, false);
+}
 
 /** LocationConstraint of a CreateBucketConfiguration body, if any. */
 export function parseLocationConstraint(body: Buffer): string | undefined {
@@ -52,6 +62,9 @@ export async function deleteBucket(ctx: OperationContext): Promise<S3Result> {
   const res = await ctx.swift.call({ method: 'DELETE', container: bucket });
   if (res.status === 204) {
     await discard(res);
+    // With the bucket empty, no manifest references its segments: what is left
+    // belongs to unfinished uploads, which die with the bucket.
+    await deleteSegmentsContainer(ctx, bucket);
     return { status: 204 };
   }
   throw await swiftFailure(res, { 404: 'NoSuchBucket', 409: 'BucketNotEmpty' }, { BucketName: bucket });

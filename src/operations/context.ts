@@ -11,6 +11,8 @@ export interface Limits {
   readonly maxKeyBytes: number;
   /** Cap for the small XML bodies the gateway reads (CreateBucketConfiguration, ...). */
   readonly maxXmlBodyBytes: number;
+  /** A CompleteMultipartUpload still working after this long answers 200 and keeps the connection alive. */
+  readonly slowAnswerAfterMs: number;
 }
 
 export interface OperationContext {
@@ -28,4 +30,5 @@ export const DEFAULT_LIMITS: Limits = {
   maxObjectSize: 5 * 1024 ** 3,
   maxKeyBytes: 1024,
   maxXmlBodyBytes: 1024 * 1024,
+  slowAnswerAfterMs: 2_000,
 };

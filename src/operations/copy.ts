@@ -11,6 +11,8 @@ import type { OperationContext } from './context.js';
 import { metadataToSwift } from './metadata.js';
 import { checkBucketName, checkKey } from './names.js';
 import { STORED_CONTENT_HEADERS, pick, quoteEtag } from './object-headers.js';
+import { splitEtagParam } from './multipart-layout.js';
+import { deleteSegments, ownedSegments } from './segments.js';
 import { swiftFailure } from './swift-errors.js';
 
 export interface CopySource {
@@ -107,10 +109,18 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
     // Swift's copy keeps the source's metadata unless told the copy's is fresh.
     swiftHeaders['x-fresh-metadata'] = 'true';
     Object.assign(swiftHeaders, pick(headers, STORED_CONTENT_HEADERS), metadataToSwift(headers));
+  } else {
+    // A copy of a multipart object is a plain object: its stored S3 ETag must not follow.
+    const sourceType = splitEtagParam(head.headers['content-type']);
+    if (sourceType.etag && sourceType.contentType) swiftHeaders['content-type'] = sourceType.contentType;
   }
+  // Copying a multipart object onto itself makes it a plain object: its old
+  // segments go once the copy is written, as for any overwrite.
+  const replaced = await ownedSegments(ctx.swift, bucket, key);
   const res = await ctx.swift.call({ method: 'PUT', container: bucket, object: key, headers: swiftHeaders });
   if (res.status !== 201) throw await swiftFailure(res, { 404: 'NoSuchBucket' }, { BucketName: bucket, Key: key });
   await discard(res);
+  await deleteSegments(ctx.swift, bucket, replaced);
   const etag = quoteEtag(res.headers['etag'] ?? head.headers['etag']) ?? '""';
   const modified = res.headers['last-modified'] ? new Date(res.headers['last-modified']) : new Date();
   return {

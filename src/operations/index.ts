@@ -7,7 +7,11 @@ import type { OperationContext } from './context.js';
 import { copyObject } from './copy.js';
 import { listObjects, listObjectsV2 } from './list-objects.js';
 import { checkBucketName } from './names.js';
-import { deleteObject, getObject, headObject, putObject } from './object.js';
+import { completeMultipartUpload } from './multipart-complete.js';
+import { listMultipartUploads, listParts } from './multipart-list.js';
+import { abortMultipartUpload, createMultipartUpload, uploadPart, uploadPartCopy } from './multipart.js';
+import { deleteObject, putObject } from './object.js';
+import { getObject, headObject } from './object-read.js';
 import { listBuckets } from './service.js';
 
 export type Handler = (ctx: OperationContext) => Promise<S3Result>;
@@ -25,6 +29,13 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   PutObject: putObject,
   CopyObject: copyObject,
   DeleteObject: deleteObject,
+  CreateMultipartUpload: createMultipartUpload,
+  UploadPart: uploadPart,
+  UploadPartCopy: uploadPartCopy,
+  CompleteMultipartUpload: completeMultipartUpload,
+  AbortMultipartUpload: abortMultipartUpload,
+  ListParts: listParts,
+  ListMultipartUploads: listMultipartUploads,
 };
 
 export function handlerFor(operation: string): Handler {

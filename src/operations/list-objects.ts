@@ -69,7 +69,7 @@ export function toPage(rows: readonly SwiftObjectRow[], maxKeys: number, marker:
       contents.push({
         key: row.name!,
         lastModified: parseSwiftTimestamp(row.last_modified),
-        etag: listingEtag(row.hash),
+        etag: listingEtag(row.hash, row.content_type),
         size: row.bytes ?? 0,
         storageClass: 'STANDARD',
       });

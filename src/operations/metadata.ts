@@ -9,6 +9,13 @@ import { s3Error } from '../s3/errors.js';
 
 export const S3_META_PREFIX = 'x-amz-meta-';
 export const SWIFT_OBJECT_META_PREFIX = 'x-object-meta-';
+/**
+ * Metadata names the gateway keeps for itself (multipart upload id, canned ACL,
+ * checksums): stored as X-Object-Meta-S3gw-*, never shown as x-amz-meta-*, and
+ * refused from clients.
+ */
+export const RESERVED_META_PREFIX = 's3gw-';
+
 /** AWS: user-defined metadata is limited to 2 KB (names + values, UTF-8 bytes). */
 export const MAX_METADATA_BYTES = 2048;
 
@@ -27,6 +34,9 @@ export function metadataToSwift(headers: Readonly<Record<string, string>>, prefi
   for (const [name, value] of Object.entries(headers)) {
     if (!name.startsWith(S3_META_PREFIX)) continue;
     const metaName = name.slice(S3_META_PREFIX.length);
+    if (metaName.startsWith(RESERVED_META_PREFIX)) {
+      throw s3Error('InvalidArgument', { ArgumentName: name }, `Metadata names starting with ${RESERVED_META_PREFIX} are reserved by this gateway.`);
+    }
     size += Buffer.byteLength(metaName, 'latin1') + Buffer.byteLength(value, 'latin1');
     out[prefix + encodeMetaName(metaName)] = value;
   }
@@ -40,7 +50,7 @@ export function metadataToSwift(headers: Readonly<Record<string, string>>, prefi
 export function metadataFromSwift(headers: Readonly<Record<string, string>>, prefix = SWIFT_OBJECT_META_PREFIX): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (!name.startsWith(prefix)) continue;
+    if (!name.startsWith(prefix) || name.startsWith(prefix + RESERVED_META_PREFIX)) continue;
     out[S3_META_PREFIX + decodeMetaName(name.slice(prefix.length))] = value;
   }
   return out;

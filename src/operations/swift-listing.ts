@@ -38,10 +38,13 @@ export function parseSwiftTimestamp(value: string | undefined): Date {
 
 /**
  * The S3 ETag of a listing row. Swift's s3api stores a multipart object's S3 ETag
- * as a `; s3_etag=<etag>` parameter of the listing hash; other rows carry the
- * plain MD5.
+ * as a `; s3_etag=<etag>` parameter of the listing hash, this gateway as an
+ * `s3gw_etag` parameter of the content type (see multipart-layout.ts); other
+ * rows carry the plain MD5.
  */
-export function listingEtag(hash: string | undefined): string {
+export function listingEtag(hash: string | undefined, contentType?: string): string {
+  const stored = contentType === undefined ? undefined : /;\s*s3gw_etag=([^;]+)/.exec(contentType)?.[1];
+  if (stored) return `"${stored}"`;
   if (!hash) return '""';
   const [plain, ...params] = hash.split(';');
   for (const param of params) {

@@ -5,14 +5,19 @@ import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { errorStatus, type Dialect } from './dialect.js';
 import type { S3Error } from './errors.js';
-import type { S3Result } from './result.js';
-import { toXml } from './xml.js';
+import type { S3Result, XmlBody } from './result.js';
+import { XML_DECLARATION, toXml, toXmlFragment } from './xml.js';
 
 export interface ResponseContext {
   readonly dialect: Dialect;
   readonly method: string;
   readonly transId: string;
+  /** Turns a failure of a pending answer into the S3 error to report. */
+  readonly toError?: (err: unknown) => S3Error;
 }
+
+/** How often whitespace goes out while a pending answer is worked out. */
+export const HEARTBEAT_INTERVAL_MS = 5_000;
 
 function idHeaders(transId: string): Record<string, string> {
   // The spec answers with Swift's X-Trans-Id; S3 clients read x-amz-request-id.
@@ -32,6 +37,10 @@ export async function writeResult(res: ServerResponse, result: S3Result, ctx: Re
     res.end(ctx.method === 'HEAD' ? undefined : body);
     return;
   }
+  if (result.pendingXml) {
+    await writePending(res, result.pendingXml, headers, result.status, ctx);
+    return;
+  }
   if (result.stream && ctx.method !== 'HEAD') {
     res.writeHead(result.status, headers);
     // A failing upstream (Swift gone mid-body) destroys the response: the client
@@ -45,14 +54,36 @@ export async function writeResult(res: ServerResponse, result: S3Result, ctx: Re
   res.end();
 }
 
-export function errorDocument(err: S3Error, resource: string, requestId: string): string {
+async function writePending(res: ServerResponse, pending: Promise<XmlBody>, headers: Record<string, string>, status: number, ctx: ResponseContext): Promise<void> {
+  res.writeHead(status, { ...headers, 'content-type': 'application/xml' });
+  res.write(XML_DECLARATION);
+  let settled = false;
+  const done = pending.then(() => undefined, () => undefined).finally(() => (settled = true));
+  while (!settled) {
+    await Promise.race([done, new Promise((r) => setTimeout(r, HEARTBEAT_INTERVAL_MS).unref())]);
+    if (!settled) res.write(' ');
+  }
+  try {
+    const body = await pending;
+    res.end(toXmlFragment(body.root, body.doc, ctx.dialect.xmlns));
+  } catch (err) {
+    const s3err = ctx.toError ? ctx.toError(err) : (err as S3Error);
+    res.end(toXmlFragment('Error', errorFields(s3err, undefined, ctx.transId)));
+  }
+}
+
+function errorFields(err: S3Error, resource: string | undefined, requestId: string): Record<string, unknown> {
   const doc: Record<string, unknown> = { Code: err.code, Message: err.message };
   for (const [name, value] of Object.entries(err.details)) {
     if (value !== undefined) doc[name] = value;
   }
-  doc.Resource = resource;
+  if (resource !== undefined) doc.Resource = resource;
   doc.RequestId = requestId;
-  return toXml('Error', doc);
+  return doc;
+}
+
+export function errorDocument(err: S3Error, resource: string, requestId: string): string {
+  return toXml('Error', errorFields(err, resource, requestId));
 }
 
 export function writeError(res: ServerResponse, err: S3Error, resource: string, ctx: ResponseContext): void {

@@ -12,6 +12,12 @@ export interface S3Result {
   readonly headers?: Readonly<Record<string, string | undefined>>;
   readonly xml?: XmlBody;
   readonly stream?: Readable;
+  /**
+   * An XML answer still being worked out (a long CompleteMultipartUpload): the
+   * status goes out at once, whitespace keeps the connection alive, and the
+   * document, or an error document, ends the body.
+   */
+  readonly pendingXml?: Promise<XmlBody>;
 }
 
 /** Per-request state shared along the pipeline: the id S3 clients see and log. */

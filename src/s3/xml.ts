@@ -10,12 +10,17 @@ const builder = new XMLBuilder({
   processEntities: true,
 });
 
-const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
+/** Serialises `<root xmlns=...>doc</root>` without an XML declaration. */
+export function toXmlFragment(root: string, doc: Record<string, unknown>, namespace?: string): string {
+  const element = namespace === undefined ? doc : { '@_xmlns': namespace, ...doc };
+  return builder.build({ [root]: element }) as string;
+}
 
 /** Serialises `<root xmlns=...>doc</root>` with an XML declaration. */
 export function toXml(root: string, doc: Record<string, unknown>, namespace?: string): string {
-  const element = namespace === undefined ? doc : { '@_xmlns': namespace, ...doc };
-  return DECLARATION + (builder.build({ [root]: element }) as string);
+  return XML_DECLARATION + toXmlFragment(root, doc, namespace);
 }
 
 const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };

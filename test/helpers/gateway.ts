@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import type { Logger } from '../../src/log.js';
 import type { Metrics } from '../../src/metrics.js';
+import type { Limits } from '../../src/operations/context.js';
 import { start } from '../../src/server.js';
 import { loadStack, type Stack, type StackStorageUser } from './stack.js';
 
@@ -28,6 +29,7 @@ export interface GatewayOptions {
   readonly storageUrl?: string;
   readonly domains?: readonly string[];
   readonly env?: Record<string, string>;
+  readonly limits?: Partial<Limits>;
 }
 
 export function credentialsFor(users: readonly StackStorageUser[]) {
@@ -62,7 +64,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
   });
   const logs: Record<string, unknown>[] = [];
   const log: Logger = { log: (level, msg, fields) => logs.push({ level, msg, ...fields }) };
-  const running = await start(config, log);
+  const running = await start(config, log, { limits: opts.limits });
   const port = (running.s3.address() as AddressInfo).port;
   const adminPort = (running.admin.address() as AddressInfo).port;
   return {

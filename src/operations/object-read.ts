@@ -1,0 +1,126 @@
+// GetObject and HeadObject: conditional and ranged reads streamed from Swift,
+// the S3 ETag of multipart objects, and `partNumber` reads of one part.
+import { s3Error } from '../s3/errors.js';
+import type { S3Result } from '../s3/result.js';
+import { discard, readText, type SwiftResponse } from '../swift/client.js';
+import type { OperationContext } from './context.js';
+import { splitEtagParam } from './multipart-layout.js';
+import { READ_CONDITION_HEADERS, RESPONSE_OVERRIDES, objectResponseHeaders, pick, quoteEtag } from './object-headers.js';
+import { isSlo } from './segments.js';
+import { swiftFailure, type StatusTable } from './swift-errors.js';
+import { listingEtag, readJsonListing, type SwiftObjectRow } from './swift-listing.js';
+
+const READ_TABLE: StatusTable = { 404: 'NoSuchKey', 412: 'PreconditionFailed', 416: 'InvalidRange' };
+
+/** S3 tells a missing bucket (NoSuchBucket) from a missing key (NoSuchKey); Swift says 404 for both. */
+export async function containerMissing(ctx: OperationContext, bucket: string): Promise<boolean> {
+  const res = await ctx.swift.call({ method: 'HEAD', container: bucket });
+  await discard(res);
+  return res.status === 404;
+}
+
+/**
+ * The S3 ETag of a multipart object. The gateway's own carry it in their
+ * Content-Type; Swift s3api's are only visible in the container listing (as
+ * `; s3_etag=`), so those cost one listing call.
+ */
+async function multipartEtag(ctx: OperationContext, bucket: string, key: string, res: SwiftResponse): Promise<string | undefined> {
+  const stored = splitEtagParam(res.headers['content-type']).etag;
+  if (stored) return `"${stored}"`;
+  const list = await ctx.swift.call({ method: 'GET', container: bucket, query: { format: 'json', prefix: key, limit: 1 } });
+  if (list.status !== 200) {
+    await discard(list);
+    return undefined;
+  }
+  const row = (await readJsonListing<SwiftObjectRow>(list))[0];
+  return row?.name === key ? listingEtag(row.hash, row.content_type) : undefined;
+}
+
+interface PartRange {
+  readonly range: string;
+  readonly start: number;
+  readonly size: number;
+  readonly count: number;
+}
+
+/** The byte range of part N of an SLO manifest, and how many parts it has. */
+async function partRange(ctx: OperationContext, bucket: string, key: string, part: number): Promise<PartRange | undefined> {
+  const res = await ctx.swift.call({ method: 'GET', container: bucket, object: key, query: { 'multipart-manifest': 'get', format: 'raw' } });
+  if (res.status !== 200 || !isSlo(res.headers)) {
+    await discard(res);
+    if (res.status === 404) throw s3Error('NoSuchKey', { Key: key });
+    return undefined;
+  }
+  const segments = JSON.parse(await readText(res)) as { size_bytes?: number; bytes?: number }[];
+  if (part > segments.length) throw s3Error('InvalidPartNumber', { PartNumberRequested: part, ActualPartCount: segments.length });
+  let start = 0;
+  for (let i = 0; i < part - 1; i++) start += segments[i]!.size_bytes ?? segments[i]!.bytes ?? 0;
+  const size = segments[part - 1]!.size_bytes ?? segments[part - 1]!.bytes ?? 0;
+  return { range: `bytes=${start}-${start + size - 1}`, start, size, count: segments.length };
+}
+
+function parsePartQuery(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 10_000) {
+    throw s3Error('InvalidArgument', { ArgumentName: 'partNumber', ArgumentValue: value }, 'Part number must be an integer between 1 and 10000, inclusive');
+  }
+  return Number(value);
+}
+
+async function readObject(ctx: OperationContext, method: 'GET' | 'HEAD'): Promise<S3Result> {
+  const { bucket, key } = ctx.req as { bucket: string; key: string };
+  const headers = pick(ctx.req.headers, READ_CONDITION_HEADERS);
+  const part = parsePartQuery(ctx.req.query.get('partNumber'));
+  let parts: PartRange | undefined;
+  if (part !== undefined) {
+    if (headers['range'] !== undefined) throw s3Error('InvalidRequest', {}, 'Cannot specify both Range header and partNumber query parameter');
+    parts = await partRange(ctx, bucket, key, part);
+    if (parts) headers['range'] = parts.range;
+    else if (part > 1) throw s3Error('InvalidPartNumber', { PartNumberRequested: part, ActualPartCount: 1 });
+  }
+  const res = await ctx.swift.call({ method, container: bucket, object: key, headers });
+  if (res.status === 304) {
+    await discard(res);
+    return { status: 304, headers: { etag: quoteEtag(res.headers['etag']), 'last-modified': res.headers['last-modified'] } };
+  }
+  if (res.status !== 200 && res.status !== 206) {
+    if (res.status === 404 && (await containerMissing(ctx, bucket))) {
+      await discard(res);
+      throw s3Error('NoSuchBucket', { BucketName: bucket });
+    }
+    throw await swiftFailure(res, READ_TABLE, { Key: key });
+  }
+  const out = objectResponseHeaders(res.headers);
+  out['content-type'] = splitEtagParam(res.headers['content-type']).contentType;
+  if (isSlo(res.headers)) out['etag'] = (await multipartEtag(ctx, bucket, key, res)) ?? out['etag'];
+  if (parts) {
+    out['x-amz-mp-parts-count'] = String(parts.count);
+    if (method === 'HEAD') {
+      // Swift quirk: HEAD ignores Range, so the part's length and range are ours to state.
+      const total = Number(res.headers['content-length'] ?? 0);
+      out['content-length'] = String(parts.size);
+      out['content-range'] = `bytes ${parts.start}-${parts.start + parts.size - 1}/${total}`;
+      await discard(res);
+      return { status: 206, headers: out };
+    }
+  }
+  if (method === 'GET') {
+    for (const [param, header] of Object.entries(RESPONSE_OVERRIDES)) {
+      const value = ctx.req.query.get(param);
+      if (value !== undefined) out[header] = value;
+    }
+  }
+  if (method === 'HEAD') {
+    await discard(res);
+    return { status: res.status, headers: out };
+  }
+  return { status: res.status, headers: out, stream: res.body };
+}
+
+export function getObject(ctx: OperationContext): Promise<S3Result> {
+  return readObject(ctx, 'GET');
+}
+
+export function headObject(ctx: OperationContext): Promise<S3Result> {
+  return readObject(ctx, 'HEAD');
+}

@@ -1,7 +1,9 @@
-// Swift request paths, built by hand: WHATWG URL (which undici applies to a URL
-// string) would collapse `.`/`..` segments and `//` inside object names.
+// Swift request paths, built by hand and handed to undici as a path string:
+// WHATWG URL (which undici applies to a URL string) would collapse `.`/`..`
+// segments (even as %2E) and `//` inside object names, so no URL object may
+// ever see these paths.
 
-/** Percent-encodes one path segment, also `.` and `..` so nothing can normalise them. */
+/** Percent-encodes one path segment; `.` and `..` as %2E so a plain path normaliser leaves them. */
 export function encodeSegment(segment: string): string {
   if (segment === '.') return '%2E';
   if (segment === '..') return '%2E%2E';

@@ -12,6 +12,7 @@ import { metadataToSwift } from './metadata.js';
 import { checkBucketName, checkKey } from './names.js';
 import { STORED_CONTENT_HEADERS, pick, quoteEtag } from './object-headers.js';
 import { splitEtagParam } from './multipart-layout.js';
+import { etagListMatches, s3EtagOf } from './object-read.js';
 import { deleteSegments, ownedSegments } from './segments.js';
 import { swiftFailure } from './swift-errors.js';
 
@@ -51,8 +52,7 @@ export function parseMetadataDirective(value: string | undefined): MetadataDirec
  * if-unmodified-since false; if-none-match false wins over if-modified-since true.
  */
 export function copyConditionsHold(headers: Readonly<Record<string, string>>, etag: string, lastModified: Date): boolean {
-  const bare = etag.replace(/"/g, '');
-  const matches = (list: string) => list.split(',').map((s) => s.trim().replace(/"/g, '')).some((t) => t === '*' || t === bare);
+  const matches = (list: string) => etagListMatches(list, etag);
   const ifMatch = headers['x-amz-copy-source-if-match'];
   const ifNoneMatch = headers['x-amz-copy-source-if-none-match'];
   const since = parseClientDate(headers['x-amz-copy-source-if-modified-since']);
@@ -97,7 +97,8 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
     throw s3Error('InvalidRequest', {}, `The specified copy source is larger than the maximum allowable size for a copy source: ${ctx.limits.maxObjectSize}`);
   }
   const lastModified = new Date(head.headers['last-modified'] ?? 0);
-  if (!copyConditionsHold(headers, head.headers['etag'] ?? '', lastModified)) {
+  // Conditions are about the ETag clients know: for a multipart source, its S3 ETag.
+  if (!copyConditionsHold(headers, await s3EtagOf(ctx, source.bucket, source.key, head), lastModified)) {
     throw s3Error('PreconditionFailed', { Condition: 'x-amz-copy-source-If-*' });
   }
 

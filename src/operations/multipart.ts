@@ -13,6 +13,7 @@ import { checkBucketName, checkKey } from './names.js';
 import { checkUploadId, markerName, newUploadId, parsePartNumber, partName, partsPrefix, segmentsContainer } from './multipart-layout.js';
 import { STORED_CONTENT_HEADERS, pick, quoteEtag } from './object-headers.js';
 import { putObjectHeaders, requireContentLength } from './object.js';
+import { s3EtagOf } from './object-read.js';
 import { deleteSegments, listSegments, markSegmentsContainer } from './segments.js';
 import { BUCKET_TABLE, swiftFailure } from './swift-errors.js';
 import { encodeObjectPath, encodeSegment } from '../swift/paths.js';
@@ -132,7 +133,7 @@ export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
   await discard(head);
   if (head.status === 404) throw s3Error('NoSuchKey', { Key: source.key });
   if (head.status !== 200) throw await swiftFailure(head, {}, { Key: source.key });
-  if (!copyConditionsHold(headers, head.headers['etag'] ?? '', new Date(head.headers['last-modified'] ?? 0))) {
+  if (!copyConditionsHold(headers, await s3EtagOf(ctx, source.bucket, source.key, head), new Date(head.headers['last-modified'] ?? 0))) {
     throw s3Error('PreconditionFailed', { Condition: 'x-amz-copy-source-If-*' });
   }
   const size = Number(head.headers['content-length'] ?? 0);

@@ -20,6 +20,22 @@ export async function containerMissing(ctx: OperationContext, bucket: string): P
 }
 
 /**
+ * The ETag S3 clients see for an object, from Swift's HEAD/GET response: the
+ * plain MD5, or for a multipart object (an SLO) its S3 multipart ETag.
+ */
+export async function s3EtagOf(ctx: OperationContext, bucket: string, key: string, res: SwiftResponse): Promise<string> {
+  const plain = quoteEtag(res.headers['etag']) ?? '""';
+  if (!isSlo(res.headers)) return plain;
+  return (await multipartEtag(ctx, bucket, key, res)) ?? plain;
+}
+
+/** Whether an If-Match / If-None-Match list names this ETag (`*` names any). */
+export function etagListMatches(list: string, etag: string): boolean {
+  const bare = etag.replace(/"/g, '');
+  return list.split(',').map((t) => t.trim().replace(/^W\//, '').replace(/"/g, '')).some((t) => t === '*' || t === bare);
+}
+
+/**
  * The S3 ETag of a multipart object. The gateway's own carry it in their
  * Content-Type; Swift s3api's are only visible in the container listing (as
  * `; s3_etag=`), so those cost one listing call.
@@ -78,6 +94,10 @@ async function readObject(ctx: OperationContext, method: 'GET' | 'HEAD'): Promis
     if (parts) headers['range'] = parts.range;
     else if (part > 1) throw s3Error('InvalidPartNumber', { PartNumberRequested: part, ActualPartCount: 1 });
   }
+  if (headers['if-match'] !== undefined || headers['if-none-match'] !== undefined) {
+    const early = await checkEtagConditions(ctx, bucket, key, headers);
+    if (early) return early;
+  }
   const res = await ctx.swift.call({ method, container: bucket, object: key, headers });
   if (res.status === 304) {
     await discard(res);
@@ -115,6 +135,38 @@ async function readObject(ctx: OperationContext, method: 'GET' | 'HEAD'): Promis
     return { status: res.status, headers: out };
   }
   return { status: res.status, headers: out, stream: res.body };
+}
+
+/**
+ * If-Match / If-None-Match against the S3 ETag. Swift would compare them with an
+ * SLO's own ETag, not the multipart ETag clients were given (s3transfer sends
+ * If-Match with every ranged GET of a download). So the gateway HEADs the
+ * object, decides, and lets the GET go on guarded by Swift's own ETag, so a
+ * change in between still fails the request. Date conditions an ETag condition
+ * overrides are dropped (RFC 9110 §13.2.2, as S3 documents for GetObject).
+ * Rewrites `headers` in place; returns an answer when the request ends here.
+ */
+async function checkEtagConditions(ctx: OperationContext, bucket: string, key: string, headers: Record<string, string>): Promise<S3Result | undefined> {
+  const head = await ctx.swift.call({ method: 'HEAD', container: bucket, object: key });
+  await discard(head);
+  if (head.status !== 200) return undefined; // the real request reports the error
+  const etag = await s3EtagOf(ctx, bucket, key, head);
+  const ifMatch = headers['if-match'];
+  const ifNoneMatch = headers['if-none-match'];
+  delete headers['if-match'];
+  delete headers['if-none-match'];
+  if (ifMatch !== undefined) {
+    if (!etagListMatches(ifMatch, etag)) throw s3Error('PreconditionFailed', { Condition: 'If-Match' });
+    delete headers['if-unmodified-since'];
+  }
+  if (ifNoneMatch !== undefined) {
+    if (etagListMatches(ifNoneMatch, etag)) {
+      return { status: 304, headers: { etag, 'last-modified': head.headers['last-modified'] } };
+    }
+    delete headers['if-modified-since'];
+  }
+  if (head.headers['etag']) headers['if-match'] = head.headers['etag'];
+  return undefined;
 }
 
 export function getObject(ctx: OperationContext): Promise<S3Result> {

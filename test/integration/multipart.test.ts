@@ -102,6 +102,29 @@ describe('a multipart upload from start to finish', () => {
     expect(xmlValue(beyond.text(), 'Code')).toBe('InvalidPartNumber');
   });
 
+  it('evaluates If-Match / If-None-Match against the multipart ETag, not Swift\'s SLO ETag', async () => {
+    const etag = s3Etag(part1, part2);
+    const ranged = await rawS3(gw.url, { method: 'GET', path: `/${b}/big.bin`, keys, headers: { range: 'bytes=0-99', 'if-match': etag } });
+    expect(ranged.status).toBe(206);
+    expect(ranged.body.equals(part1.subarray(0, 100))).toBe(true);
+    const cached = await rawS3(gw.url, { method: 'GET', path: `/${b}/big.bin`, keys, headers: { 'if-none-match': etag } });
+    expect(cached.status).toBe(304);
+    expect(cached.headers['etag']).toBe(etag);
+    const sloEtag = (await swiftDirect(gw.stack, 'demo', 'HEAD', b, 'big.bin')).headers['etag']!;
+    const wrong = await rawS3(gw.url, { method: 'GET', path: `/${b}/big.bin`, keys, headers: { 'if-match': sloEtag } });
+    expect(wrong.status).toBe(412);
+    expect((await rawS3(gw.url, { method: 'HEAD', path: `/${b}/big.bin`, keys, headers: { 'if-match': etag, 'if-unmodified-since': 'Mon, 01 Jan 2001 00:00:00 GMT' } })).status).toBe(200);
+    const id = await create('cond-copy');
+    const copied = await rawS3(gw.url, {
+      method: 'PUT', path: `/${b}/cond-copy?partNumber=1&uploadId=${id}`, keys,
+      headers: { 'x-amz-copy-source': `/${b}/big.bin`, 'x-amz-copy-source-range': 'bytes=0-99', 'x-amz-copy-source-if-match': etag },
+    });
+    expect(copied.status, copied.text()).toBe(200);
+    const whole = await rawS3(gw.url, { method: 'PUT', path: `/${b}/big-copy`, keys, headers: { 'x-amz-copy-source': `/${b}/big.bin`, 'x-amz-copy-source-if-match': etag } });
+    expect(whole.status, whole.text()).toBe(201);
+    await rawS3(gw.url, { method: 'DELETE', path: `/${b}/cond-copy?uploadId=${id}`, keys });
+  });
+
   it('answers a repeated Complete of a finished upload as the first one', async () => {
     const id = await create('again');
     const e1 = await upload('again', id, 1, part3);

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CredentialStore } from './auth/credentials.js';
 import type { SigningKeyCache } from './auth/signing-keys.js';
+import { prepareBody } from './auth/payload.js';
 import { authenticate } from './auth/verify.js';
 import type { Logger } from './log.js';
 import { errorFields } from './log.js';
@@ -78,12 +79,15 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     const operation = route(req);
     ctx.operation = operation;
     const handler = handlerFor(operation);
+    const prepared = prepareBody(req, incoming, authenticated.v4);
     const sink = { get transId() { return ctx.transId; }, set transId(id: string) { ctx.transId = id; }, transIdExtra: extra };
     const opCtx = {
       req,
       swift: deps.swift.session(authenticated.credential.identity, sink),
       dialect: deps.dialect,
-      body: incoming,
+      body: prepared.body,
+      decodedLength: prepared.decodedLength,
+      checksum: prepared.checksum,
       limits: deps.limits,
       region: deps.region,
     };

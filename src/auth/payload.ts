@@ -11,6 +11,7 @@ import type { Crc } from '../s3/crc.js';
 import { s3Error } from '../s3/errors.js';
 import type { S3Request } from '../s3/request.js';
 import { AwsChunkedDecoder } from './aws-chunked.js';
+import { EMPTY_SHA256 } from './sigv4-canonical.js';
 import type { V4Context } from './sigv4.js';
 
 export interface PayloadChecks {
@@ -88,6 +89,11 @@ export interface PreparedBody {
   };
 }
 
+function hasBody(req: S3Request): boolean {
+  const length = req.headers['content-length'];
+  return length !== undefined ? length.trim() !== '0' : req.headers['transfer-encoding'] !== undefined;
+}
+
 function decodedContentLength(req: S3Request): number {
   const raw = req.headers['x-amz-decoded-content-length'];
   if (raw === undefined || !/^\d+$/.test(raw.trim())) {
@@ -115,7 +121,10 @@ export function prepareBody(req: S3Request, raw: Readable, v4: V4Context | undef
   } else if (checksum?.location === 'trailer') {
     throw s3Error('InvalidRequest', {}, 'A checksum trailer needs a STREAMING-*-TRAILER x-amz-content-sha256 and an aws-chunked body.');
   }
-  const sha256 = payload?.kind === 'sha256' ? payload.hash : undefined;
+  let sha256 = payload?.kind === 'sha256' ? payload.hash : undefined;
+  // Most requests (GET, HEAD, DELETE) have no body and sign the empty hash:
+  // nothing to verify, so no stream to wrap.
+  if (sha256 === EMPTY_SHA256 && !hasBody(req)) sha256 = undefined;
   if (sha256 === undefined && !checksum && !decoder) return { body };
 
   const checks: PayloadChecks = {

@@ -177,7 +177,8 @@ export function queryClaim(req: S3Request, acceptedRegions: readonly string[]): 
   const scope = parseCredential(credential, amzDate, acceptedRegions, true);
   const signed = parseSignedHeaders(signedHeaders, true);
   // S3 quirk: a presigned URL's payload is UNSIGNED-PAYLOAD unless the client sent
-  // (and signed) an x-amz-content-sha256 header.
-  const payloadHash = req.headers['x-amz-content-sha256'] ?? 'UNSIGNED-PAYLOAD';
+  // an x-amz-content-sha256 header, or the query parameter the AWS SDK for
+  // JavaScript v3 hoists it into (X-Amz-Content-Sha256=UNSIGNED-PAYLOAD).
+  const payloadHash = req.headers['x-amz-content-sha256'] ?? q.get('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD';
   return { ...scope, signedHeaders: signed, signature, amzDate, expiresSeconds, payloadHash, payload: payloadMode(payloadHash) };
 }

@@ -11,6 +11,17 @@ export const S3_META_PREFIX = 'x-amz-meta-';
 export const SWIFT_OBJECT_META_PREFIX = 'x-object-meta-';
 /** AWS: user-defined metadata is limited to 2 KB (names + values, UTF-8 bytes). */
 export const MAX_METADATA_BYTES = 2048;
+/**
+ * Metadata names the gateway keeps for itself (e.g. `s3gw-checksum-crc32`): never
+ * shown as `x-amz-meta-*`, never writable by a client, so a stored checksum
+ * cannot be forged.
+ */
+export const RESERVED_META_PREFIX = 's3gw-';
+
+/** The Swift header under which an object's flexible checksum is kept. */
+export function checksumMetaHeader(algorithm: string): string {
+  return `${SWIFT_OBJECT_META_PREFIX}${RESERVED_META_PREFIX}checksum-${algorithm}`;
+}
 
 export function encodeMetaName(name: string): string {
   return name.replace(/%/g, '%25').replace(/_/g, '%5F');
@@ -27,6 +38,9 @@ export function metadataToSwift(headers: Readonly<Record<string, string>>, prefi
   for (const [name, value] of Object.entries(headers)) {
     if (!name.startsWith(S3_META_PREFIX)) continue;
     const metaName = name.slice(S3_META_PREFIX.length);
+    if (metaName.startsWith(RESERVED_META_PREFIX)) {
+      throw s3Error('InvalidArgument', { ArgumentName: name }, `Metadata names starting with ${RESERVED_META_PREFIX} are reserved by this gateway.`);
+    }
     size += Buffer.byteLength(metaName, 'latin1') + Buffer.byteLength(value, 'latin1');
     out[prefix + encodeMetaName(metaName)] = value;
   }
@@ -41,7 +55,9 @@ export function metadataFromSwift(headers: Readonly<Record<string, string>>, pre
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (!name.startsWith(prefix)) continue;
-    out[S3_META_PREFIX + decodeMetaName(name.slice(prefix.length))] = value;
+    const metaName = decodeMetaName(name.slice(prefix.length));
+    if (metaName.toLowerCase().startsWith(RESERVED_META_PREFIX)) continue;
+    out[S3_META_PREFIX + metaName] = value;
   }
   return out;
 }

@@ -124,6 +124,9 @@ describe('aws-chunked uploads (STREAMING-AWS4-HMAC-SHA256-PAYLOAD)', () => {
     expect(res.headers['x-amz-checksum-crc32']).toBe(crc);
     const head = await rawS3v4(gw.url, keys, { method: 'HEAD', path: `/${b}/chunked-trailer`, headers: { 'x-amz-checksum-mode': 'ENABLED' } });
     expect(head.headers['x-amz-checksum-crc32']).toBe(crc);
+    // The POST that adds a trailer checksum keeps what the PUT stored.
+    expect(head.headers['content-type']).toBe('application/octet-stream');
+    expect(head.headers['content-length']).toBe(String(data.length));
   });
 
   it('refuses a signed trailer whose checksum does not match the data with BadDigest, storing nothing', async () => {

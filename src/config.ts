@@ -12,6 +12,8 @@ export interface Config {
   readonly s3: {
     readonly domains: readonly string[];
     readonly region: string;
+    /** Regions a SigV4 credential scope may name: `region` first (error messages expect it). */
+    readonly acceptedRegions: readonly string[];
     readonly dialect: DialectName;
     readonly maxSkewSeconds: number;
   };
@@ -40,7 +42,7 @@ export class ConfigError extends Error {
   }
 }
 
-type Kind = 'string' | 'port' | 'int' | 'list' | 'url' | 'optional-string' | 'optional-url' | { readonly oneOf: readonly string[] };
+type Kind = 'string' | 'port' | 'int' | 'list' | 'optional-list' | 'url' | 'optional-string' | 'optional-url' | { readonly oneOf: readonly string[] };
 
 interface Setting {
   readonly path: string;
@@ -57,6 +59,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'admin.port', kind: 'port', default: 9001, help: 'port of the admin listener' },
   { path: 's3.domains', kind: 'list', default: ['localhost'], help: 'domains for virtual-host style requests (bucket.<domain>)' },
   { path: 's3.region', kind: 'string', default: 'us-east-1', help: 'the S3 region this gateway reports and accepts' },
+  { path: 's3.acceptedRegions', kind: 'optional-list', help: 'regions SigV4 clients may sign for (default: s3.region and us-east-1)' },
   { path: 's3.dialect', kind: { oneOf: ['ucloud', 'aws'] }, default: 'ucloud', help: 'ucloud: the KT ucloud spec (201/202/401, its XML namespace); aws: AWS S3 behaviour' },
   { path: 's3.maxSkewSeconds', kind: 'int', default: 900, help: 'largest accepted clock difference of a signed request' },
   { path: 'keystone.authUrl', kind: 'url', help: 'Keystone v3 endpoint, e.g. http://keystone:5000/v3' },
@@ -124,9 +127,11 @@ function convert(setting: Setting, raw: unknown, source: string): unknown {
       if (kind === 'port' && value > 65535) fail(`${value} is not a TCP port`);
       return value;
     }
-    case 'list': {
+    case 'list':
+    case 'optional-list': {
       const items = Array.isArray(raw) ? raw.map(String) : String(raw).split(',');
-      const list = items.map((s) => s.trim().toLowerCase()).filter(Boolean);
+      // Domain names compare lower-case; region names are case-sensitive in a SigV4 scope.
+      const list = items.map((s) => (kind === 'list' ? s.trim().toLowerCase() : s.trim())).filter(Boolean);
       if (list.length === 0) fail('the list is empty');
       return list;
     }
@@ -165,13 +170,18 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     if (fromEnv !== undefined && fromEnv !== '') value = convert(setting, fromEnv, `environment ${envName(setting.path)}`);
     else if (fromFile !== undefined && fromFile !== null) value = convert(setting, fromFile, opts.file ?? 'config file');
     else if (setting.default !== undefined) value = setting.default;
-    else if (setting.kind === 'optional-string' || setting.kind === 'optional-url') value = undefined;
+    else if (setting.kind === 'optional-string' || setting.kind === 'optional-url' || setting.kind === 'optional-list') value = undefined;
     else {
       throw new ConfigError(`Setting ${setting.path} is required: set it in the config file or as ${envName(setting.path)}. It is the ${setting.help}.`);
     }
     assign(out, setting.path, value);
   }
   const config = out as unknown as Config;
+  // SDKs sign for us-east-1 when no region is configured, so it is accepted
+  // beside the gateway's own region unless the operator lists regions.
+  const region = config.s3.region;
+  assign(out, 's3.acceptedRegions', config.s3.acceptedRegions ?? [...new Set([region, 'us-east-1'])]);
+  if (!config.s3.acceptedRegions.includes(region)) assign(out, 's3.acceptedRegions', [region, ...config.s3.acceptedRegions]);
   // A relative credentials path is relative to the config file that names it.
   assign(out, 'credentials.file', resolve(baseDir, config.credentials.file));
   return config;

@@ -3,6 +3,8 @@
 // without copies; app.ts wraps it in Hono middleware.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CredentialStore } from './auth/credentials.js';
+import type { SigningKeyCache } from './auth/signing-keys.js';
+import { prepareBody } from './auth/payload.js';
 import { authenticate } from './auth/verify.js';
 import type { Logger } from './log.js';
 import { errorFields } from './log.js';
@@ -22,6 +24,9 @@ import type { SwiftIdentity } from './swift/keystone.js';
 export interface PipelineDeps {
   readonly domains: readonly string[];
   readonly region: string;
+  /** Regions a SigV4 credential scope may name (s3.acceptedRegions). */
+  readonly acceptedRegions: readonly string[];
+  readonly signingKeys: SigningKeyCache;
   readonly dialect: Dialect;
   readonly maxSkewMs: number;
   readonly limits: Limits;
@@ -32,7 +37,10 @@ export interface PipelineDeps {
   readonly now: () => number;
 }
 
-const AUTH_CODES = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'RequestTimeTooSkewed', 'NotImplemented']);
+const AUTH_CODES = new Set([
+  'AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'RequestTimeTooSkewed', 'NotImplemented',
+  'AuthorizationHeaderMalformed', 'AuthorizationQueryParametersError', 'InvalidRequest', 'InvalidArgument',
+]);
 
 /** Any failure as the S3 error a client should see. */
 export function toS3Error(err: unknown, deps: PipelineDeps, ctx: RequestContext): S3Error {
@@ -60,7 +68,9 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     const extra = req.headers['x-trans-id-extra'];
     let authenticated;
     try {
-      authenticated = await authenticate(req, deps.credentials, { maxSkewMs: deps.maxSkewMs, now: deps.now });
+      authenticated = await authenticate(req, deps.credentials, {
+        maxSkewMs: deps.maxSkewMs, now: deps.now, acceptedRegions: deps.acceptedRegions, signingKeys: deps.signingKeys,
+      });
     } catch (err) {
       if (isS3Error(err) && AUTH_CODES.has(err.code)) deps.metrics.authFailures.inc({ code: err.code });
       throw err;
@@ -69,12 +79,15 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     const operation = route(req);
     ctx.operation = operation;
     const handler = handlerFor(operation);
+    const prepared = prepareBody(req, incoming, authenticated.v4);
     const sink = { get transId() { return ctx.transId; }, set transId(id: string) { ctx.transId = id; }, transIdExtra: extra };
     const opCtx = {
       req,
       swift: deps.swift.session(authenticated.credential.identity, sink),
       dialect: deps.dialect,
-      body: incoming,
+      body: prepared.body,
+      decodedLength: prepared.decodedLength,
+      checksum: prepared.checksum,
       limits: deps.limits,
       region: deps.region,
     };

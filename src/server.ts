@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { Agent } from 'undici';
 import { createApp } from './app.js';
 import { StaticCredentialStore } from './auth/credentials.js';
+import { SigningKeyCache } from './auth/signing-keys.js';
 import type { Config } from './config.js';
 import { loadCredentialsFile } from './credentials-file.js';
 import type { Logger } from './log.js';
@@ -67,6 +68,8 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
   const app = createApp({
     domains: config.s3.domains,
     region: config.s3.region,
+    acceptedRegions: config.s3.acceptedRegions,
+    signingKeys: new SigningKeyCache(config.keystone.cacheSize),
     dialect: DIALECTS[config.s3.dialect],
     maxSkewMs: config.s3.maxSkewSeconds * 1000,
     limits: { ...DEFAULT_LIMITS, ...overrides.limits },

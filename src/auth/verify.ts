@@ -1,22 +1,37 @@
-// Authenticates an S3 request: finds which signing form it uses, looks up the
-// secret, checks the clock and compares signatures in constant time.
-import { timingSafeEqual } from 'node:crypto';
+// Authenticates an S3 request: finds which signing form it uses (SigV2 or
+// SigV4, header or presigned), looks up the secret, checks the clock and
+// compares signatures in constant time.
 import { s3Error } from '../s3/errors.js';
 import type { S3Request } from '../s3/request.js';
 import { parseClientDate } from '../s3/time.js';
+import { signaturesEqual } from './compare.js';
 import type { Credential, CredentialStore } from './credentials.js';
 import { canonicalResources, signV2, stringToSign, stringToSignBase } from './sigv2.js';
+import { verifyV4, type V4Context } from './sigv4.js';
+import { headerClaim, queryClaim, type V4Claim } from './sigv4-claim.js';
+import { ALGORITHM } from './sigv4-canonical.js';
+import { SigningKeyCache } from './signing-keys.js';
+
+export { signaturesEqual } from './compare.js';
 
 export interface AuthOptions {
   /** Largest accepted difference between the request's date and ours (S3: 15 minutes). */
   readonly maxSkewMs: number;
   readonly now: () => number;
+  /** Regions a SigV4 credential scope may name; the first is the one error messages expect. Default us-east-1. */
+  readonly acceptedRegions?: readonly string[];
+  /** Derived SigV4 signing keys; a process-wide cache when not given. */
+  readonly signingKeys?: SigningKeyCache;
 }
 
 export interface Authenticated<I> {
   readonly credential: Credential<I>;
-  readonly scheme: 'sigv2' | 'sigv2-presigned';
+  readonly scheme: 'sigv2' | 'sigv2-presigned' | 'sigv4' | 'sigv4-presigned';
+  /** For SigV4: what the payload verification needs (signing key, scope, payload mode). */
+  readonly v4?: V4Context;
 }
+
+const DEFAULT_SIGNING_KEYS = new SigningKeyCache();
 
 export type AuthFailureReason =
   | 'anonymous'
@@ -26,17 +41,6 @@ export type AuthFailureReason =
   | 'skew'
   | 'expired'
   | 'unsupported';
-
-/** Constant-time comparison of two signature strings, whatever their lengths. */
-export function signaturesEqual(expected: string, provided: string): boolean {
-  const a = Buffer.from(expected, 'utf8');
-  const b = Buffer.from(provided, 'utf8');
-  if (a.length !== b.length) {
-    timingSafeEqual(a, a); // same work either way
-    return false;
-  }
-  return timingSafeEqual(a, b);
-}
 
 interface V2Claim {
   readonly accessKeyId: string;
@@ -49,8 +53,8 @@ function v2Claim(req: S3Request): V2Claim | undefined {
   if (auth !== undefined) {
     const m = /^AWS ([^:\s]+):(\S+)$/.exec(auth.trim());
     if (!m) {
-      if (auth.startsWith('AWS4-HMAC-SHA256')) {
-        throw s3Error('NotImplemented', {}, 'AWS Signature Version 4 is not supported yet by this gateway; sign with Signature Version 2.');
+      if (auth.startsWith('AWS4-ECDSA-P256-SHA256')) {
+        throw s3Error('NotImplemented', {}, 'AWS Signature Version 4A is not supported by this gateway; sign with Signature Version 4.');
       }
       throw s3Error('AccessDenied', {}, 'Unsupported or malformed Authorization header; expected "AWS AccessKeyId:Signature".');
     }
@@ -65,9 +69,6 @@ function v2Claim(req: S3Request): V2Claim | undefined {
       throw s3Error('AccessDenied', {}, 'Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters');
     }
     return { accessKeyId, signature, presignedExpires: expires };
-  }
-  if (q.has('X-Amz-Algorithm') || q.has('X-Amz-Signature')) {
-    throw s3Error('NotImplemented', {}, 'AWS Signature Version 4 presigned URLs are not supported yet by this gateway.');
   }
   return undefined;
 }
@@ -104,6 +105,8 @@ function checkTime(req: S3Request, claim: V2Claim, opts: AuthOptions): void {
  * requests, so that is AccessDenied.
  */
 export async function authenticate<I>(req: S3Request, store: CredentialStore<I>, opts: AuthOptions): Promise<Authenticated<I>> {
+  const v4 = v4Claim(req, opts.acceptedRegions ?? ['us-east-1']);
+  if (v4) return authenticateV4(v4, req, store, opts);
   const claim = v2Claim(req);
   if (!claim) throw s3Error('AccessDenied', {}, 'Anonymous access is not allowed; sign the request.');
   const credential = await store.lookup(claim.accessKeyId);
@@ -126,4 +129,25 @@ export async function authenticate<I>(req: S3Request, store: CredentialStore<I>,
     SignatureProvided: claim.signature,
     StringToSignBytes: [...Buffer.from(shown, 'utf8')].map((b) => b.toString(16).padStart(2, '0')).join(' '),
   });
+}
+
+/** The SigV4 claim of a request, if it is signed with SigV4 (header or query). */
+function v4Claim(req: S3Request, acceptedRegions: readonly string[]): V4Claim | undefined {
+  const auth = req.headers['authorization'];
+  if (auth !== undefined) return auth.trim().startsWith(ALGORITHM) ? headerClaim(req, auth, acceptedRegions) : undefined;
+  if (req.query.has('X-Amz-Algorithm') || req.query.has('X-Amz-Signature') || req.query.has('X-Amz-Credential')) {
+    return queryClaim(req, acceptedRegions);
+  }
+  return undefined;
+}
+
+async function authenticateV4<I>(claim: V4Claim, req: S3Request, store: CredentialStore<I>, opts: AuthOptions): Promise<Authenticated<I>> {
+  const credential = await store.lookup(claim.accessKeyId);
+  if (!credential) throw s3Error('InvalidAccessKeyId', { AWSAccessKeyId: claim.accessKeyId });
+  const v4 = verifyV4(req, claim, credential.secretKey, {
+    maxSkewMs: opts.maxSkewMs,
+    now: opts.now,
+    signingKeys: opts.signingKeys ?? DEFAULT_SIGNING_KEYS,
+  });
+  return { credential, scheme: claim.expiresSeconds === undefined ? 'sigv4' : 'sigv4-presigned', v4 };
 }

@@ -1,5 +1,6 @@
 // What every operation handler receives. Handlers never see Hono, env or sockets.
 import type { Readable } from 'node:stream';
+import type { ChecksumAlgorithm } from '../s3/checksums.js';
 import type { Dialect } from '../s3/dialect.js';
 import type { S3Request } from '../s3/request.js';
 import type { SwiftSession } from '../swift/client.js';
@@ -19,8 +20,12 @@ export interface OperationContext {
   readonly req: S3Request;
   readonly swift: SwiftSession;
   readonly dialect: Dialect;
-  /** The request body, unread. */
+  /** The request body, unread: already decoded (aws-chunked) and verified as it streams. */
   readonly body: Readable;
+  /** Length of the decoded body when it differs from Content-Length (x-amz-decoded-content-length). */
+  readonly decodedLength?: number;
+  /** The flexible checksum the request declared; its value is verified, known at once or once the body has ended. */
+  readonly checksum?: { readonly algorithm: ChecksumAlgorithm; value(): string | undefined };
   readonly limits: Limits;
   /** Regions this gateway answers for (GetBucketLocation, CreateBucket's LocationConstraint). */
   readonly region: string;

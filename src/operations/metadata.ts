@@ -9,22 +9,32 @@ import { s3Error } from '../s3/errors.js';
 
 export const S3_META_PREFIX = 'x-amz-meta-';
 export const SWIFT_OBJECT_META_PREFIX = 'x-object-meta-';
+/** AWS: user-defined metadata is limited to 2 KB (names + values, UTF-8 bytes). */
+export const MAX_METADATA_BYTES = 2048;
 /**
  * Metadata names the gateway keeps for itself (multipart upload id, canned ACL,
- * checksums): stored as X-Object-Meta-S3gw-*, never shown as x-amz-meta-*, and
- * refused from clients.
+ * checksums such as `s3gw-checksum-crc32`): stored as X-Object-Meta-S3gw-*,
+ * never shown as `x-amz-meta-*`, never writable by a client, so a stored
+ * checksum cannot be forged.
  */
 export const RESERVED_META_PREFIX = 's3gw-';
 
-/** AWS: user-defined metadata is limited to 2 KB (names + values, UTF-8 bytes). */
-export const MAX_METADATA_BYTES = 2048;
-
-export function encodeMetaName(name: string): string {
-  return name.replace(/%/g, '%25').replace(/_/g, '%5F');
+/** The Swift header under which an object's flexible checksum is kept. */
+export function checksumMetaHeader(algorithm: string): string {
+  return `${SWIFT_OBJECT_META_PREFIX}${RESERVED_META_PREFIX}checksum-${algorithm}`;
 }
 
+export function encodeMetaName(name: string): string {
+  // `=` is escaped too, so a literal `=5F` in a name cannot read back as `_`.
+  return name.replace(/[%_=]/g, (c) => (c === '%' ? '%25' : c === '_' ? '%5F' : '%3D'));
+}
+
+/** One pass, so an escape never decodes twice; `=5F` is Swift s3api's escape of `_`. */
 export function decodeMetaName(name: string): string {
-  return name.replace(/%5f|=5f/gi, '_').replace(/%25/g, '%');
+  return name.replace(/%25|%5f|%3d|=5f/gi, (e) => {
+    const code = e.slice(1).toLowerCase();
+    return code === '25' ? '%' : code === '3d' ? '=' : '_';
+  });
 }
 
 /** The `X-Object-Meta-*` headers for a request's `x-amz-meta-*` headers; enforces the size limit. */
@@ -50,8 +60,10 @@ export function metadataToSwift(headers: Readonly<Record<string, string>>, prefi
 export function metadataFromSwift(headers: Readonly<Record<string, string>>, prefix = SWIFT_OBJECT_META_PREFIX): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (!name.startsWith(prefix) || name.startsWith(prefix + RESERVED_META_PREFIX)) continue;
-    out[S3_META_PREFIX + decodeMetaName(name.slice(prefix.length))] = value;
+    if (!name.startsWith(prefix)) continue;
+    const metaName = decodeMetaName(name.slice(prefix.length));
+    if (metaName.toLowerCase().startsWith(RESERVED_META_PREFIX)) continue;
+    out[S3_META_PREFIX + metaName] = value;
   }
   return out;
 }

@@ -8,11 +8,10 @@ import { isoTimestamp } from '../s3/time.js';
 import { discard, type SwiftResponse } from '../swift/client.js';
 import type { OperationContext } from './context.js';
 import { copyConditionsHold, parseCopySource } from './copy.js';
-import { metadataToSwift } from './metadata.js';
 import { checkBucketName, checkKey } from './names.js';
 import { checkUploadId, markerName, newUploadId, parsePartNumber, partName, partsPrefix, segmentsContainer } from './multipart-layout.js';
-import { STORED_CONTENT_HEADERS, pick, quoteEtag } from './object-headers.js';
-import { putObjectHeaders, requireContentLength } from './object.js';
+import { pick, quoteEtag } from './object-headers.js';
+import { bodyLength, putObjectHeaders, storedObjectHeaders, writeBody } from './object.js';
 import { s3EtagOf } from './object-read.js';
 import { deleteSegments, listSegments, markSegmentsContainer } from './segments.js';
 import { BUCKET_TABLE, swiftFailure } from './swift-errors.js';
@@ -70,9 +69,8 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
     container: segmentsContainer(bucket),
     object: markerName(key, uploadId),
     headers: {
-      ...pick(ctx.req.headers, STORED_CONTENT_HEADERS),
+      ...storedObjectHeaders(ctx.req.headers),
       'content-type': ctx.req.headers['content-type'] ?? 'application/octet-stream',
-      ...metadataToSwift(ctx.req.headers),
       ...(acl ? { [ACL_META]: acl } : {}),
       'content-length': '0',
     },
@@ -96,16 +94,14 @@ async function ensureStillOpen(ctx: OperationContext, bucket: string, key: strin
 export async function uploadPart(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
-  const swiftLimits = await ctx.swift.limits();
-  const part = parsePartNumber(ctx.req.query.get('partNumber'), swiftLimits.maxManifestSegments);
-  const length = requireContentLength(ctx.req.headers, Math.min(ctx.limits.maxObjectSize, swiftLimits.maxFileSize));
+  const part = parsePartNumber(ctx.req.query.get('partNumber'), (await ctx.swift.limits()).maxManifestSegments);
+  const length = await bodyLength(ctx);
   await uploadMarker(ctx, bucket, key, uploadId);
+  // A part keeps only its bytes, its MD5 (Content-MD5) and its checksum; metadata belongs to the marker.
   const headers = putObjectHeaders({ 'content-length': String(length), ...pick(ctx.req.headers, ['content-md5']) }, length);
-  const res = await ctx.swift.call({ method: 'PUT', container: segmentsContainer(bucket), object: partName(key, uploadId, part), headers, body: ctx.body });
-  if (res.status !== 201) throw await swiftFailure(res, { 404: 'NoSuchUpload' }, { UploadId: uploadId });
-  await discard(res);
-  await ensureStillOpen(ctx, bucket, key, uploadId, part);
-  return { status: 200, headers: { etag: quoteEtag(res.headers['etag']) } };
+  const target = { container: segmentsContainer(bucket), object: partName(key, uploadId, part) };
+  const out = await writeBody(ctx, target, headers, length, { 404: 'NoSuchUpload' }, () => ensureStillOpen(ctx, bucket, key, uploadId, part));
+  return { status: 200, headers: out };
 }
 
 /** `bytes=first-last` of x-amz-copy-source-range, checked against the source size. */

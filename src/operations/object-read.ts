@@ -3,6 +3,7 @@
 import { s3Error } from '../s3/errors.js';
 import type { S3Result } from '../s3/result.js';
 import { discard, readText, type SwiftResponse } from '../swift/client.js';
+import { checksumResponseHeaders } from './checksum-headers.js';
 import type { OperationContext } from './context.js';
 import { splitEtagParam } from './multipart-layout.js';
 import { READ_CONDITION_HEADERS, RESPONSE_OVERRIDES, objectResponseHeaders, pick, quoteEtag } from './object-headers.js';
@@ -113,6 +114,11 @@ async function readObject(ctx: OperationContext, method: 'GET' | 'HEAD'): Promis
   const out = objectResponseHeaders(res.headers);
   out['content-type'] = splitEtagParam(res.headers['content-type']).contentType;
   if (isSlo(res.headers)) out['etag'] = (await multipartEtag(ctx, bucket, key, res)) ?? out['etag'];
+  // S3 quirk: checksums are returned only when asked for, and only for the whole
+  // object (a client validates the body it receives against them).
+  if (res.status === 200 && ctx.req.headers['x-amz-checksum-mode']?.trim().toUpperCase() === 'ENABLED') {
+    Object.assign(out, checksumResponseHeaders(res.headers));
+  }
   if (parts) {
     out['x-amz-mp-parts-count'] = String(parts.count);
     if (method === 'HEAD') {

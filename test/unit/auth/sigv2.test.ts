@@ -298,13 +298,13 @@ describe('authenticate() refusals', () => {
     expect(err.code).toBe('AccessDenied');
   });
 
-  it('answers NotImplemented for Signature Version 4 headers and presigned URLs', async () => {
+  it('hands Signature Version 4 headers and presigned URLs to the SigV4 verifier', async () => {
     const header = await authError(
       authenticate(get('AWS4-HMAC-SHA256 Credential=AKID/20070327/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00'), store, opts(at)),
     );
-    expect(header.code).toBe('NotImplemented');
+    expect(header.code).toBe('InvalidRequest'); // SigV4 headers need x-amz-content-sha256
     const presigned = request('GET', '/photos/puppy.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=00', [['Host', 'johnsmith.s3.amazonaws.com']]);
-    expect((await authError(authenticate(presigned, store, opts(at)))).code).toBe('NotImplemented');
+    expect((await authError(authenticate(presigned, store, opts(at)))).code).toBe('AuthorizationQueryParametersError');
   });
 });
 

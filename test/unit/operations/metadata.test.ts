@@ -96,3 +96,24 @@ describe('metadataFromSwift', () => {
     expect(metadataFromSwift(metadataToSwift(s3))).toEqual(s3);
   });
 });
+
+describe('reserved s3gw- metadata', () => {
+  it('hides the gateway\'s own names (stored checksums) from x-amz-meta-*', () => {
+    expect(metadataFromSwift({ 'x-object-meta-s3gw-checksum-crc32': 'yZRlqg==', 'x-object-meta-color': 'blue' }))
+      .toEqual({ 'x-amz-meta-color': 'blue' });
+  });
+
+  it('refuses a client\'s x-amz-meta-s3gw-* with InvalidArgument, so a checksum cannot be forged', () => {
+    expect(() => metadataToSwift({ 'x-amz-meta-s3gw-checksum-crc32': 'AAAAAA==' })).toThrow(S3Error);
+  });
+});
+
+describe('stored content headers of an upload', () => {
+  it('drops aws-chunked from Content-Encoding and keeps the rest', async () => {
+    const { storedContentEncoding } = await import('../../../src/operations/object.js');
+    expect(storedContentEncoding('aws-chunked')).toBeUndefined();
+    expect(storedContentEncoding('aws-chunked,gzip')).toBe('gzip');
+    expect(storedContentEncoding('gzip, aws-chunked')).toBe('gzip');
+    expect(storedContentEncoding(undefined)).toBeUndefined();
+  });
+});

@@ -62,8 +62,18 @@ async function main(argv: readonly string[]): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.log('info', 'stopping', { signal });
-    running.stop(30_000).then(() => process.exit(0), () => process.exit(1));
+    const graceMs = config.shutdownGraceSeconds * 1000;
+    log.log('info', 'stopping: no new connections, waiting for requests in flight', { signal, graceMs });
+    running.stop(graceMs).then(
+      (clean) => {
+        log.log('info', 'stopped', { clean });
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.log('error', 'stop failed', errorFields(err));
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

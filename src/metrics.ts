@@ -98,7 +98,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Node's default process metrics (CPU, memory, event loop lag, GC, handles, ...). */
   collectProcessMetrics(): void {
     collectDefaultMetrics({ register: this.registry });
+    // prom-client names three gauges with a `_total` suffix, which Prometheus
+    // reserves for counters (`promtool check metrics` refuses them). Each is the
+    // sum over `type` of the gauge of the same name without the suffix, which stays.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      this.registry.removeSingleMetric(name);
+    }
   }
 }

@@ -2,6 +2,7 @@
 // admin endpoints. main.ts is the command line around it; tests start it directly.
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { createAdminServer } from './admin.js';
 import { createApp } from './app.js';
@@ -136,9 +137,11 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     new Promise<void>((resolve, reject) => { s3.once('listening', resolve); s3.once('error', reject); }),
     new Promise<void>((resolve, reject) => { admin.once('error', reject); admin.listen(config.admin.port, config.admin.host, resolve); }),
   ]);
+  // The bound ports (port 0 in a setting means any free one).
+  const bound = (server: Server) => (server.address() as AddressInfo).port;
   log.log('info', 'listening', {
-    s3: `http://${config.listen.host}:${config.listen.port}`,
-    admin: `http://${config.admin.host}:${config.admin.port}`,
+    s3: `http://${config.listen.host}:${bound(s3)}`,
+    admin: `http://${config.admin.host}:${bound(admin)}`,
     dialect: config.s3.dialect,
     domains: config.s3.domains,
     credentials: credentials.length,

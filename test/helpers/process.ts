@@ -100,6 +100,8 @@ export interface ProcessOptions {
   readonly extraConfig?: string;
   readonly env?: Record<string, string>;
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** keystone.authUrl in the config file; the stack's by default. */
+  readonly authUrl?: string;
 }
 
 /** Writes a config + credentials for the local stack and starts the gateway process on free ports. */
@@ -114,7 +116,7 @@ export async function startGatewayProcess(opts: ProcessOptions = {}): Promise<Ga
       'listen: { host: 127.0.0.1, port: 0 }',
       'admin: { host: 127.0.0.1, port: 0 }',
       's3: { domains: [localhost], dialect: ucloud }',
-      `keystone: { authUrl: "${stack.keystone.authUrl}", region: ${stack.keystone.region} }`,
+      `keystone: { authUrl: "${opts.authUrl ?? stack.keystone.authUrl}", region: ${stack.keystone.region} }`,
       'credentials: { file: credentials.json }',
       `log: { level: ${opts.logLevel ?? 'info'} }`,
       opts.extraConfig ?? '',

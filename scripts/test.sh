@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh Debian 12 machine (as root):
-# installs npm packages, type-checks and lints, starts the local Swift + Keystone
+# installs npm packages and the Debian tools the ops tests drive (Prometheus,
+# docker-compose, chromium), type-checks and lints, starts the local Swift + Keystone
 # stack (installing its Debian packages if needed), then runs every test file
 # (unit, stack, integration, real clients) against it.
 # Extra arguments go to vitest, e.g. `npm test -- test/unit`.
@@ -8,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/ensure-deps.sh
+bash scripts/ensure-test-packages.sh
 npm run --silent lint
 bash deploy/local/stack.sh up
 

@@ -1,6 +1,8 @@
 // The only reader of settings. Every setting has a path in the config file
 // (YAML or JSON), an environment variable, a default and a check; a bad or
 // missing value stops start-up with a message naming the setting.
+// Any setting can also come from a file named by S3GW_<NAME>_FILE (the way a
+// mounted Kubernetes Secret or Docker secret provides values).
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -30,7 +32,10 @@ export interface Config {
     readonly connections: number;
     readonly headersTimeoutMs: number;
     readonly bodyTimeoutMs: number;
+    readonly healthUrl: string | undefined;
   };
+  readonly health: { readonly intervalMs: number; readonly timeoutMs: number };
+  readonly shutdownGraceSeconds: number;
   readonly credentials: { readonly file: string };
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error' };
 }
@@ -72,11 +77,15 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'swift.connections', kind: 'int', default: 256, help: 'most open connections to the Swift proxy' },
   { path: 'swift.headersTimeoutMs', kind: 'int', default: 60000, help: 'how long to wait for Swift response headers' },
   { path: 'swift.bodyTimeoutMs', kind: 'int', default: 300000, help: 'longest pause inside a Swift body' },
+  { path: 'swift.healthUrl', kind: 'optional-url', help: 'URL the readiness check GETs for Swift (default: /healthcheck at the origin of keystone.storageUrl, else of the first token\'s storage URL)' },
+  { path: 'health.intervalMs', kind: 'int', default: 5000, help: 'how often the background readiness checks of Keystone and Swift run (0: no checks, /readyz only reflects shutdown)' },
+  { path: 'health.timeoutMs', kind: 'int', default: 2000, help: 'timeout of one readiness check' },
+  { path: 'shutdownGraceSeconds', kind: 'int', default: 30, help: 'on SIGTERM/SIGINT, longest wait for requests in flight before connections are cut' },
   { path: 'credentials.file', kind: 'string', help: 'credentials file (YAML or JSON): access key → secret and Swift identity' },
   { path: 'log.level', kind: { oneOf: ['debug', 'info', 'warn', 'error'] }, default: 'info', help: 'lowest level logged' },
 ];
 
-/** `keystone.authUrl` → `S3GW_KEYSTONE_AUTH_URL`. */
+/** `keystone.authUrl` → `S3GW_KEYSTONE_AUTH_URL`; `S3GW_KEYSTONE_AUTH_URL_FILE` names a file holding the value. */
 export function envName(path: string): string {
   return 'S3GW_' + path.replace(/\./g, '_').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
 }
@@ -97,14 +106,16 @@ function assign(doc: Record<string, unknown>, path: string, value: unknown): voi
   node[parts[parts.length - 1]!] = value;
 }
 
-function convert(setting: Setting, raw: unknown, source: string): unknown {
+/** `reveal` false: the value came from a secret file and is never repeated in a message. */
+function convert(setting: Setting, raw: unknown, source: string, reveal = true): unknown {
   const fail = (why: string): never => {
     throw new ConfigError(`Setting ${setting.path} (${source}): ${why}. It is the ${setting.help}.`);
   };
+  const shown = (value: unknown) => (reveal ? `"${String(value)}"` : 'the value');
   const kind = setting.kind;
   if (typeof kind === 'object') {
-    const value = String(raw);
-    if (!kind.oneOf.includes(value)) fail(`"${value}" is not one of ${kind.oneOf.join(', ')}`);
+    const value = String(raw).trim();
+    if (!kind.oneOf.includes(value)) fail(`${shown(value)} is not one of ${kind.oneOf.join(', ')}`);
     return value;
   }
   switch (kind) {
@@ -117,13 +128,13 @@ function convert(setting: Setting, raw: unknown, source: string): unknown {
     case 'url':
     case 'optional-url': {
       const value = String(raw).trim();
-      if (!/^https?:\/\/[^/]+/.test(value)) fail(`"${value}" is not an http(s) URL`);
+      if (!/^https?:\/\/[^/]+/.test(value)) fail(`${shown(value)} is not an http(s) URL`);
       return value;
     }
     case 'port':
     case 'int': {
       const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
-      if (!Number.isInteger(value) || value < 0) fail(`"${String(raw)}" is not a whole number`);
+      if (!Number.isInteger(value) || value < 0) fail(`${shown(raw)} is not a whole number`);
       if (kind === 'port' && value > 65535) fail(`${value} is not a TCP port`);
       return value;
     }
@@ -135,6 +146,15 @@ function convert(setting: Setting, raw: unknown, source: string): unknown {
       if (list.length === 0) fail('the list is empty');
       return list;
     }
+  }
+}
+
+/** A value from a file (a mounted Secret): its contents without surrounding whitespace. */
+function readSettingFile(setting: Setting, file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new ConfigError(`Setting ${setting.path}: cannot read ${file} named by ${envName(setting.path)}_FILE: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
   }
 }
 
@@ -164,10 +184,16 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   }
   const out: Record<string, unknown> = {};
   for (const setting of SETTINGS) {
-    const fromEnv = env[envName(setting.path)];
+    const name = envName(setting.path);
+    const fromEnv = env[name];
+    const secretFile = env[`${name}_FILE`];
     const fromFile = lookup(doc, setting.path);
     let value: unknown;
-    if (fromEnv !== undefined && fromEnv !== '') value = convert(setting, fromEnv, `environment ${envName(setting.path)}`);
+    if (fromEnv !== undefined && fromEnv !== '' && secretFile !== undefined && secretFile !== '') {
+      throw new ConfigError(`Setting ${setting.path}: both ${name} and ${name}_FILE are set; use one.`);
+    }
+    if (fromEnv !== undefined && fromEnv !== '') value = convert(setting, fromEnv, `environment ${name}`);
+    else if (secretFile !== undefined && secretFile !== '') value = convert(setting, readSettingFile(setting, secretFile), `file ${secretFile} named by ${name}_FILE`, false);
     else if (fromFile !== undefined && fromFile !== null) value = convert(setting, fromFile, opts.file ?? 'config file');
     else if (setting.default !== undefined) value = setting.default;
     else if (setting.kind === 'optional-string' || setting.kind === 'optional-url' || setting.kind === 'optional-list') value = undefined;

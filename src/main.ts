@@ -16,7 +16,10 @@ function usage(): string {
     'Usage: s3-swift-gateway [--config FILE] [--help] [--version]',
     '',
     'An S3 API gateway for OpenStack Swift, authenticated by Keystone.',
-    'Settings come from the config file (YAML or JSON) and, overriding it, the environment:',
+    'Settings come from the config file (YAML or JSON) and, overriding it, the environment.',
+    'Any variable below with _FILE appended names a file whose contents (trimmed) are the value,',
+    'as a mounted Kubernetes Secret provides them (e.g. S3GW_KEYSTONE_AUTH_URL_FILE=/run/secrets/auth-url).',
+    'The config file may also be named by S3GW_CONFIG.',
     '',
     `  ${'setting'.padEnd(34)} ${'environment variable'.padEnd(40)} meaning`,
     ...lines,
@@ -62,8 +65,18 @@ async function main(argv: readonly string[]): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.log('info', 'stopping', { signal });
-    running.stop(30_000).then(() => process.exit(0), () => process.exit(1));
+    const graceMs = config.shutdownGraceSeconds * 1000;
+    log.log('info', 'stopping: no new connections, waiting for requests in flight', { signal, graceMs });
+    running.stop(graceMs).then(
+      (clean) => {
+        log.log('info', 'stopped', { clean });
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.log('error', 'stop failed', errorFields(err));
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

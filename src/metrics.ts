@@ -26,6 +26,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly bytesReceived = new Counter({
+    name: 's3gw_bytes_received_total',
+    help: 'Request body bytes read from S3 clients (headers not counted), by S3 operation',
+    labelNames: ['operation'] as const,
+    registers: [this.registry],
+  });
+
+  readonly bytesSent = new Counter({
+    name: 's3gw_bytes_sent_total',
+    help: 'Response body bytes written to S3 clients (headers not counted), by S3 operation',
+    labelNames: ['operation'] as const,
+    registers: [this.registry],
+  });
+
   readonly authFailures = new Counter({
     name: 's3gw_auth_failures_total',
     help: 'Refused S3 authentications by S3 error code',
@@ -70,7 +84,28 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly upstreamUp = new Gauge({
+    name: 's3gw_upstream_up',
+    help: 'Result of the last background readiness check of an upstream: 1 reachable, 0 not',
+    labelNames: ['service'] as const,
+    registers: [this.registry],
+  });
+
+  readonly upstreamCheckDuration = new Gauge({
+    name: 's3gw_upstream_check_duration_seconds',
+    help: 'Duration of the last background readiness check of an upstream',
+    labelNames: ['service'] as const,
+    registers: [this.registry],
+  });
+
+  /** Node's default process metrics (CPU, memory, event loop lag, GC, handles, ...). */
   collectProcessMetrics(): void {
     collectDefaultMetrics({ register: this.registry });
+    // prom-client names three gauges with a `_total` suffix, which Prometheus
+    // reserves for counters (`promtool check metrics` refuses them). Each is the
+    // sum over `type` of the gauge of the same name without the suffix, which stays.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      this.registry.removeSingleMetric(name);
+    }
   }
 }

@@ -65,6 +65,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
   let req: S3Request | undefined;
   try {
     req = parseRequest({ method, url: incoming.url ?? '/', rawHeaders: incoming.rawHeaders }, deps.domains);
+    ctx.bucket = req.bucket;
     const extra = req.headers['x-trans-id-extra'];
     let authenticated;
     try {
@@ -103,6 +104,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       return;
     }
     const s3err = toS3Error(err, deps, ctx);
+    ctx.errorCode = s3err.code;
     writeError(outgoing, s3err, req?.rawPath ?? incoming.url ?? '/', { dialect: deps.dialect, method, transId: ctx.transId });
   }
 }

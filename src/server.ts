@@ -1,26 +1,35 @@
 // Builds the real dependencies from a Config and serves the S3 API and the
 // admin endpoints. main.ts is the command line around it; tests start it directly.
 import { serve } from '@hono/node-server';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
+import { createAdminServer } from './admin.js';
 import { createApp } from './app.js';
 import { StaticCredentialStore } from './auth/credentials.js';
 import { SigningKeyCache } from './auth/signing-keys.js';
 import type { Config } from './config.js';
 import { loadCredentialsFile } from './credentials-file.js';
+import { Readiness } from './health.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { DEFAULT_LIMITS, type Limits } from './operations/context.js';
 import { DIALECTS } from './s3/dialect.js';
-import { SwiftClient } from './swift/client.js';
+import { SwiftClient, type TokenSource } from './swift/client.js';
 import { SwiftInfo } from './swift/info.js';
 import { KeystoneTokens } from './swift/keystone.js';
 
 export interface Running {
   readonly metrics: Metrics;
+  readonly readiness: Readiness;
   readonly s3: Server;
   readonly admin: Server;
-  stop(graceMs: number): Promise<void>;
+  /**
+   * Stops accepting S3 connections, reports not-ready, lets requests in flight
+   * finish for up to graceMs, then cuts what is left. Resolves true when
+   * everything finished in time.
+   */
+  stop(graceMs: number): Promise<boolean>;
 }
 
 /** Builds and starts everything from a loaded config. Also used by tests that want a real process's wiring. */
@@ -51,10 +60,21 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
       cache: (event) => metrics.cacheEvents.inc({ cache: 'token', event }),
     },
   });
+  // The first storage URL any token brings tells the readiness check where
+  // Swift is, when no URL is configured.
+  let seenStorageUrl: string | undefined;
+  const observedTokens: TokenSource = {
+    get: async (identity) => {
+      const token = await tokens.get(identity);
+      seenStorageUrl ??= token.storageUrl;
+      return token;
+    },
+    invalidate: (identity) => tokens.invalidate(identity),
+  };
   const info = new SwiftInfo(dispatcher);
   const swift = new SwiftClient({
     dispatcher,
-    tokens,
+    tokens: observedTokens,
     limits: (storageUrl) => info.limits(storageUrl),
     headersTimeoutMs: config.swift.headersTimeoutMs,
     bodyTimeoutMs: config.swift.bodyTimeoutMs,
@@ -93,42 +113,74 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
   // Slow clients may take long between bytes of a big upload; S3 allows it.
   s3.requestTimeout = 0;
   s3.keepAliveTimeout = 65_000;
-  const admin = createServer((req, res) => {
-    if (req.url === '/metrics') {
-      metrics.registry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
-        (err) => res.writeHead(500).end(String(err)),
-      );
-    } else if (req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-    } else {
-      res.writeHead(404).end();
-    }
+  // Health checks get their own small pool: a pool busy with slow transfers
+  // must not make the gateway look unready.
+  const healthDispatcher = new Agent({ connections: 2, connect: { timeout: config.health.timeoutMs } });
+  const readiness = new Readiness({
+    dispatcher: healthDispatcher,
+    keystoneUrl: config.keystone.authUrl,
+    swiftUrl: async () => {
+      if (config.swift.healthUrl) return { url: config.swift.healthUrl };
+      let origin: string;
+      if (config.keystone.storageUrl) origin = new URL(config.keystone.storageUrl).origin;
+      else {
+        if (!seenStorageUrl) {
+          const first = credentials[0];
+          if (!first) throw new Error('no credentials to discover the Swift URL with; set swift.healthUrl');
+          await observedTokens.get(first.identity);
+        }
+        origin = new URL(seenStorageUrl!).origin;
+      }
+      return { url: `${origin}/healthcheck`, fallbacks: [`${origin}/info`] };
+    },
+    intervalMs: config.health.intervalMs,
+    timeoutMs: config.health.timeoutMs,
+    onResult: (service, ok, seconds) => {
+      metrics.upstreamUp.set({ service }, ok ? 1 : 0);
+      metrics.upstreamCheckDuration.set({ service }, seconds);
+    },
   });
+  const admin = createAdminServer({ metrics, readiness });
   await Promise.all([
     new Promise<void>((resolve, reject) => { s3.once('listening', resolve); s3.once('error', reject); }),
     new Promise<void>((resolve, reject) => { admin.once('error', reject); admin.listen(config.admin.port, config.admin.host, resolve); }),
   ]);
+  // The bound ports (port 0 in a setting means any free one).
+  const bound = (server: Server) => (server.address() as AddressInfo).port;
   log.log('info', 'listening', {
-    s3: `http://${config.listen.host}:${config.listen.port}`,
-    admin: `http://${config.admin.host}:${config.admin.port}`,
+    s3: `http://${config.listen.host}:${bound(s3)}`,
+    admin: `http://${config.admin.host}:${bound(admin)}`,
     dialect: config.s3.dialect,
     domains: config.s3.domains,
     credentials: credentials.length,
   });
+  readiness.start();
 
   return {
     metrics,
+    readiness,
     s3,
     admin,
     async stop(graceMs: number) {
+      readiness.markStopping();
+      // close() stops listening at once (new connections are refused) and
+      // resolves when the last connection has ended; idle keep-alive ones are
+      // closed now, busy ones after their response.
       const closed = new Promise<void>((resolve) => s3.close(() => resolve()));
       s3.closeIdleConnections();
-      const timer = setTimeout(() => s3.closeAllConnections(), graceMs);
+      let cut = false;
+      const timer = setTimeout(() => {
+        cut = true;
+        log.log('warn', 'shutdown grace period over: closing connections with requests in flight', { graceMs });
+        s3.closeAllConnections();
+      }, graceMs);
       await closed;
       clearTimeout(timer);
-      admin.close();
-      await dispatcher.close();
+      readiness.stop();
+      admin.closeAllConnections();
+      await new Promise<void>((resolve) => admin.close(() => resolve()));
+      await Promise.all([dispatcher.close(), healthDispatcher.close()]);
+      return !cut;
     },
   };
 }

@@ -28,4 +28,8 @@ export interface RequestContext {
   accessKeyId?: string;
   /** The S3 operation name, once routed. */
   operation?: string;
+  /** The addressed bucket, once the request is parsed (for logs; never a metric label). */
+  bucket?: string;
+  /** The S3 error code answered, when the request failed. */
+  errorCode?: string;
 }

@@ -74,7 +74,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
     metrics: running.metrics,
     stack,
     logs,
-    stop: () => running.stop(1000),
+    stop: async () => { await running.stop(1000); },
   };
 }
 

@@ -51,6 +51,11 @@ export interface ColdCell {
   readonly keys: number;
   /** Keystone token calls of each round (the gateway only, from its /metrics). */
   readonly keystoneCalls?: readonly number[];
+  /** Gateway only, per round: duration of its token call, and mean time to headers of its Swift calls. */
+  readonly keystoneCallMs?: readonly number[];
+  readonly swiftCallMeanMs?: readonly number[];
+  /** Token validations (GET /v3/auth/tokens, by Swift's authtoken) in Keystone's log during each gateway burst; all clients of the stack. */
+  readonly keystoneValidations?: readonly number[];
   readonly statuses: Record<string, number>;
   readonly latencyMs: LatencySummary;
 }
@@ -292,6 +297,9 @@ export function markdownReport(r: BenchResults): string {
       c.target,
       `${c.requests} over ${c.keys} keys`,
       c.keystoneCalls ? c.keystoneCalls.join(', ') : '(not counted)',
+      c.keystoneCallMs ? c.keystoneCallMs.map((v) => fmt(v, 0)).join(', ') : '',
+      c.swiftCallMeanMs ? c.swiftCallMeanMs.map((v) => fmt(v, 0)).join(', ') : '',
+      c.keystoneValidations ? c.keystoneValidations.join(', ') : '',
       Object.entries(c.statuses).map(([s, n]) => `${s}×${n}`).join(' '),
       fmt(c.latencyMs.p50),
       fmt(c.latencyMs.p99),
@@ -300,7 +308,7 @@ export function markdownReport(r: BenchResults): string {
       '',
       '#### Cold-start burst (gateway freshly started each round; Swift and s3api are warm, for reference)',
       '',
-      markdownTable(['target', 'requests', 'Keystone token calls per round', 'statuses', 'p50 ms', 'p99 ms'], rows),
+      markdownTable(['target', 'requests', 'Keystone token calls per round', 'token call ms', 'gateway→Swift call mean ms', 'token validations in Keystone log', 'statuses', 'p50 ms', 'p99 ms'], rows),
     );
   }
   if (r.standIn.length) {

@@ -5,7 +5,7 @@
 // from /proc. Targets are measured in interleaved rounds (gateway, Swift,
 // s3api, the starting target rotating each round) so machine noise hits each alike.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +57,7 @@ interface StackUser {
 
 interface Stack {
   keystone: { authUrl: string; region: string };
+  logDir?: string;
   s3api: { url: string; region: string };
   users: { demo: StackUser };
 }
@@ -126,6 +127,21 @@ class Loadgen {
   stop(): void {
     if (this.#child.connected) this.#child.send({ id: 0, stop: true });
   }
+}
+
+/**
+ * Counts token validations (`GET /v3/auth/tokens`) in Keystone's uwsgi log from
+ * `fromByte` on: what Swift's authtoken asks Keystone when it sees a token it has
+ * not cached. Every client of the shared stack is counted, so it is an indication.
+ */
+function keystoneValidations(logFile: string | undefined, fromByte: number): number | undefined {
+  if (!logFile || !existsSync(logFile)) return undefined;
+  const text = readFileSync(logFile).subarray(fromByte).toString('utf8');
+  return text.split('\n').filter((l) => l.includes('] GET /v3/auth/tokens ')).length;
+}
+
+function fileSize(file: string | undefined): number {
+  return file && existsSync(file) ? statSync(file).size : 0;
 }
 
 /** The targets in round-robin order, starting one further each round. */
@@ -343,12 +359,18 @@ async function runList(ctx: Ctx, gateway: TargetSpec): Promise<ListCell[]> {
 
 async function runCold(ctx: Ctx, startMain: (label: string) => Promise<GatewayProcess>): Promise<ColdCell[]> {
   const keys = READ_KEYS.slice(0, COLD_KEYS);
-  const acc = new Map<string, { samples: Float64Array[]; statuses: Record<string, number>; calls: number[] }>();
-  const add = (name: string, latencies: Float64Array, statuses: Record<string, number>, calls?: number) => {
-    const a = acc.get(name) ?? { samples: [], statuses: {}, calls: [] };
+  const keystoneLog = ctx.stack.logDir ? join(ctx.stack.logDir, 'keystone-uwsgi.log') : undefined;
+  const acc = new Map<string, { samples: Float64Array[]; statuses: Record<string, number>; calls: number[]; keystoneMs: number[]; swiftMs: number[]; validations: number[] }>();
+  const add = (name: string, latencies: Float64Array, statuses: Record<string, number>, gw?: { calls: number; keystoneMs: number; swiftMs: number; validations?: number }) => {
+    const a = acc.get(name) ?? { samples: [], statuses: {}, calls: [], keystoneMs: [], swiftMs: [], validations: [] };
+    if (gw?.validations !== undefined) a.validations.push(gw.validations);
     a.samples.push(latencies);
     for (const [s, n] of Object.entries(statuses)) a.statuses[s] = (a.statuses[s] ?? 0) + n;
-    if (calls !== undefined) a.calls.push(calls);
+    if (gw) {
+      a.calls.push(gw.calls);
+      a.keystoneMs.push(gw.keystoneMs);
+      a.swiftMs.push(gw.swiftMs);
+    }
     acc.set(name, a);
   };
   for (let round = 0; round < ctx.opts.rounds; round++) {
@@ -357,10 +379,16 @@ async function runCold(ctx: Ctx, startMain: (label: string) => Promise<GatewayPr
         const gw = await startMain(`cold-${round + 1}`);
         try {
           const target = s3Target(GATEWAY, gw.url, ctx.stack.users.demo, ctx.opts.signing, 'us-east-1');
+          const logFrom = fileSize(keystoneLog);
           const res = await ctx.loadgen.run({ kind: 'burst', target, bucket: SMALL_BUCKET, keys, requests: COLD_REQUESTS });
-          const calls = counterSum(await scrapeMetrics(gw), 's3gw_keystone_requests_total', { kind: 'token' });
-          add(GATEWAY, res.latenciesMs, res.statuses, calls);
-          log(`cold r${round + 1} gateway: ${calls} Keystone token call(s), statuses ${JSON.stringify(res.statuses)}, p99 ${summarizeLatencies(res.latenciesMs).p99.toFixed(1)} ms`);
+          const validations = keystoneValidations(keystoneLog, logFrom);
+          const metrics = await scrapeMetrics(gw);
+          const calls = counterSum(metrics, 's3gw_keystone_requests_total', { kind: 'token' });
+          // Where the time went: the token call itself, and the Swift calls made with the new token.
+          const keystoneMs = (1000 * counterSum(metrics, 's3gw_keystone_request_duration_seconds_sum', { kind: 'token' })) / Math.max(1, calls);
+          const swiftMs = (1000 * counterSum(metrics, 's3gw_swift_request_duration_seconds_sum')) / Math.max(1, counterSum(metrics, 's3gw_swift_request_duration_seconds_count'));
+          add(GATEWAY, res.latenciesMs, res.statuses, { calls, keystoneMs, swiftMs, validations });
+          log(`cold r${round + 1} gateway: ${calls} Keystone token call(s) of ${keystoneMs.toFixed(0)} ms, Swift calls ${swiftMs.toFixed(0)} ms on average, ${validations ?? '?'} token validations in Keystone's log, statuses ${JSON.stringify(res.statuses)}, p99 ${summarizeLatencies(res.latenciesMs).p99.toFixed(1)} ms`);
         } finally {
           await gw.stop();
         }
@@ -379,7 +407,8 @@ async function runCold(ctx: Ctx, startMain: (label: string) => Promise<GatewayPr
       target: name,
       requests: COLD_REQUESTS,
       keys: COLD_KEYS,
-      ...(name === GATEWAY ? { keystoneCalls: a.calls } : {}),
+      ...(name === GATEWAY ? { keystoneCalls: a.calls, keystoneCallMs: a.keystoneMs, swiftCallMeanMs: a.swiftMs } : {}),
+      ...(name === GATEWAY && a.validations.length ? { keystoneValidations: a.validations } : {}),
       statuses: a.statuses,
       latencyMs: summarizeLatencies(concatSamples(a.samples)),
     }];
@@ -411,7 +440,8 @@ async function runStandIn(ctx: Ctx): Promise<StandInCell[]> {
     }
     const acc = new Map<string, { rps: number[]; cpu: number[]; perCore: number[]; samples: Float64Array[]; errors: number }>();
     for (const target of Object.values(targets)) {
-      await ctx.loadgen.run(closedLoop(ctx, target, 'GET', 16, { bucket: 'standin', readKeys: ['object'], warmupMs: 0, durationMs: 1000 }));
+      // Long enough for V8 to optimise the hot paths: the first seconds cost twice as much CPU per request.
+      await ctx.loadgen.run(closedLoop(ctx, target, 'GET', 16, { bucket: 'standin', readKeys: ['object'], warmupMs: 0, durationMs: ctx.opts.quick ? 1000 : 4000 }));
     }
     for (let round = 0; round < ctx.opts.rounds; round++) {
       for (const concurrency of STAND_IN_CONCURRENCIES) {

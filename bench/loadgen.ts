@@ -76,7 +76,7 @@ async function closedLoop(job: ClosedLoopJob): Promise<ClosedLoopResult> {
   const start = performance.now();
   const measureFrom = start + job.warmupMs;
   const end = measureFrom + job.durationMs;
-  let lastDone = measureFrom;
+  let completed = 0;
 
   const one = async (worker: number, n: number): Promise<void> => {
     let req: PlainRequest;
@@ -115,13 +115,15 @@ async function closedLoop(job: ClosedLoopJob): Promise<ClosedLoopResult> {
       why = `${op} ${(err as Error).message}`;
     }
     const t1 = performance.now();
-    if (t0 >= measureFrom && t0 < end) {
+    completed++;
+    // Counted by completion inside the window, so a target that stalls for the
+    // whole window scores 0 instead of vanishing (a request may start in the warm-up).
+    if (t1 >= measureFrom && t1 <= end) {
       if (ok) latencies.push(t1 - t0);
       else {
         errors++;
         if (errorSamples.length < 5) errorSamples.push(why);
       }
-      if (t1 > lastDone) lastDone = t1;
     }
   };
 
@@ -130,7 +132,7 @@ async function closedLoop(job: ClosedLoopJob): Promise<ClosedLoopResult> {
   };
   await Promise.all(Array.from({ length: job.concurrency }, (_, w) => worker(w)));
   await pool.close();
-  return { ops: latencies.length, errors, errorSamples, elapsedMs: lastDone - measureFrom, latenciesMs: Float64Array.from(latencies) };
+  return { ops: latencies.length, errors, errorSamples, elapsedMs: job.durationMs, completed, latenciesMs: Float64Array.from(latencies) };
 }
 
 async function burst(job: BurstJob): Promise<BurstResult> {

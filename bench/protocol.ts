@@ -43,8 +43,10 @@ export interface ClosedLoopResult {
   readonly ops: number;
   readonly errors: number;
   readonly errorSamples: readonly string[];
-  /** Measured window: from the end of the warm-up to the last counted completion. */
+  /** The measured window (after the warm-up); ops and errors are the requests that completed in it. */
   readonly elapsedMs: number;
+  /** Every request that completed, warm-up and overrun included. */
+  readonly completed: number;
   readonly latenciesMs: Float64Array;
 }
 

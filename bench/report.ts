@@ -267,7 +267,8 @@ export function markdownReport(r: BenchResults): string {
         TARGET_NAMES.every((t) => at(t)?.verified !== false) ? 'yes' : 'NO',
       ]];
     });
-    out.push('', '#### Large objects: MB/s', '', markdownTable(['op', 'size', 'gateway', 'direct Swift', 's3api', 'gateway / Swift', 'gateway / s3api', 'gateway peak RSS', 'bytes verified'], rows));
+    const runPeak = r.gatewayRunPeakRssBytes !== undefined ? ` The gateway's peak RSS over the whole small, large and list run: ${fmtMB(r.gatewayRunPeakRssBytes)}.` : '';
+    out.push('', '#### Large objects: MB/s', '', `Peak RSS: the gateway's VmHWM during the transfer (reset before it).${runPeak}`, '', markdownTable(['op', 'size', 'gateway', 'direct Swift', 's3api', 'gateway / Swift', 'gateway / s3api', 'gateway peak RSS', 'bytes verified'], rows));
   }
   if (r.list.length) {
     const concurrencies = [...new Set(r.list.map((c) => c.concurrency))].sort((a, b) => a - b);

@@ -137,7 +137,7 @@ class Loadgen {
 function keystoneValidations(logFile: string | undefined, fromByte: number): number | undefined {
   if (!logFile || !existsSync(logFile)) return undefined;
   const text = readFileSync(logFile).subarray(fromByte).toString('utf8');
-  return text.split('\n').filter((l) => l.includes('] GET /v3/auth/tokens ')).length;
+  return text.split('\n').filter((l) => l.includes('] GET /v3/auth/tokens')).length;
 }
 
 function fileSize(file: string | undefined): number {
@@ -450,7 +450,7 @@ async function runStandIn(ctx: Ctx): Promise<StandInCell[]> {
           const before = cpuMicros(gw.pid);
           const res = await ctx.loadgen.run(closedLoop(ctx, target, 'GET', concurrency, { bucket: 'standin', readKeys: ['object'], warmupMs: 0 }));
           const cpu = cpuMicros(gw.pid) - before;
-          const requests = res.ops + res.errors;
+          const requests = res.completed;
           const key = `${mode}/${concurrency}`;
           const a = acc.get(key) ?? { rps: [], cpu: [], perCore: [], samples: [], errors: 0 };
           a.rps.push(res.ops / (res.elapsedMs / 1000));

@@ -1,0 +1,343 @@
+// The benchmark's results as data, the targets checked against them, and the
+// markdown tables printed at the end (and copied into the README). Pure: no I/O.
+import type { Machine } from './procfs.js';
+import { ratio, type LatencySummary, type Spread } from './stats.js';
+
+export const GATEWAY = 'gateway';
+export const SWIFT = 'swift';
+export const S3API = 's3api';
+export const TARGET_NAMES = [GATEWAY, SWIFT, S3API] as const;
+
+/** One op × concurrency × target of the small-object workload. */
+export interface SmallCell {
+  readonly op: string;
+  readonly concurrency: number;
+  readonly target: string;
+  /** ops/s of each round. */
+  readonly rounds: readonly number[];
+  readonly opsPerSec: Spread;
+  /** All rounds' samples together. */
+  readonly latencyMs: LatencySummary;
+  readonly errors: number;
+  readonly errorSamples?: readonly string[];
+}
+
+export interface LargeCell {
+  readonly op: 'PUT' | 'GET';
+  readonly target: string;
+  readonly sizeBytes: number;
+  /** MB/s (10^6 bytes) of each round. */
+  readonly rounds: readonly number[];
+  readonly mbPerSec: Spread;
+  readonly verified: boolean;
+  readonly failures?: readonly string[];
+  /** The gateway's peak RSS during each round's transfer (gateway rows only), bytes. */
+  readonly gatewayPeakRssBytes?: readonly number[];
+}
+
+export interface ListCell {
+  readonly concurrency: number;
+  readonly target: string;
+  readonly rounds: readonly number[];
+  readonly pagesPerSec: Spread;
+  readonly latencyMs: LatencySummary;
+  readonly errors: number;
+  readonly errorSamples?: readonly string[];
+}
+
+export interface ColdCell {
+  readonly target: string;
+  readonly requests: number;
+  readonly keys: number;
+  /** Keystone token calls of each round (the gateway only, from its /metrics). */
+  readonly keystoneCalls?: readonly number[];
+  /** Gateway only, per round: duration of its token call, and mean time to headers of its Swift calls. */
+  readonly keystoneCallMs?: readonly number[];
+  readonly swiftCallMeanMs?: readonly number[];
+  /** Token validations (GET /v3/auth/tokens, by Swift's authtoken) in Keystone's log during each gateway burst; all clients of the stack. */
+  readonly keystoneValidations?: readonly number[];
+  readonly statuses: Record<string, number>;
+  readonly latencyMs: LatencySummary;
+}
+
+export interface StandInCell {
+  readonly signing: string;
+  readonly concurrency: number;
+  /** Why it did not run (e.g. SigV4 not supported by the gateway yet). */
+  readonly unavailable?: string;
+  readonly requestsPerSec?: Spread;
+  readonly cpuMicrosPerRequest?: Spread;
+  /** Requests per CPU-second of the gateway process. */
+  readonly requestsPerCoreSec?: Spread;
+  readonly latencyMs?: LatencySummary;
+  readonly errors?: number;
+}
+
+export interface BenchResults {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly machine: Machine;
+  readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
+  readonly options: Record<string, unknown>;
+  readonly small: readonly SmallCell[];
+  readonly large: readonly LargeCell[];
+  /** The gateway's peak RSS over the whole run (VmHWM at the end), bytes. */
+  readonly gatewayRunPeakRssBytes?: number;
+  readonly list: readonly ListCell[];
+  readonly cold: readonly ColdCell[];
+  readonly standIn: readonly StandInCell[];
+  readonly checks: readonly Check[];
+  readonly profiles?: readonly { readonly label: string; readonly summary: string }[];
+}
+
+export interface Check {
+  readonly target: string;
+  readonly measured: string;
+  /** true PASS, false MISS, undefined: not measured in this run. */
+  readonly pass: boolean | undefined;
+}
+
+export const LIMITS = {
+  smallVsS3api: 1.2,
+  smallVsSwift: 0.8,
+  addedP99Ms: 2,
+  addedP99Concurrency: 16,
+  largeVsSwift: 0.9,
+  rssBytes: 150e6,
+  listAddedMs: 3,
+  listConcurrency: 1,
+  coldKeystoneCalls: 1,
+} as const;
+
+export function fmt(value: number | undefined, digits?: number): string {
+  if (value === undefined || !Number.isFinite(value)) return 'n/a';
+  const d = digits ?? (Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2);
+  return value.toFixed(d);
+}
+
+/** `mean (min–max)`, or just the mean for one round. */
+export function fmtSpread(s: Spread | undefined, digits?: number): string {
+  if (!s || s.n === 0) return 'n/a';
+  if (s.n === 1) return fmt(s.mean, digits);
+  return `${fmt(s.mean, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
+}
+
+export function fmtRatio(r: number): string {
+  return Number.isFinite(r) ? `${r.toFixed(2)}×` : 'n/a';
+}
+
+export function fmtMB(bytes: number | undefined): string {
+  return bytes === undefined || !Number.isFinite(bytes) ? 'n/a' : `${(bytes / 1e6).toFixed(0)} MB`;
+}
+
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function cell<T extends { target: string }>(cells: readonly T[], target: string, where: (c: T) => boolean): T | undefined {
+  return cells.find((c) => c.target === target && where(c));
+}
+
+function passLabel(pass: boolean | undefined): string {
+  return pass === undefined ? 'n/a' : pass ? 'PASS' : 'MISS';
+}
+
+/** Every target of the issue, checked against what this run measured. */
+export function evaluateTargets(r: Pick<BenchResults, 'small' | 'large' | 'list' | 'cold' | 'gatewayRunPeakRssBytes'>): Check[] {
+  const checks: Check[] = [];
+  const ops = [...new Set(r.small.map((c) => c.op))];
+  const concurrencies = [...new Set(r.small.map((c) => c.concurrency))].sort((a, b) => a - b);
+  for (const concurrency of concurrencies) {
+    for (const op of ops) {
+      const at = (t: string) => cell(r.small, t, (c) => c.op === op && c.concurrency === concurrency);
+      const gw = at(GATEWAY);
+      const vsS3api = ratio(gw?.opsPerSec.mean ?? NaN, at(S3API)?.opsPerSec.mean ?? NaN);
+      const vsSwift = ratio(gw?.opsPerSec.mean ?? NaN, at(SWIFT)?.opsPerSec.mean ?? NaN);
+      checks.push({
+        target: `small ${op} c=${concurrency}: gateway ops/s ≥ ${LIMITS.smallVsS3api} × s3api`,
+        measured: fmtRatio(vsS3api),
+        pass: Number.isFinite(vsS3api) ? vsS3api >= LIMITS.smallVsS3api : undefined,
+      });
+      checks.push({
+        target: `small ${op} c=${concurrency}: gateway ops/s ≥ ${LIMITS.smallVsSwift} × direct Swift`,
+        measured: fmtRatio(vsSwift),
+        pass: Number.isFinite(vsSwift) ? vsSwift >= LIMITS.smallVsSwift : undefined,
+      });
+    }
+  }
+  for (const op of ops) {
+    const at = (t: string) => cell(r.small, t, (c) => c.op === op && c.concurrency === LIMITS.addedP99Concurrency);
+    const added = (at(GATEWAY)?.latencyMs.p99 ?? NaN) - (at(SWIFT)?.latencyMs.p99 ?? NaN);
+    checks.push({
+      target: `small ${op} c=${LIMITS.addedP99Concurrency}: p99 added over direct Swift ≤ ${LIMITS.addedP99Ms} ms`,
+      measured: Number.isFinite(added) ? `${added.toFixed(2)} ms` : 'n/a',
+      pass: Number.isFinite(added) ? added <= LIMITS.addedP99Ms : undefined,
+    });
+  }
+  for (const op of ['PUT', 'GET'] as const) {
+    const at = (t: string) => cell(r.large, t, (c) => c.op === op);
+    const vs = ratio(at(GATEWAY)?.mbPerSec.mean ?? NaN, at(SWIFT)?.mbPerSec.mean ?? NaN);
+    checks.push({
+      target: `large ${op}: gateway MB/s ≥ ${LIMITS.largeVsSwift} × direct Swift`,
+      measured: fmtRatio(vs),
+      pass: Number.isFinite(vs) ? vs >= LIMITS.largeVsSwift : undefined,
+    });
+  }
+  const peaks = r.large.flatMap((c) => c.gatewayPeakRssBytes ?? []);
+  if (r.gatewayRunPeakRssBytes !== undefined) peaks.push(r.gatewayRunPeakRssBytes);
+  const peak = peaks.length ? Math.max(...peaks) : NaN;
+  checks.push({
+    target: `gateway peak RSS < ${fmtMB(LIMITS.rssBytes)}`,
+    measured: fmtMB(peak),
+    pass: Number.isFinite(peak) ? peak < LIMITS.rssBytes : undefined,
+  });
+  {
+    const at = (t: string) => cell(r.list, t, (c) => c.concurrency === LIMITS.listConcurrency);
+    const added = (at(GATEWAY)?.latencyMs.mean ?? NaN) - (at(SWIFT)?.latencyMs.mean ?? NaN);
+    checks.push({
+      target: `listing: conversion adds ≤ ${LIMITS.listAddedMs} ms per 1000-key page (mean, c=${LIMITS.listConcurrency})`,
+      measured: Number.isFinite(added) ? `${added.toFixed(2)} ms` : 'n/a',
+      pass: Number.isFinite(added) ? added <= LIMITS.listAddedMs : undefined,
+    });
+  }
+  {
+    const calls = cell(r.cold, GATEWAY, () => true)?.keystoneCalls ?? [];
+    checks.push({
+      target: `cold-start burst: ${LIMITS.coldKeystoneCalls} Keystone token call per identity`,
+      measured: calls.length ? `${calls.join(', ')} (per round)` : 'n/a',
+      pass: calls.length ? calls.every((n) => n === LIMITS.coldKeystoneCalls) : undefined,
+    });
+  }
+  return checks;
+}
+
+const lat = (l: LatencySummary | undefined) => (l ? `${fmt(l.p50)} / ${fmt(l.p99)} / ${fmt(l.p999)}` : 'n/a');
+
+/** The markdown report: machine, one table per workload, the targets. */
+export function markdownReport(r: BenchResults): string {
+  const out: string[] = [];
+  const m = r.machine;
+  const rounds = String(r.options['rounds'] ?? '?');
+  out.push(
+    `Run ${r.startedAt} on ${m.nproc} cores (${m.cpuModel}), ${m.memTotalGiB} GiB RAM, Node ${m.node}, Linux ${m.kernel}; ` +
+      `load average ${r.loadAverage.start.map((v) => v.toFixed(2)).join(' ')} at start, ${r.loadAverage.end.map((v) => v.toFixed(2)).join(' ')} at end. ` +
+      `${rounds} interleaved rounds (gateway, direct Swift, s3api) of ${String(r.options['durationS'] ?? '?')} s per measurement; ` +
+      'values are the mean of the rounds with (min–max); latencies pool every round. MB = 10^6 bytes.',
+  );
+  if (r.small.length) {
+    const keys = [...new Map(r.small.map((c) => [`${c.op}/${c.concurrency}`, c])).values()];
+    const rows = keys.map((k) => {
+      const at = (t: string) => cell(r.small, t, (c) => c.op === k.op && c.concurrency === k.concurrency);
+      const gw = at(GATEWAY)?.opsPerSec.mean ?? NaN;
+      return [
+        k.op,
+        String(k.concurrency),
+        fmtSpread(at(GATEWAY)?.opsPerSec, 0),
+        fmtSpread(at(SWIFT)?.opsPerSec, 0),
+        fmtSpread(at(S3API)?.opsPerSec, 0),
+        fmtRatio(ratio(gw, at(SWIFT)?.opsPerSec.mean ?? NaN)),
+        fmtRatio(ratio(gw, at(S3API)?.opsPerSec.mean ?? NaN)),
+      ];
+    });
+    out.push('', '#### Small objects (4 KiB): ops/s', '', markdownTable(['op', 'conc', 'gateway', 'direct Swift', 's3api', 'gateway / Swift', 'gateway / s3api'], rows));
+    const latRows = keys.map((k) => {
+      const at = (t: string) => cell(r.small, t, (c) => c.op === k.op && c.concurrency === k.concurrency);
+      const errors = TARGET_NAMES.map((t) => at(t)?.errors ?? 0).reduce((a, b) => a + b, 0);
+      return [k.op, String(k.concurrency), lat(at(GATEWAY)?.latencyMs), lat(at(SWIFT)?.latencyMs), lat(at(S3API)?.latencyMs), fmt((at(GATEWAY)?.latencyMs.p99 ?? NaN) - (at(SWIFT)?.latencyMs.p99 ?? NaN)), String(errors)];
+    });
+    out.push('', '#### Small objects: latency p50 / p99 / p99.9 (ms)', '', markdownTable(['op', 'conc', 'gateway', 'direct Swift', 's3api', 'p99 added (ms)', 'errors'], latRows));
+  }
+  if (r.large.length) {
+    const rows = (['PUT', 'GET'] as const).flatMap((op) => {
+      const at = (t: string) => cell(r.large, t, (c) => c.op === op);
+      const gw = at(GATEWAY);
+      if (!gw && !at(SWIFT) && !at(S3API)) return [];
+      const size = (gw ?? at(SWIFT) ?? at(S3API))!.sizeBytes;
+      const peaks = gw?.gatewayPeakRssBytes ?? [];
+      return [[
+        op,
+        `${(size / 2 ** 20).toFixed(0)} MiB`,
+        fmtSpread(gw?.mbPerSec, 0),
+        fmtSpread(at(SWIFT)?.mbPerSec, 0),
+        fmtSpread(at(S3API)?.mbPerSec, 0),
+        fmtRatio(ratio(gw?.mbPerSec.mean ?? NaN, at(SWIFT)?.mbPerSec.mean ?? NaN)),
+        fmtRatio(ratio(gw?.mbPerSec.mean ?? NaN, at(S3API)?.mbPerSec.mean ?? NaN)),
+        peaks.length ? fmtMB(Math.max(...peaks)) : 'n/a',
+        TARGET_NAMES.every((t) => at(t)?.verified !== false) ? 'yes' : 'NO',
+      ]];
+    });
+    const runPeak = r.gatewayRunPeakRssBytes !== undefined ? ` The gateway's peak RSS over the whole small, large and list run: ${fmtMB(r.gatewayRunPeakRssBytes)}.` : '';
+    out.push('', '#### Large objects: MB/s', '', `Peak RSS: the gateway's VmHWM during the transfer (reset before it).${runPeak}`, '', markdownTable(['op', 'size', 'gateway', 'direct Swift', 's3api', 'gateway / Swift', 'gateway / s3api', 'gateway peak RSS', 'bytes verified'], rows));
+  }
+  if (r.list.length) {
+    const concurrencies = [...new Set(r.list.map((c) => c.concurrency))].sort((a, b) => a - b);
+    const rows = concurrencies.map((concurrency) => {
+      const at = (t: string) => cell(r.list, t, (c) => c.concurrency === concurrency);
+      const gw = at(GATEWAY);
+      return [
+        String(concurrency),
+        fmtSpread(gw?.pagesPerSec, 0),
+        fmtSpread(at(SWIFT)?.pagesPerSec, 0),
+        fmtSpread(at(S3API)?.pagesPerSec, 0),
+        fmtRatio(ratio(gw?.pagesPerSec.mean ?? NaN, at(SWIFT)?.pagesPerSec.mean ?? NaN)),
+        fmtRatio(ratio(gw?.pagesPerSec.mean ?? NaN, at(S3API)?.pagesPerSec.mean ?? NaN)),
+        TARGET_NAMES.map((t) => fmt(at(t)?.latencyMs.p99)).join(' / '),
+        fmt((gw?.latencyMs.mean ?? NaN) - (at(SWIFT)?.latencyMs.mean ?? NaN)),
+      ];
+    });
+    out.push(
+      '',
+      '#### Listing: pages of 1000 keys from a 10,000-key bucket',
+      '',
+      markdownTable(['conc', 'gateway pages/s', 'direct Swift', 's3api', 'gateway / Swift', 'gateway / s3api', 'p99 ms (gw / Swift / s3api)', 'added ms per page (mean)'], rows),
+    );
+  }
+  if (r.cold.length) {
+    const rows = r.cold.map((c) => [
+      c.target,
+      `${c.requests} over ${c.keys} keys`,
+      c.keystoneCalls ? c.keystoneCalls.join(', ') : '(not counted)',
+      c.keystoneCallMs ? c.keystoneCallMs.map((v) => fmt(v, 0)).join(', ') : '',
+      c.swiftCallMeanMs ? c.swiftCallMeanMs.map((v) => fmt(v, 0)).join(', ') : '',
+      c.keystoneValidations ? c.keystoneValidations.join(', ') : '',
+      Object.entries(c.statuses).map(([s, n]) => `${s}×${n}`).join(' '),
+      fmt(c.latencyMs.p50),
+      fmt(c.latencyMs.p99),
+    ]);
+    out.push(
+      '',
+      '#### Cold-start burst (gateway freshly started each round; Swift and s3api are warm, for reference)',
+      '',
+      markdownTable(['target', 'requests', 'Keystone token calls per round', 'token call ms', 'gateway→Swift call mean ms', 'token validations in Keystone log', 'statuses', 'p50 ms', 'p99 ms'], rows),
+    );
+  }
+  if (r.standIn.length) {
+    const rows = r.standIn.map((c) =>
+      c.unavailable
+        ? [c.signing, String(c.concurrency), 'n/a', 'n/a', 'n/a', 'n/a', c.unavailable]
+        : [
+            c.signing,
+            String(c.concurrency),
+            fmtSpread(c.requestsPerSec, 0),
+            fmtSpread(c.cpuMicrosPerRequest, 0),
+            fmtSpread(c.requestsPerCoreSec, 0),
+            lat(c.latencyMs),
+            String(c.errors ?? 0),
+          ],
+    );
+    out.push(
+      '',
+      '#### The gateway alone (GET of 4 KiB against an in-process stand-in for Keystone and Swift)',
+      '',
+      markdownTable(['signing', 'conc', 'requests/s', 'CPU µs per request', 'requests/s per core', 'latency p50 / p99 / p99.9 ms', 'errors / note'], rows),
+    );
+  }
+  out.push('', '#### Targets', '', markdownTable(['target', 'measured', 'result'], r.checks.map((c) => [c.target, c.measured, passLabel(c.pass)])));
+  return out.join('\n');
+}
+
+/** The targets as plain lines (`PASS  target  measured`) for the terminal. */
+export function targetLines(checks: readonly Check[]): string {
+  return checks.map((c) => `${passLabel(c.pass).padEnd(4)}  ${c.target}: ${c.measured}`).join('\n');
+}

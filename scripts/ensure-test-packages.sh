@@ -2,7 +2,7 @@
 # Debian packages the operations tests (test/ops/) use, installed when missing:
 #   prometheus      a real Prometheus scrapes the gateway; promtool checks the exposition
 #   docker-compose  `docker-compose config` validates docker-compose.yml (no engine needed)
-#   chromium        headless screenshots of the dashboard preview (deploy/grafana/render-preview.mjs)
+# (deploy/grafana/render-preview.mjs also needs chromium; no test does, so it is not installed here.)
 # Needs root for apt-get (as the local stack does). Called by scripts/test.sh.
 set -euo pipefail
 
@@ -10,7 +10,6 @@ need=()
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh Debian 12 machine (as root):
 # installs npm packages and the Debian tools the ops tests drive (Prometheus,
-# docker-compose, chromium), type-checks and lints, starts the local Swift + Keystone
+# docker-compose), type-checks and lints, starts the local Swift + Keystone
 # stack (installing its Debian packages if needed), then runs every test file
 # (unit, stack, integration, real clients) against it.
 # Extra arguments go to vitest, e.g. `npm test -- test/unit`.

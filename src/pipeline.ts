@@ -105,6 +105,10 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     }
     const s3err = toS3Error(err, deps, ctx);
     ctx.errorCode = s3err.code;
+    // Refused before its body was read (EntityTooLarge, a bad signature, ...):
+    // the rest of that body is still on the wire, so the connection cannot carry
+    // another request. Close it after the answer instead of waiting for gigabytes.
+    if (!incoming.complete) outgoing.setHeader('connection', 'close');
     writeError(outgoing, s3err, req?.rawPath ?? incoming.url ?? '/', { dialect: deps.dialect, method, transId: ctx.transId });
   }
 }

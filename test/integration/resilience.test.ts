@@ -133,3 +133,28 @@ describe('cold start', () => {
     }
   });
 });
+
+describe('an upload refused before its body is read', () => {
+  it('closes the connection after the error, so a keep-alive client does not send its next request into the unread body', async () => {
+    const gw = await startGateway();
+    try {
+      const date = new Date().toUTCString();
+      const sig = signV2(keys.secret, stringToSignV2('PUT', `/${b}/too-big`, { date }));
+      const socket = connect(gw.port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      let answer = '';
+      socket.on('data', (d: Buffer) => (answer += d.toString()));
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.write(
+        `PUT /${b}/too-big HTTP/1.1\r\nHost: 127.0.0.1\r\nDate: ${date}\r\n` +
+          `Authorization: AWS ${keys.access}:${sig}\r\nContent-Length: ${10 * 1024 ** 3}\r\n\r\n`,
+      );
+      await closed;
+      expect(answer).toMatch(/^HTTP\/1\.1 400/);
+      expect(answer.toLowerCase()).toContain('connection: close');
+      expect(answer).toContain('<Code>EntityTooLarge</Code>');
+    } finally {
+      await gw.stop();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes the gateway's development config for the local stack, from the
 // stack.json that `deploy/local/stack.sh up` produced:
-//   <stack dir>/gateway/config.yaml       settings (Keystone and Swift of the stack)
+//   <stack dir>/gateway/config.yaml       settings (Keystone and Swift of the stack; Keystone EC2 keys on)
 //   <stack dir>/gateway/credentials.yaml  the demo and alt users' EC2 keys mapped to their Keystone users
 // Usage: node scripts/local-config.mjs [port]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -40,9 +40,15 @@ const config = [
   `  authUrl: ${stack.keystone.authUrl}`,
   '  interface: public',
   `  region: ${stack.keystone.region}`,
+  '  service:',
+  `    username: ${stack.users.s3gateway.username}`,
+  `    password: ${stack.users.s3gateway.password}`,
+  `    projectName: ${stack.users.s3gateway.projectName}`,
   'credentials:',
   '  file: credentials.yaml',
+  '  keystone: true   # keys made with `openstack ec2 credentials create` work too',
   '',
 ].join('\n');
-writeFileSync(join(dir, 'config.yaml'), config);
+// It holds the service password: readable by its owner only.
+writeFileSync(join(dir, 'config.yaml'), config, { mode: 0o600 });
 process.stdout.write(join(dir, 'config.yaml') + '\n');

@@ -27,6 +27,16 @@ export interface Config {
     readonly tokenSafetyMarginSeconds: number;
     readonly cacheSize: number;
     readonly timeoutMs: number;
+    /** The gateway's own Keystone identity (for EC2 credentials): a user or an application credential. */
+    readonly service: {
+      readonly username: string | undefined;
+      readonly password: string | undefined;
+      readonly userDomain: string;
+      readonly projectName: string | undefined;
+      readonly projectDomain: string;
+      readonly applicationCredentialId: string | undefined;
+      readonly applicationCredentialSecret: string | undefined;
+    };
   };
   readonly swift: {
     readonly connections: number;
@@ -36,7 +46,13 @@ export interface Config {
   };
   readonly health: { readonly intervalMs: number; readonly timeoutMs: number };
   readonly shutdownGraceSeconds: number;
-  readonly credentials: { readonly file: string };
+  readonly credentials: {
+    readonly file: string | undefined;
+    readonly keystone: boolean;
+    readonly secretCacheSeconds: number;
+    readonly operatorRoles: readonly string[];
+    readonly readerRoles: readonly string[];
+  };
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error' };
 }
 
@@ -47,7 +63,7 @@ export class ConfigError extends Error {
   }
 }
 
-type Kind = 'string' | 'port' | 'int' | 'list' | 'optional-list' | 'url' | 'optional-string' | 'optional-url' | { readonly oneOf: readonly string[] };
+type Kind = 'string' | 'port' | 'int' | 'bool' | 'list' | 'optional-list' | 'url' | 'optional-string' | 'optional-url' | { readonly oneOf: readonly string[] };
 
 interface Setting {
   readonly path: string;
@@ -81,7 +97,18 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'health.intervalMs', kind: 'int', default: 5000, help: 'how often the background readiness checks of Keystone and Swift run (0: no checks, /readyz only reflects shutdown)' },
   { path: 'health.timeoutMs', kind: 'int', default: 2000, help: 'timeout of one readiness check' },
   { path: 'shutdownGraceSeconds', kind: 'int', default: 30, help: 'on SIGTERM/SIGINT, longest wait for requests in flight before connections are cut' },
-  { path: 'credentials.file', kind: 'string', help: 'credentials file (YAML or JSON): access key → secret and Swift identity' },
+  { path: 'keystone.service.username', kind: 'optional-string', help: 'the gateway\'s own Keystone user (for credentials.keystone); it needs the admin and ResellerAdmin roles' },
+  { path: 'keystone.service.password', kind: 'optional-string', help: 'password of keystone.service.username (best from a file: S3GW_KEYSTONE_SERVICE_PASSWORD_FILE)' },
+  { path: 'keystone.service.userDomain', kind: 'string', default: 'Default', help: 'domain name of keystone.service.username' },
+  { path: 'keystone.service.projectName', kind: 'optional-string', help: 'project the gateway\'s service token is scoped to' },
+  { path: 'keystone.service.projectDomain', kind: 'string', default: 'Default', help: 'domain name of keystone.service.projectName' },
+  { path: 'keystone.service.applicationCredentialId', kind: 'optional-string', help: 'or: an application credential for the gateway\'s service identity' },
+  { path: 'keystone.service.applicationCredentialSecret', kind: 'optional-string', help: 'secret of keystone.service.applicationCredentialId' },
+  { path: 'credentials.file', kind: 'optional-string', help: 'credentials file (YAML or JSON): access key → secret and Swift identity; asked first' },
+  { path: 'credentials.keystone', kind: 'bool', default: false, help: 'also accept Keystone EC2 credentials (openstack ec2 credentials create), asked after the file' },
+  { path: 'credentials.secretCacheSeconds', kind: 'int', default: 300, help: 'how long an EC2 secret fetched from Keystone is used without asking again (a deleted key stops working within this time)' },
+  { path: 'credentials.operatorRoles', kind: 'list', default: ['member', 'admin'], help: 'Keystone roles that give an EC2 key read and write access to its project' },
+  { path: 'credentials.readerRoles', kind: 'list', default: ['reader'], help: 'Keystone roles that give an EC2 key read-only access (GET, HEAD, listings)' },
   { path: 'log.level', kind: { oneOf: ['debug', 'info', 'warn', 'error'] }, default: 'info', help: 'lowest level logged' },
 ];
 
@@ -130,6 +157,12 @@ function convert(setting: Setting, raw: unknown, source: string, reveal = true):
       const value = String(raw).trim();
       if (!/^https?:\/\/[^/]+/.test(value)) fail(`${shown(value)} is not an http(s) URL`);
       return value;
+    }
+    case 'bool': {
+      const value = String(raw).trim().toLowerCase();
+      if (['true', 'yes', '1', 'on'].includes(value)) return true;
+      if (['false', 'no', '0', 'off'].includes(value)) return false;
+      return fail(`${shown(raw)} is not true or false`);
     }
     case 'port':
     case 'int': {
@@ -209,6 +242,27 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   assign(out, 's3.acceptedRegions', config.s3.acceptedRegions ?? [...new Set([region, 'us-east-1'])]);
   if (!config.s3.acceptedRegions.includes(region)) assign(out, 's3.acceptedRegions', [region, ...config.s3.acceptedRegions]);
   // A relative credentials path is relative to the config file that names it.
-  assign(out, 'credentials.file', resolve(baseDir, config.credentials.file));
+  if (config.credentials.file !== undefined) assign(out, 'credentials.file', resolve(baseDir, config.credentials.file));
+  checkCredentialSources(config);
   return config;
+}
+
+/** At least one source of credentials, and a complete service identity when Keystone is one. */
+function checkCredentialSources(config: Config): void {
+  const { file, keystone } = config.credentials;
+  if (file === undefined && !keystone) {
+    throw new ConfigError(
+      `No credentials: set credentials.file (${envName('credentials.file')}) and/or credentials.keystone: true (${envName('credentials.keystone')}).`,
+    );
+  }
+  if (!keystone) return;
+  const s = config.keystone.service;
+  const user = s.username !== undefined && s.password !== undefined && s.projectName !== undefined;
+  const app = s.applicationCredentialId !== undefined && s.applicationCredentialSecret !== undefined;
+  if (!user && !app) {
+    throw new ConfigError(
+      'Setting credentials.keystone needs the gateway\'s own Keystone identity: keystone.service.username, keystone.service.password and ' +
+        'keystone.service.projectName, or keystone.service.applicationCredentialId and keystone.service.applicationCredentialSecret.',
+    );
+  }
 }

@@ -3,6 +3,7 @@
 // without copies; app.ts wraps it in Hono middleware.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CredentialStore } from './auth/credentials.js';
+import { authorize, type AccessPolicy } from './authorize.js';
 import type { SigningKeyCache } from './auth/signing-keys.js';
 import { prepareBody } from './auth/payload.js';
 import { authenticate } from './auth/verify.js';
@@ -31,11 +32,15 @@ export interface PipelineDeps {
   readonly maxSkewMs: number;
   readonly limits: Limits;
   readonly credentials: CredentialStore<SwiftIdentity>;
+  /** Roles that let Keystone EC2 keys write or only read (see authorize.ts). */
+  readonly access?: AccessPolicy;
   readonly swift: SwiftClient;
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly now: () => number;
 }
+
+const DEFAULT_ACCESS: AccessPolicy = { operatorRoles: ['member', 'admin'], readerRoles: ['reader'] };
 
 const AUTH_CODES = new Set([
   'AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'RequestTimeTooSkewed', 'NotImplemented',
@@ -80,6 +85,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     const operation = route(req);
     ctx.operation = operation;
     const handler = handlerFor(operation);
+    authorize(authenticated.credential.identity, method, operation, deps.access ?? DEFAULT_ACCESS);
     const prepared = prepareBody(req, incoming, authenticated.v4);
     const sink = { get transId() { return ctx.transId; }, set transId(id: string) { ctx.transId = id; }, transIdExtra: extra };
     const opCtx = {

@@ -6,10 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { createAdminServer } from './admin.js';
 import { createApp } from './app.js';
-import { StaticCredentialStore } from './auth/credentials.js';
 import { SigningKeyCache } from './auth/signing-keys.js';
 import type { Config } from './config.js';
-import { loadCredentialsFile } from './credentials-file.js';
+import { buildCredentialStores } from './credential-stores.js';
 import { Readiness } from './health.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics.js';
@@ -32,14 +31,13 @@ export interface Running {
   stop(graceMs: number): Promise<boolean>;
 }
 
-/** Builds and starts everything from a loaded config. Also used by tests that want a real process's wiring. */
 /** What tests may change beyond the config file. */
 export interface StartOverrides {
   readonly limits?: Partial<Limits>;
 }
 
+/** Builds and starts everything from a loaded config. Also used by tests that want a real process's wiring. */
 export async function start(config: Config, log: Logger, overrides: StartOverrides = {}): Promise<Running> {
-  const credentials = loadCredentialsFile(config.credentials.file);
   const metrics = new Metrics();
   metrics.collectProcessMetrics();
   const dispatcher = new Agent({ connections: config.swift.connections, keepAliveTimeout: 30_000, pipelining: 1 });
@@ -85,6 +83,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
       },
     },
   });
+  const credentials = buildCredentialStores(config, { dispatcher, tokens, metrics });
   const app = createApp({
     domains: config.s3.domains,
     region: config.s3.region,
@@ -93,7 +92,8 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     dialect: DIALECTS[config.s3.dialect],
     maxSkewMs: config.s3.maxSkewSeconds * 1000,
     limits: { ...DEFAULT_LIMITS, ...overrides.limits },
-    credentials: new StaticCredentialStore(credentials),
+    credentials: credentials.store,
+    access: { operatorRoles: config.credentials.operatorRoles, readerRoles: config.credentials.readerRoles },
     swift,
     metrics,
     log,
@@ -125,9 +125,9 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
       if (config.keystone.storageUrl) origin = new URL(config.keystone.storageUrl).origin;
       else {
         if (!seenStorageUrl) {
-          const first = credentials[0];
-          if (!first) throw new Error('no credentials to discover the Swift URL with; set swift.healthUrl');
-          await observedTokens.get(first.identity);
+          const identity = credentials.fileCredentials[0]?.identity ?? credentials.serviceIdentity;
+          if (!identity) throw new Error('no credentials to discover the Swift URL with; set swift.healthUrl');
+          await observedTokens.get(identity);
         }
         origin = new URL(seenStorageUrl!).origin;
       }
@@ -152,7 +152,8 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     admin: `http://${config.admin.host}:${bound(admin)}`,
     dialect: config.s3.dialect,
     domains: config.s3.domains,
-    credentials: credentials.length,
+    credentials: credentials.fileCredentials.length,
+    keystoneCredentials: config.credentials.keystone,
   });
   readiness.start();
 

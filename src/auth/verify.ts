@@ -7,7 +7,7 @@ import { parseClientDate } from '../s3/time.js';
 import { signaturesEqual } from './compare.js';
 import type { Credential, CredentialStore } from './credentials.js';
 import { canonicalResources, signV2, stringToSign, stringToSignBase } from './sigv2.js';
-import { verifyV4, type V4Context } from './sigv4.js';
+import { stringsToSignV4, verifyV4, type V4Context } from './sigv4.js';
 import { headerClaim, queryClaim, type V4Claim } from './sigv4-claim.js';
 import { ALGORITHM } from './sigv4-canonical.js';
 import { SigningKeyCache } from './signing-keys.js';
@@ -109,12 +109,11 @@ export async function authenticate<I>(req: S3Request, store: CredentialStore<I>,
   if (v4) return authenticateV4(v4, req, store, opts);
   const claim = v2Claim(req);
   if (!claim) throw s3Error('AccessDenied', {}, 'Anonymous access is not allowed; sign the request.');
-  const credential = await store.lookup(claim.accessKeyId);
-  if (!credential) throw s3Error('InvalidAccessKeyId', { AWSAccessKeyId: claim.accessKeyId });
   checkTime(req, claim, opts);
-
   const base = stringToSignBase(req, claim.presignedExpires);
   const candidates = canonicalResources(req).map((resource) => stringToSign({ ...base, resource }));
+  const credential = await store.lookup(claim.accessKeyId, () => ({ stringsToSign: candidates, signature: claim.signature }));
+  if (!credential) throw s3Error('InvalidAccessKeyId', { AWSAccessKeyId: claim.accessKeyId });
   for (const candidate of candidates) {
     if (signaturesEqual(signV2(credential.secretKey, candidate), claim.signature)) {
       return { credential, scheme: claim.presignedExpires === undefined ? 'sigv2' : 'sigv2-presigned' };
@@ -142,7 +141,7 @@ function v4Claim(req: S3Request, acceptedRegions: readonly string[]): V4Claim | 
 }
 
 async function authenticateV4<I>(claim: V4Claim, req: S3Request, store: CredentialStore<I>, opts: AuthOptions): Promise<Authenticated<I>> {
-  const credential = await store.lookup(claim.accessKeyId);
+  const credential = await store.lookup(claim.accessKeyId, () => ({ stringsToSign: stringsToSignV4(req, claim), signature: claim.signature }));
   if (!credential) throw s3Error('InvalidAccessKeyId', { AWSAccessKeyId: claim.accessKeyId });
   const v4 = verifyV4(req, claim, credential.secretKey, {
     maxSkewMs: opts.maxSkewMs,

@@ -28,7 +28,25 @@ export interface ApplicationCredentialIdentity {
   readonly secret: string;
 }
 
-export type SwiftIdentity = PasswordIdentity | ApplicationCredentialIdentity;
+/**
+ * A Keystone user known only through an EC2 credential: the gateway works in
+ * the user's project account with its OWN service token (which holds Swift's
+ * reseller-admin role), and enforces the user's roles itself.
+ */
+export interface DelegatedIdentity {
+  readonly kind: 'delegated';
+  readonly service: KeystoneIdentity;
+  readonly projectId: string;
+  readonly projectName: string;
+  readonly userId: string;
+  readonly userName: string;
+  readonly roles: readonly string[];
+}
+
+/** An identity Keystone issues tokens to directly. */
+export type KeystoneIdentity = PasswordIdentity | ApplicationCredentialIdentity;
+
+export type SwiftIdentity = KeystoneIdentity | DelegatedIdentity;
 
 export interface SwiftToken {
   readonly token: string;
@@ -74,7 +92,7 @@ interface TokenBody {
   };
 }
 
-function authBody(identity: SwiftIdentity): unknown {
+function authBody(identity: KeystoneIdentity): unknown {
   if (identity.kind === 'application_credential') {
     return { auth: { identity: { methods: ['application_credential'], application_credential: { id: identity.id, secret: identity.secret } } } };
   }
@@ -110,17 +128,27 @@ export function storageUrlFromCatalog(catalog: readonly CatalogEntry[], iface: s
   return undefined;
 }
 
+/**
+ * Another project's account URL on the same Swift: the catalog gives
+ * `.../v1/<reseller prefix><service project id>`; only the project id changes.
+ */
+export function accountUrlFor(serviceStorageUrl: string, serviceProjectId: string, projectId: string): string {
+  const at = serviceStorageUrl.lastIndexOf(serviceProjectId);
+  if (at < 0) throw new IdentityRejected(500, 'The service token\'s storage URL does not end with its project id; set keystone.storageUrl');
+  return serviceStorageUrl.slice(0, at) + projectId + serviceStorageUrl.slice(at + serviceProjectId.length);
+}
+
 export class KeystoneTokens {
   readonly #opts: KeystoneOptions;
   readonly #now: () => number;
-  readonly #cache: LRUCache<string, SwiftToken, { identity: SwiftIdentity }>;
+  readonly #cache: LRUCache<string, SwiftToken, { identity: KeystoneIdentity }>;
   readonly #tokensUrl: URL;
 
   constructor(opts: KeystoneOptions) {
     this.#opts = opts;
     this.#now = opts.now ?? Date.now;
     this.#tokensUrl = new URL(opts.authUrl.replace(/\/+$/, '') + '/auth/tokens');
-    this.#cache = new LRUCache<string, SwiftToken, { identity: SwiftIdentity }>({
+    this.#cache = new LRUCache<string, SwiftToken, { identity: KeystoneIdentity }>({
       max: opts.maxEntries,
       ttl: 60 * 60 * 1000, // replaced per entry by the token's own lifetime
       ttlAutopurge: false,
@@ -138,6 +166,7 @@ export class KeystoneTokens {
 
   /** A valid token for the identity: from the cache, or ONE Keystone call shared by all waiters. */
   async get(identity: SwiftIdentity): Promise<SwiftToken> {
+    if (identity.kind === 'delegated') return this.#delegated(identity);
     const key = identityKey(identity);
     const cached = this.#cache.get(key);
     if (cached) {
@@ -152,10 +181,27 @@ export class KeystoneTokens {
 
   /** Drops the cached token (Swift said 401: revoked or expired early). */
   invalidate(identity: SwiftIdentity): void {
-    this.#cache.delete(identityKey(identity));
+    this.#cache.delete(identityKey(identity.kind === 'delegated' ? identity.service : identity));
   }
 
-  async #issue(identity: SwiftIdentity): Promise<SwiftToken> {
+  /** The service token, pointed at the user's project account. */
+  async #delegated(identity: DelegatedIdentity): Promise<SwiftToken> {
+    const service = await this.get(identity.service);
+    const storageUrl = this.#opts.storageUrlTemplate
+      ? this.#opts.storageUrlTemplate.replaceAll('{project_id}', identity.projectId)
+      : accountUrlFor(service.storageUrl, service.projectId, identity.projectId);
+    return {
+      ...service,
+      storageUrl,
+      projectId: identity.projectId,
+      projectName: identity.projectName,
+      userId: identity.userId,
+      userName: identity.userName,
+      roles: identity.roles,
+    };
+  }
+
+  async #issue(identity: KeystoneIdentity): Promise<SwiftToken> {
     const started = this.#now();
     const events = this.#opts.events;
     let response: Dispatcher.ResponseData;

@@ -1,0 +1,64 @@
+// Which credential stores answer for access keys, from the config: the
+// credentials file first, then Keystone's EC2 credentials.
+import type { Dispatcher } from 'undici';
+import { ChainedCredentialStore, StaticCredentialStore, type Credential, type CredentialStore } from './auth/credentials.js';
+import type { Config } from './config.js';
+import { loadCredentialsFile } from './credentials-file.js';
+import { KeystoneCredentialStore } from './ec2-credentials.js';
+import type { Metrics } from './metrics.js';
+import { KeystoneEc2 } from './swift/keystone-ec2.js';
+import type { KeystoneIdentity, KeystoneTokens, SwiftIdentity } from './swift/keystone.js';
+
+export interface CredentialSetup {
+  readonly store: CredentialStore<SwiftIdentity>;
+  /** Credentials of the file (none when there is no file). */
+  readonly fileCredentials: readonly Credential<SwiftIdentity>[];
+  /** The gateway's own Keystone identity, when Keystone credentials are on. */
+  readonly serviceIdentity?: KeystoneIdentity;
+}
+
+export function serviceIdentityOf(config: Config): KeystoneIdentity {
+  const s = config.keystone.service;
+  if (s.applicationCredentialId && s.applicationCredentialSecret) {
+    return { kind: 'application_credential', id: s.applicationCredentialId, secret: s.applicationCredentialSecret };
+  }
+  return {
+    kind: 'password',
+    username: s.username!,
+    password: s.password!,
+    userDomain: s.userDomain,
+    projectName: s.projectName!,
+    projectDomain: s.projectDomain,
+  };
+}
+
+export function buildCredentialStores(config: Config, deps: { dispatcher: Dispatcher; tokens: KeystoneTokens; metrics: Metrics }): CredentialSetup {
+  const fileCredentials = config.credentials.file === undefined ? [] : loadCredentialsFile(config.credentials.file);
+  const stores: CredentialStore<SwiftIdentity>[] = [];
+  if (config.credentials.file !== undefined) stores.push(new StaticCredentialStore(fileCredentials));
+  if (!config.credentials.keystone) return { store: stores[0]!, fileCredentials };
+
+  const serviceIdentity = serviceIdentityOf(config);
+  const ec2 = new KeystoneEc2({
+    authUrl: config.keystone.authUrl,
+    dispatcher: deps.dispatcher,
+    tokens: deps.tokens,
+    service: serviceIdentity,
+    timeoutMs: config.keystone.timeoutMs,
+    events: {
+      call: (kind, outcome, seconds) => {
+        deps.metrics.keystoneCalls.inc({ kind, outcome });
+        deps.metrics.keystoneDuration.observe({ kind }, seconds);
+      },
+    },
+  });
+  stores.push(
+    new KeystoneCredentialStore({
+      keystone: ec2,
+      service: serviceIdentity,
+      cacheSeconds: config.credentials.secretCacheSeconds,
+      events: { cache: (event) => deps.metrics.cacheEvents.inc({ cache: 'secret', event }) },
+    }),
+  );
+  return { store: stores.length === 1 ? stores[0]! : new ChainedCredentialStore(stores), fileCredentials, serviceIdentity };
+}

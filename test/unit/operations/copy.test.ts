@@ -3,17 +3,8 @@
 // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html).
 import { describe, expect, it } from 'vitest';
 import { copyConditionsHold, parseCopySource, parseMetadataDirective } from '../../../src/operations/copy.js';
-import { S3Error } from '../../../src/s3/errors.js';
+import { s3ErrorOf } from '../../helpers/s3-error.js';
 
-function s3ErrorOf(fn: () => unknown): S3Error {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof S3Error) return err;
-    throw err;
-  }
-  throw new Error('expected an S3Error');
-}
 
 describe('parseCopySource', () => {
   it('reads /bucket/key', () => {

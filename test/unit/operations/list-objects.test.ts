@@ -9,18 +9,9 @@ import {
   toPage,
 } from '../../../src/operations/list-objects.js';
 import { listingEtag, parseSwiftTimestamp, type SwiftObjectRow } from '../../../src/operations/swift-listing.js';
-import { S3Error } from '../../../src/s3/errors.js';
 import { parseQuery } from '../../../src/s3/request.js';
+import { s3ErrorOf } from '../../helpers/s3-error.js';
 
-function s3ErrorOf(fn: () => unknown): S3Error {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof S3Error) return err;
-    throw err;
-  }
-  throw new Error('expected an S3Error');
-}
 
 const obj = (name: string, bytes = 1): SwiftObjectRow => ({
   name,

@@ -3,17 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { checkBucketName, checkKey, isValidNewBucketName } from '../../../src/operations/names.js';
 import { contentMd5ToHex, objectResponseHeaders, quoteEtag } from '../../../src/operations/object-headers.js';
 import { putObjectHeaders, requireContentLength } from '../../../src/operations/object.js';
-import { S3Error } from '../../../src/s3/errors.js';
+import { s3ErrorOf } from '../../helpers/s3-error.js';
 
-function s3ErrorOf(fn: () => unknown): S3Error {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof S3Error) return err;
-    throw err;
-  }
-  throw new Error('expected an S3Error');
-}
 
 describe('contentMd5ToHex', () => {
   it('turns the base64 Content-MD5 into the hex MD5 Swift checks', () => {

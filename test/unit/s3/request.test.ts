@@ -1,7 +1,7 @@
 // Parsing the raw request line and headers into bucket, key and query.
 import { describe, expect, it } from 'vitest';
-import { S3Error } from '../../../src/s3/errors.js';
 import { bucketFromHost, collectHeaders, decodeComponent, parseQuery, parseRequest } from '../../../src/s3/request.js';
+import { s3ErrorOf } from '../../helpers/s3-error.js';
 
 const DOMAINS = ['s3.example.com', 'localhost'];
 
@@ -9,15 +9,6 @@ function parse(url: string, host = 's3.example.com', method = 'GET', extra: stri
   return parseRequest({ method, url, rawHeaders: ['Host', host, ...extra] }, DOMAINS);
 }
 
-function s3ErrorOf(fn: () => unknown): S3Error {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof S3Error) return err;
-    throw err;
-  }
-  throw new Error('expected an S3Error');
-}
 
 describe('path-style and virtual-hosted addressing', () => {
   it('reads no bucket for the service root', () => {

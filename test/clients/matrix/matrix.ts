@@ -68,7 +68,7 @@ export const BIG_SIZE = 20 * MiB;
  * declared with `notApplicable` and show as such, never as a silent blank.
  */
 export class MatrixRow {
-  readonly #id: RowId;
+  #id: RowId;
   readonly #registered = new Map<Group, string[]>();
   readonly #passed = new Map<Group, Set<string>>();
   readonly #how: Partial<Record<Group, string>> = {};
@@ -87,6 +87,11 @@ export class MatrixRow {
         await purgeContainer(gw.stack, 'demo', `${b}+segments`);
       }
     });
+  }
+
+  /** The client's version, when only the client itself can tell it. */
+  setVersion(version: string): void {
+    this.#id = { ...this.#id, version };
   }
 
   /** The gateway this row talks to (for the NotImplemented log scan and cleanup). */

@@ -6,6 +6,7 @@
 // tests end; scripts/matrix-table.mjs renders the README table from that file.
 import { createCipheriv, createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -307,4 +308,24 @@ export function outDir(label: string): string {
   const dir = join(tmpdir(), `s3gw-matrix-${label}-${process.pid}-${Date.now().toString(36)}`);
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/**
+ * GET or PUT of a URL the way a browser would send it, but connected to the
+ * gateway on loopback whatever its host (*.s3.test does not resolve).
+ */
+export function requestUrl(url: string, method = 'GET', body?: Buffer): Promise<{ status: number; body: Buffer }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { host: u.host };
+    if (body) headers['content-length'] = String(body.length);
+    const req = httpRequest({ host: '127.0.0.1', port: u.port, method, path: u.pathname + u.search, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

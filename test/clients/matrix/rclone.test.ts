@@ -135,7 +135,7 @@ for (const signing of ['SigV4', 'SigV2'] as const) {
       expect(sha256(await getObject(gw, b, 'copies/big.bin'))).toBe(data.bigSha256);
     });
 
-    row.how('download', '`copyto gw:… file`, `check --download`');
+    row.how('download', '`copyto gw:… file`');
     row.step('download', 'copyto downloads both objects; the bytes are the uploaded ones', async () => {
       await ok(['copyto', `gw:${b}/big/big.bin`, join(out, 'big.bin')]);
       expect(sha256File(join(out, 'big.bin'))).toBe(data.bigSha256);

@@ -1,4 +1,4 @@
-// Bucket operations: CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation.
+// Bucket operations: CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation, GetBucketVersioning.
 import { s3Error } from '../s3/errors.js';
 import type { S3Result } from '../s3/result.js';
 import { parseXml } from '../s3/xml.js';
@@ -84,4 +84,14 @@ export async function getBucketLocation(ctx: OperationContext): Promise<S3Result
   await headBucket(ctx);
   // S3 quirk: us-east-1 is reported as an empty LocationConstraint.
   return { status: 200, xml: { root: 'LocationConstraint', doc: { '#text': ctx.region === 'us-east-1' ? '' : ctx.region } } };
+}
+
+/**
+ * Versioning is never enabled through this gateway: S3 answers a bucket that
+ * never had it with an empty VersioningConfiguration (no Status element).
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html
+ */
+export async function getBucketVersioning(ctx: OperationContext): Promise<S3Result> {
+  await headBucket(ctx);
+  return { status: 200, xml: { root: 'VersioningConfiguration', doc: {} } };
 }

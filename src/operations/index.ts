@@ -2,9 +2,11 @@
 // Anything the router names but this table lacks answers NotImplemented.
 import { s3Error } from '../s3/errors.js';
 import type { S3Result } from '../s3/result.js';
-import { createBucket, deleteBucket, getBucketLocation, headBucket } from './bucket.js';
+import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './acl.js';
+import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket } from './bucket.js';
 import type { OperationContext } from './context.js';
 import { copyObject } from './copy.js';
+import { deleteObjects } from './delete-objects.js';
 import { listObjects, listObjectsV2 } from './list-objects.js';
 import { checkBucketName } from './names.js';
 import { completeMultipartUpload } from './multipart-complete.js';
@@ -24,11 +26,17 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   DeleteBucket: deleteBucket,
   HeadBucket: headBucket,
   GetBucketLocation: getBucketLocation,
+  GetBucketVersioning: getBucketVersioning,
+  GetBucketAcl: getBucketAcl,
+  PutBucketAcl: putBucketAcl,
   GetObject: getObject,
   HeadObject: headObject,
   PutObject: putObject,
   CopyObject: copyObject,
   DeleteObject: deleteObject,
+  DeleteObjects: deleteObjects,
+  GetObjectAcl: getObjectAcl,
+  PutObjectAcl: putObjectAcl,
   CreateMultipartUpload: createMultipartUpload,
   UploadPart: uploadPart,
   UploadPartCopy: uploadPartCopy,

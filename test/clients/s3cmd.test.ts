@@ -159,10 +159,11 @@ for (const style of ['path', 'virtual'] as const) {
       expect(r.stdout).toMatch(/^\s*x-amz-meta-color: blue$/m);
       // s3cmd's own attribute header (a name with '-') round-trips too.
       expect(r.stdout).toMatch(new RegExp(`^\\s*x-amz-meta-s3cmd-attrs: .*md5:${md5(SMALL)}`, 'm'));
-      // Policy, CORS and ACL sub-resources: this gateway answers 501, which s3cmd shows as "none".
+      // Policy and CORS sub-resources: this gateway answers 501, which s3cmd shows as "none".
       expect(r.stdout).toContain('Policy:    none');
       expect(r.stdout).toContain('CORS:      none');
-      expect(r.stdout).toContain('ACL:       none');
+      // GetObjectAcl: the owner (the Keystone user) alone, with FULL_CONTROL.
+      expect(r.stdout).toContain(`ACL:       ${gw.stack.users.demo.username}: FULL_CONTROL`);
     });
 
     it('info on a bucket works (GetBucketLocation; the other sub-resources it asks for answer 501)', async () => {

@@ -209,7 +209,11 @@ describe('multipart errors', () => {
   it('refuses a single PUT above the cluster\'s max_file_size with EntityTooLarge, before reading the body', async () => {
     const info = (await (await fetch(`${gw.stack.swift.url}/info`)).json()) as { swift: { max_file_size: number } };
     expect(info.swift.max_file_size).toBeLessThan(5 * 1024 ** 3); // the stack runs Swift with a lower limit than S3's
-    const res = await rawS3(gw.url, { method: 'PUT', path: `/${b}/huge`, keys, headers: { 'content-length': String(info.swift.max_file_size + 1) } });
+    // The body is never sent: without `Connection: close`, node's keep-alive agent would reuse the
+    // socket while the server still expects those bytes, and the next test's request would hang.
+    const res = await rawS3(gw.url, {
+      method: 'PUT', path: `/${b}/huge`, keys, headers: { 'content-length': String(info.swift.max_file_size + 1), connection: 'close' },
+    });
     expect(res.status).toBe(400);
     expect(xmlValue(res.text(), 'Code')).toBe('EntityTooLarge');
   });

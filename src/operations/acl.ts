@@ -1,0 +1,122 @@
+// Bucket and object ACLs, as far as Swift has them through this gateway: the
+// owner (the project) has FULL_CONTROL and nobody else has anything. Get*Acl
+// answers exactly that; Put*Acl accepts only a request that asks for exactly
+// that (the canned `private` ACL) and answers NotImplemented for anything else,
+// rather than pretend a grant took effect.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAcl.html
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAcl.html
+import { s3Error } from '../s3/errors.js';
+import type { S3Result, XmlBody } from '../s3/result.js';
+import { parseXml } from '../s3/xml.js';
+import { discard } from '../swift/client.js';
+import { readSmallBody } from './body.js';
+import type { OperationContext } from './context.js';
+import { containerMissing } from './object-read.js';
+import { BUCKET_TABLE, OBJECT_TABLE, swiftFailure } from './swift-errors.js';
+
+export interface AclOwner {
+  readonly id: string;
+  readonly displayName: string;
+}
+
+const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+
+/** The AccessControlPolicy of everything here: the owner, with FULL_CONTROL. */
+export function ownerOnlyPolicy(owner: AclOwner): XmlBody {
+  const user = { ID: owner.id, DisplayName: owner.displayName };
+  return {
+    root: 'AccessControlPolicy',
+    doc: {
+      Owner: user,
+      AccessControlList: {
+        Grant: [{ Grantee: { '@_xmlns:xsi': XSI, '@_xsi:type': 'CanonicalUser', ...user }, Permission: 'FULL_CONTROL' }],
+      },
+    },
+  };
+}
+
+async function owner(ctx: OperationContext): Promise<AclOwner> {
+  const account = await ctx.swift.account();
+  return { id: account.projectId, displayName: account.userName };
+}
+
+async function requireBucket(ctx: OperationContext, bucket: string): Promise<void> {
+  const res = await ctx.swift.call({ method: 'HEAD', container: bucket });
+  if (res.status !== 204 && res.status !== 200) throw await swiftFailure(res, BUCKET_TABLE, { BucketName: bucket });
+  await discard(res);
+}
+
+async function requireObject(ctx: OperationContext, bucket: string, key: string): Promise<void> {
+  const res = await ctx.swift.call({ method: 'HEAD', container: bucket, object: key });
+  if (res.status === 200) {
+    await discard(res);
+    return;
+  }
+  if (res.status === 404) {
+    await discard(res);
+    if (await containerMissing(ctx, bucket)) throw s3Error('NoSuchBucket', { BucketName: bucket });
+    throw s3Error('NoSuchKey', { Key: key });
+  }
+  throw await swiftFailure(res, OBJECT_TABLE, { Key: key });
+}
+
+const GRANT_HEADERS = ['x-amz-grant-read', 'x-amz-grant-write', 'x-amz-grant-read-acp', 'x-amz-grant-write-acp', 'x-amz-grant-full-control'];
+
+function notImplemented(what: string): never {
+  throw s3Error('NotImplemented', {}, `This gateway keeps every bucket and object private to its owner: ${what} is not implemented; only the canned ACL "private" (or a policy granting only the owner FULL_CONTROL) is accepted.`);
+}
+
+type Grant = { Grantee?: { ID?: unknown; URI?: unknown; EmailAddress?: unknown }; Permission?: unknown };
+
+/**
+ * Whether a Put*Acl request asks for what already holds (the owner alone, with
+ * FULL_CONTROL); NotImplemented for any other ACL, MalformedXML for a bad body.
+ */
+export function checkPrivateAcl(headers: Readonly<Record<string, string>>, body: string, ownerId: string): void {
+  const canned = headers['x-amz-acl'];
+  const grants = GRANT_HEADERS.filter((h) => headers[h] !== undefined);
+  if (grants.length > 0) notImplemented(`granting with ${grants.join(', ')}`);
+  if (canned !== undefined) {
+    if (canned.trim() !== 'private') notImplemented(`the canned ACL "${canned.trim()}"`);
+    if (body.trim() !== '') throw s3Error('UnexpectedContent', {}, 'This request does not support content when x-amz-acl is given.');
+    return;
+  }
+  if (body.trim() === '') throw s3Error('MissingSecurityHeader', { MissingHeaderName: 'x-amz-acl' }, 'Your request was missing a required header: x-amz-acl, or an AccessControlPolicy body.');
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseXml(body, ['AccessControlPolicy.AccessControlList.Grant']);
+  } catch {
+    throw s3Error('MalformedACLError');
+  }
+  const policy = doc['AccessControlPolicy'] as { AccessControlList?: { Grant?: Grant[] } | string } | undefined;
+  if (policy === undefined || typeof policy !== 'object' || policy === null) throw s3Error('MalformedACLError');
+  const list = policy.AccessControlList;
+  const entries = typeof list === 'object' && list !== null ? (list.Grant ?? []) : [];
+  const ownerOnly = entries.length === 1 && typeof entries[0]?.Grantee === 'object' && entries[0].Grantee !== null
+    && String(entries[0].Grantee.ID ?? '').trim() === ownerId && String(entries[0].Permission ?? '').trim() === 'FULL_CONTROL';
+  if (!ownerOnly) notImplemented('an ACL granting anything but FULL_CONTROL to the owner alone');
+}
+
+export async function getBucketAcl(ctx: OperationContext): Promise<S3Result> {
+  await requireBucket(ctx, ctx.req.bucket!);
+  return { status: 200, xml: ownerOnlyPolicy(await owner(ctx)) };
+}
+
+export async function getObjectAcl(ctx: OperationContext): Promise<S3Result> {
+  await requireObject(ctx, ctx.req.bucket!, ctx.req.key!);
+  return { status: 200, xml: ownerOnlyPolicy(await owner(ctx)) };
+}
+
+export async function putBucketAcl(ctx: OperationContext): Promise<S3Result> {
+  const body = await readSmallBody(ctx.body, ctx.limits.maxXmlBodyBytes);
+  await requireBucket(ctx, ctx.req.bucket!);
+  checkPrivateAcl(ctx.req.headers, body.toString('utf8'), (await owner(ctx)).id);
+  return { status: 200 };
+}
+
+export async function putObjectAcl(ctx: OperationContext): Promise<S3Result> {
+  const body = await readSmallBody(ctx.body, ctx.limits.maxXmlBodyBytes);
+  await requireObject(ctx, ctx.req.bucket!, ctx.req.key!);
+  checkPrivateAcl(ctx.req.headers, body.toString('utf8'), (await owner(ctx)).id);
+  return { status: 200 };
+}

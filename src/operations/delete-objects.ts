@@ -1,0 +1,144 @@
+// DeleteObjects: POST /bucket?delete with a list of up to 1000 keys. Each key is
+// deleted like DeleteObject (its multipart segments too), a few at a time; the
+// answer lists what was deleted and what failed, key by key.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
+import { createHash } from 'node:crypto';
+import { isS3Error, s3Error, type S3Error } from '../s3/errors.js';
+import type { S3Result, XmlBody } from '../s3/result.js';
+import { parseXml } from '../s3/xml.js';
+import { discard } from '../swift/client.js';
+import { readSmallBody } from './body.js';
+import type { OperationContext } from './context.js';
+import { checkKey } from './names.js';
+import { contentMd5ToHex } from './object-headers.js';
+import { deleteSegments, ownedSegments } from './segments.js';
+import { BUCKET_TABLE, OBJECT_TABLE, swiftFailure } from './swift-errors.js';
+
+/** S3 takes at most 1000 keys per request. */
+export const MAX_DELETE_KEYS = 1000;
+/**
+ * 1000 keys of up to 1024 bytes, each possibly written with character
+ * references (`&#x10000;` is 9 bytes for 4), plus the elements around them.
+ */
+const MAX_DELETE_BODY = 10 * 1024 * 1024;
+/** Keys deleted at once: enough to hide Swift's latency, few enough to spare it. */
+const CONCURRENCY = 8;
+
+export interface DeleteRequestEntry {
+  readonly key: string;
+  readonly versionId?: string;
+}
+
+export interface DeleteRequest {
+  readonly quiet: boolean;
+  readonly objects: readonly DeleteRequestEntry[];
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** The `<Delete>` document: its keys (1 to 1000) and Quiet; anything else is MalformedXML. */
+export function parseDeleteBody(body: string): DeleteRequest {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseXml(body, ['Delete.Object']);
+  } catch {
+    throw s3Error('MalformedXML');
+  }
+  const root = doc['Delete'];
+  if (root === null || typeof root !== 'object') throw s3Error('MalformedXML');
+  const { Object: objects = [], Quiet: quiet } = root as { Object?: unknown[]; Quiet?: unknown };
+  if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) {
+    throw s3Error('MalformedXML', {}, `The XML you provided was not well-formed or did not validate against our published schema: a Delete names 1 to ${MAX_DELETE_KEYS} objects, this one ${objects.length}.`);
+  }
+  const quietText = text(quiet)?.trim().toLowerCase();
+  if (quiet !== undefined && quietText !== 'true' && quietText !== 'false') throw s3Error('MalformedXML');
+  return {
+    quiet: quietText === 'true',
+    objects: objects.map((entry) => {
+      if (entry === null || typeof entry !== 'object') throw s3Error('MalformedXML');
+      const { Key: key, VersionId: versionId } = entry as { Key?: unknown; VersionId?: unknown };
+      // An empty <Key></Key> parses as ''; a missing one is not a key at all.
+      if (text(key) === undefined || key === '') throw s3Error('MalformedXML');
+      return { key: key as string, versionId: text(versionId) };
+    }),
+  };
+}
+
+/**
+ * S3 requires the body's integrity: Content-MD5, or a flexible checksum (which
+ * the pipeline already verifies as the body streams: BadDigest on mismatch).
+ */
+export function checkBodyDigest(headers: Readonly<Record<string, string>>, hasChecksum: boolean, body: Buffer): void {
+  const md5 = headers['content-md5'];
+  if (md5 === undefined) {
+    if (hasChecksum) return;
+    throw s3Error('InvalidRequest', {}, 'Missing required header for this request: Content-Md5');
+  }
+  if (contentMd5ToHex(md5) !== createHash('md5').update(body).digest('hex')) throw s3Error('BadDigest');
+}
+
+type Outcome = { readonly entry: DeleteRequestEntry; readonly error?: S3Error };
+
+/** DeleteObject of one key, S3 style: a key that is not there counts as deleted. */
+async function deleteOne(ctx: OperationContext, bucket: string, entry: DeleteRequestEntry): Promise<Outcome> {
+  try {
+    checkKey(entry.key, ctx.limits.maxKeyBytes);
+    // Only current versions exist through this gateway; S3 calls the current one "null".
+    if (entry.versionId !== undefined && entry.versionId !== 'null') {
+      return { entry, error: s3Error('NoSuchVersion', {}, 'The specified version does not exist.') };
+    }
+    const segments = await ownedSegments(ctx.swift, bucket, entry.key);
+    const res = await ctx.swift.call({ method: 'DELETE', container: bucket, object: entry.key });
+    if (res.status === 204 || res.status === 200) {
+      await discard(res);
+      // The manifest goes first, so the object never reads as broken.
+      await deleteSegments(ctx.swift, bucket, segments);
+      return { entry };
+    }
+    if (res.status === 404) {
+      await discard(res);
+      return { entry };
+    }
+    return { entry, error: await swiftFailure(res, OBJECT_TABLE) };
+  } catch (err) {
+    // One key's failure is reported in its <Error>; anything else (Swift or
+    // Keystone unreachable) fails the whole request, so the client retries it.
+    if (isS3Error(err)) return { entry, error: err };
+    throw err;
+  }
+}
+
+export function deleteResult(outcomes: readonly Outcome[], quiet: boolean): XmlBody {
+  const versionOf = (entry: DeleteRequestEntry) => (entry.versionId === undefined ? {} : { VersionId: entry.versionId });
+  const deleted = quiet ? [] : outcomes.filter((o) => !o.error).map((o) => ({ Key: o.entry.key, ...versionOf(o.entry) }));
+  const errors = outcomes.filter((o) => o.error).map((o) => ({
+    Key: o.entry.key,
+    ...versionOf(o.entry),
+    Code: o.error!.code,
+    Message: o.error!.message,
+  }));
+  return { root: 'DeleteResult', doc: { Deleted: deleted, Error: errors } };
+}
+
+export async function deleteObjects(ctx: OperationContext): Promise<S3Result> {
+  const bucket = ctx.req.bucket!;
+  const body = await readSmallBody(ctx.body, MAX_DELETE_BODY);
+  checkBodyDigest(ctx.req.headers, ctx.checksum !== undefined, body);
+  const request = parseDeleteBody(body.toString('utf8'));
+
+  // Swift answers 404 for a key in a missing container too: ask once up front.
+  const head = await ctx.swift.call({ method: 'HEAD', container: bucket });
+  if (head.status !== 204 && head.status !== 200) throw await swiftFailure(head, BUCKET_TABLE, { BucketName: bucket });
+  await discard(head);
+
+  const outcomes: Outcome[] = new Array<Outcome>(request.objects.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < request.objects.length) {
+      const i = next++;
+      outcomes[i] = await deleteOne(ctx, bucket, request.objects[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, request.objects.length) }, worker));
+  return { status: 200, xml: deleteResult(outcomes, request.quiet) };
+}

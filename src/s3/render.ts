@@ -68,7 +68,7 @@ async function writePending(res: ServerResponse, pending: Promise<XmlBody>, head
     res.end(toXmlFragment(body.root, body.doc, ctx.dialect.xmlns));
   } catch (err) {
     const s3err = ctx.toError ? ctx.toError(err) : (err as S3Error);
-    res.end(toXmlFragment('Error', errorFields(s3err, undefined, ctx.transId)));
+    res.end(toXmlFragment('Error', errorFields(s3err, undefined, ctx.transId), undefined, 'replace'));
   }
 }
 
@@ -83,7 +83,8 @@ function errorFields(err: S3Error, resource: string | undefined, requestId: stri
 }
 
 export function errorDocument(err: S3Error, resource: string, requestId: string): string {
-  return toXml('Error', errorFields(err, resource, requestId));
+  // An error must always be written: characters XML cannot carry become U+FFFD.
+  return toXml('Error', errorFields(err, resource, requestId), undefined, 'replace');
 }
 
 export function writeError(res: ServerResponse, err: S3Error, resource: string, ctx: ResponseContext): void {

@@ -30,7 +30,8 @@ export async function writeResult(res: ServerResponse, result: S3Result, ctx: Re
     if (value !== undefined) headers[name] = value;
   }
   if (result.xml) {
-    const body = Buffer.from(toXml(result.xml.root, result.xml.doc, ctx.dialect.xmlns));
+    const xml = result.xml;
+    const body = Buffer.from(xml.text ? xml.text(ctx.dialect.xmlns) : toXml(xml.root, xml.doc, ctx.dialect.xmlns));
     headers['content-type'] = 'application/xml';
     headers['content-length'] = String(body.length);
     res.writeHead(result.status, headers);

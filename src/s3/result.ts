@@ -5,6 +5,12 @@ import type { Readable } from 'node:stream';
 export interface XmlBody {
   readonly root: string;
   readonly doc: Record<string, unknown>;
+  /**
+   * The whole document (declaration included) written directly, for the hot
+   * documents (listings): the same text as `toXml(root, doc, namespace)`, without
+   * building doc first.
+   */
+  readonly text?: (namespace: string | undefined) => string;
 }
 
 export interface S3Result {

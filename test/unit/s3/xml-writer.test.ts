@@ -61,8 +61,8 @@ function randomKey(next: () => number, maxPieces = 6): string {
 function randomEntry(next: () => number): ObjectEntry {
   return {
     key: randomKey(next) || 'k',
-    lastModified: new Date(Math.floor(next() * 4e12)),
-    etag: next() < 0.2 ? '"0123456789abcdef0123456789abcdef-3"' : '"d41d8cd98f00b204e9800998ecf8427e"',
+    lastModified: next() < 0.5 ? new Date(Math.floor(next() * 4e12)) : new Date(Math.floor(next() * 4e12)).toISOString(),
+    etag: ['"0123456789abcdef0123456789abcdef-3"', '"d41d8cd98f00b204e9800998ecf8427e"', '""', '"a&b"', 'unquoted', '"'][Math.floor(next() ** 3 * 6)]!,
     size: Math.floor(next() * 1e10),
     storageClass: 'STANDARD',
   };
@@ -94,8 +94,11 @@ function randomPage(seed: number) {
 
 const LIST_ARRAYS = ['ListBucketResult.Contents', 'ListBucketResult.CommonPrefixes'];
 
+/** The old builder's text, and the new one's: the generic writer's and, for the listings, the direct text, which must agree. */
 function bothWays(body: XmlBody, ns: string | undefined = NS): { fresh: string; old: string } {
-  return { fresh: toXml(body.root, body.doc, ns), old: oldToXml(body.root, body.doc, ns) };
+  const fresh = toXml(body.root, body.doc, ns);
+  if (body.text) expect(body.text(ns)).toBe(fresh);
+  return { fresh, old: oldToXml(body.root, body.doc, ns) };
 }
 
 describe('the XML writer against the XMLBuilder it replaced', () => {
@@ -133,7 +136,8 @@ describe('the XML writer against the XMLBuilder it replaced', () => {
     for (let seed = 3001; seed <= 3100; seed++) {
       const next = rng(seed);
       const buckets = Array.from({ length: Math.floor(next() * 20) }, (_, i) => ({ name: `b-${i}-${Math.floor(next() * 1e6)}`, creationDate: new Date(Math.floor(next() * 4e12)) }));
-      const { fresh, old } = bothWays(listAllMyBucketsResult({ id: randomKey(next, 3), displayName: randomKey(next, 3) }, buckets), next() < 0.5 ? NS : 'http://doc.s3.amazonaws.com/2006-03-01');
+      const ns = [NS, 'http://doc.s3.amazonaws.com/2006-03-01', undefined][Math.floor(next() * 3)];
+      const { fresh, old } = bothWays(listAllMyBucketsResult({ id: randomKey(next, 3), displayName: randomKey(next, 3) }, buckets), ns);
       expect(fresh, `seed ${seed}`).toBe(old);
     }
   });
@@ -188,8 +192,10 @@ describe('escapeXml', () => {
   it('refuses a listing page with such a key, and lists it with encoding-type=url', () => {
     const page = { ...randomPage(7), encodingType: undefined, contents: [{ key: 'bad\u0001key', lastModified: new Date(0), etag: '""', size: 0, storageClass: 'STANDARD' }] };
     expect(() => toXml('ListBucketResult', listBucketResult(page).doc, NS)).toThrow(/encoding-type=url/);
+    expect(() => listBucketResult(page).text!(NS)).toThrow(/encoding-type=url/);
     const xml = toXml('ListBucketResult', listBucketResult({ ...page, encodingType: 'url' }).doc, NS);
     expect(xml).toContain('<Key>bad%01key</Key>');
+    expect(listBucketResult({ ...page, encodingType: 'url' }).text!(NS)).toBe(xml);
   });
 
   it('still writes an error document about such a key, with U+FFFD in its place', () => {

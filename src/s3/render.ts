@@ -31,7 +31,25 @@ export async function writeResult(res: ServerResponse, result: S3Result, ctx: Re
   }
   if (result.xml) {
     const xml = result.xml;
-    const body = Buffer.from(xml.text ? xml.text(ctx.dialect.xmlns) : toXml(xml.root, xml.doc, ctx.dialect.xmlns));
+    if (xml.text) {
+      // A listing, in pieces: each is encoded into a Buffer of its own (off the
+      // V8 heap) and they go out corked, in one writev.
+      const pieces = xml.text(ctx.dialect.xmlns).map((piece) => Buffer.from(piece, 'utf8'));
+      let length = 0;
+      for (const piece of pieces) length += piece.length;
+      headers['content-type'] = 'application/xml';
+      headers['content-length'] = String(length);
+      res.writeHead(result.status, headers);
+      if (ctx.method === 'HEAD') {
+        res.end();
+        return;
+      }
+      res.cork();
+      for (const piece of pieces) res.write(piece);
+      res.end();
+      return;
+    }
+    const body = Buffer.from(toXml(xml.root, xml.doc, ctx.dialect.xmlns));
     headers['content-type'] = 'application/xml';
     headers['content-length'] = String(body.length);
     res.writeHead(result.status, headers);

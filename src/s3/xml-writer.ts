@@ -80,10 +80,26 @@ function text(value: unknown, invalid: InvalidCharPolicy): string {
   return typeof value === 'string' ? escapeXml(value, invalid) : escapeXml(String(value), invalid);
 }
 
+/** XMLBuilder's conventions, as s3/xml.ts configured it: `@_name` keys are attributes, `#text` is the element's own text. */
+const ATTRIBUTE_PREFIX = '@_';
+const TEXT_NODE = '#text';
+
+/** ` name="value"` for each attribute key of an element's object. */
+function attributes(doc: Record<string, unknown>, invalid: InvalidCharPolicy): string {
+  let out = '';
+  for (const key in doc) {
+    const value = doc[key];
+    if (key.startsWith(ATTRIBUTE_PREFIX) && value !== undefined && value !== null) {
+      out += ` ${key.slice(ATTRIBUTE_PREFIX.length)}="${text(value, invalid)}"`;
+    }
+  }
+  return out;
+}
+
 /**
  * One child of an element, as XMLBuilder maps plain objects: undefined is left
  * out, null is an empty element `<n/>`, an array repeats the element, an object
- * nests elements, anything else is its escaped text.
+ * nests elements (with its attributes and text), anything else is its escaped text.
  */
 function writeNode(name: string, value: unknown, invalid: InvalidCharPolicy): string {
   if (value === undefined) return '';
@@ -93,20 +109,28 @@ function writeNode(name: string, value: unknown, invalid: InvalidCharPolicy): st
     for (const item of value) out += writeNode(name, item, invalid);
     return out;
   }
-  if (typeof value === 'object') return `<${name}>${writeChildren(value as Record<string, unknown>, invalid)}</${name}>`;
+  if (typeof value === 'object') {
+    const doc = value as Record<string, unknown>;
+    return `<${name}${attributes(doc, invalid)}>${writeChildren(doc, invalid)}</${name}>`;
+  }
   return `<${name}>${text(value, invalid)}</${name}>`;
 }
 
 function writeChildren(doc: Record<string, unknown>, invalid: InvalidCharPolicy): string {
   let out = '';
-  for (const name in doc) out += writeNode(name, doc[name], invalid);
+  for (const name in doc) {
+    if (name.startsWith(ATTRIBUTE_PREFIX)) continue;
+    const value = doc[name];
+    if (name === TEXT_NODE) {
+      if (value !== undefined && value !== null) out += text(value, invalid);
+    } else out += writeNode(name, value, invalid);
+  }
   return out;
 }
 
 /** Serialises `<root xmlns=...>doc</root>` without an XML declaration. */
 export function toXmlFragment(root: string, doc: Record<string, unknown>, namespace?: string, invalid: InvalidCharPolicy = 'throw'): string {
-  const open = namespace === undefined ? `<${root}>` : `<${root} xmlns="${escapeXml(namespace, invalid)}">`;
-  return `${open}${writeChildren(doc, invalid)}</${root}>`;
+  return writeNode(root, namespace === undefined ? doc : { [`${ATTRIBUTE_PREFIX}xmlns`]: namespace, ...doc }, invalid);
 }
 
 /** Serialises `<root xmlns=...>doc</root>` with an XML declaration. */

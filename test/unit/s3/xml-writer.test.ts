@@ -164,6 +164,15 @@ describe('the XML writer against the XMLBuilder it replaced', () => {
     expect(toXml('R', doc, 'x&"y')).toBe(oldToXml('R', doc, 'x&"y'));
     expect(toXml('Error', { Code: 'NoSuchKey', Key: '<&>' })).toBe(oldToXml('Error', { Code: 'NoSuchKey', Key: '<&>' }));
   });
+
+  it("takes '#text' as the element's own text and '@_' keys as attributes, as XMLBuilder did (GetBucketLocation)", () => {
+    for (const region of ['', 'us-east-1', 'R&D <1>']) {
+      expect(toXml('LocationConstraint', { '#text': region }, NS)).toBe(oldToXml('LocationConstraint', { '#text': region }, NS));
+    }
+    const doc = { A: { '@_id': 'x"1', '#text': 't&' }, B: { '@_k': 'v', C: 'c' }, D: { '@_gone': undefined, E: '' } };
+    expect(toXml('R', doc)).toBe(oldToXml('R', doc));
+    expect(toXml('R', doc, NS)).toBe(oldToXml('R', doc, NS));
+  });
 });
 
 describe('escapeXml', () => {

@@ -29,7 +29,7 @@ import {
   type StandInCell,
 } from './report.js';
 import type { SigningMode } from './signing.js';
-import { startStandIn } from './stand-in.js';
+import { STAND_IN_LIST_CONTAINER, STAND_IN_LIST_ROWS, startStandIn } from './stand-in.js';
 import { concatSamples, spread, summarizeLatencies } from './stats.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -45,6 +45,7 @@ const LIST_CONCURRENCIES = [1, 8];
 const COLD_REQUESTS = 200;
 const COLD_KEYS = 20;
 const STAND_IN_CONCURRENCIES = [16, 64];
+const STAND_IN_LIST_CONCURRENCIES = [1, 8];
 
 interface StackUser {
   username: string;
@@ -427,6 +428,7 @@ async function runStandIn(ctx: Ctx): Promise<StandInCell[]> {
     cpuProfileDir: ctx.profileDir,
   });
   const cells: StandInCell[] = [];
+  let peakRssBytes: number | undefined;
   try {
     const targets: Partial<Record<SigningMode, TargetSpec>> = {};
     const unavailable: Partial<Record<SigningMode, string>> = {};
@@ -443,44 +445,57 @@ async function runStandIn(ctx: Ctx): Promise<StandInCell[]> {
       // Long enough for V8 to optimise the hot paths: the first seconds cost twice as much CPU per request.
       await ctx.loadgen.run(closedLoop(ctx, target, 'GET', 16, { bucket: 'standin', readKeys: ['object'], warmupMs: 0, durationMs: ctx.opts.quick ? 1000 : 4000 }));
     }
+    // Listing pages: the stand-in answers every marker with the same 1000-key page.
+    const listPages = [{ marker: '', mustContain: `<Key>key-${String(STAND_IN_LIST_ROWS - 1).padStart(5, '0')}</Key>` }];
+    const listJob = (target: TargetSpec, concurrency: number, durationMs?: number) =>
+      closedLoop(ctx, target, 'LIST', concurrency, { bucket: STAND_IN_LIST_CONTAINER, pages: listPages, pageSize: STAND_IN_LIST_ROWS, warmupMs: 0, ...(durationMs ? { durationMs } : {}) });
+    if (targets.v2) await ctx.loadgen.run(listJob(targets.v2, 1, ctx.opts.quick ? 1000 : 3000));
+    const measure = async (key: string, label: string, job: ClosedLoopJob) => {
+      // Everything the gateway did during the job is in the CPU delta, so nothing is left out as warm-up.
+      const before = cpuMicros(gw.pid);
+      const res = await ctx.loadgen.run(job);
+      const cpu = cpuMicros(gw.pid) - before;
+      const requests = res.completed;
+      const a = acc.get(key) ?? { rps: [], cpu: [], perCore: [], samples: [], errors: 0 };
+      a.rps.push(res.ops / (res.elapsedMs / 1000));
+      a.cpu.push(cpu / requests);
+      a.perCore.push(requests / (cpu / 1e6));
+      a.samples.push(res.latenciesMs);
+      a.errors += res.errors;
+      acc.set(key, a);
+      log(`standin r${label}: ${(res.ops / (res.elapsedMs / 1000)).toFixed(0)} req/s, ${(cpu / requests).toFixed(0)} CPU µs/request${res.errors ? `, ${res.errors} errors: ${res.errorSamples[0]}` : ''}`);
+    };
     for (let round = 0; round < ctx.opts.rounds; round++) {
       for (const concurrency of STAND_IN_CONCURRENCIES) {
         for (const [mode, target] of Object.entries(targets)) {
-          // Everything the gateway did during the job is in the CPU delta, so nothing is left out as warm-up.
-          const before = cpuMicros(gw.pid);
-          const res = await ctx.loadgen.run(closedLoop(ctx, target, 'GET', concurrency, { bucket: 'standin', readKeys: ['object'], warmupMs: 0 }));
-          const cpu = cpuMicros(gw.pid) - before;
-          const requests = res.completed;
-          const key = `${mode}/${concurrency}`;
-          const a = acc.get(key) ?? { rps: [], cpu: [], perCore: [], samples: [], errors: 0 };
-          a.rps.push(res.ops / (res.elapsedMs / 1000));
-          a.cpu.push(cpu / requests);
-          a.perCore.push(requests / (cpu / 1e6));
-          a.samples.push(res.latenciesMs);
-          a.errors += res.errors;
-          acc.set(key, a);
-          log(`standin r${round + 1} ${mode} c=${concurrency}: ${(res.ops / (res.elapsedMs / 1000)).toFixed(0)} req/s, ${(cpu / requests).toFixed(0)} CPU µs/request${res.errors ? `, ${res.errors} errors: ${res.errorSamples[0]}` : ''}`);
+          await measure(`GET/${mode}/${concurrency}`, `${round + 1} GET ${mode} c=${concurrency}`, closedLoop(ctx, target, 'GET', concurrency, { bucket: 'standin', readKeys: ['object'], warmupMs: 0 }));
         }
       }
+      for (const concurrency of STAND_IN_LIST_CONCURRENCIES) {
+        if (targets.v2) await measure(`LIST/v2/${concurrency}`, `${round + 1} LIST v2 c=${concurrency}`, listJob(targets.v2, concurrency));
+      }
     }
+    peakRssBytes = readMemory(gw.pid).hwmBytes;
+    log(`standin: gateway peak RSS ${(peakRssBytes / 1e6).toFixed(0)} MB`);
+    const cellOf = (op: 'GET' | 'LIST', mode: SigningMode, concurrency: number): StandInCell => {
+      const a = acc.get(`${op}/${mode}/${concurrency}`);
+      if (!a) return { op, signing: mode, concurrency, unavailable: unavailable[mode] ?? 'n/a' };
+      return {
+        op,
+        signing: mode,
+        concurrency,
+        requestsPerSec: spread(a.rps),
+        cpuMicrosPerRequest: spread(a.cpu),
+        requestsPerCoreSec: spread(a.perCore),
+        latencyMs: summarizeLatencies(concatSamples(a.samples)),
+        errors: a.errors,
+        peakRssBytes,
+      };
+    };
     for (const mode of ['v2', 'v4'] as const) {
-      for (const concurrency of STAND_IN_CONCURRENCIES) {
-        const a = acc.get(`${mode}/${concurrency}`);
-        if (!a) {
-          cells.push({ signing: mode, concurrency, unavailable: unavailable[mode] ?? 'n/a' });
-          continue;
-        }
-        cells.push({
-          signing: mode,
-          concurrency,
-          requestsPerSec: spread(a.rps),
-          cpuMicrosPerRequest: spread(a.cpu),
-          requestsPerCoreSec: spread(a.perCore),
-          latencyMs: summarizeLatencies(concatSamples(a.samples)),
-          errors: a.errors,
-        });
-      }
+      for (const concurrency of STAND_IN_CONCURRENCIES) cells.push(cellOf('GET', mode, concurrency));
     }
+    for (const concurrency of STAND_IN_LIST_CONCURRENCIES) cells.push(cellOf('LIST', 'v2', concurrency));
   } finally {
     await gw.stop();
     await standIn.close();
@@ -522,7 +537,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const stack = loadStack();
   const demo = stack.users.demo;
   const storage = new URL(demo.storageUrl);
-  const swift: TargetSpec = { name: SWIFT, origin: storage.origin, basePath: storage.pathname.replace(/\/+$/, ''), api: 'swift', auth: { kind: 'swift-token', token: await keystoneToken(stack, demo) } };
+  const only = new Set(opts.only);
+  // The stand-in workload alone needs no running stack (only stack.json's demo credentials).
+  const needsStack = opts.only.some((w) => w !== 'standin');
+  const token = needsStack ? await keystoneToken(stack, demo) : 'unused';
+  const swift: TargetSpec = { name: SWIFT, origin: storage.origin, basePath: storage.pathname.replace(/\/+$/, ''), api: 'swift', auth: { kind: 'swift-token', token } };
   const s3api = s3Target(S3API, stack.s3api.url, demo, opts.signing, stack.s3api.region);
   const profileDir = opts.profile ? mkdtempSync(join(tmpdir(), 's3gw-bench-profile-')) : undefined;
   if (profileDir) log(`profiling the gateways (CPU profiles in ${profileDir}); profiled numbers run slower than unprofiled ones`);
@@ -530,7 +549,6 @@ async function main(argv: readonly string[]): Promise<void> {
   const ctx: Ctx = { opts, loadgen, stack, swift, s3api, profileDir };
   const startMain = (label: string) =>
     startGateway({ root, label, authUrl: stack.keystone.authUrl, keystoneRegion: stack.keystone.region, credentials: [credentialOf(demo)], cpuProfileDir: profileDir });
-  const only = new Set(opts.only);
   log(`bench: ${opts.only.join(', ')}; ${opts.rounds} round(s) of ${opts.durationS} s (+${opts.warmupS} s warm-up); signing ${opts.signing}`);
 
   let small: SmallCell[] = [];
@@ -540,7 +558,7 @@ async function main(argv: readonly string[]): Promise<void> {
   let standIn: StandInCell[] = [];
   let runPeakBytes: number | undefined;
   try {
-    await ensureContainer(swift, SMALL_BUCKET);
+    if (needsStack) await ensureContainer(swift, SMALL_BUCKET);
     if (only.has('small') || only.has('cold')) {
       const fill = await loadgen.run({ kind: 'fill', target: swift, bucket: SMALL_BUCKET, keys: READ_KEYS, concurrency: 8, objectSize: SMALL_SIZE });
       if (fill.created !== READ_KEYS.length) throw new Error(`cannot write the objects to read: ${fill.errorSamples.join('; ')}`);
@@ -574,7 +592,7 @@ async function main(argv: readonly string[]): Promise<void> {
     options: { ...opts },
     ...partial,
     standIn,
-    checks: evaluateTargets(partial),
+    checks: evaluateTargets({ ...partial, standIn }),
     ...(profileDir ? { profiles: summariseProfiles(profileDir) } : {}),
   };
   const file = resultsFile(opts, started);

@@ -1,23 +1,55 @@
 // A minimal stand-in for Keystone and Swift, served from the benchmark's own
 // process, to measure the gateway's CPU cost alone: canned answers to a token
-// request, to /info and to object GET/HEAD, with nothing behind them.
+// request, to /info, to object GET/HEAD and to a container listing (the same
+// page of 1000 rows for any marker), with nothing behind them.
 import { createServer, type Server } from 'node:http';
 
 export const STAND_IN_PROJECT = 'standinproject';
 export const STAND_IN_OBJECT_SIZE = 4096;
+/** The container whose listing the stand-in serves. */
+export const STAND_IN_LIST_CONTAINER = 'standin-list';
+export const STAND_IN_LIST_ROWS = 1000;
+
+/**
+ * A Swift JSON listing page like the local stack's 10,000-key bucket gives:
+ * `limit` rows (at most STAND_IN_LIST_ROWS + 2, so the gateway sees truncation),
+ * serialised once.
+ */
+export function standInListing(rows: number): string {
+  const out = [];
+  for (let i = 0; i < rows; i++) {
+    out.push({
+      hash: (0x10000000 + i * 7919).toString(16).padStart(32, 'c'),
+      last_modified: `2026-11-23T21:${String(i % 60).padStart(2, '0')}:${String((i * 7) % 60).padStart(2, '0')}.${String(100000 + i * 37).slice(-6)}`,
+      bytes: 4096 + i,
+      name: `key-${String(i).padStart(5, '0')}`,
+      content_type: 'application/octet-stream',
+    });
+  }
+  return JSON.stringify(out);
+}
 
 export interface StandIn {
   readonly url: string;
   /** Requests answered, by kind. */
-  readonly served: Record<'token' | 'info' | 'object' | 'other', number>;
+  readonly served: Record<'token' | 'info' | 'object' | 'listing' | 'other', number>;
   close(): Promise<void>;
 }
+
+const LIST_URL = new RegExp(`^/v1/AUTH_[^/]+/${STAND_IN_LIST_CONTAINER}\\?(.*)$`);
 
 export async function startStandIn(port = 0): Promise<StandIn> {
   const body = Buffer.alloc(STAND_IN_OBJECT_SIZE, 0x62);
   const etag = 'b1946ac92492d2347c6235b4d2611184';
   const lastModified = new Date(Date.UTC(2024, 0, 1)).toUTCString();
-  const served = { token: 0, info: 0, object: 0, other: 0 };
+  const listings = new Map<number, Buffer>();
+  const listing = (limit: number) => {
+    const rows = Math.max(0, Math.min(limit, STAND_IN_LIST_ROWS + 2));
+    let page = listings.get(rows);
+    if (!page) listings.set(rows, (page = Buffer.from(standInListing(rows))));
+    return page;
+  };
+  const served = { token: 0, info: 0, object: 0, listing: 0, other: 0 };
   let tx = 0;
   const token = () =>
     JSON.stringify({
@@ -63,6 +95,16 @@ export async function startStandIn(port = 0): Promise<StandIn> {
         'x-openstack-request-id': transId,
       });
       res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    // /v1/AUTH_<project>/standin-list?format=json&limit=N...
+    const list = LIST_URL.exec(url);
+    if (req.method === 'GET' && list) {
+      served.listing++;
+      const limit = Number(new URLSearchParams(list[1]).get('limit') ?? '10000');
+      const page = listing(limit);
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(page.length), 'x-trans-id': transId });
+      res.end(page);
       return;
     }
     served.other++;

@@ -6,7 +6,7 @@ import { s3Error } from '../s3/errors.js';
 import type { S3Result } from '../s3/result.js';
 import type { OperationContext } from './context.js';
 import { BUCKET_TABLE, swiftFailure } from './swift-errors.js';
-import { listingEtag, parseSwiftTimestamp, readJsonListing, type SwiftObjectRow } from './swift-listing.js';
+import { listingEtag, readJsonListing, swiftIsoTimestamp, type SwiftObjectRow } from './swift-listing.js';
 
 export const MAX_KEYS_LIMIT = 1000;
 
@@ -68,7 +68,7 @@ export function toPage(rows: readonly SwiftObjectRow[], maxKeys: number, marker:
     } else {
       contents.push({
         key: row.name!,
-        lastModified: parseSwiftTimestamp(row.last_modified),
+        lastModified: swiftIsoTimestamp(row.last_modified),
         etag: listingEtag(row.hash, row.content_type),
         size: row.bytes ?? 0,
         storageClass: 'STANDARD',

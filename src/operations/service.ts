@@ -4,7 +4,7 @@ import type { S3Result } from '../s3/result.js';
 import type { OperationContext } from './context.js';
 import { SEGMENTS_SUFFIX } from './names.js';
 import { swiftFailure } from './swift-errors.js';
-import { parseSwiftTimestamp, readJsonListing, type SwiftContainerRow } from './swift-listing.js';
+import { readJsonListing, swiftIsoTimestamp, type SwiftContainerRow } from './swift-listing.js';
 
 export async function listBuckets(ctx: OperationContext): Promise<S3Result> {
   // Swift answers at most account_listing_limit names per call; a shorter page is the last.
@@ -18,7 +18,7 @@ export async function listBuckets(ctx: OperationContext): Promise<S3Result> {
     for (const row of rows) {
       // Multipart segments live in hidden `<bucket>+segments` containers.
       if (row.name.endsWith(SEGMENTS_SUFFIX)) continue;
-      buckets.push({ name: row.name, creationDate: parseSwiftTimestamp(row.last_modified) });
+      buckets.push({ name: row.name, creationDate: swiftIsoTimestamp(row.last_modified) });
     }
     if (rows.length < page) break;
     marker = rows[rows.length - 1]!.name;

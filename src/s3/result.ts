@@ -5,6 +5,14 @@ import type { Readable } from 'node:stream';
 export interface XmlBody {
   readonly root: string;
   readonly doc: Record<string, unknown>;
+  /**
+   * The whole document (declaration included) written directly, for the hot
+   * documents (listings), in pieces of a few dozen KB: joined, the same text as
+   * `toXml(root, doc, namespace)`, without building doc first. (Pieces, not one
+   * 250 KB string: V8 puts strings that big in large-object space, which only a
+   * full GC frees; under listing load that grew the heap by tens of MB.)
+   */
+  readonly text?: (namespace: string | undefined) => string[];
 }
 
 export interface S3Result {

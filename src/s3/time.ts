@@ -1,8 +1,15 @@
 // Date formats S3 uses: ISO 8601 with milliseconds in XML, RFC 7231 in headers.
 
+/**
+ * A point in time for an XML document: a Date, or text already in
+ * isoTimestamp's form (listings convert Swift's timestamps by slicing, without
+ * a Date per row: operations/swift-listing.ts swiftIsoTimestamp).
+ */
+export type S3Timestamp = Date | string;
+
 /** `2009-10-12T17:50:30.000Z`, the form S3 uses in XML documents. */
-export function isoTimestamp(date: Date): string {
-  return date.toISOString();
+export function isoTimestamp(date: S3Timestamp): string {
+  return typeof date === 'string' ? date : date.toISOString();
 }
 
 /** `Mon, 12 Oct 2009 17:50:30 GMT`, the form S3 uses in Last-Modified and Date headers. */

@@ -1,27 +1,9 @@
-// The only module that imports fast-xml-parser. Documents are plain objects:
+// The only module that imports fast-xml-parser, and only its parser: documents
+// are written by xml-writer.ts. Documents are plain objects:
 // `{ Name: 'b', Contents: [{ Key: 'k' }, ...] }` becomes `<Name>b</Name><Contents>...`.
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  suppressEmptyNode: false,
-  suppressBooleanAttributes: false,
-  processEntities: true,
-});
-
-export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
-
-/** Serialises `<root xmlns=...>doc</root>` without an XML declaration. */
-export function toXmlFragment(root: string, doc: Record<string, unknown>, namespace?: string): string {
-  const element = namespace === undefined ? doc : { '@_xmlns': namespace, ...doc };
-  return builder.build({ [root]: element }) as string;
-}
-
-/** Serialises `<root xmlns=...>doc</root>` with an XML declaration. */
-export function toXml(root: string, doc: Record<string, unknown>, namespace?: string): string {
-  return XML_DECLARATION + toXmlFragment(root, doc, namespace);
-}
+export { XML_DECLARATION, escapeXml, toXml, toXmlFragment, type InvalidCharPolicy } from './xml-writer.js';
 
 const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 

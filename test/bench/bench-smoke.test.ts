@@ -112,7 +112,7 @@ describe('targets and the report', () => {
     const md = markdownReport(results);
     expect(md).toContain('on 2 cores (Test CPU), 4 GiB RAM, Node v20.0.0');
     expect(md).toContain('| GET | 16 | 1300 (1170–1430) | 1500 (1350–1650) | 1000 (900–1100) | 0.87× | 1.30× |');
-    expect(md).toContain('| v4 | 16 | n/a |');
+    expect(md).toContain('| GET | v4 | 16 | n/a |');
     expect(md).toContain('| gateway peak RSS < 150 MB | 160 MB | MISS |');
     expect(fmtSpread(spread([1.234]))).toBe('1.23');
     expect(markdownTable(['a', 'b'], [['1', '2']])).toBe('| a | b |\n| --- | --- |\n| 1 | 2 |');

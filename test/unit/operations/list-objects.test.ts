@@ -8,10 +8,9 @@ import {
   parseMaxKeys,
   toPage,
 } from '../../../src/operations/list-objects.js';
-import { listingEtag, parseSwiftTimestamp, type SwiftObjectRow } from '../../../src/operations/swift-listing.js';
+import { listingEtag, parseSwiftTimestamp, swiftIsoTimestamp, type SwiftObjectRow } from '../../../src/operations/swift-listing.js';
 import { parseQuery } from '../../../src/s3/request.js';
 import { s3ErrorOf } from '../../helpers/s3-error.js';
-
 
 const obj = (name: string, bytes = 1): SwiftObjectRow => ({
   name,
@@ -85,7 +84,7 @@ describe('toPage', () => {
     expect(page.contents.map((c) => c.key)).toEqual(['a', 'b']);
     expect(page.contents[1]).toEqual({
       key: 'b',
-      lastModified: new Date('2009-10-12T17:50:30.123Z'),
+      lastModified: '2009-10-12T17:50:30.123Z',
       etag: '"d41d8cd98f00b204e9800998ecf8427e"',
       size: 10,
       storageClass: 'STANDARD',
@@ -168,7 +167,56 @@ describe('parseSwiftTimestamp', () => {
   });
 });
 
+describe('swiftIsoTimestamp (the listing fast path)', () => {
+  /** What the listings wrote before: a Date per row. */
+  const throughDate = (value: string | undefined): string => {
+    try {
+      return parseSwiftTimestamp(value).toISOString();
+    } catch (err) {
+      return `throws ${(err as Error).name}`;
+    }
+  };
+  const viaFastPath = (value: string | undefined): string => {
+    try {
+      return swiftIsoTimestamp(value);
+    } catch (err) {
+      return `throws ${(err as Error).name}`;
+    }
+  };
+
+  it('gives what parseSwiftTimestamp + toISOString give for the forms Swift writes and odd ones', () => {
+    const cases = [
+      undefined, '', '2009-10-12T17:50:30.123456', '2009-10-12T17:50:30', '2009-10-12T17:50:30.999999', '2009-10-12T17:50:30.1',
+      '2009-10-12T17:50:30.12', '2009-10-12T17:50:30.', '2009-10-12T17:50:30.123456+00:00', '2009-10-12T17:50:30Z', '2009-02-29T00:00:00.000000',
+      '2008-02-29T00:00:00.5', '2009-04-31T00:00:00', '2009-13-01T00:00:00', '2009-00-10T00:00:00', '2009-10-12T24:00:00', '2009-10-12T23:60:00',
+      '0000-01-01T00:00:00.000001', '9999-12-31T23:59:59.999999', '2009-10-12 17:50:30.123', 'garbage', '2009-1a-12T17:50:30', '2009-10-12T17:50:30.12x',
+    ];
+    for (const value of cases) expect(viaFastPath(value), String(value)).toBe(throughDate(value));
+  });
+
+  it('agrees with the Date path on 20,000 generated timestamps', () => {
+    let seed = 12345;
+    const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const two = (n: number) => String(n).padStart(2, '0');
+    for (let i = 0; i < 20_000; i++) {
+      const base = `${String(Math.floor(next() * 10000)).padStart(4, '0')}-${two(Math.floor(next() * 14))}-${two(Math.floor(next() * 33))}T${two(Math.floor(next() * 25))}:${two(Math.floor(next() * 61))}:${two(Math.floor(next() * 61))}`;
+      const fraction = next() < 0.2 ? '' : '.' + String(Math.floor(next() * 1e6)).padStart(6, '0').slice(0, 1 + Math.floor(next() * 6));
+      const value = base + fraction;
+      expect(viaFastPath(value), value).toBe(throughDate(value));
+    }
+  });
+});
+
 describe('listingEtag', () => {
+  it('quotes a plain MD5, with or without a plain content type', () => {
+    expect(listingEtag('d41d8cd98f00b204e9800998ecf8427e', 'application/octet-stream')).toBe('"d41d8cd98f00b204e9800998ecf8427e"');
+    expect(listingEtag('d41d8cd98f00b204e9800998ecf8427e', '')).toBe('"d41d8cd98f00b204e9800998ecf8427e"');
+  });
+
+  it("prefers the gateway's stored multipart ETag over a plain MD5", () => {
+    expect(listingEtag('d41d8cd98f00b204e9800998ecf8427e', 'application/octet-stream;s3gw_etag=9b2cf535f27731c974343645a3985328-2')).toBe('"9b2cf535f27731c974343645a3985328-2"');
+  });
+
   it('quotes a plain MD5', () => {
     expect(listingEtag('d41d8cd98f00b204e9800998ecf8427e')).toBe('"d41d8cd98f00b204e9800998ecf8427e"');
   });

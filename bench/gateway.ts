@@ -92,6 +92,11 @@ async function waitHealthy(adminUrl: string, child: ChildProcess, timeoutMs: num
   }
 }
 
+/** BENCH_GATEWAY_NODE_ARGS: extra node flags for every gateway the benchmark starts. */
+export function gatewayNodeArgs(): string[] {
+  return (process.env['BENCH_GATEWAY_NODE_ARGS'] ?? '').split(/\s+/).filter((a) => a !== '');
+}
+
 export async function startGateway(opts: GatewayOptions): Promise<GatewayProcess> {
   const dir = mkdtempSync(join(tmpdir(), 's3gw-bench-'));
   const credentialsFile = join(dir, 'credentials.json');
@@ -105,6 +110,8 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayProcess
     gatewayConfig({ port, adminPort, authUrl: opts.authUrl, region: opts.keystoneRegion, storageUrl: opts.storageUrl, credentialsFile }),
   );
   const nodeArgs = opts.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfileDir, `--cpu-prof-name=${opts.label}-\${pid}.cpuprofile`] : [];
+  // Node/V8 flags to measure the gateway with (e.g. heap sizing), space-separated; recorded in the results.
+  nodeArgs.push(...gatewayNodeArgs());
   const child = spawn(process.execPath, [...nodeArgs, join(opts.root, 'dist/main.js'), '--config', configFile], {
     cwd: opts.root,
     stdio: ['ignore', 'pipe', 'pipe'],

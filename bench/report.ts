@@ -240,7 +240,8 @@ export function markdownReport(r: BenchResults): string {
     `Run ${r.startedAt} on ${m.nproc} cores (${m.cpuModel}), ${m.memTotalGiB} GiB RAM, Node ${m.node}, Linux ${m.kernel}; ` +
       `load average ${r.loadAverage.start.map((v) => v.toFixed(2)).join(' ')} at start, ${r.loadAverage.end.map((v) => v.toFixed(2)).join(' ')} at end. ` +
       `${rounds} interleaved rounds (gateway, direct Swift, s3api) of ${String(r.options['durationS'] ?? '?')} s per measurement; ` +
-      'values are the mean of the rounds with (min–max); latencies pool every round. MB = 10^6 bytes.',
+      'values are the mean of the rounds with (min–max); latencies pool every round. MB = 10^6 bytes.' +
+      (Array.isArray(r.options['gatewayNodeArgs']) ? ` Gateway started with node ${(r.options['gatewayNodeArgs'] as string[]).join(' ')}.` : ''),
   );
   if (r.small.length) {
     const keys = [...new Map(r.small.map((c) => [`${c.op}/${c.concurrency}`, c])).values()];

@@ -10,7 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTopSelfTime, topSelfTime, type CpuProfile } from './cpuprofile.js';
-import { counterSum, scrapeMetrics, startGateway, type GatewayCredential, type GatewayProcess } from './gateway.js';
+import { counterSum, gatewayNodeArgs, scrapeMetrics, startGateway, type GatewayCredential, type GatewayProcess } from './gateway.js';
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.js';
 import { cpuMicros, machine, readMemory, resetPeak, RssSampler } from './procfs.js';
 import type { ClosedLoopJob, FromLoadgen, Job, ObjectOp, ResultOf, TargetSpec } from './protocol.js';
@@ -589,7 +589,7 @@ async function main(argv: readonly string[]): Promise<void> {
     finishedAt: new Date().toISOString(),
     machine: machine(),
     loadAverage: { start: loadStart, end: loadavg() },
-    options: { ...opts },
+    options: { ...opts, ...(gatewayNodeArgs().length ? { gatewayNodeArgs: gatewayNodeArgs() } : {}) },
     ...partial,
     standIn,
     checks: evaluateTargets({ ...partial, standIn }),

@@ -5,7 +5,7 @@ import { s3Error } from '../s3/errors.js';
 import { decodeComponent } from '../s3/request.js';
 import type { S3Result } from '../s3/result.js';
 import { parseClientDate } from '../s3/time.js';
-import { discard } from '../swift/client.js';
+import { discard, type SwiftResponse } from '../swift/client.js';
 import { encodeObjectPath, encodeSegment } from '../swift/paths.js';
 import type { OperationContext } from './context.js';
 import { metadataToSwift } from './metadata.js';
@@ -71,6 +71,32 @@ export function copyConditionsHold(headers: Readonly<Record<string, string>>, et
   return true;
 }
 
+/**
+ * The copy source's HEAD, with S3's errors for a missing source (NoSuchBucket or
+ * NoSuchKey of the SOURCE) and its x-amz-copy-source-if-* conditions checked.
+ * Shared by CopyObject and UploadPartCopy.
+ */
+export async function headCopySource(ctx: OperationContext, source: CopySource): Promise<SwiftResponse> {
+  const head = await ctx.swift.call({ method: 'HEAD', container: source.bucket, object: source.key });
+  await discard(head);
+  if (head.status === 404) {
+    const container = await ctx.swift.call({ method: 'HEAD', container: source.bucket });
+    await discard(container);
+    if (container.status === 404) throw s3Error('NoSuchBucket', { BucketName: source.bucket });
+    throw s3Error('NoSuchKey', { Key: source.key });
+  }
+  if (head.status !== 200) throw await swiftFailure(head, {}, { Key: source.key });
+  const headers = ctx.req.headers;
+  // Conditions are about the ETag clients know: for a multipart source its S3
+  // ETag, which may cost a listing call, so it is resolved only when asked about.
+  const etagAsked = headers['x-amz-copy-source-if-match'] !== undefined || headers['x-amz-copy-source-if-none-match'] !== undefined;
+  const etag = etagAsked ? await s3EtagOf(ctx, source.bucket, source.key, head) : '';
+  if (!copyConditionsHold(headers, etag, new Date(head.headers['last-modified'] ?? 0))) {
+    throw s3Error('PreconditionFailed', { Condition: 'x-amz-copy-source-If-*' });
+  }
+  return head;
+}
+
 export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const headers = ctx.req.headers;
@@ -81,25 +107,10 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   if (directive === 'COPY' && source.bucket === bucket && source.key === key) {
     throw s3Error('InvalidRequest', {}, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
   }
-  // The source's own HEAD gives S3's errors (NoSuchBucket/NoSuchKey of the SOURCE)
-  // and what the copy conditions are evaluated against.
-  const head = await ctx.swift.call({ method: 'HEAD', container: source.bucket, object: source.key });
-  await discard(head);
-  if (head.status === 404) {
-    const container = await ctx.swift.call({ method: 'HEAD', container: source.bucket });
-    await discard(container);
-    if (container.status === 404) throw s3Error('NoSuchBucket', { BucketName: source.bucket });
-    throw s3Error('NoSuchKey', { Key: source.key });
-  }
-  if (head.status !== 200) throw await swiftFailure(head, {}, { Key: source.key });
+  const head = await headCopySource(ctx, source);
   const sourceSize = Number(head.headers['content-length'] ?? 0);
   if (sourceSize > ctx.limits.maxObjectSize) {
     throw s3Error('InvalidRequest', {}, `The specified copy source is larger than the maximum allowable size for a copy source: ${ctx.limits.maxObjectSize}`);
-  }
-  const lastModified = new Date(head.headers['last-modified'] ?? 0);
-  // Conditions are about the ETag clients know: for a multipart source, its S3 ETag.
-  if (!copyConditionsHold(headers, await s3EtagOf(ctx, source.bucket, source.key, head), lastModified)) {
-    throw s3Error('PreconditionFailed', { Condition: 'x-amz-copy-source-If-*' });
   }
 
   const swiftHeaders: Record<string, string> = {

@@ -7,12 +7,11 @@ import type { S3Result } from '../s3/result.js';
 import { isoTimestamp } from '../s3/time.js';
 import { discard, type SwiftResponse } from '../swift/client.js';
 import type { OperationContext } from './context.js';
-import { copyConditionsHold, parseCopySource } from './copy.js';
+import { headCopySource, parseCopySource } from './copy.js';
 import { checkBucketName, checkKey } from './names.js';
 import { checkUploadId, markerName, newUploadId, parsePartNumber, partName, partsPrefix, segmentsContainer } from './multipart-layout.js';
 import { pick, quoteEtag } from './object-headers.js';
 import { bodyLength, putObjectHeaders, storedObjectHeaders, writeBody } from './object.js';
-import { s3EtagOf } from './object-read.js';
 import { deleteSegments, listSegments, markSegmentsContainer } from './segments.js';
 import { BUCKET_TABLE, swiftFailure } from './swift-errors.js';
 import { encodeObjectPath, encodeSegment } from '../swift/paths.js';
@@ -125,13 +124,7 @@ export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
   const source = parseCopySource(headers['x-amz-copy-source']!);
   checkBucketName(source.bucket);
   await uploadMarker(ctx, bucket, key, uploadId);
-  const head = await ctx.swift.call({ method: 'HEAD', container: source.bucket, object: source.key });
-  await discard(head);
-  if (head.status === 404) throw s3Error('NoSuchKey', { Key: source.key });
-  if (head.status !== 200) throw await swiftFailure(head, {}, { Key: source.key });
-  if (!copyConditionsHold(headers, await s3EtagOf(ctx, source.bucket, source.key, head), new Date(head.headers['last-modified'] ?? 0))) {
-    throw s3Error('PreconditionFailed', { Condition: 'x-amz-copy-source-If-*' });
-  }
+  const head = await headCopySource(ctx, source);
   const size = Number(head.headers['content-length'] ?? 0);
   const range = headers['x-amz-copy-source-range'];
   const res = await ctx.swift.call({

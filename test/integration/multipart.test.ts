@@ -273,6 +273,12 @@ describe('UploadPartCopy', () => {
       headers: { 'x-amz-copy-source': `/${b}/copy-src`, 'x-amz-copy-source-range': `bytes=0-${source.length}` },
     });
     expect(xmlValue(badRange.text(), 'Code')).toBe('InvalidArgument');
+    const noSource = await rawS3(gw.url, {
+      method: 'PUT', path: `/${b}/from-copy?partNumber=1&uploadId=${await create('from-copy')}`, keys,
+      headers: { 'x-amz-copy-source': `/${uniqueBucket('nosrc')}/k` },
+    });
+    expect(noSource.status).toBe(404);
+    expect(xmlValue(noSource.text(), 'Code')).toBe('NoSuchBucket');
   });
 });
 

@@ -50,6 +50,8 @@ export interface Config {
     readonly file: string | undefined;
     readonly keystone: boolean;
     readonly secretCacheSeconds: number;
+    readonly unknownKeyCacheSeconds: number;
+    readonly keystoneLookupsPerSecond: number;
     readonly operatorRoles: readonly string[];
     readonly readerRoles: readonly string[];
   };
@@ -97,7 +99,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'health.intervalMs', kind: 'int', default: 5000, help: 'how often the background readiness checks of Keystone and Swift run (0: no checks, /readyz only reflects shutdown)' },
   { path: 'health.timeoutMs', kind: 'int', default: 2000, help: 'timeout of one readiness check' },
   { path: 'shutdownGraceSeconds', kind: 'int', default: 30, help: 'on SIGTERM/SIGINT, longest wait for requests in flight before connections are cut' },
-  { path: 'keystone.service.username', kind: 'optional-string', help: 'the gateway\'s own Keystone user (for credentials.keystone); it needs the admin and ResellerAdmin roles' },
+  { path: 'keystone.service.username', kind: 'optional-string', help: 'the gateway\'s own Keystone user (for credentials.keystone); it needs Keystone\'s admin role (to read EC2 credentials and ask /v3/ec2tokens), no Swift role' },
   { path: 'keystone.service.password', kind: 'optional-string', help: 'password of keystone.service.username (best from a file: S3GW_KEYSTONE_SERVICE_PASSWORD_FILE)' },
   { path: 'keystone.service.userDomain', kind: 'string', default: 'Default', help: 'domain name of keystone.service.username' },
   { path: 'keystone.service.projectName', kind: 'optional-string', help: 'project the gateway\'s service token is scoped to' },
@@ -107,6 +109,8 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'credentials.file', kind: 'optional-string', help: 'credentials file (YAML or JSON): access key → secret and Swift identity; asked first' },
   { path: 'credentials.keystone', kind: 'bool', default: false, help: 'also accept Keystone EC2 credentials (openstack ec2 credentials create), asked after the file' },
   { path: 'credentials.secretCacheSeconds', kind: 'int', default: 300, help: 'how long an EC2 secret fetched from Keystone is used without asking again (a deleted key stops working within this time)' },
+  { path: 'credentials.unknownKeyCacheSeconds', kind: 'int', default: 15, help: 'how long an access key Keystone does not hold is answered InvalidAccessKeyId without asking again' },
+  { path: 'credentials.keystoneLookupsPerSecond', kind: 'int', default: 10, help: 'most Keystone credential reads a second for access keys not cached (more answer 503 SlowDown), so unknown keys cannot flood Keystone' },
   { path: 'credentials.operatorRoles', kind: 'list', default: ['member', 'admin'], help: 'Keystone roles that give an EC2 key read and write access to its project' },
   { path: 'credentials.readerRoles', kind: 'list', default: ['reader'], help: 'Keystone roles that give an EC2 key read-only access (GET, HEAD, listings)' },
   { path: 'log.level', kind: { oneOf: ['debug', 'info', 'warn', 'error'] }, default: 'info', help: 'lowest level logged' },

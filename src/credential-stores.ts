@@ -57,7 +57,12 @@ export function buildCredentialStores(config: Config, deps: { dispatcher: Dispat
       keystone: ec2,
       service: serviceIdentity,
       cacheSeconds: config.credentials.secretCacheSeconds,
-      events: { cache: (event) => deps.metrics.cacheEvents.inc({ cache: 'secret', event }) },
+      unknownKeyCacheSeconds: config.credentials.unknownKeyCacheSeconds,
+      lookupsPerSecond: config.credentials.keystoneLookupsPerSecond,
+      events: {
+        cache: (event) => deps.metrics.cacheEvents.inc({ cache: 'secret', event }),
+        throttled: () => deps.metrics.keystoneCalls.inc({ kind: 'ec2_credential', outcome: 'throttled' }),
+      },
     }),
   );
   return { store: stores.length === 1 ? stores[0]! : new ChainedCredentialStore(stores), fileCredentials, serviceIdentity };

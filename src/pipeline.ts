@@ -19,7 +19,7 @@ import { writeError, writeResult } from './s3/render.js';
 import { parseRequest, type S3Request } from './s3/request.js';
 import type { RequestContext } from './s3/result.js';
 import type { SwiftClient } from './swift/client.js';
-import { IdentityRejected, TokenRejected, UpstreamUnavailable } from './swift/errors.js';
+import { CrossAccountTarget, IdentityRejected, TokenRejected, UpstreamUnavailable } from './swift/errors.js';
 import type { SwiftIdentity } from './swift/keystone.js';
 
 export interface PipelineDeps {
@@ -58,6 +58,10 @@ export function toS3Error(err: unknown, deps: PipelineDeps, ctx: RequestContext)
     deps.log.log('warn', 'keystone refused the identity of an access key', { transId: ctx.transId, accessKeyId: ctx.accessKeyId, status: err.status });
     return s3Error('AccessDenied', {}, 'The storage identity of this access key was refused.');
   }
+  if (err instanceof CrossAccountTarget) {
+    deps.log.log('warn', 'refused an object that resolves into another account', { transId: ctx.transId, accessKeyId: ctx.accessKeyId, operation: ctx.operation });
+    return s3Error('AccessDenied', {}, 'The object is a symlink into another account; this gateway does not follow it.');
+  }
   if (err instanceof TokenRejected) {
     return s3Error('ServiceUnavailable', {}, 'The storage token was renewed while this upload was in flight; please retry.');
   }
@@ -85,12 +89,15 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     const operation = route(req);
     ctx.operation = operation;
     const handler = handlerFor(operation);
-    authorize(authenticated.credential.identity, method, operation, deps.access ?? DEFAULT_ACCESS);
-    const prepared = prepareBody(req, incoming, authenticated.v4);
+    const identity = authenticated.credential.identity;
     const sink = { get transId() { return ctx.transId; }, set transId(id: string) { ctx.transId = id; }, transIdExtra: extra };
+    const swift = deps.swift.session(identity, sink);
+    // An EC2 key's roles are those of its user's token (fetched here, then cached).
+    if (identity.kind === 'ec2') authorize((await swift.account()).roles, method, operation, deps.access ?? DEFAULT_ACCESS);
+    const prepared = prepareBody(req, incoming, authenticated.v4);
     const opCtx = {
       req,
-      swift: deps.swift.session(authenticated.credential.identity, sink),
+      swift,
       dialect: deps.dialect,
       body: prepared.body,
       decodedLength: prepared.decodedLength,

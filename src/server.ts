@@ -51,9 +51,9 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     maxEntries: config.keystone.cacheSize,
     timeoutMs: config.keystone.timeoutMs,
     events: {
-      tokenCall: (outcome, seconds) => {
-        metrics.keystoneCalls.inc({ kind: 'token', outcome });
-        metrics.keystoneDuration.observe({ kind: 'token' }, seconds);
+      tokenCall: (kind, outcome, seconds) => {
+        metrics.keystoneCalls.inc({ kind, outcome });
+        metrics.keystoneDuration.observe({ kind }, seconds);
       },
       cache: (event) => metrics.cacheEvents.inc({ cache: 'token', event }),
     },

@@ -84,8 +84,9 @@ const USERS = {
   admin: { project: 'admin', roles: ['admin'] },
   // Swift's own service user (authtoken and s3token authenticate as it).
   swift: { project: 'service', roles: ['admin'] },
-  // The gateway's service identity: may act on any account (ResellerAdmin).
-  s3gateway: { project: 'service', roles: ['admin', 'ResellerAdmin'] },
+  // The gateway's service identity: reads EC2 credentials and asks /v3/ec2tokens
+  // (Keystone admin). No Swift role: requests act with each user's own token.
+  s3gateway: { project: 'service', roles: ['admin'], revoke: ['ResellerAdmin'] },
   demo: { project: 'demo', roles: ['member'], storage: true },
   // Second tenant, for isolation tests.
   alt: { project: 'alt', roles: ['member'], storage: true },
@@ -156,6 +157,14 @@ async function provisionKeystone() {
       if (!have.has(`${user.id}/${project.id}/${role.id}`)) {
         await api('PUT', `/projects/${project.id}/users/${user.id}/roles/${role.id}`);
         log(`granted ${roleName} on ${spec.project} to ${name}`);
+      }
+    }
+    // Roles an older stack granted and this one must not have.
+    for (const roleName of spec.revoke ?? []) {
+      const role = roles.get(roleName);
+      if (role && have.has(`${user.id}/${project.id}/${role.id}`)) {
+        await api('DELETE', `/projects/${project.id}/users/${user.id}/roles/${role.id}`);
+        log(`revoked ${roleName} on ${spec.project} from ${name}`);
       }
     }
   }

@@ -381,6 +381,8 @@ include_service_catalog = False
 [filter:keystoneauth]
 use = egg:swift#keystoneauth
 operator_roles = admin, member
+# Keystone's reader role reads a project's account, never writes it.
+project_reader_roles = reader
 reseller_admin_role = ResellerAdmin
 
 [filter:copy]

@@ -8,22 +8,12 @@ export interface Credential<I> {
   readonly identity: I;
 }
 
-/**
- * What a request proves without the secret: the strings a correct client may
- * have signed (most likely first) and the signature it sent. A store that must
- * ask a remote authority (Keystone's /v3/s3tokens) uses it; local stores ignore it.
- */
-export interface SignatureProof {
-  readonly stringsToSign: readonly string[];
-  readonly signature: string;
-}
-
 export interface CredentialStore<I> {
   /**
    * Undefined when the key is unknown. Throws when the store cannot answer
-   * (e.g. Keystone unreachable). `proof` is computed only if the store asks.
+   * (e.g. Keystone unreachable). The caller verifies the signature with the secret.
    */
-  lookup(accessKeyId: string, proof: () => SignatureProof): Promise<Credential<I> | undefined>;
+  lookup(accessKeyId: string): Promise<Credential<I> | undefined>;
 }
 
 /** Credentials held in memory, e.g. loaded from the credentials file. */
@@ -49,9 +39,9 @@ export class StaticCredentialStore<I> implements CredentialStore<I> {
 export class ChainedCredentialStore<I> implements CredentialStore<I> {
   constructor(private readonly stores: readonly CredentialStore<I>[]) {}
 
-  async lookup(accessKeyId: string, proof: () => SignatureProof): Promise<Credential<I> | undefined> {
+  async lookup(accessKeyId: string): Promise<Credential<I> | undefined> {
     for (const store of this.stores) {
-      const found = await store.lookup(accessKeyId, proof);
+      const found = await store.lookup(accessKeyId);
       if (found) return found;
     }
     return undefined;

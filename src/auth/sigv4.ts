@@ -77,12 +77,6 @@ export function candidateCanonicalRequests(req: S3Request, claim: V4Claim): stri
   return out;
 }
 
-/** The SigV4 strings to sign a correct client may have signed, most likely first. */
-export function stringsToSignV4(req: S3Request, claim: V4Claim): string[] {
-  const scope = credentialScope(claim.scopeDate, claim.region, claim.service);
-  return candidateCanonicalRequests(req, claim).map((canonical) => stringToSign(claim.amzDate, scope, canonical));
-}
-
 export function verifyV4(req: S3Request, claim: V4Claim, secret: string, opts: V4Options): V4Context {
   checkTime(claim, opts);
   const scope = credentialScope(claim.scopeDate, claim.region, claim.service);

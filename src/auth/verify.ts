@@ -7,7 +7,7 @@ import { parseClientDate } from '../s3/time.js';
 import { signaturesEqual } from './compare.js';
 import type { Credential, CredentialStore } from './credentials.js';
 import { canonicalResources, signV2, stringToSign, stringToSignBase } from './sigv2.js';
-import { stringsToSignV4, verifyV4, type V4Context } from './sigv4.js';
+import { verifyV4, type V4Context } from './sigv4.js';
 import { headerClaim, queryClaim, type V4Claim } from './sigv4-claim.js';
 import { ALGORITHM } from './sigv4-canonical.js';
 import { SigningKeyCache } from './signing-keys.js';
@@ -32,15 +32,6 @@ export interface Authenticated<I> {
 }
 
 const DEFAULT_SIGNING_KEYS = new SigningKeyCache();
-
-export type AuthFailureReason =
-  | 'anonymous'
-  | 'malformed'
-  | 'unknown-key'
-  | 'bad-signature'
-  | 'skew'
-  | 'expired'
-  | 'unsupported';
 
 interface V2Claim {
   readonly accessKeyId: string;
@@ -112,7 +103,7 @@ export async function authenticate<I>(req: S3Request, store: CredentialStore<I>,
   checkTime(req, claim, opts);
   const base = stringToSignBase(req, claim.presignedExpires);
   const candidates = canonicalResources(req).map((resource) => stringToSign({ ...base, resource }));
-  const credential = await store.lookup(claim.accessKeyId, () => ({ stringsToSign: candidates, signature: claim.signature }));
+  const credential = await store.lookup(claim.accessKeyId);
   if (!credential) throw s3Error('InvalidAccessKeyId', { AWSAccessKeyId: claim.accessKeyId });
   for (const candidate of candidates) {
     if (signaturesEqual(signV2(credential.secretKey, candidate), claim.signature)) {
@@ -141,7 +132,7 @@ function v4Claim(req: S3Request, acceptedRegions: readonly string[]): V4Claim | 
 }
 
 async function authenticateV4<I>(claim: V4Claim, req: S3Request, store: CredentialStore<I>, opts: AuthOptions): Promise<Authenticated<I>> {
-  const credential = await store.lookup(claim.accessKeyId, () => ({ stringsToSign: stringsToSignV4(req, claim), signature: claim.signature }));
+  const credential = await store.lookup(claim.accessKeyId);
   if (!credential) throw s3Error('InvalidAccessKeyId', { AWSAccessKeyId: claim.accessKeyId });
   const v4 = verifyV4(req, claim, credential.secretKey, {
     maxSkewMs: opts.maxSkewMs,

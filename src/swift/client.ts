@@ -4,7 +4,7 @@
 // the request body can be sent again.
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { TokenRejected, UpstreamUnavailable, isConnectionError } from './errors.js';
+import { CrossAccountTarget, TokenRejected, UpstreamUnavailable, accountOfStorageUrl, accountOfSwiftPath, isConnectionError } from './errors.js';
 import type { SwiftLimits } from './info.js';
 import type { SwiftIdentity, SwiftToken } from './keystone.js';
 import { lenientRequest } from './lenient-http.js';
@@ -142,7 +142,15 @@ export class SwiftClient {
     const responseHeaders = flattenHeaders(data.headers);
     const transId = responseHeaders['x-trans-id'] ?? responseHeaders['x-openstack-request-id'];
     if (transId) sink.transId = transId;
-    return { status: data.statusCode, headers: responseHeaders, body: data.body };
+    const response = { status: data.statusCode, headers: responseHeaders, body: data.body };
+    // Swift followed a symlink: its Content-Location names the target. One in
+    // another account is never served, whatever the token could reach.
+    const location = responseHeaders['content-location'];
+    if (location !== undefined && accountOfSwiftPath(location) !== accountOfStorageUrl(url.pathname)) {
+      await discard(response);
+      throw new CrossAccountTarget(location);
+    }
+    return response;
   }
 }
 

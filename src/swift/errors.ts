@@ -24,6 +24,37 @@ export class TokenRejected extends Error {
   }
 }
 
+/**
+ * Swift answered with an object that lives in another account (a symlink with
+ * X-Symlink-Target-Account, followed by Swift: its Content-Location names the
+ * target). The gateway never serves such an object, whatever token it used.
+ */
+export class CrossAccountTarget extends Error {
+  constructor(readonly location: string) {
+    super('Swift resolved the object into another account');
+    this.name = 'CrossAccountTarget';
+  }
+}
+
+function decoded(segment: string | undefined): string | undefined {
+  if (segment === undefined || segment === '') return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** The account (`AUTH_x`) of a path as Swift's middlewares write it: `/v1/<account>/...`. */
+export function accountOfSwiftPath(path: string): string | undefined {
+  return decoded(path.split('/')[2]);
+}
+
+/** The account of a storage URL's path: its last segment (the URL may sit under a path prefix). */
+export function accountOfStorageUrl(pathname: string): string | undefined {
+  return decoded(pathname.replace(/\/+$/, '').split('/').pop());
+}
+
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ETIMEDOUT',
   'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',

@@ -3,12 +3,16 @@
 // - concurrent misses for one identity share ONE Keystone call (lru-cache's fetch
 //   is single-flight per key);
 // - the storage URL comes from the catalog (object-store, chosen interface and
-//   region) unless an override template is configured.
+//   region) unless an override template is configured;
+// - a Keystone EC2 key's token is its own user's, from /v3/ec2tokens;
+// - a refusal is remembered briefly, so repeating a refused request costs no call.
 // https://docs.openstack.org/api-ref/identity/v3/#password-authentication-with-scoped-authorization
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Dispatcher } from 'undici';
+import { ec2TokenRequestBody } from './ec2-token-request.js';
 import { IdentityRejected, UpstreamUnavailable } from './errors.js';
+import { readIssuedToken, type StorageUrlRule, type SwiftToken, type TokenCallOutcome } from './keystone-token.js';
 
 export interface PasswordIdentity {
   readonly kind: 'password';
@@ -29,67 +33,56 @@ export interface ApplicationCredentialIdentity {
 }
 
 /**
- * A Keystone user known only through an EC2 credential: the gateway works in
- * the user's project account with its OWN service token (which holds Swift's
- * reseller-admin role), and enforces the user's roles itself.
+ * A Keystone user known through an EC2 credential (`openstack ec2 credentials
+ * create`). The gateway holds the key's secret (read from Keystone) and gets a
+ * token of that user, scoped to the key's project, from POST /v3/ec2tokens
+ * (asked with the gateway's own service token): Swift then judges each request
+ * exactly as it judges that user's own requests.
  */
-export interface DelegatedIdentity {
-  readonly kind: 'delegated';
+export interface Ec2Identity {
+  readonly kind: 'ec2';
+  /** The gateway's service identity, which may call /v3/ec2tokens. */
   readonly service: KeystoneIdentity;
-  readonly projectId: string;
-  readonly projectName: string;
+  readonly access: string;
+  readonly secret: string;
   readonly userId: string;
-  readonly userName: string;
-  readonly roles: readonly string[];
+  readonly projectId: string;
+  /**
+   * When the credential was read from Keystone: a fresh read is a new identity,
+   * so its token is asked for again (a removed role then counts at once).
+   */
+  readonly readAt: number;
 }
 
 /** An identity Keystone issues tokens to directly. */
 export type KeystoneIdentity = PasswordIdentity | ApplicationCredentialIdentity;
 
-export type SwiftIdentity = KeystoneIdentity | DelegatedIdentity;
+export type SwiftIdentity = KeystoneIdentity | Ec2Identity;
 
-export interface SwiftToken {
-  readonly token: string;
-  readonly expiresAt: number;
-  readonly storageUrl: string;
-  readonly projectId: string;
-  readonly projectName: string;
-  readonly userId: string;
-  readonly userName: string;
-  readonly roles: readonly string[];
-}
+export type { SwiftToken } from './keystone-token.js';
+export { storageUrlFromCatalog } from './keystone-token.js';
 
 export interface KeystoneEvents {
-  /** One per Keystone token call: outcome is 'ok', 'rejected' or 'unavailable'. */
-  tokenCall?(outcome: 'ok' | 'rejected' | 'unavailable', seconds: number): void;
+  /** One per Keystone token call: kind 'token' (password, application credential) or 'ec2_token'. */
+  tokenCall?(kind: 'token' | 'ec2_token', outcome: TokenCallOutcome, seconds: number): void;
   cache?(event: 'hit' | 'miss' | 'eviction'): void;
 }
 
-export interface KeystoneOptions {
+export interface KeystoneOptions extends StorageUrlRule {
   /** e.g. http://127.0.0.1:5000/v3 */
   readonly authUrl: string;
   readonly dispatcher: Dispatcher;
-  readonly interface: 'public' | 'internal' | 'admin';
-  readonly region?: string;
-  /** `http://swift:8080/v1/AUTH_{project_id}`: used instead of the catalog when set. */
-  readonly storageUrlTemplate?: string;
   readonly safetyMarginMs: number;
   readonly maxEntries: number;
   readonly timeoutMs: number;
+  /**
+   * How long a refusal (wrong password, user without a role, disabled user) is
+   * remembered, so a client repeating a refused request cannot make every one of
+   * them a Keystone call. Default 10 s.
+   */
+  readonly rejectionCacheMs?: number;
   readonly now?: () => number;
   readonly events?: KeystoneEvents;
-}
-
-interface CatalogEndpoint { interface?: string; region?: string; region_id?: string; url?: string }
-interface CatalogEntry { type?: string; endpoints?: CatalogEndpoint[] }
-interface TokenBody {
-  token?: {
-    expires_at?: string;
-    user?: { id?: string; name?: string };
-    project?: { id?: string; name?: string };
-    roles?: { name?: string }[];
-    catalog?: CatalogEntry[];
-  };
 }
 
 function authBody(identity: KeystoneIdentity): unknown {
@@ -111,44 +104,24 @@ function authBody(identity: KeystoneIdentity): unknown {
   };
 }
 
-/** A cache key that changes when any field (the password included) changes, without holding the password. */
+/** A cache key that changes when any field (a password or secret included) changes, without holding it. */
 export function identityKey(identity: SwiftIdentity): string {
   return createHash('sha256').update(JSON.stringify(identity)).digest('base64url');
-}
-
-export function storageUrlFromCatalog(catalog: readonly CatalogEntry[], iface: string, region?: string): string | undefined {
-  for (const service of catalog) {
-    if (service.type !== 'object-store') continue;
-    for (const ep of service.endpoints ?? []) {
-      if (ep.interface !== iface) continue;
-      if (region && ep.region_id !== region && ep.region !== region) continue;
-      if (ep.url) return ep.url;
-    }
-  }
-  return undefined;
-}
-
-/**
- * Another project's account URL on the same Swift: the catalog gives
- * `.../v1/<reseller prefix><service project id>`; only the project id changes.
- */
-export function accountUrlFor(serviceStorageUrl: string, serviceProjectId: string, projectId: string): string {
-  const at = serviceStorageUrl.lastIndexOf(serviceProjectId);
-  if (at < 0) throw new IdentityRejected(500, 'The service token\'s storage URL does not end with its project id; set keystone.storageUrl');
-  return serviceStorageUrl.slice(0, at) + projectId + serviceStorageUrl.slice(at + serviceProjectId.length);
 }
 
 export class KeystoneTokens {
   readonly #opts: KeystoneOptions;
   readonly #now: () => number;
-  readonly #cache: LRUCache<string, SwiftToken, { identity: KeystoneIdentity }>;
-  readonly #tokensUrl: URL;
+  readonly #cache: LRUCache<string, SwiftToken, { identity: SwiftIdentity }>;
+  readonly #rejected: LRUCache<string, IdentityRejected>;
+  readonly #base: string;
 
   constructor(opts: KeystoneOptions) {
     this.#opts = opts;
     this.#now = opts.now ?? Date.now;
-    this.#tokensUrl = new URL(opts.authUrl.replace(/\/+$/, '') + '/auth/tokens');
-    this.#cache = new LRUCache<string, SwiftToken, { identity: KeystoneIdentity }>({
+    this.#base = opts.authUrl.replace(/\/+$/, '');
+    this.#rejected = new LRUCache({ max: opts.maxEntries, ttl: opts.rejectionCacheMs ?? 10_000, perf: { now: () => this.#now() } });
+    this.#cache = new LRUCache<string, SwiftToken, { identity: SwiftIdentity }>({
       max: opts.maxEntries,
       ttl: 60 * 60 * 1000, // replaced per entry by the token's own lifetime
       ttlAutopurge: false,
@@ -156,8 +129,14 @@ export class KeystoneTokens {
       dispose: (_value, _key, reason) => {
         if (reason === 'evict') opts.events?.cache?.('eviction');
       },
-      fetchMethod: async (_key, _stale, { options, context }) => {
-        const token = await this.#issue(context.identity);
+      fetchMethod: async (key, _stale, { options, context }) => {
+        let token: SwiftToken;
+        try {
+          token = context.identity.kind === 'ec2' ? await this.#issueEc2(context.identity) : await this.#issue(context.identity);
+        } catch (err) {
+          if (err instanceof IdentityRejected) this.#rejected.set(key, err);
+          throw err;
+        }
         options.ttl = Math.max(1000, token.expiresAt - this.#now() - opts.safetyMarginMs);
         return token;
       },
@@ -166,13 +145,14 @@ export class KeystoneTokens {
 
   /** A valid token for the identity: from the cache, or ONE Keystone call shared by all waiters. */
   async get(identity: SwiftIdentity): Promise<SwiftToken> {
-    if (identity.kind === 'delegated') return this.#delegated(identity);
     const key = identityKey(identity);
     const cached = this.#cache.get(key);
     if (cached) {
       this.#opts.events?.cache?.('hit');
       return cached;
     }
+    const refused = this.#rejected.get(key);
+    if (refused) throw refused;
     this.#opts.events?.cache?.('miss');
     const token = await this.#cache.fetch(key, { context: { identity } });
     if (!token) throw new UpstreamUnavailable('keystone', 'Keystone returned no token');
@@ -181,81 +161,50 @@ export class KeystoneTokens {
 
   /** Drops the cached token (Swift said 401: revoked or expired early). */
   invalidate(identity: SwiftIdentity): void {
-    this.#cache.delete(identityKey(identity.kind === 'delegated' ? identity.service : identity));
+    this.#cache.delete(identityKey(identity));
   }
 
-  /** The service token, pointed at the user's project account. */
-  async #delegated(identity: DelegatedIdentity): Promise<SwiftToken> {
-    const service = await this.get(identity.service);
-    const storageUrl = this.#opts.storageUrlTemplate
-      ? this.#opts.storageUrlTemplate.replaceAll('{project_id}', identity.projectId)
-      : accountUrlFor(service.storageUrl, service.projectId, identity.projectId);
-    return {
-      ...service,
-      storageUrl,
-      projectId: identity.projectId,
-      projectName: identity.projectName,
-      userId: identity.userId,
-      userName: identity.userName,
-      roles: identity.roles,
-    };
-  }
-
-  async #issue(identity: KeystoneIdentity): Promise<SwiftToken> {
+  async #post(kind: 'token' | 'ec2_token', path: string, body: string, okStatus: number, headers: Record<string, string> = {}): Promise<SwiftToken> {
     const started = this.#now();
-    const events = this.#opts.events;
+    const report = (outcome: TokenCallOutcome) => this.#opts.events?.tokenCall?.(kind, outcome, (this.#now() - started) / 1000);
+    const url = new URL(this.#base + path);
     let response: Dispatcher.ResponseData;
     try {
       response = await this.#opts.dispatcher.request({
-        origin: this.#tokensUrl.origin,
-        path: this.#tokensUrl.pathname,
+        origin: url.origin,
+        path: url.pathname,
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(authBody(identity)),
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body,
         headersTimeout: this.#opts.timeoutMs,
         bodyTimeout: this.#opts.timeoutMs,
       });
     } catch (err) {
-      events?.tokenCall?.('unavailable', (this.#now() - started) / 1000);
+      report('unavailable');
       throw new UpstreamUnavailable('keystone', `Keystone is unreachable: ${(err as Error).message}`, { cause: err });
     }
-    const seconds = (this.#now() - started) / 1000;
-    if (response.statusCode >= 500) {
-      await response.body.dump();
-      events?.tokenCall?.('unavailable', seconds);
-      throw new UpstreamUnavailable('keystone', `Keystone answered ${response.statusCode}`);
+    return readIssuedToken(response, okStatus, this.#opts, report);
+  }
+
+  #issue(identity: KeystoneIdentity): Promise<SwiftToken> {
+    return this.#post('token', '/auth/tokens', JSON.stringify(authBody(identity)), 201);
+  }
+
+  /**
+   * A token of the EC2 key's own user, scoped to its project. Keystone answers
+   * /v3/ec2tokens only to a service or admin caller; a refused service token is
+   * renewed once (a 401 for the key itself looks the same, and stays a 401).
+   */
+  async #issueEc2(identity: Ec2Identity): Promise<SwiftToken> {
+    for (let attempt = 0; ; attempt++) {
+      const service = await this.get(identity.service);
+      const body = ec2TokenRequestBody({ access: identity.access, secret: identity.secret, now: new Date(this.#now()) });
+      try {
+        return await this.#post('ec2_token', '/ec2tokens', body, 200, { 'x-auth-token': service.token });
+      } catch (err) {
+        if (!(err instanceof IdentityRejected) || err.status !== 401 || attempt > 0) throw err;
+        this.invalidate(identity.service);
+      }
     }
-    if (response.statusCode !== 201) {
-      await response.body.dump();
-      events?.tokenCall?.('rejected', seconds);
-      throw new IdentityRejected(response.statusCode, `Keystone refused the Swift identity (${response.statusCode})`);
-    }
-    const header = response.headers['x-subject-token'];
-    const tokenId = Array.isArray(header) ? header[0] : header;
-    const body = (await response.body.json()) as TokenBody;
-    const t = body.token ?? {};
-    const projectId = t.project?.id;
-    if (!tokenId || !projectId || !t.expires_at) {
-      events?.tokenCall?.('rejected', seconds);
-      throw new IdentityRejected(response.statusCode, 'Keystone issued a token without a project scope');
-    }
-    const storageUrl = this.#opts.storageUrlTemplate
-      ? this.#opts.storageUrlTemplate.replaceAll('{project_id}', projectId)
-      : storageUrlFromCatalog(t.catalog ?? [], this.#opts.interface, this.#opts.region);
-    if (!storageUrl) {
-      events?.tokenCall?.('rejected', seconds);
-      throw new IdentityRejected(response.statusCode, `No object-store endpoint (interface ${this.#opts.interface}) in the Keystone catalog`);
-    }
-    events?.tokenCall?.('ok', seconds);
-    return {
-      token: tokenId,
-      expiresAt: Date.parse(t.expires_at),
-      storageUrl,
-      projectId,
-      projectName: t.project?.name ?? projectId,
-      userId: t.user?.id ?? '',
-      userName: t.user?.name ?? '',
-      roles: (t.roles ?? []).map((r) => r.name ?? '').filter(Boolean),
-    };
   }
 }

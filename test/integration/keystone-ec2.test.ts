@@ -1,7 +1,8 @@
 // Keystone EC2 credentials (`openstack ec2 credentials create`) through the
 // gateway, against the real Keystone and Swift: SigV2 and SigV4, the secret
 // cache (no Keystone call after the first), deletion and role changes taking
-// effect within the cache time, project isolation, and Keystone outages.
+// effect within the cache time, project isolation, Keystone outages, and at
+// most one Keystone call for an access key Keystone does not hold.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The clients run asynchronously: a synchronous spawn would block the in-process gateway they talk to.
 import { run } from '../clients/run.js';
@@ -104,8 +105,8 @@ print('ok')`;
       }
       const calls = (await fresh.metrics.keystoneCalls.get()).values;
       const count = (kind: string) => calls.filter((v) => v.labels.kind === kind).reduce((n, v) => n + v.value, 0);
-      expect(count('s3tokens')).toBe(1);
-      expect(count('ec2_secret')).toBe(1);
+      expect(count('ec2_credential')).toBe(1); // the key's user, project and secret
+      expect(count('ec2_token')).toBe(1); // a token of the key's own user
       expect(count('token')).toBe(1); // the gateway's own service token
       const cache = (await fresh.metrics.cacheEvents.get()).values.filter((v) => v.labels.cache === 'secret');
       expect(cache.find((v) => v.labels.event === 'hit')?.value).toBe(39);
@@ -119,6 +120,38 @@ print('ok')`;
     expect(xmlValue(bad.text(), 'Code')).toBe('SignatureDoesNotMatch');
     const unknown = await rawS3(gw.url, { method: 'GET', path: `/${b}/doc`, keys: { access: 'f'.repeat(32), secret: 'x' } });
     expect(xmlValue(unknown.text(), 'Code')).toBe('InvalidAccessKeyId');
+  });
+});
+
+describe('access keys Keystone does not hold (F5)', () => {
+  it('cost one Keystone call each, none when repeated, and past keystoneLookupsPerSecond answer 503 SlowDown', async () => {
+    const g = await startGateway({ env: { ...keystoneEnv(), S3GW_HEALTH_INTERVAL_MS: '0', S3GW_CREDENTIALS_KEYSTONE_LOOKUPS_PER_SECOND: '3' } });
+    const keystoneCalls = async () => (await g.metrics.keystoneCalls.get()).values
+      .filter((v) => v.labels.kind !== 'token' && v.labels.outcome !== 'throttled').reduce((n, v) => n + v.value, 0);
+    try {
+      // A key it knows, seen once before the flood.
+      expect((await rawS3(g.url, { method: 'GET', path: `/${b}/doc`, keys: demoKey })).status).toBe(200);
+      const known = await keystoneCalls();
+      const base = `${'0'.repeat(24)}${Date.now().toString(16).slice(-6)}`;
+      const made = (i: number) => ({ access: `${base}${i.toString(16).padStart(2, '0')}`, secret: 'x' });
+      // One unknown key, ten times: one credential read, then the negative cache answers.
+      for (let i = 0; i < 10; i++) {
+        const res = await rawS3(g.url, { method: 'GET', path: `/${b}/doc`, keys: made(0) });
+        expect(xmlValue(res.text(), 'Code')).toBe('InvalidAccessKeyId');
+      }
+      expect(await keystoneCalls()).toBe(known + 1);
+      // A burst of new unknown keys: at most the configured rate reaches Keystone.
+      const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => rawS3(g.url, { method: 'GET', path: `/${b}/doc`, keys: made(i + 1) })));
+      const codes = burst.map((r) => xmlValue(r.text(), 'Code'));
+      expect(codes.filter((c) => c === 'SlowDown').length).toBeGreaterThanOrEqual(8);
+      expect(burst.filter((r) => xmlValue(r.text(), 'Code') === 'SlowDown').every((r) => r.status === 503)).toBe(true);
+      expect(codes.every((c) => c === 'SlowDown' || c === 'InvalidAccessKeyId')).toBe(true);
+      expect(await keystoneCalls()).toBeLessThanOrEqual(known + 1 + 4);
+      // Keys it knows are served all the while.
+      expect((await rawS3(g.url, { method: 'GET', path: `/${b}/doc`, keys: demoKey })).status).toBe(200);
+    } finally {
+      await g.stop();
+    }
   });
 });
 
@@ -227,6 +260,6 @@ describe('Keystone slow or down', () => {
 describe('the credentials file comes first', () => {
   it('still serves the file\'s keys beside Keystone\'s', async () => {
     expect((await rawS3(gw.url, { method: 'GET', path: `/${b}/doc`, keys: stack.users.demo.ec2 })).status).toBe(200);
-    expect(await metric('s3tokens')).toBeGreaterThan(0);
+    expect(await metric('ec2_credential')).toBeGreaterThan(0);
   });
 });

@@ -211,15 +211,67 @@ describe('KeystoneTokens', () => {
     });
   });
 
-  it('maps Keystone 401 to IdentityRejected and does not cache the failure', async () => {
+  it('maps Keystone 401 to IdentityRejected, remembers the refusal for rejectionCacheMs, then asks again', async () => {
     pool.intercept({ path: (p) => p.startsWith('/v3/auth/tokens'), method: 'POST' }).reply(401, '{"error":{"code":401}}');
-    const ks = tokens();
+    const ks = tokens({ rejectionCacheMs: 10_000 });
     const err = await ks.get(alice).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IdentityRejected);
     expect((err as IdentityRejected).status).toBe(401);
     expect(String((err as Error).message)).not.toContain('pw-a');
+    // No interceptor is left: a second Keystone call would fail with a MockAgent error, not IdentityRejected.
+    expect(await ks.get(alice).catch((e: unknown) => e)).toBe(err);
+    now += 11_000;
+    await tick();
     keystoneIssues();
     expect((await ks.get(alice)).token).toBe('token-1');
+  });
+
+  describe('EC2 keys', () => {
+    const key: SwiftIdentity = { kind: 'ec2', service: alice, access: 'AK', secret: 'SK', userId: 'u7', projectId: 'p7', readAt: 1 };
+
+    /** /v3/ec2tokens answering with a token of the key's user; `serviceTokens` says which service tokens it accepts. */
+    function ec2TokensAccept(serviceTokens: readonly string[]): { seen: { token: string; credentials: Record<string, unknown> }[] } {
+      const seen: { token: string; credentials: Record<string, unknown> }[] = [];
+      pool.intercept({ path: '/v3/ec2tokens', method: 'POST' }).reply((req) => {
+        const headers = req.headers as Record<string, string>;
+        const token = headers['x-auth-token'] ?? '';
+        seen.push({ token, credentials: (JSON.parse(String(req.body)) as { credentials: Record<string, unknown> }).credentials });
+        if (!serviceTokens.includes(token)) return { statusCode: 401, data: '{}' };
+        return {
+          statusCode: 200,
+          data: JSON.stringify({ token: { expires_at: new Date(now + HOUR).toISOString(), user: { id: 'u7', name: 'ec2user' }, project: { id: 'p7', name: 'seven' }, roles: [{ name: 'reader' }], catalog: CATALOG } }),
+          responseOptions: { headers: { 'content-type': 'application/json', 'x-subject-token': 'user-token-7' } },
+        };
+      }).persist();
+      return { seen };
+    }
+
+    it('asks /v3/ec2tokens with the service token and a body signed with the key\'s secret; the token is the user\'s own', async () => {
+      keystoneIssues();
+      const ec2 = ec2TokensAccept(['token-1']);
+      const ks = tokens();
+      const t = await ks.get(key);
+      expect(t).toMatchObject({ token: 'user-token-7', projectId: 'p7', userName: 'ec2user', roles: ['reader'], storageUrl: 'http://swift-one:8080/v1/AUTH_p1' });
+      expect(ec2.seen).toHaveLength(1);
+      expect(ec2.seen[0]!.token).toBe('token-1');
+      expect(ec2.seen[0]!.credentials).toMatchObject({ access: 'AK', verb: 'POST', params: { AWSAccessKeyId: 'AK', SignatureVersion: '2' } });
+      expect(JSON.stringify(ec2.seen[0]!.credentials)).not.toContain('SK');
+      await ks.get(key);
+      expect(ec2.seen).toHaveLength(1);
+    });
+
+    it('renews a refused service token once, then gives up with IdentityRejected', async () => {
+      keystoneIssues();
+      const ec2 = ec2TokensAccept(['token-2']);
+      const ks = tokens();
+      await ks.get(alice); // token-1: the one /v3/ec2tokens now refuses
+      expect((await ks.get(key)).token).toBe('user-token-7');
+      expect(ec2.seen.map((s) => s.token)).toEqual(['token-1', 'token-2']);
+      const other = { ...key, access: 'AK2' };
+      const refusing = tokens();
+      await refusing.get(alice); // token-3, token-4 on renewal: neither accepted
+      await expect(refusing.get(other)).rejects.toBeInstanceOf(IdentityRejected);
+    });
   });
 
   it('maps Keystone 503 to UpstreamUnavailable', async () => {
@@ -255,10 +307,10 @@ describe('KeystoneTokens', () => {
   it('reports each call outcome and cache hits and misses to the events hooks', async () => {
     keystoneIssues();
     const seen: string[] = [];
-    const ks = tokens({ events: { tokenCall: (outcome) => seen.push(`call:${outcome}`), cache: (event) => seen.push(`cache:${event}`) } });
+    const ks = tokens({ events: { tokenCall: (kind, outcome) => seen.push(`${kind}:${outcome}`), cache: (event) => seen.push(`cache:${event}`) } });
     await ks.get(alice);
     await ks.get(alice);
-    expect(seen).toEqual(['cache:miss', 'call:ok', 'cache:hit']);
+    expect(seen).toEqual(['cache:miss', 'token:ok', 'cache:hit']);
   });
 });
 

@@ -16,7 +16,7 @@ import { route } from './router.js';
 import type { Dialect } from './s3/dialect.js';
 import { S3Error, isS3Error, s3Error } from './s3/errors.js';
 import { writeError, writeResult } from './s3/render.js';
-import { parseRequest, type S3Request } from './s3/request.js';
+import { parseRequest, withLiteralPlus, type S3Request } from './s3/request.js';
 import type { RequestContext } from './s3/result.js';
 import type { SwiftClient } from './swift/client.js';
 import { CrossAccountTarget, IdentityRejected, TokenRejected, UpstreamUnavailable } from './swift/errors.js';
@@ -86,6 +86,8 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       throw err;
     }
     ctx.accessKeyId = authenticated.credential.accessKeyId;
+    // The query as it was signed: a `+` the signature proved literal stays a `+`.
+    if (authenticated.v4?.queryPlusIsSpace === false) req = withLiteralPlus(req);
     const operation = route(req);
     ctx.operation = operation;
     const handler = handlerFor(operation);

@@ -99,10 +99,25 @@ export function payloadMode(value: string): PayloadMode {
     'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.');
 }
 
-/** The x-amz-* headers a header-authenticated request sent without signing them. */
-function unsignedAmzHeaders(req: S3Request, signed: readonly string[]): string[] {
-  return Object.keys(req.headers).filter((n) => n.startsWith('x-amz-') && !signed.includes(n));
+/** The x-amz-* headers a request sent without signing them, but for those named in `exempt`. */
+function unsignedAmzHeaders(req: S3Request, signed: readonly string[], exempt: readonly string[] = []): string[] {
+  return Object.keys(req.headers).filter((n) => n.startsWith('x-amz-') && !signed.includes(n) && !exempt.includes(n));
 }
+
+function refuseUnsigned(unsigned: readonly string[]): void {
+  if (unsigned.length > 0) {
+    throw s3Error('AccessDenied', { HeadersNotSigned: unsigned.join(', ') }, 'There were headers present in the request which were not signed');
+  }
+}
+
+/**
+ * S3 quirk: a presigned URL binds only the headers it lists, so every other
+ * x-amz-* header is refused (an unsigned x-amz-copy-source would turn a
+ * presigned PUT into a copy of anything the signer can read). S3 tolerates an
+ * unsigned x-amz-content-sha256: it only states the payload's hash, which the
+ * gateway then verifies.
+ */
+const PRESIGNED_UNSIGNED_OK = ['x-amz-content-sha256'];
 
 /** The claim of an `Authorization: AWS4-HMAC-SHA256 ...` header. */
 export function headerClaim(req: S3Request, header: string, acceptedRegions: readonly string[]): V4Claim {
@@ -122,10 +137,7 @@ export function headerClaim(req: S3Request, header: string, acceptedRegions: rea
   const amzDate = amzDateOf(req);
   const scope = parseCredential(credential, amzDate, acceptedRegions, false);
   const signed = parseSignedHeaders(signedHeaders, false);
-  const unsigned = unsignedAmzHeaders(req, signed);
-  if (unsigned.length > 0) {
-    throw s3Error('AccessDenied', { HeadersNotSigned: unsigned.join(', ') }, 'There were headers present in the request which were not signed');
-  }
+  refuseUnsigned(unsignedAmzHeaders(req, signed));
   const payloadHash = req.headers['x-amz-content-sha256'];
   if (payloadHash === undefined) {
     // S3 quirk: header-signed S3 requests must say how their payload is protected.
@@ -176,6 +188,7 @@ export function queryClaim(req: S3Request, acceptedRegions: readonly string[]): 
   }
   const scope = parseCredential(credential, amzDate, acceptedRegions, true);
   const signed = parseSignedHeaders(signedHeaders, true);
+  refuseUnsigned(unsignedAmzHeaders(req, signed, PRESIGNED_UNSIGNED_OK));
   // S3 quirk: a presigned URL's payload is UNSIGNED-PAYLOAD unless the client sent
   // an x-amz-content-sha256 header, or the query parameter the AWS SDK for
   // JavaScript v3 hoists it into (X-Amz-Content-Sha256=UNSIGNED-PAYLOAD).

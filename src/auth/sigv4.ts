@@ -31,6 +31,11 @@ export interface V4Context {
   /** The request's own signature: the first "previous signature" of a signed chunk stream. */
   readonly seedSignature: string;
   readonly payload: PayloadMode;
+  /**
+   * How the signed canonical query read a raw `+`: false when only the literal
+   * reading matched, and the query must then be read that way (see withLiteralPlus).
+   */
+  readonly queryPlusIsSpace: boolean;
 }
 
 function hexBytes(text: string): string {
@@ -61,17 +66,26 @@ function checkTime(claim: V4Claim, opts: V4Options): void {
   }
 }
 
+/** A canonical request a correct client may have signed, and how it read a raw `+` in the query. */
+export interface CandidateCanonical {
+  readonly canonical: string;
+  readonly plusIsSpace: boolean;
+}
+
 /** The canonical requests a correct client may have signed, most likely first. */
-export function candidateCanonicalRequests(req: S3Request, claim: V4Claim): string[] {
+export function candidateCanonicalRequests(req: S3Request, claim: V4Claim): CandidateCanonical[] {
   const exclude = claim.expiresSeconds !== undefined ? 'X-Amz-Signature' : undefined;
-  const queries = [...new Set([canonicalQuery(req.rawQuery, true, exclude), canonicalQuery(req.rawQuery, false, exclude)])];
+  const spaced = canonicalQuery(req.rawQuery, true, exclude);
+  const literal = canonicalQuery(req.rawQuery, false, exclude);
+  const queries = spaced === literal ? [{ query: spaced, plusIsSpace: true }] : [{ query: spaced, plusIsSpace: true }, { query: literal, plusIsSpace: false }];
   const headers = canonicalHeaders(req.headers, claim.signedHeaders);
-  const out: string[] = [];
+  const out: CandidateCanonical[] = [];
   for (const uri of canonicalUris(req.rawPath)) {
-    for (const query of queries) {
-      out.push(canonicalRequest({
-        method: req.method, uri, query, headers, signedHeaders: claim.signedHeaders.join(';'), payloadHash: claim.payloadHash,
-      }));
+    for (const { query, plusIsSpace } of queries) {
+      out.push({
+        canonical: canonicalRequest({ method: req.method, uri, query, headers, signedHeaders: claim.signedHeaders.join(';'), payloadHash: claim.payloadHash }),
+        plusIsSpace,
+      });
     }
   }
   return out;
@@ -82,14 +96,14 @@ export function verifyV4(req: S3Request, claim: V4Claim, secret: string, opts: V
   const scope = credentialScope(claim.scopeDate, claim.region, claim.service);
   const signingKey = opts.signingKeys.get(secret, claim.scopeDate, claim.region, claim.service);
   const candidates = candidateCanonicalRequests(req, claim);
-  for (const canonical of candidates) {
+  for (const { canonical, plusIsSpace } of candidates) {
     if (signaturesEqual(signHex(signingKey, stringToSign(claim.amzDate, scope, canonical)), claim.signature)) {
-      return { signingKey, scope, amzDate: claim.amzDate, seedSignature: claim.signature, payload: claim.payload };
+      return { signingKey, scope, amzDate: claim.amzDate, seedSignature: claim.signature, payload: claim.payload, queryPlusIsSpace: plusIsSpace };
     }
   }
   // As S3 does, show what we signed so the client can find its mistake; the
   // secret and the expected signature never leave the gateway.
-  const canonical = candidates[0]!;
+  const canonical = candidates[0]!.canonical;
   const toSign = stringToSign(claim.amzDate, scope, canonical);
   throw s3Error('SignatureDoesNotMatch', {
     AWSAccessKeyId: claim.accessKeyId,

@@ -54,20 +54,31 @@ export function decodeComponent(text: string, plusIsSpace: boolean): string {
 }
 
 /**
- * Query parameters as S3 reads them: form decoding (`+` is a space), the first
- * occurrence wins, a bare name means ''.
+ * Query parameters as S3 reads them: form decoding (`+` is a space, unless a
+ * signature proved the client meant a literal `+`), the first occurrence wins,
+ * a bare name means ''.
  */
-export function parseQuery(rawQuery: string): Map<string, string> {
+export function parseQuery(rawQuery: string, plusIsSpace = true): Map<string, string> {
   const query = new Map<string, string>();
   if (rawQuery === '') return query;
   for (const pair of rawQuery.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
-    const name = decodeComponent(eq < 0 ? pair : pair.slice(0, eq), true);
-    const value = eq < 0 ? '' : decodeComponent(pair.slice(eq + 1), true);
+    const name = decodeComponent(eq < 0 ? pair : pair.slice(0, eq), plusIsSpace);
+    const value = eq < 0 ? '' : decodeComponent(pair.slice(eq + 1), plusIsSpace);
     if (!query.has(name)) query.set(name, value);
   }
   return query;
+}
+
+/**
+ * The request with its query read with `+` as a literal plus: what a SigV4
+ * client signed when its signature matches only that reading. Everything after
+ * authentication must see the values that were signed, never another reading
+ * of the same bytes.
+ */
+export function withLiteralPlus(req: S3Request): S3Request {
+  return { ...req, query: parseQuery(req.rawQuery, false) };
 }
 
 /** The bucket named by a virtual-host style Host header, if any of our domains matches. */

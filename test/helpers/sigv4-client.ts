@@ -91,10 +91,10 @@ export async function signV4Headers(baseUrl: string, keys: Keys, req: V4Request)
 }
 
 /** A presigned path+query for the request (smithy's presign; UNSIGNED-PAYLOAD). */
-export async function presignV4(baseUrl: string, keys: Keys, method: string, path: string, expiresIn: number, signingDate?: Date, host?: string): Promise<string> {
+export async function presignV4(baseUrl: string, keys: Keys, method: string, path: string, expiresIn: number, signingDate?: Date, host?: string, region?: string): Promise<string> {
   // As @aws-sdk/s3-request-presigner does: sign UNSIGNED-PAYLOAD, which smithy hoists into the query.
   const req = httpRequest(baseUrl, method, path, { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, host);
-  const presigned = await signer(keys).presign(req, { expiresIn, signingDate });
+  const presigned = await signer(keys, region).presign(req, { expiresIn, signingDate });
   const q = serializeQuery(presigned.query as Record<string, string>);
   return `${presigned.path}?${q}`;
 }

@@ -6,6 +6,7 @@
 // both `%5F` and Swift s3api's `=5F`, so objects written through either read back
 // the same.
 import { s3Error } from '../s3/errors.js';
+import { headerValueFromBytes, isSendableHeaderName } from '../s3/header-values.js';
 
 export const S3_META_PREFIX = 'x-amz-meta-';
 export const SWIFT_OBJECT_META_PREFIX = 'x-object-meta-';
@@ -56,14 +57,22 @@ export function metadataToSwift(headers: Readonly<Record<string, string>>, prefi
   return out;
 }
 
-/** `x-amz-meta-*` response headers for Swift's `X-Object-Meta-*` ones. */
+/**
+ * `x-amz-meta-*` response headers for Swift's `X-Object-Meta-*` ones. Metadata
+ * that cannot be sent as a header (a name that decodes to `a=b`, written
+ * natively or through s3api; a control character in a value) is left out, as
+ * Swift's s3api does, so the object stays readable.
+ */
 export function metadataFromSwift(headers: Readonly<Record<string, string>>, prefix = SWIFT_OBJECT_META_PREFIX): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (!name.startsWith(prefix)) continue;
     const metaName = decodeMetaName(name.slice(prefix.length));
     if (metaName.toLowerCase().startsWith(RESERVED_META_PREFIX)) continue;
-    out[S3_META_PREFIX + metaName] = value;
+    const header = S3_META_PREFIX + metaName;
+    const sendable = headerValueFromBytes(value);
+    if (!isSendableHeaderName(header) || sendable === undefined) continue;
+    out[header] = sendable;
   }
   return out;
 }

@@ -1,8 +1,9 @@
 // GetObject and HeadObject: conditional and ranged reads streamed from Swift,
 // the S3 ETag of multipart objects, and `partNumber` reads of one part.
 import { s3Error } from '../s3/errors.js';
+import { headerValueFromText } from '../s3/header-values.js';
 import type { S3Result } from '../s3/result.js';
-import { discard, readText, type SwiftResponse } from '../swift/client.js';
+import { discard, readText, release, type SwiftResponse } from '../swift/client.js';
 import { checksumResponseHeaders } from './checksum-headers.js';
 import type { OperationContext } from './context.js';
 import { splitEtagParam } from './multipart-layout.js';
@@ -99,15 +100,46 @@ async function readObject(ctx: OperationContext, method: 'GET' | 'HEAD'): Promis
     const early = await checkEtagConditions(ctx, bucket, key, headers);
     if (early) return early;
   }
+  const overrides = method === 'GET' ? responseOverrides(ctx.req.query) : {};
   const res = await ctx.swift.call({ method, container: bucket, object: key, headers });
+  try {
+    return await answerRead(ctx, method, res, parts, overrides);
+  } catch (err) {
+    // Whatever fails once Swift has answered releases its response at once:
+    // an unread body would hold a pooled Swift connection until bodyTimeoutMs.
+    release(res);
+    throw err;
+  }
+}
+
+/**
+ * The response-* query overrides of GetObject, checked before any Swift call:
+ * a value that cannot be a header (CR, LF, NUL, DEL, ...) is InvalidArgument.
+ */
+export function responseOverrides(query: ReadonlyMap<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [param, header] of Object.entries(RESPONSE_OVERRIDES)) {
+    const value = query.get(param);
+    if (value === undefined) continue;
+    const sendable = headerValueFromText(value);
+    if (sendable === undefined) {
+      throw s3Error('InvalidArgument', { ArgumentName: param, ArgumentValue: JSON.stringify(value).slice(1, -1) }, `The value of ${param} contains characters a header cannot carry.`);
+    }
+    out[header] = sendable;
+  }
+  return out;
+}
+
+async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', res: SwiftResponse, parts: PartRange | undefined, overrides: Record<string, string>): Promise<S3Result> {
+  const { bucket, key } = ctx.req as { bucket: string; key: string };
   if (res.status === 304) {
     await discard(res);
     return { status: 304, headers: { etag: quoteEtag(res.headers['etag']), 'last-modified': res.headers['last-modified'] } };
   }
   if (res.status !== 200 && res.status !== 206) {
-    if (res.status === 404 && (await containerMissing(ctx, bucket))) {
+    if (res.status === 404) {
       await discard(res);
-      throw s3Error('NoSuchBucket', { BucketName: bucket });
+      if (await containerMissing(ctx, bucket)) throw s3Error('NoSuchBucket', { BucketName: bucket });
     }
     throw await swiftFailure(res, READ_TABLE, { Key: key });
   }
@@ -130,12 +162,7 @@ async function readObject(ctx: OperationContext, method: 'GET' | 'HEAD'): Promis
       return { status: 206, headers: out };
     }
   }
-  if (method === 'GET') {
-    for (const [param, header] of Object.entries(RESPONSE_OVERRIDES)) {
-      const value = ctx.req.query.get(param);
-      if (value !== undefined) out[header] = value;
-    }
-  }
+  Object.assign(out, overrides);
   if (method === 'HEAD') {
     await discard(res);
     return { status: res.status, headers: out };

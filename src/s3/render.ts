@@ -16,6 +16,9 @@ export interface ResponseContext {
   readonly toError?: (err: unknown) => S3Error;
 }
 
+/** Late errors of torn-down streams have nobody left to tell. */
+const ignore = () => {};
+
 /** How often whitespace goes out while a pending answer is worked out. */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 
@@ -25,6 +28,17 @@ function idHeaders(transId: string): Record<string, string> {
 }
 
 export async function writeResult(res: ServerResponse, result: S3Result, ctx: ResponseContext): Promise<void> {
+  try {
+    await writeResultOrThrow(res, result, ctx);
+  } catch (err) {
+    // A header node refuses, or a failed write: the Swift body behind the
+    // result is released at once, never left holding its pooled connection.
+    result.stream?.on('error', ignore).destroy();
+    throw err;
+  }
+}
+
+async function writeResultOrThrow(res: ServerResponse, result: S3Result, ctx: ResponseContext): Promise<void> {
   const headers: Record<string, string> = idHeaders(ctx.transId);
   for (const [name, value] of Object.entries(result.headers ?? {})) {
     if (value !== undefined) headers[name] = value;
@@ -80,8 +94,6 @@ export async function writeResult(res: ServerResponse, result: S3Result, ctx: Re
  * call and aborts it, with a DOMException, when it finishes: about 2-3 % of a
  * small GET's CPU in the profile, for a signal nobody listens to here.
  */
-const ignore = () => {};
-
 export function pipeBody(source: Readable, res: ServerResponse): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let settled = false;

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CredentialStore } from './auth/credentials.js';
 import { authorize, type AccessPolicy } from './authorize.js';
 import type { SigningKeyCache } from './auth/signing-keys.js';
-import { prepareBody } from './auth/payload.js';
+import { prepareBody, type PreparedBody } from './auth/payload.js';
 import { authenticate } from './auth/verify.js';
 import type { Logger } from './log.js';
 import { errorFields } from './log.js';
@@ -72,6 +72,7 @@ export function toS3Error(err: unknown, deps: PipelineDeps, ctx: RequestContext)
 export async function serveS3(incoming: IncomingMessage, outgoing: ServerResponse, deps: PipelineDeps, ctx: RequestContext): Promise<void> {
   const method = (incoming.method ?? 'GET').toUpperCase();
   let req: S3Request | undefined;
+  let prepared: PreparedBody | undefined;
   try {
     req = parseRequest({ method, url: incoming.url ?? '/', rawHeaders: incoming.rawHeaders }, deps.domains);
     ctx.bucket = req.bucket;
@@ -96,7 +97,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     const swift = deps.swift.session(identity, sink);
     // An EC2 key's roles are those of its user's token (fetched here, then cached).
     if (identity.kind === 'ec2') authorize((await swift.account()).roles, method, operation, deps.access ?? DEFAULT_ACCESS);
-    const prepared = prepareBody(req, incoming, authenticated.v4);
+    prepared = prepareBody(req, incoming, authenticated.v4);
     const opCtx = {
       req,
       swift,
@@ -118,7 +119,9 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       outgoing.destroy();
       return;
     }
-    const s3err = toS3Error(err, deps, ctx);
+    // A body that failed its decoding or verification says why the request failed.
+    const bodyFailure = prepared?.failure();
+    const s3err = toS3Error(bodyFailure && isS3Error(bodyFailure) ? bodyFailure : err, deps, ctx);
     ctx.errorCode = s3err.code;
     // Refused before its body was read (EntityTooLarge, a bad signature, ...):
     // the rest of that body is still on the wire, so the connection cannot carry

@@ -80,6 +80,13 @@ export class VerifyingStream extends Transform {
 
 export interface PreparedBody {
   readonly body: Readable;
+  /**
+   * The first error of the body's decoding or verification (a bad chunk
+   * signature, a malformed chunk, a checksum mismatch), once there is one. It
+   * may happen before anyone reads the body; whoever reports the request's
+   * failure asks here first, so the client gets that S3 error.
+   */
+  failure(): Error | undefined;
   /** Bytes the operation will read: x-amz-decoded-content-length for aws-chunked, else undefined (use Content-Length). */
   readonly decodedLength?: number;
   readonly checksum?: {
@@ -106,6 +113,12 @@ function decodedContentLength(req: S3Request): number {
 export function prepareBody(req: S3Request, raw: Readable, v4: V4Context | undefined): PreparedBody {
   const checksum = requestChecksum(req.headers);
   const payload = v4?.payload;
+  let first: Error | undefined;
+  // Every stage is listened to from the start: a stage can fail while nobody
+  // reads yet (the first chunk is decoded as soon as it arrives), and an
+  // 'error' with no listener would be an uncaught exception.
+  const watch = (stream: Readable) => stream.on('error', (err: Error) => { first ??= err; });
+  const failure = () => first;
   let body: Readable = raw;
   let decodedLength: number | undefined;
   let decoder: AwsChunkedDecoder | undefined;
@@ -116,7 +129,7 @@ export function prepareBody(req: S3Request, raw: Readable, v4: V4Context | undef
       trailerNames: payload.trailer ? trailerNames(req.headers) : [],
       decodedLength,
     });
-    body = raw.pipe(decoder);
+    body = watch(raw.pipe(decoder));
     raw.once('error', (err) => decoder!.destroy(err));
   } else if (checksum?.location === 'trailer') {
     throw s3Error('InvalidRequest', {}, 'A checksum trailer needs a STREAMING-*-TRAILER x-amz-content-sha256 and an aws-chunked body.');
@@ -125,7 +138,7 @@ export function prepareBody(req: S3Request, raw: Readable, v4: V4Context | undef
   // Most requests (GET, HEAD, DELETE) have no body and sign the empty hash:
   // nothing to verify, so no stream to wrap.
   if (sha256 === EMPTY_SHA256 && !hasBody(req)) sha256 = undefined;
-  if (sha256 === undefined && !checksum && !decoder) return { body };
+  if (sha256 === undefined && !checksum && !decoder) return { body, failure };
 
   const checks: PayloadChecks = {
     sha256,
@@ -134,9 +147,10 @@ export function prepareBody(req: S3Request, raw: Readable, v4: V4Context | undef
   };
   const verifier = new VerifyingStream(checks);
   body.once('error', (err) => verifier.destroy(err));
-  body = body.pipe(verifier);
+  body = watch(body.pipe(verifier));
   return {
     body,
+    failure,
     decodedLength,
     checksum: checksum && {
       algorithm: checksum.algorithm,

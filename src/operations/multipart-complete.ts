@@ -11,9 +11,10 @@ import type { OperationContext } from './context.js';
 import { contentMd5ToHex } from './object-headers.js';
 import { createHash } from 'node:crypto';
 import {
-  MIN_PART_SIZE, checkUploadId, markerName, multipartEtag, partName, partsPrefix, segmentsContainer, splitEtagParam, withEtagParam,
+  MIN_PART_SIZE, UPLOAD_ID_META, abortNoteName, checkUploadId, markerName, multipartEtag, partName, partNumberOf, partsPrefix, segmentsContainer,
+  splitEtagParam, withEtagParam,
 } from './multipart-layout.js';
-import { ACL_META, uploadMarker } from './multipart.js';
+import { ACL_META, removeManifestOf, uploadMarker } from './multipart.js';
 import { deleteSegments, listSegments, ownedSegments } from './segments.js';
 import { swiftFailure } from './swift-errors.js';
 
@@ -52,9 +53,6 @@ function completeResult(bucket: string, key: string, etag: string): XmlBody {
   return { root: 'CompleteMultipartUploadResult', doc: { Location: `/${bucket}/${key}`, Bucket: bucket, Key: key, ETag: `"${etag}"` } };
 }
 
-/** Hidden metadata (never shown as x-amz-meta-*): which upload made this object, for retried Completes. */
-const UPLOAD_ID_META = 'x-object-meta-s3gw-upload-id';
-
 async function finishedEarlier(ctx: OperationContext, bucket: string, key: string, uploadId: string): Promise<XmlBody | undefined> {
   const head = await ctx.swift.call({ method: 'HEAD', container: bucket, object: key });
   await discard(head);
@@ -64,11 +62,19 @@ async function finishedEarlier(ctx: OperationContext, bucket: string, key: strin
 }
 
 async function complete(ctx: OperationContext, bucket: string, key: string, uploadId: string, requested: RequestedPart[]): Promise<XmlBody> {
-  const marker = await uploadMarker(ctx, bucket, key, uploadId);
+  let marker;
+  try {
+    marker = await uploadMarker(ctx, bucket, key, uploadId);
+  } catch (err) {
+    // A Complete repeated after success finds no marker: answer as the first one did.
+    if (isS3Error(err) && err.code === 'NoSuchUpload') return claimedElsewhere(ctx, bucket, key, uploadId);
+    throw err;
+  }
   const stored = new Map<number, { etag: string; bytes: number; name: string }>();
-  for (const row of await listSegments(ctx.swift, bucket, partsPrefix(key, uploadId))) {
-    const n = Number(row.name!.slice(partsPrefix(key, uploadId).length));
-    if (Number.isInteger(n)) stored.set(n, { etag: (row.hash ?? '').split(';')[0]!.trim(), bytes: row.bytes ?? 0, name: row.name! });
+  const prefix = partsPrefix(key, uploadId);
+  for (const row of await listSegments(ctx.swift, bucket, prefix)) {
+    const n = partNumberOf(row.name!, prefix);
+    if (n !== undefined && n > 0) stored.set(n, { etag: (row.hash ?? '').split(';')[0]!.trim(), bytes: row.bytes ?? 0, name: row.name! });
   }
   // Every part must exist with its ETag before sizes are judged, as S3 reports it.
   for (const part of requested) {
@@ -121,11 +127,78 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
   }
   await discard(put);
 
-  // The object is in place; now nothing of the upload or the old object may stay behind.
+  // The claim: deleting the marker. An AbortMultipartUpload racing this one
+  // claims the same way; whoever Swift answers 404 lost (see abortMultipartUpload).
+  const claim = await ctx.swift.call({ method: 'DELETE', container: segmentsContainer(bucket), object: markerName(key, uploadId) });
+  await discard(claim);
+  if (claim.status === 404) return claimedElsewhere(ctx, bucket, key, uploadId, requested.map((p) => partName(key, uploadId, p.partNumber)));
+  if (claim.status !== 204 && claim.status !== 200) throw await swiftFailure(claim, {}, { UploadId: uploadId });
   const used = new Set(requested.map((p) => partName(key, uploadId, p.partNumber)));
+  const replacedNow = replaced.filter((n) => !used.has(n));
+  if ((await racingAbort(ctx, bucket, key, uploadId)) === 'abort won') {
+    // The Abort removes this upload's manifest and parts; the object this
+    // manifest had replaced is gone too, so are its segments.
+    await deleteSegments(ctx.swift, bucket, replacedNow);
+    throw s3Error('NoSuchUpload', { UploadId: uploadId });
+  }
+
+  // The object is in place; now nothing of the upload or the old object may stay behind.
   const unused = [...stored.values()].map((s) => s.name).filter((n) => !used.has(n));
-  await deleteSegments(ctx.swift, bucket, [markerName(key, uploadId), ...unused, ...replaced.filter((n) => !used.has(n))]);
+  // The abort note too: one left by an Abort that died before its claim would
+  // make a retried Complete answer NoSuchUpload.
+  await deleteSegments(ctx.swift, bucket, [...unused, ...replacedNow, abortNoteName(key, uploadId)]);
   return completeResult(bucket, key, etag);
+}
+
+/** How long a Complete that won its claim waits for a racing Abort to show how its own claim went. */
+const RACE_WAIT_MS = 3_000;
+const RACE_POLL_MS = 50;
+
+/**
+ * Swift quirk: two DELETEs of one object that reach the object server at the
+ * same moment can both answer 204, so an Abort may have claimed the upload
+ * too. An Abort that won removes this upload's manifest (before it deletes
+ * its note); one that lost deletes its note at once. So: the manifest gone
+ * means an Abort won; the note gone with the manifest still there means none
+ * did; while both stand, an Abort is still deciding.
+ */
+async function racingAbort(ctx: OperationContext, bucket: string, key: string, uploadId: string): Promise<'clear' | 'abort won'> {
+  const deadline = Date.now() + RACE_WAIT_MS;
+  for (;;) {
+    const note = await ctx.swift.call({ method: 'HEAD', container: segmentsContainer(bucket), object: abortNoteName(key, uploadId) });
+    await discard(note);
+    if (note.status !== 200 && note.status !== 404) throw await swiftFailure(note, {}, { UploadId: uploadId });
+    if (!(await finishedEarlier(ctx, bucket, key, uploadId))) return 'abort won';
+    if (note.status === 404) return 'clear';
+    // A note left by an Abort that died before it claimed never goes by itself.
+    if (Date.now() > deadline) return 'clear';
+    await delay(RACE_POLL_MS);
+  }
+}
+
+/**
+ * The marker is gone: another request claimed the upload (or it never
+ * existed). An Abort writes its note before it claims, so a note means an
+ * Abort won (it also removes any manifest of this upload): NoSuchUpload.
+ * Without a note, a Complete of the same upload won (a client's retry, or a
+ * concurrent one): its object stands if it names this upload, and this
+ * Complete answers as that one did.
+ */
+async function claimedElsewhere(ctx: OperationContext, bucket: string, key: string, uploadId: string, wrote: readonly string[] = []): Promise<XmlBody> {
+  const note = await ctx.swift.call({ method: 'HEAD', container: segmentsContainer(bucket), object: abortNoteName(key, uploadId) });
+  await discard(note);
+  if (note.status !== 404 && note.status !== 200) throw await swiftFailure(note, {}, { UploadId: uploadId });
+  if (note.status === 404) {
+    const earlier = await finishedEarlier(ctx, bucket, key, uploadId);
+    if (earlier) return earlier;
+  } else if (wrote.length > 0) {
+    // This Complete's manifest may have landed after the Abort's last look:
+    // it goes, with the parts it names (a part listing can lag behind a PUT,
+    // so the Abort may not have seen them all).
+    await removeManifestOf(ctx, bucket, key, uploadId);
+    await deleteSegments(ctx.swift, bucket, wrote);
+  }
+  throw s3Error('NoSuchUpload', { UploadId: uploadId });
 }
 
 export async function completeMultipartUpload(ctx: OperationContext): Promise<S3Result> {
@@ -136,14 +209,7 @@ export async function completeMultipartUpload(ctx: OperationContext): Promise<S3
   if (md5 !== undefined && contentMd5ToHex(md5) !== createHash('md5').update(raw).digest('hex')) throw s3Error('BadDigest');
   const requested = parseCompleteBody(raw.toString('utf8'), uploadId);
 
-  const work = complete(ctx, bucket, key, uploadId, requested).catch(async (err: unknown) => {
-    // A Complete repeated after success finds no marker: answer as the first one did.
-    if (isS3Error(err) && err.code === 'NoSuchUpload') {
-      const earlier = await finishedEarlier(ctx, bucket, key, uploadId);
-      if (earlier) return earlier;
-    }
-    throw err;
-  });
+  const work = complete(ctx, bucket, key, uploadId, requested);
   const quick = await Promise.race([work.then((doc) => ({ doc }), (error: unknown) => ({ error })), delay(ctx.limits.slowAnswerAfterMs)]);
   if (quick) {
     if ('error' in quick) throw quick.error;

@@ -40,6 +40,27 @@ export function parsePartNumber(value: string | undefined, maxParts: number): nu
   return n;
 }
 
+/**
+ * The part number of a row listed under partsPrefix(key, uploadId), or
+ * undefined when the row is not one of THIS upload's parts: a listing by that
+ * prefix also holds every upload of a key that starts with `<key>/<uploadId>/`
+ * (key `K/U/x` has parts `K/U/x/<its id>/<n>`), which must never be taken for
+ * parts of upload U of key K.
+ */
+export function partNumberOf(name: string, prefix: string): number | undefined {
+  if (!name.startsWith(prefix)) return undefined;
+  const rest = name.slice(prefix.length);
+  return /^[0-9]{1,5}$/.test(rest) ? Number(rest) : undefined;
+}
+
+/**
+ * `<key>/<uploadId>/0`: written by an AbortMultipartUpload before it claims the
+ * upload, so a CompleteMultipartUpload that lost the claim knows an abort won.
+ * Part 0 does not exist in S3; s3api hides `/<digits>` names from upload
+ * listings and lists only parts above part-number-marker 0, so it shows nowhere.
+ */
+export const abortNoteName = (key: string, uploadId: string): string => partName(key, uploadId, 0);
+
 /** Part names end in `/<digits>`; anything else in a segments container is an upload marker. */
 export function isPartName(name: string): boolean {
   return /\/[0-9]+$/.test(name);
@@ -75,6 +96,9 @@ export function splitEtagParam(contentType: string | undefined): { contentType?:
     etag: end < 0 ? rest : rest.slice(0, end),
   };
 }
+
+/** Hidden metadata (never shown as x-amz-meta-*) of a completed object: the upload that made it. */
+export const UPLOAD_ID_META = 'x-object-meta-s3gw-upload-id';
 
 /** The minimum size of every part but the last (S3: 5 MiB). */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;

@@ -4,7 +4,7 @@ import { s3Error } from '../s3/errors.js';
 import type { S3Result } from '../s3/result.js';
 import { isoTimestamp } from '../s3/time.js';
 import type { OperationContext } from './context.js';
-import { checkUploadId, isPartName, partsPrefix } from './multipart-layout.js';
+import { checkUploadId, isPartName, partNumberOf, partsPrefix } from './multipart-layout.js';
 import { uploadMarker } from './multipart.js';
 import { listSegments, segmentPages } from './segments.js';
 import { listingEtag, parseSwiftTimestamp, type SwiftObjectRow } from './swift-listing.js';
@@ -30,8 +30,8 @@ export async function listParts(ctx: OperationContext): Promise<S3Result> {
   const prefix = partsPrefix(key, uploadId);
   // Swift lists part names as text (1, 10, 2, ...); S3 pages in numeric order.
   const parts = (await listSegments(ctx.swift, bucket, prefix))
-    .map((row) => ({ row, n: Number(row.name!.slice(prefix.length)) }))
-    .filter((p) => Number.isInteger(p.n) && p.n > after)
+    .map((row) => ({ row, n: partNumberOf(row.name!, prefix) ?? 0 }))
+    .filter((p) => p.n > after && p.n > 0)
     .sort((a, b) => a.n - b.n);
   const page = parts.slice(0, maxParts);
   const truncated = parts.length > maxParts;

@@ -9,7 +9,9 @@ import { discard, type SwiftResponse } from '../swift/client.js';
 import type { OperationContext } from './context.js';
 import { headCopySource, parseCopySource } from './copy.js';
 import { checkBucketName, checkKey } from './names.js';
-import { checkUploadId, markerName, newUploadId, parsePartNumber, partName, partsPrefix, segmentsContainer } from './multipart-layout.js';
+import {
+  UPLOAD_ID_META, abortNoteName, checkUploadId, markerName, newUploadId, parsePartNumber, partName, partNumberOf, partsPrefix, segmentsContainer,
+} from './multipart-layout.js';
 import { pick, quoteEtag } from './object-headers.js';
 import { bodyLength, putObjectHeaders, storedObjectHeaders, writeBody } from './object.js';
 import { deleteSegments, listSegments, markSegmentsContainer } from './segments.js';
@@ -147,14 +149,55 @@ export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
   };
 }
 
+/**
+ * AbortMultipartUpload. The marker's DELETE is the claim on the upload: of an
+ * Abort and a Complete racing, exactly one sees it succeed (Swift answers 404
+ * to the later DELETE). The abort note written first tells a Complete that
+ * lost the claim that an Abort won. Once it owns the upload, the Abort removes
+ * a manifest a losing Complete may have written (it names this upload), then
+ * every part, then that manifest again (one may have landed meanwhile), then
+ * its note: nothing of the upload stays behind.
+ */
 export async function abortMultipartUpload(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
-  await uploadMarker(ctx, bucket, key, uploadId);
-  // Marker first: from then on no new part can be accepted (see ensureStillOpen).
-  const res = await ctx.swift.call({ method: 'DELETE', container: segmentsContainer(bucket), object: markerName(key, uploadId) });
-  await discard(res);
-  const parts = await listSegments(ctx.swift, bucket, partsPrefix(key, uploadId));
-  await deleteSegments(ctx.swift, bucket, parts.map((p) => p.name!));
+  const container = segmentsContainer(bucket);
+  const note = await ctx.swift.call({
+    method: 'PUT', container, object: abortNoteName(key, uploadId),
+    // Self-cleaning should this process die before it deletes the note.
+    headers: { 'content-length': '0', 'x-delete-after': String(24 * 3600) }, body: '',
+  });
+  await discard(note);
+  if (note.status === 404) throw s3Error('NoSuchUpload', { UploadId: uploadId });
+  if (note.status !== 201) throw await swiftFailure(note, BUCKET_TABLE, { BucketName: bucket });
+  const claim = await ctx.swift.call({ method: 'DELETE', container, object: markerName(key, uploadId) });
+  await discard(claim);
+  if (claim.status === 404) {
+    // Never begun, already aborted, or completed first: not ours to remove.
+    await deleteSegments(ctx.swift, bucket, [abortNoteName(key, uploadId)]);
+    throw s3Error('NoSuchUpload', { UploadId: uploadId });
+  }
+  if (claim.status !== 204 && claim.status !== 200) throw await swiftFailure(claim, {}, { UploadId: uploadId });
+  await removeManifestOf(ctx, bucket, key, uploadId);
+  const prefix = partsPrefix(key, uploadId);
+  const parts = (await listSegments(ctx.swift, bucket, prefix)).map((row) => row.name!).filter((name) => {
+    const n = partNumberOf(name, prefix);
+    return n !== undefined && n > 0;
+  });
+  await deleteSegments(ctx.swift, bucket, parts);
+  await removeManifestOf(ctx, bucket, key, uploadId);
+  await deleteSegments(ctx.swift, bucket, [abortNoteName(key, uploadId)]);
   return { status: 204 };
+}
+
+/** Deletes the object at bucket/key if it is the manifest of this upload (a Complete that lost to an Abort). */
+export async function removeManifestOf(ctx: OperationContext, bucket: string, key: string, uploadId: string): Promise<void> {
+  const head = await ctx.swift.call({ method: 'HEAD', container: bucket, object: key });
+  await discard(head);
+  if (head.status === 404) return;
+  if (head.status !== 200) throw await swiftFailure(head, BUCKET_TABLE, { BucketName: bucket });
+  if (head.headers[UPLOAD_ID_META] !== uploadId) return;
+  const del = await ctx.swift.call({ method: 'DELETE', container: bucket, object: key });
+  await discard(del);
+  if (del.status >= 300 && del.status !== 404) throw await swiftFailure(del, BUCKET_TABLE, { BucketName: bucket });
 }

@@ -69,6 +69,20 @@ export function toS3Error(err: unknown, deps: PipelineDeps, ctx: RequestContext)
   return s3Error('InternalError', {}, undefined, err);
 }
 
+/**
+ * x-amz-expected-bucket-owner (and x-amz-source-expected-bucket-owner of a
+ * copy): the request goes on only if the bucket belongs to that owner. Here
+ * every bucket a request reaches is in the key's own project (its owner ID).
+ */
+async function checkExpectedOwner(req: S3Request, swift: { account(): Promise<{ projectId: string }> }): Promise<void> {
+  for (const header of ['x-amz-expected-bucket-owner', 'x-amz-source-expected-bucket-owner']) {
+    const expected = req.headers[header];
+    if (expected !== undefined && expected.trim() !== (await swift.account()).projectId) {
+      throw s3Error('AccessDenied', { Header: header }, `The bucket is not owned by the account named in ${header}.`);
+    }
+  }
+}
+
 export async function serveS3(incoming: IncomingMessage, outgoing: ServerResponse, deps: PipelineDeps, ctx: RequestContext): Promise<void> {
   const method = (incoming.method ?? 'GET').toUpperCase();
   let req: S3Request | undefined;
@@ -97,6 +111,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     const swift = deps.swift.session(identity, sink);
     // An EC2 key's roles are those of its user's token (fetched here, then cached).
     if (identity.kind === 'ec2') authorize((await swift.account()).roles, method, operation, deps.access ?? DEFAULT_ACCESS);
+    await checkExpectedOwner(req, swift);
     prepared = prepareBody(req, incoming, authenticated.v4);
     const opCtx = {
       req,

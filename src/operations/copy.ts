@@ -11,7 +11,7 @@ import type { OperationContext } from './context.js';
 import { metadataToSwift } from './metadata.js';
 import { checkBucketName, checkKey } from './names.js';
 import { STORED_CONTENT_HEADERS, pick, quoteEtag } from './object-headers.js';
-import { splitEtagParam } from './multipart-layout.js';
+import { clientContentType, splitEtagParam } from './multipart-layout.js';
 import { etagListMatches, s3EtagOf } from './object-read.js';
 import { deleteSegments, ownedSegments } from './segments.js';
 import { swiftFailure } from './swift-errors.js';
@@ -121,6 +121,7 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
     // Swift's copy keeps the source's metadata unless told the copy's is fresh.
     swiftHeaders['x-fresh-metadata'] = 'true';
     Object.assign(swiftHeaders, pick(headers, STORED_CONTENT_HEADERS), metadataToSwift(headers));
+    if (swiftHeaders['content-type'] !== undefined) swiftHeaders['content-type'] = clientContentType(swiftHeaders['content-type'])!;
   } else {
     // A copy of a multipart object is a plain object: its stored S3 ETag must not follow.
     const sourceType = splitEtagParam(head.headers['content-type']);

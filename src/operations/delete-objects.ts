@@ -117,7 +117,8 @@ export function deleteResult(outcomes: readonly Outcome[], quiet: boolean): XmlB
     Code: o.error!.code,
     Message: o.error!.message,
   }));
-  return { root: 'DeleteResult', doc: { Deleted: deleted, Error: errors } };
+  // The deletions are done: the answer goes out even for keys XML cannot carry.
+  return { root: 'DeleteResult', doc: { Deleted: deleted, Error: errors }, invalidChars: 'replace' };
 }
 
 export async function deleteObjects(ctx: OperationContext): Promise<S3Result> {

@@ -9,6 +9,7 @@ import { copyObject } from './copy.js';
 import { deleteObjects } from './delete-objects.js';
 import { listObjects, listObjectsV2 } from './list-objects.js';
 import { checkBucketName } from './names.js';
+import { refuseUnimplementedHeaders } from './unsupported-headers.js';
 import { completeMultipartUpload } from './multipart-complete.js';
 import { listMultipartUploads, listParts } from './multipart-list.js';
 import { abortMultipartUpload, createMultipartUpload, uploadPart, uploadPartCopy } from './multipart.js';
@@ -57,6 +58,7 @@ export function handlerFor(operation: string): Handler {
 /** Checks shared by every bucket and object operation, before any Swift call. */
 export function checkTarget(operation: string, ctx: OperationContext): void {
   const { bucket, query } = ctx.req;
+  refuseUnimplementedHeaders(operation, ctx.req.headers);
   // CreateBucket applies the stricter rules for new names itself.
   if (bucket !== undefined && operation !== 'CreateBucket') checkBucketName(bucket);
   const versionId = query.get('versionId');

@@ -84,6 +84,17 @@ export function withEtagParam(contentType: string, etag: string): string {
   return `${contentType};${ETAG_PARAM}=${etag}`;
 }
 
+/**
+ * A client's Content-Type as it may be stored: without parameters the
+ * gateway or Swift give a meaning to (`s3gw_*`, such as the stored multipart
+ * ETag, and Swift's `swift_bytes`, which overrides a listing's size), so a
+ * client can never forge the ETag or size that listings show.
+ */
+export function clientContentType(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return value.split(';').filter((param, i) => i === 0 || !/^\s*(s3gw_[^=]*|swift_bytes)\s*=/i.test(param)).join(';');
+}
+
 /** Splits `type;s3gw_etag=<etag>` into the client's Content-Type and the stored ETag. */
 export function splitEtagParam(contentType: string | undefined): { contentType?: string; etag?: string } {
   if (contentType === undefined) return {};

@@ -10,7 +10,7 @@ import type { OperationContext } from './context.js';
 import { headCopySource, parseCopySource } from './copy.js';
 import { checkBucketName, checkKey } from './names.js';
 import {
-  UPLOAD_ID_META, abortNoteName, checkUploadId, markerName, newUploadId, parsePartNumber, partName, partNumberOf, partsPrefix, segmentsContainer,
+  UPLOAD_ID_META, abortNoteName, checkUploadId, clientContentType, markerName, newUploadId, parsePartNumber, partName, partNumberOf, partsPrefix, segmentsContainer,
 } from './multipart-layout.js';
 import { pick, quoteEtag } from './object-headers.js';
 import { bodyLength, putObjectHeaders, storedObjectHeaders, writeBody } from './object.js';
@@ -18,7 +18,6 @@ import { deleteSegments, listSegments, markSegmentsContainer } from './segments.
 import { BUCKET_TABLE, swiftFailure } from './swift-errors.js';
 import { encodeObjectPath, encodeSegment } from '../swift/paths.js';
 
-const CANNED_ACLS = new Set(['private', 'public-read', 'public-read-write', 'authenticated-read', 'aws-exec-read', 'bucket-owner-read', 'bucket-owner-full-control']);
 /** Hidden metadata (never shown as x-amz-meta-*): the canned ACL asked for at creation. */
 export const ACL_META = 'x-object-meta-s3gw-acl';
 
@@ -60,7 +59,6 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   checkKey(key, ctx.limits.maxKeyBytes);
   const acl = ctx.req.headers['x-amz-acl'];
-  if (acl !== undefined && !CANNED_ACLS.has(acl)) throw s3Error('InvalidArgument', { ArgumentName: 'x-amz-acl', ArgumentValue: acl });
   await ensureSegmentsContainer(ctx, bucket);
   const uploadId = newUploadId();
   // The marker carries what the final object gets, where s3api's Complete reads
@@ -71,7 +69,7 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
     object: markerName(key, uploadId),
     headers: {
       ...storedObjectHeaders(ctx.req.headers),
-      'content-type': ctx.req.headers['content-type'] ?? 'application/octet-stream',
+      'content-type': clientContentType(ctx.req.headers['content-type']) ?? 'application/octet-stream',
       ...(acl ? { [ACL_META]: acl } : {}),
       'content-length': '0',
     },

@@ -30,7 +30,13 @@ export function checkBucketName(name: string): void {
   }
 }
 
+/** A UTF-16 surrogate without its pair: text no UTF-8 can carry (`&#xD800;` in an XML body). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export function checkKey(key: string, maxBytes: number): void {
+  if (LONE_SURROGATE.test(key)) {
+    throw s3Error('InvalidArgument', { ArgumentName: 'Key' }, 'The key is not valid Unicode: it holds an unpaired surrogate.');
+  }
   if (Buffer.byteLength(key, 'utf8') > maxBytes) {
     throw s3Error('KeyTooLongError', { Size: Buffer.byteLength(key, 'utf8'), MaxSizeAllowed: maxBytes });
   }

@@ -11,6 +11,7 @@ import type { OperationContext } from './context.js';
 import { metadataToSwift } from './metadata.js';
 import { checkKey } from './names.js';
 import { STORED_CONTENT_HEADERS, contentMd5ToHex, pick, quoteEtag } from './object-headers.js';
+import { clientContentType } from './multipart-layout.js';
 import { containerMissing } from './object-read.js';
 import { deleteSegments, ownedSegments } from './segments.js';
 import { OBJECT_TABLE, swiftFailure, type StatusTable } from './swift-errors.js';
@@ -39,6 +40,7 @@ export function storedContentEncoding(value: string | undefined): string | undef
 /** The stored (allowlisted) content headers and user metadata of an upload, as Swift headers. */
 export function storedObjectHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = { ...pick(headers, STORED_CONTENT_HEADERS), ...metadataToSwift(headers) };
+  if (out['content-type'] !== undefined) out['content-type'] = clientContentType(out['content-type'])!;
   const encoding = storedContentEncoding(out['content-encoding']);
   if (encoding === undefined) delete out['content-encoding'];
   else out['content-encoding'] = encoding;

@@ -63,7 +63,7 @@ async function writeResultOrThrow(res: ServerResponse, result: S3Result, ctx: Re
       res.end();
       return;
     }
-    const body = Buffer.from(toXml(xml.root, xml.doc, ctx.dialect.xmlns));
+    const body = Buffer.from(toXml(xml.root, xml.doc, ctx.dialect.xmlns, xml.invalidChars));
     headers['content-type'] = 'application/xml';
     headers['content-length'] = String(body.length);
     res.writeHead(result.status, headers);

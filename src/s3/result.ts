@@ -13,6 +13,12 @@ export interface XmlBody {
    * full GC frees; under listing load that grew the heap by tens of MB.)
    */
   readonly text?: (namespace: string | undefined) => string[];
+  /**
+   * Characters XML 1.0 cannot carry: 'throw' (the default: the request fails
+   * before anything is done) or 'replace' them with U+FFFD, for answers about
+   * work already done (DeleteObjects), which must be sent whatever the keys.
+   */
+  readonly invalidChars?: 'throw' | 'replace';
 }
 
 export interface S3Result {

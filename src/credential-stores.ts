@@ -1,5 +1,6 @@
 // Which credential stores answer for access keys, from the config: the
 // credentials file first, then Keystone's EC2 credentials.
+import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { ChainedCredentialStore, StaticCredentialStore, type Credential, type CredentialStore } from './auth/credentials.js';
 import type { Config } from './config.js';
@@ -66,4 +67,25 @@ export function buildCredentialStores(config: Config, deps: { dispatcher: Dispat
     }),
   );
   return { store: stores.length === 1 ? stores[0]! : new ChainedCredentialStore(stores), fileCredentials, serviceIdentity };
+}
+
+/**
+ * The key of the metadata seals (operations/seal.ts): s3.integrityKey, or,
+ * when unset, one derived from a secret every replica of one deployment
+ * already shares (the service identity's, else the credentials file's secret
+ * keys), so seals written by one replica verify on all. `derived` says which,
+ * for the start-up log: a derived key changes when that secret does, and then
+ * earlier seals no longer verify (their checksums and multipart ETags read as
+ * absent), so production sets the key.
+ */
+export function integrityKeyOf(config: Config, setup: CredentialSetup): { key: Buffer; derived?: 'service identity' | 'credentials file' } {
+  const explicit = config.s3.integrityKey;
+  if (explicit !== undefined) return { key: createHash('sha256').update(`s3gw-integrity\n${explicit}`).digest() };
+  const service = setup.serviceIdentity;
+  if (service) {
+    const secret = service.kind === 'password' ? `${service.username}\n${service.password}` : `${service.id}\n${service.secret}`;
+    return { key: createHash('sha256').update(`s3gw-integrity-derived\n${secret}`).digest(), derived: 'service identity' };
+  }
+  const secrets = setup.fileCredentials.map((c) => `${c.accessKeyId}\n${c.secretKey}`).sort().join('\n');
+  return { key: createHash('sha256').update(`s3gw-integrity-derived\n${secrets}`).digest(), derived: 'credentials file' };
 }

@@ -11,6 +11,7 @@ import type { Logger } from './log.js';
 import { errorFields } from './log.js';
 import type { Metrics } from './metrics.js';
 import type { Limits } from './operations/context.js';
+import type { Sealer } from './operations/seal.js';
 import { checkTarget, handlerFor } from './operations/index.js';
 import { route } from './router.js';
 import type { Dialect } from './s3/dialect.js';
@@ -38,6 +39,8 @@ export interface PipelineDeps {
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly now: () => number;
+  /** Seals the gateway's own state kept on objects (see operations/seal.ts). */
+  readonly seal: Sealer;
 }
 
 const DEFAULT_ACCESS: AccessPolicy = { operatorRoles: ['member', 'admin'], readerRoles: ['reader'] };
@@ -122,6 +125,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       checksum: prepared.checksum,
       limits: deps.limits,
       region: deps.region,
+      seal: deps.seal,
     };
     checkTarget(operation, opCtx);
     const result = await handler(opCtx);

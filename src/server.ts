@@ -8,11 +8,12 @@ import { createAdminServer } from './admin.js';
 import { createApp } from './app.js';
 import { SigningKeyCache } from './auth/signing-keys.js';
 import type { Config } from './config.js';
-import { buildCredentialStores } from './credential-stores.js';
+import { buildCredentialStores, integrityKeyOf } from './credential-stores.js';
 import { Readiness } from './health.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { DEFAULT_LIMITS, type Limits } from './operations/context.js';
+import { Sealer } from './operations/seal.js';
 import { DIALECTS } from './s3/dialect.js';
 import { SwiftClient, type TokenSource } from './swift/client.js';
 import { SwiftInfo } from './swift/info.js';
@@ -84,6 +85,10 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     },
   });
   const credentials = buildCredentialStores(config, { dispatcher, tokens, metrics });
+  const integrity = integrityKeyOf(config, credentials);
+  if (integrity.derived) {
+    log.log('warn', 's3.integrityKey is not set: the metadata seal key is derived from a secret; set it so that key survives that secret changing', { derivedFrom: integrity.derived });
+  }
   const app = createApp({
     domains: config.s3.domains,
     region: config.s3.region,
@@ -98,6 +103,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     metrics,
     log,
     now: Date.now,
+    seal: new Sealer(integrity.key),
   });
 
   // overrideGlobalObjects: false keeps the platform's Response. node-server's

@@ -4,6 +4,7 @@ import type { ChecksumAlgorithm } from '../s3/checksums.js';
 import type { Dialect } from '../s3/dialect.js';
 import type { S3Request } from '../s3/request.js';
 import type { SwiftSession } from '../swift/client.js';
+import type { Sealer } from './seal.js';
 
 export interface Limits {
   /** Largest single PUT (Swift's max_file_size; AWS: 5 GiB). */
@@ -29,6 +30,8 @@ export interface OperationContext {
   readonly limits: Limits;
   /** Regions this gateway answers for (GetBucketLocation, CreateBucket's LocationConstraint). */
   readonly region: string;
+  /** Seals and verifies the gateway's own state kept on objects (see seal.ts). */
+  readonly seal: Sealer;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -37,3 +40,10 @@ export const DEFAULT_LIMITS: Limits = {
   maxXmlBodyBytes: 1024 * 1024,
   slowAnswerAfterMs: 2_000,
 };
+
+/** An object's whole size from Swift's GET/HEAD headers: a ranged answer's Content-Range total, else Content-Length. */
+export function objectSize(headers: Readonly<Record<string, string>>): number {
+  const range = headers['content-range'];
+  const total = range === undefined ? undefined : /\/(\d+)$/.exec(range)?.[1];
+  return Number(total ?? headers['content-length'] ?? 0);
+}

@@ -8,10 +8,10 @@ import { parseClientDate } from '../s3/time.js';
 import { discard, type SwiftResponse } from '../swift/client.js';
 import { encodeObjectPath, encodeSegment } from '../swift/paths.js';
 import type { OperationContext } from './context.js';
-import { metadataToSwift } from './metadata.js';
+import { CHECKSUM_META_PREFIX, metadataToSwift } from './metadata.js';
 import { checkBucketName, checkKey } from './names.js';
 import { STORED_CONTENT_HEADERS, pick, quoteEtag } from './object-headers.js';
-import { clientContentType, splitEtagParam } from './multipart-layout.js';
+import { SEAL_META, clientContentType, reservedItems, withoutEtagParams } from './seal.js';
 import { etagListMatches, s3EtagOf } from './object-read.js';
 import { deleteSegments, ownedSegments } from './segments.js';
 import { swiftFailure } from './swift-errors.js';
@@ -124,9 +124,18 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
     if (swiftHeaders['content-type'] !== undefined) swiftHeaders['content-type'] = clientContentType(swiftHeaders['content-type'])!;
   } else {
     // A copy of a multipart object is a plain object: its stored S3 ETag must not follow.
-    const sourceType = splitEtagParam(head.headers['content-type']);
-    if (sourceType.etag && sourceType.contentType) swiftHeaders['content-type'] = sourceType.contentType;
+    const sourceType = head.headers['content-type'];
+    if (sourceType !== undefined && sourceType.includes('s3gw_')) swiftHeaders['content-type'] = withoutEtagParams(sourceType)!;
+    // Swift copies every reserved item of the source; each is blanked here
+    // (an empty item counts as absent) and only what verifies is set again.
+    for (const name of Object.keys(reservedItems(head.headers))) swiftHeaders[name] = '';
   }
+  // The source's verified checksums describe the copy's bytes too: they follow,
+  // sealed for the copy (a seal is bound to its object's name).
+  const verified = ctx.seal.verified({ container: source.bucket, object: source.key, size: sourceSize }, head.headers);
+  for (const [name, value] of Object.entries(verified)) if (name.startsWith(CHECKSUM_META_PREFIX)) swiftHeaders[name] = value;
+  ctx.seal.seal({ container: bucket, object: key, size: sourceSize }, swiftHeaders);
+  if (swiftHeaders[SEAL_META] === undefined && head.headers[SEAL_META] !== undefined) swiftHeaders[SEAL_META] = '';
   // Copying a multipart object onto itself makes it a plain object: its old
   // segments go once the copy is written, as for any overwrite.
   const replaced = await ownedSegments(ctx.swift, bucket, key);

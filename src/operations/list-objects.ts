@@ -5,6 +5,7 @@ import { listBucketResult, listObjectsV2Result, type ObjectEntry, type Owner } f
 import { s3Error } from '../s3/errors.js';
 import type { S3Result } from '../s3/result.js';
 import type { OperationContext } from './context.js';
+import { storedEtagOf } from './object-read.js';
 import { BUCKET_TABLE, swiftFailure } from './swift-errors.js';
 import { listingEtag, readJsonListing, swiftIsoTimestamp, type SwiftObjectRow } from './swift-listing.js';
 
@@ -49,7 +50,7 @@ export interface ListedPage {
 }
 
 /** Swift rows → one S3 page of at most maxKeys entries (keys and prefixes together). */
-export function toPage(rows: readonly SwiftObjectRow[], maxKeys: number, marker: string): ListedPage {
+export function toPage(rows: readonly SwiftObjectRow[], maxKeys: number, marker: string, storedEtag?: (row: SwiftObjectRow) => (contentType: string) => string | undefined): ListedPage {
   const contents: ObjectEntry[] = [];
   const commonPrefixes: string[] = [];
   let count = 0;
@@ -69,7 +70,7 @@ export function toPage(rows: readonly SwiftObjectRow[], maxKeys: number, marker:
       contents.push({
         key: row.name!,
         lastModified: swiftIsoTimestamp(row.last_modified),
-        etag: listingEtag(row.hash, row.content_type),
+        etag: listingEtag(row.hash, row.content_type, storedEtag?.(row)),
         size: row.bytes ?? 0,
         storageClass: 'STANDARD',
       });
@@ -107,7 +108,7 @@ export async function listObjects(ctx: OperationContext): Promise<S3Result> {
   const params = parseListParams(ctx.req.query);
   const marker = ctx.req.query.get('marker') ?? '';
   const rows = await fetchRows(ctx, params, marker);
-  const page = toPage(rows, params.maxKeys, marker);
+  const page = toPage(rows, params.maxKeys, marker, (row) => storedEtagOf(ctx, ctx.req.bucket!, row));
   return {
     status: 200,
     xml: listBucketResult({
@@ -147,7 +148,7 @@ export async function listObjectsV2(ctx: OperationContext): Promise<S3Result> {
   let marker = token !== undefined ? decodeContinuationToken(token) : startAfter;
   if (token !== undefined && startAfter > marker) marker = startAfter;
   const rows = await fetchRows(ctx, params, marker);
-  const page = toPage(rows, params.maxKeys, marker);
+  const page = toPage(rows, params.maxKeys, marker, (row) => storedEtagOf(ctx, ctx.req.bucket!, row));
   return {
     status: 200,
     xml: listObjectsV2Result({

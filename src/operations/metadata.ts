@@ -20,9 +20,12 @@ export const MAX_METADATA_BYTES = 2048;
  */
 export const RESERVED_META_PREFIX = 's3gw-';
 
+/** Where an object's flexible checksums are kept: one Swift header per algorithm. */
+export const CHECKSUM_META_PREFIX = `${SWIFT_OBJECT_META_PREFIX}${RESERVED_META_PREFIX}checksum-`;
+
 /** The Swift header under which an object's flexible checksum is kept. */
 export function checksumMetaHeader(algorithm: string): string {
-  return `${SWIFT_OBJECT_META_PREFIX}${RESERVED_META_PREFIX}checksum-${algorithm}`;
+  return CHECKSUM_META_PREFIX + algorithm;
 }
 
 export function encodeMetaName(name: string): string {

@@ -7,14 +7,14 @@ import type { S3Result, XmlBody } from '../s3/result.js';
 import { parseXml } from '../s3/xml.js';
 import { discard, readText } from '../swift/client.js';
 import { readSmallBody } from './body.js';
-import type { OperationContext } from './context.js';
+import { objectSize, type OperationContext } from './context.js';
 import { contentMd5ToHex } from './object-headers.js';
 import { createHash } from 'node:crypto';
 import {
   MIN_PART_SIZE, UPLOAD_ID_META, abortNoteName, checkUploadId, markerName, multipartEtag, partName, partNumberOf, partsPrefix, segmentsContainer,
-  splitEtagParam, withEtagParam,
 } from './multipart-layout.js';
-import { ACL_META, removeManifestOf, uploadMarker } from './multipart.js';
+import { madeBy, removeManifestOf, uploadMarker } from './multipart.js';
+import { reservedItems, withoutEtagParams } from './seal.js';
 import { deleteSegments, listSegments, ownedSegments } from './segments.js';
 import { swiftFailure } from './swift-errors.js';
 
@@ -56,8 +56,8 @@ function completeResult(bucket: string, key: string, etag: string): XmlBody {
 async function finishedEarlier(ctx: OperationContext, bucket: string, key: string, uploadId: string): Promise<XmlBody | undefined> {
   const head = await ctx.swift.call({ method: 'HEAD', container: bucket, object: key });
   await discard(head);
-  if (head.status !== 200 || head.headers[UPLOAD_ID_META] !== uploadId) return undefined;
-  const etag = splitEtagParam(head.headers['content-type']).etag;
+  if (head.status !== 200 || !madeBy(ctx, bucket, key, head.headers, uploadId)) return undefined;
+  const etag = ctx.seal.verifiedEtag({ container: bucket, object: key, size: objectSize(head.headers) }, head.headers['content-type']);
   return etag ? completeResult(bucket, key, etag) : undefined;
 }
 
@@ -93,18 +93,21 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
   // The marker's headers become the object's. Swift quirk: an upload started
   // through s3api keeps its Content-Type in sysmeta, which the gateway cannot
   // read; its marker says application/directory, and Swift then guesses one.
-  const given = splitEtagParam(marker.headers['content-type']).contentType;
+  const given = withoutEtagParams(marker.headers['content-type']);
   const contentType = given === undefined || given === 'application/directory' ? undefined : given;
+  const target = { container: bucket, object: key, size: requested.reduce((n, p) => n + stored.get(p.partNumber)!.bytes, 0) };
   const headers: Record<string, string | undefined> = {
-    'content-type': withEtagParam(contentType ?? 'application/octet-stream', etag),
-    [UPLOAD_ID_META]: uploadId,
+    'content-type': (contentType ?? 'application/octet-stream') + ctx.seal.etagParams(target, etag),
   };
   for (const [name, value] of Object.entries(marker.headers)) {
     if (name.startsWith('x-object-meta-') || ['content-encoding', 'content-disposition', 'cache-control', 'expires', 'content-language'].includes(name)) {
       headers[name] = value;
     }
   }
-  headers[ACL_META] = marker.headers[ACL_META];
+  // Of the reserved items, only this object's own: the upload that made it, sealed.
+  for (const name of Object.keys(reservedItems(headers))) delete headers[name];
+  headers[UPLOAD_ID_META] = uploadId;
+  ctx.seal.seal(target, headers);
   const manifest = requested.map((p) => ({
     path: `/${segmentsContainer(bucket)}/${partName(key, uploadId, p.partNumber)}`,
     etag: p.etag,

@@ -75,38 +75,9 @@ export function multipartEtag(partEtags: readonly string[]): string {
 
 // Swift quirk: Swift's gatekeeper drops system metadata from outside the proxy,
 // so the gateway cannot store the S3 ETag where s3api does (sysmeta plus a
-// container-listing override). It stores it as a Content-Type parameter, which
-// Swift keeps in object responses AND in container listings, and strips it from
-// everything it answers.
-export const ETAG_PARAM = 's3gw_etag';
-
-export function withEtagParam(contentType: string, etag: string): string {
-  return `${contentType};${ETAG_PARAM}=${etag}`;
-}
-
-/**
- * A client's Content-Type as it may be stored: without parameters the
- * gateway or Swift give a meaning to (`s3gw_*`, such as the stored multipart
- * ETag, and Swift's `swift_bytes`, which overrides a listing's size), so a
- * client can never forge the ETag or size that listings show.
- */
-export function clientContentType(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  return value.split(';').filter((param, i) => i === 0 || !/^\s*(s3gw_[^=]*|swift_bytes)\s*=/i.test(param)).join(';');
-}
-
-/** Splits `type;s3gw_etag=<etag>` into the client's Content-Type and the stored ETag. */
-export function splitEtagParam(contentType: string | undefined): { contentType?: string; etag?: string } {
-  if (contentType === undefined) return {};
-  const at = contentType.indexOf(`;${ETAG_PARAM}=`);
-  if (at < 0) return { contentType };
-  const rest = contentType.slice(at + ETAG_PARAM.length + 2);
-  const end = rest.indexOf(';');
-  return {
-    contentType: contentType.slice(0, at) + (end < 0 ? '' : rest.slice(end)),
-    etag: end < 0 ? rest : rest.slice(0, end),
-  };
-}
+// container-listing override). It stores it as a sealed Content-Type
+// parameter (see seal.ts), which Swift keeps in object responses AND in
+// container listings, and strips it from everything it answers.
 
 /** Hidden metadata (never shown as x-amz-meta-*) of a completed object: the upload that made it. */
 export const UPLOAD_ID_META = 'x-object-meta-s3gw-upload-id';

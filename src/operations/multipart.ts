@@ -6,11 +6,12 @@ import { s3Error } from '../s3/errors.js';
 import type { S3Result } from '../s3/result.js';
 import { isoTimestamp } from '../s3/time.js';
 import { discard, type SwiftResponse } from '../swift/client.js';
-import type { OperationContext } from './context.js';
+import { objectSize, type OperationContext } from './context.js';
+import { clientContentType } from './seal.js';
 import { headCopySource, parseCopySource } from './copy.js';
 import { checkBucketName, checkKey } from './names.js';
 import {
-  UPLOAD_ID_META, abortNoteName, checkUploadId, clientContentType, markerName, newUploadId, parsePartNumber, partName, partNumberOf, partsPrefix, segmentsContainer,
+  UPLOAD_ID_META, abortNoteName, checkUploadId, markerName, newUploadId, parsePartNumber, partName, partNumberOf, partsPrefix, segmentsContainer,
 } from './multipart-layout.js';
 import { pick, quoteEtag } from './object-headers.js';
 import { bodyLength, putObjectHeaders, storedObjectHeaders, writeBody } from './object.js';
@@ -18,8 +19,6 @@ import { deleteSegments, listSegments, markSegmentsContainer } from './segments.
 import { BUCKET_TABLE, swiftFailure } from './swift-errors.js';
 import { encodeObjectPath, encodeSegment } from '../swift/paths.js';
 
-/** Hidden metadata (never shown as x-amz-meta-*): the canned ACL asked for at creation. */
-export const ACL_META = 'x-object-meta-s3gw-acl';
 
 /** Creates `<bucket>+segments` like s3api does: with the bucket's storage policy and ACLs. */
 async function ensureSegmentsContainer(ctx: OperationContext, bucket: string): Promise<void> {
@@ -58,7 +57,6 @@ export async function uploadMarker(ctx: OperationContext, bucket: string, key: s
 export async function createMultipartUpload(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   checkKey(key, ctx.limits.maxKeyBytes);
-  const acl = ctx.req.headers['x-amz-acl'];
   await ensureSegmentsContainer(ctx, bucket);
   const uploadId = newUploadId();
   // The marker carries what the final object gets, where s3api's Complete reads
@@ -70,7 +68,6 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
     headers: {
       ...storedObjectHeaders(ctx.req.headers),
       'content-type': clientContentType(ctx.req.headers['content-type']) ?? 'application/octet-stream',
-      ...(acl ? { [ACL_META]: acl } : {}),
       'content-length': '0',
     },
     body: '',
@@ -188,13 +185,18 @@ export async function abortMultipartUpload(ctx: OperationContext): Promise<S3Res
   return { status: 204 };
 }
 
+/** Whether Swift's HEAD of bucket/key shows the object made by this upload (a sealed upload id: see seal.ts). */
+export function madeBy(ctx: OperationContext, bucket: string, key: string, headers: Readonly<Record<string, string>>, uploadId: string): boolean {
+  return ctx.seal.verified({ container: bucket, object: key, size: objectSize(headers) }, headers)[UPLOAD_ID_META] === uploadId;
+}
+
 /** Deletes the object at bucket/key if it is the manifest of this upload (a Complete that lost to an Abort). */
 export async function removeManifestOf(ctx: OperationContext, bucket: string, key: string, uploadId: string): Promise<void> {
   const head = await ctx.swift.call({ method: 'HEAD', container: bucket, object: key });
   await discard(head);
   if (head.status === 404) return;
   if (head.status !== 200) throw await swiftFailure(head, BUCKET_TABLE, { BucketName: bucket });
-  if (head.headers[UPLOAD_ID_META] !== uploadId) return;
+  if (!madeBy(ctx, bucket, key, head.headers, uploadId)) return;
   const del = await ctx.swift.call({ method: 'DELETE', container: bucket, object: key });
   await discard(del);
   if (del.status >= 300 && del.status !== 404) throw await swiftFailure(del, BUCKET_TABLE, { BucketName: bucket });

@@ -5,8 +5,8 @@ import { headerValueFromText } from '../s3/header-values.js';
 import type { S3Result } from '../s3/result.js';
 import { discard, readText, release, type SwiftResponse } from '../swift/client.js';
 import { checksumResponseHeaders } from './checksum-headers.js';
-import type { OperationContext } from './context.js';
-import { splitEtagParam } from './multipart-layout.js';
+import { objectSize, type OperationContext } from './context.js';
+import { withoutEtagParams } from './seal.js';
 import { READ_CONDITION_HEADERS, RESPONSE_OVERRIDES, objectResponseHeaders, pick, quoteEtag } from './object-headers.js';
 import { isSlo } from './segments.js';
 import { swiftFailure, type StatusTable } from './swift-errors.js';
@@ -43,7 +43,7 @@ export function etagListMatches(list: string, etag: string): boolean {
  * `; s3_etag=`), so those cost one listing call.
  */
 async function multipartEtag(ctx: OperationContext, bucket: string, key: string, res: SwiftResponse): Promise<string | undefined> {
-  const stored = splitEtagParam(res.headers['content-type']).etag;
+  const stored = ctx.seal.verifiedEtag({ container: bucket, object: key, size: objectSize(res.headers) }, res.headers['content-type']);
   if (stored) return `"${stored}"`;
   const list = await ctx.swift.call({ method: 'GET', container: bucket, query: { format: 'json', prefix: key, limit: 1 } });
   if (list.status !== 200) {
@@ -51,7 +51,12 @@ async function multipartEtag(ctx: OperationContext, bucket: string, key: string,
     return undefined;
   }
   const row = (await readJsonListing<SwiftObjectRow>(list))[0];
-  return row?.name === key ? listingEtag(row.hash, row.content_type) : undefined;
+  return row?.name === key ? listingEtag(row.hash, row.content_type, storedEtagOf(ctx, bucket, row)) : undefined;
+}
+
+/** Verifies the stored ETag of a listing row of this bucket. */
+export function storedEtagOf(ctx: Pick<OperationContext, 'seal'>, bucket: string, row: SwiftObjectRow): (contentType: string) => string | undefined {
+  return (contentType) => ctx.seal.verifiedEtag({ container: bucket, object: row.name!, size: row.bytes ?? 0 }, contentType);
 }
 
 interface PartRange {
@@ -144,12 +149,12 @@ async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', res: Sw
     throw await swiftFailure(res, READ_TABLE, { Key: key });
   }
   const out = objectResponseHeaders(res.headers);
-  out['content-type'] = splitEtagParam(res.headers['content-type']).contentType;
+  out['content-type'] = withoutEtagParams(res.headers['content-type']);
   if (isSlo(res.headers)) out['etag'] = (await multipartEtag(ctx, bucket, key, res)) ?? out['etag'];
   // S3 quirk: checksums are returned only when asked for, and only for the whole
   // object (a client validates the body it receives against them).
   if (res.status === 200 && ctx.req.headers['x-amz-checksum-mode']?.trim().toUpperCase() === 'ENABLED') {
-    Object.assign(out, checksumResponseHeaders(res.headers));
+    Object.assign(out, checksumResponseHeaders(ctx.seal.verified({ container: bucket, object: key, size: objectSize(res.headers) }, res.headers)));
   }
   if (parts) {
     out['x-amz-mp-parts-count'] = String(parts.count);

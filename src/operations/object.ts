@@ -11,7 +11,7 @@ import type { OperationContext } from './context.js';
 import { metadataToSwift } from './metadata.js';
 import { checkKey } from './names.js';
 import { STORED_CONTENT_HEADERS, contentMd5ToHex, pick, quoteEtag } from './object-headers.js';
-import { clientContentType } from './multipart-layout.js';
+import { clientContentType } from './seal.js';
 import { containerMissing } from './object-read.js';
 import { deleteSegments, ownedSegments } from './segments.js';
 import { OBJECT_TABLE, swiftFailure, type StatusTable } from './swift-errors.js';
@@ -87,6 +87,8 @@ export async function writeBody(
   const checksum = ctx.checksum;
   const known = checksum?.value();
   if (checksum && known !== undefined) Object.assign(headers, storedChecksumHeaders(checksum.algorithm, known));
+  const sealed = { ...target, size: length };
+  ctx.seal.seal(sealed, headers);
   const res = await ctx.swift.call({ method: 'PUT', ...target, headers, body });
   if (res.status !== 201) throw await swiftFailure(res, failures, { Key: ctx.req.key });
   await discard(res);
@@ -97,7 +99,9 @@ export async function writeBody(
     // A trailer checksum is known only now: Swift takes metadata with the
     // object's headers, so it is added by a POST that repeats them.
     if (known === undefined && value !== undefined) {
-      await addChecksum(ctx, target.container, target.object, { ...headers, ...storedChecksumHeaders(checksum.algorithm, value) });
+      const withChecksum: Record<string, string> = { ...headers, ...storedChecksumHeaders(checksum.algorithm, value) };
+      ctx.seal.seal(sealed, withChecksum);
+      await addChecksum(ctx, target.container, target.object, withChecksum);
     }
     out[checksumHeader(checksum.algorithm)] = value;
   }

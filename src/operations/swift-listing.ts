@@ -86,15 +86,15 @@ export function swiftIsoTimestamp(value: string | undefined): string {
 const PLAIN_MD5 = /^[0-9a-f]{32}$/;
 
 /**
- * The S3 ETag of a listing row. Swift's s3api stores a multipart object's S3 ETag
- * as a `; s3_etag=<etag>` parameter of the listing hash, this gateway as an
- * `s3gw_etag` parameter of the content type (see multipart-layout.ts); other
- * rows carry the plain MD5.
+ * The S3 ETag of a listing row. Swift's s3api stores a multipart object's S3
+ * ETag as a `; s3_etag=<etag>` parameter of the listing hash, this gateway as
+ * a sealed `s3gw_etag` parameter of the content type (see seal.ts), which
+ * `storedEtag` verifies for the row; other rows carry the plain MD5.
  */
-export function listingEtag(hash: string | undefined, contentType?: string): string {
+export function listingEtag(hash: string | undefined, contentType?: string, storedEtag?: (contentType: string) => string | undefined): string {
   // Fast path, nearly every row: a plain MD5 and a content type without a stored ETag.
   if (hash !== undefined && PLAIN_MD5.test(hash) && (contentType === undefined || !contentType.includes('s3gw_etag'))) return `"${hash}"`;
-  const stored = contentType === undefined ? undefined : /;\s*s3gw_etag=([^;]+)/.exec(contentType)?.[1];
+  const stored = contentType === undefined ? undefined : storedEtag?.(contentType);
   if (stored) return `"${stored}"`;
   if (!hash) return '""';
   const [plain, ...params] = hash.split(';');

@@ -1,5 +1,6 @@
 // ListObjects / ListObjectsV2 parameters and paging, and Swift listing rows.
 import { describe, expect, it } from 'vitest';
+import { Sealer } from '../../../src/operations/seal.js';
 import {
   MAX_KEYS_LIMIT,
   decodeContinuationToken,
@@ -213,8 +214,16 @@ describe('listingEtag', () => {
     expect(listingEtag('d41d8cd98f00b204e9800998ecf8427e', '')).toBe('"d41d8cd98f00b204e9800998ecf8427e"');
   });
 
-  it("prefers the gateway's stored multipart ETag over a plain MD5", () => {
-    expect(listingEtag('d41d8cd98f00b204e9800998ecf8427e', 'application/octet-stream;s3gw_etag=9b2cf535f27731c974343645a3985328-2')).toBe('"9b2cf535f27731c974343645a3985328-2"');
+  it("prefers the gateway's stored multipart ETag over a plain MD5, when its seal verifies", () => {
+    const sealer = new Sealer(Buffer.alloc(32, 1));
+    const target = { container: 'b', object: 'k', size: 12 };
+    const sealed = 'application/octet-stream' + sealer.etagParams(target, '9b2cf535f27731c974343645a3985328-2');
+    const verify = (ct: string) => sealer.verifiedEtag(target, ct);
+    expect(listingEtag('d41d8cd98f00b204e9800998ecf8427e', sealed, verify)).toBe('"9b2cf535f27731c974343645a3985328-2"');
+    // Forged: no seal, a seal of another object, or another key's seal.
+    expect(listingEtag('d41d8cd98f00b204e9800998ecf8427e', 'application/octet-stream;s3gw_etag=9b2cf535f27731c974343645a3985328-2', verify)).toBe('"d41d8cd98f00b204e9800998ecf8427e"');
+    expect(listingEtag('d41d8cd98f00b204e9800998ecf8427e', sealed, (ct) => sealer.verifiedEtag({ ...target, object: 'other' }, ct))).toBe('"d41d8cd98f00b204e9800998ecf8427e"');
+    expect(listingEtag('d41d8cd98f00b204e9800998ecf8427e', sealed, (ct) => new Sealer(Buffer.alloc(32, 2)).verifiedEtag(target, ct))).toBe('"d41d8cd98f00b204e9800998ecf8427e"');
   });
 
   it('quotes a plain MD5', () => {

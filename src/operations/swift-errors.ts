@@ -14,9 +14,20 @@ const COMMON: StatusTable = {
   413: 'EntityTooLarge',
   416: 'InvalidRange',
   422: 'BadDigest',
-  // 499: Swift saw the client (us) go away mid-body; the S3 client did.
+  // Swift's proxy waited client_timeout (60 s) for the next chunk of a body we
+  // were relaying: the S3 client stalled. S3 answers a stalled upload with
+  // RequestTimeout (400), and s3api maps 408 the same way (s3request.py).
+  408: 'RequestTimeout',
+  // 499: Swift saw its client (us) go away mid-body; the S3 client did.
   499: 'RequestTimeout',
+  // Swift-side trouble is transient for the S3 client: ServiceUnavailable (503)
+  // is what S3 answers then, and every SDK retries it with backoff, where
+  // InternalError would blame the gateway.
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+  500: 'ServiceUnavailable',
+  502: 'ServiceUnavailable',
   503: 'ServiceUnavailable',
+  504: 'ServiceUnavailable',
   507: 'ServiceUnavailable',
 };
 

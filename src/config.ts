@@ -18,6 +18,7 @@ export interface Config {
     readonly acceptedRegions: readonly string[];
     readonly dialect: DialectName;
     readonly maxSkewSeconds: number;
+    readonly bodyIdleTimeoutSeconds: number;
   };
   readonly keystone: {
     readonly authUrl: string;
@@ -83,6 +84,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 's3.acceptedRegions', kind: 'optional-list', help: 'regions SigV4 clients may sign for (default: s3.region and us-east-1)' },
   { path: 's3.dialect', kind: { oneOf: ['ucloud', 'aws'] }, default: 'ucloud', help: 'ucloud: the KT ucloud spec (201/202/401, its XML namespace); aws: AWS S3 behaviour' },
   { path: 's3.maxSkewSeconds', kind: 'int', default: 900, help: 'largest accepted clock difference of a signed request' },
+  { path: 's3.bodyIdleTimeoutSeconds', kind: 'int', default: 20, help: 'longest silence inside a request body before it is answered 400 RequestTimeout and its Swift upload aborted, as S3 does after about 20 s (0: no limit)' },
   { path: 'keystone.authUrl', kind: 'url', help: 'Keystone v3 endpoint, e.g. http://keystone:5000/v3' },
   { path: 'keystone.interface', kind: { oneOf: ['public', 'internal', 'admin'] }, default: 'public', help: 'catalog interface of the object-store endpoint' },
   { path: 'keystone.region', kind: 'optional-string', help: 'catalog region of the object-store endpoint (any when unset)' },

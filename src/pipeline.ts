@@ -16,6 +16,7 @@ import { route } from './router.js';
 import type { Dialect } from './s3/dialect.js';
 import { S3Error, isS3Error, s3Error } from './s3/errors.js';
 import { writeError, writeResult } from './s3/render.js';
+import { ClientGone, requestBody, type RequestBody } from './request-body.js';
 import { parseRequest, type S3Request } from './s3/request.js';
 import type { RequestContext } from './s3/result.js';
 import type { SwiftClient } from './swift/client.js';
@@ -38,6 +39,8 @@ export interface PipelineDeps {
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly now: () => number;
+  /** s3.bodyIdleTimeoutSeconds in ms: longest silence inside a request body (0 or unset: none). */
+  readonly bodyIdleTimeoutMs?: number;
 }
 
 const DEFAULT_ACCESS: AccessPolicy = { operatorRoles: ['member', 'admin'], readerRoles: ['reader'] };
@@ -65,9 +68,23 @@ export function toS3Error(err: unknown, deps: PipelineDeps, ctx: RequestContext)
   return s3Error('InternalError', {}, undefined, err);
 }
 
+/**
+ * The client closed its connection mid-request: nobody is left to answer, and
+ * nothing failed on the Swift side, so this is neither logged nor counted as
+ * an upstream failure. 499 (nginx's and Swift's "client closed request") is
+ * what logs and s3gw_requests_total then show.
+ */
+function clientWentAway(err: ClientGone, outgoing: ServerResponse, deps: PipelineDeps, ctx: RequestContext): void {
+  deps.log.log('info', 'client closed the connection mid-request', { transId: ctx.transId, operation: ctx.operation, error: err.message });
+  deps.metrics.clientAborts.inc({ operation: ctx.operation ?? 'unknown', event: 'disconnected' });
+  if (!outgoing.headersSent) outgoing.statusCode = 499;
+  outgoing.destroy();
+}
+
 export async function serveS3(incoming: IncomingMessage, outgoing: ServerResponse, deps: PipelineDeps, ctx: RequestContext): Promise<void> {
   const method = (incoming.method ?? 'GET').toUpperCase();
   let req: S3Request | undefined;
+  let body: RequestBody | undefined;
   try {
     req = parseRequest({ method, url: incoming.url ?? '/', rawHeaders: incoming.rawHeaders }, deps.domains);
     ctx.bucket = req.bucket;
@@ -86,7 +103,9 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     ctx.operation = operation;
     const handler = handlerFor(operation);
     authorize(authenticated.credential.identity, method, operation, deps.access ?? DEFAULT_ACCESS);
-    const prepared = prepareBody(req, incoming, authenticated.v4);
+    checkTarget(operation, req);
+    body = requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
+    const prepared = prepareBody(req, body.stream, authenticated.v4);
     const sink = { get transId() { return ctx.transId; }, set transId(id: string) { ctx.transId = id; }, transIdExtra: extra };
     const opCtx = {
       req,
@@ -98,10 +117,17 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       limits: deps.limits,
       region: deps.region,
     };
-    checkTarget(operation, opCtx);
     const result = await handler(opCtx);
     await writeResult(outgoing, result, { dialect: deps.dialect, method, transId: ctx.transId, toError: (err) => toS3Error(err, deps, ctx) });
   } catch (err) {
+    // The body's own failure explains what failed with it (a Swift upload the
+    // body fed, a read of a small XML body): report that, not its echo.
+    const failure = body?.failure();
+    if (failure instanceof ClientGone) return clientWentAway(failure, outgoing, deps, ctx);
+    if (isS3Error(failure) && failure.code === 'RequestTimeout') {
+      deps.log.log('info', 'request body idle timeout: the client stopped sending', { transId: ctx.transId, operation: ctx.operation, idleMs: deps.bodyIdleTimeoutMs });
+      deps.metrics.clientAborts.inc({ operation: ctx.operation ?? 'unknown', event: 'body-idle-timeout' });
+    }
     if (outgoing.headersSent) {
       // The body was already streaming (client or Swift went away): nothing to
       // say in S3 terms, cut the connection so the client sees a short body.
@@ -109,7 +135,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       outgoing.destroy();
       return;
     }
-    const s3err = toS3Error(err, deps, ctx);
+    const s3err = toS3Error(failure ?? err, deps, ctx);
     ctx.errorCode = s3err.code;
     // Refused before its body was read (EntityTooLarge, a bad signature, ...):
     // the rest of that body is still on the wire, so the connection cannot carry

@@ -98,6 +98,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     metrics,
     log,
     now: Date.now,
+    bodyIdleTimeoutMs: config.s3.bodyIdleTimeoutSeconds * 1000,
   });
 
   // overrideGlobalObjects: false keeps the platform's Response. node-server's
@@ -110,9 +111,12 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     autoCleanupIncoming: false,
     overrideGlobalObjects: false,
   }) as Server;
-  // Slow clients may take long between bytes of a big upload; S3 allows it.
+  // No cap on a whole request: a big upload over a slow link takes long, and S3
+  // allows it. What S3 does not allow is silence inside a body: that is
+  // s3.bodyIdleTimeoutSeconds, enforced per request (request-body.ts).
   s3.requestTimeout = 0;
   s3.keepAliveTimeout = 65_000;
+
   // Health checks get their own small pool: a pool busy with slow transfers
   // must not make the gateway look unready.
   const healthDispatcher = new Agent({ connections: 2, connect: { timeout: config.health.timeoutMs } });

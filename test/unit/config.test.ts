@@ -49,7 +49,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ env: REQUIRED_ENV });
     expect(config.listen).toEqual({ host: '0.0.0.0', port: 9000 });
     expect(config.admin).toEqual({ host: '127.0.0.1', port: 9001 });
-    expect(config.s3).toEqual({ domains: ['localhost'], region: 'us-east-1', acceptedRegions: ['us-east-1'], dialect: 'ucloud', maxSkewSeconds: 900 });
+    expect(config.s3).toEqual({ domains: ['localhost'], region: 'us-east-1', acceptedRegions: ['us-east-1'], dialect: 'ucloud', maxSkewSeconds: 900, bodyIdleTimeoutSeconds: 20 });
     expect(config.keystone).toMatchObject({
       authUrl: 'http://keystone:5000/v3',
       interface: 'public',

@@ -68,6 +68,11 @@ export function toS3Error(err: unknown, deps: PipelineDeps, ctx: RequestContext)
   return s3Error('InternalError', {}, undefined, err);
 }
 
+/** What the client sent `Expect: 100-continue` for: a body it holds back until told to send it. */
+function waitsForContinue(incoming: IncomingMessage): boolean {
+  return !incoming.complete && incoming.headers.expect?.toLowerCase() === '100-continue';
+}
+
 /**
  * The client closed its connection mid-request: nobody is left to answer, and
  * nothing failed on the Swift side, so this is neither logged nor counted as
@@ -106,6 +111,10 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     checkTarget(operation, req);
     body = requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
     const prepared = prepareBody(req, body.stream, authenticated.v4);
+    // Only now, signed and accepted, may the client send its body (RFC 9110
+    // §10.1.1). server.ts turned off node's automatic 100 Continue, which
+    // would have invited the body of any request, signed or not.
+    if (waitsForContinue(incoming)) outgoing.writeContinue();
     const sink = { get transId() { return ctx.transId; }, set transId(id: string) { ctx.transId = id; }, transIdExtra: extra };
     const opCtx = {
       req,

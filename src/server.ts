@@ -1,7 +1,7 @@
 // Builds the real dependencies from a Config and serves the S3 API and the
 // admin endpoints. main.ts is the command line around it; tests start it directly.
 import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { createAdminServer } from './admin.js';
@@ -116,7 +116,11 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
   // s3.bodyIdleTimeoutSeconds, enforced per request (request-body.ts).
   s3.requestTimeout = 0;
   s3.keepAliveTimeout = 65_000;
-
+  // With a 'checkContinue' listener node no longer answers `Expect:
+  // 100-continue` by itself: the pipeline sends 100 Continue once the request
+  // is signed and accepted, and a refused request gets its error instead,
+  // its body never invited.
+  s3.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => s3.emit('request', req, res));
   // Health checks get their own small pool: a pool busy with slow transfers
   // must not make the gateway look unready.
   const healthDispatcher = new Agent({ connections: 2, connect: { timeout: config.health.timeoutMs } });

@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import type { DialectName } from './s3/dialect.js';
 
 export interface Config {
-  readonly listen: { readonly host: string; readonly port: number };
+  readonly listen: { readonly host: string; readonly port: number; readonly maxConnectionsPerClient: number };
   readonly admin: { readonly host: string; readonly port: number };
   readonly s3: {
     readonly domains: readonly string[];
@@ -77,6 +77,7 @@ interface Setting {
 export const SETTINGS: readonly Setting[] = [
   { path: 'listen.host', kind: 'string', default: '0.0.0.0', help: 'address the S3 API listens on' },
   { path: 'listen.port', kind: 'port', default: 9000, help: 'port of the S3 API' },
+  { path: 'listen.maxConnectionsPerClient', kind: 'int', default: 256, help: 'most open S3 connections from one client address; more are answered 503 SlowDown and closed (0: no limit; behind a proxy every client has its address)' },
   { path: 'admin.host', kind: 'string', default: '127.0.0.1', help: 'address of the admin listener (/metrics, /healthz, /readyz)' },
   { path: 'admin.port', kind: 'port', default: 9001, help: 'port of the admin listener' },
   { path: 's3.domains', kind: 'list', default: ['localhost'], help: 'domains for virtual-host style requests (bucket.<domain>)' },

@@ -54,6 +54,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly connectionsOverLimit = new Counter({
+    name: 's3gw_connections_over_limit_total',
+    help: 'Connections answered SlowDown and closed: their client address had listen.maxConnectionsPerClient connections open already',
+    registers: [this.registry],
+  });
+
   readonly swiftRequests = new Counter({
     name: 's3gw_swift_requests_total',
     help: 'Calls to Swift by method and status (error: Swift unreachable; aborted: the gateway gave up on the call, e.g. the client went away mid-upload)',

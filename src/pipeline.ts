@@ -41,6 +41,8 @@ export interface PipelineDeps {
   readonly now: () => number;
   /** s3.bodyIdleTimeoutSeconds in ms: longest silence inside a request body (0 or unset: none). */
   readonly bodyIdleTimeoutMs?: number;
+  /** False for a connection over listen.maxConnectionsPerClient: it is answered SlowDown and closed. */
+  readonly admits?: (incoming: IncomingMessage) => boolean;
 }
 
 const DEFAULT_ACCESS: AccessPolicy = { operatorRoles: ['member', 'admin'], readerRoles: ['reader'] };
@@ -90,7 +92,14 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
   const method = (incoming.method ?? 'GET').toUpperCase();
   let req: S3Request | undefined;
   let body: RequestBody | undefined;
+  let closeAfter = false;
   try {
+    if (deps.admits && !deps.admits(incoming)) {
+      // listen.maxConnectionsPerClient: SlowDown is the answer every S3 client
+      // backs off and retries on; the connection closes after it.
+      closeAfter = true;
+      throw s3Error('SlowDown', {}, 'Too many open connections from your address; use fewer parallel connections and retry.');
+    }
     req = parseRequest({ method, url: incoming.url ?? '/', rawHeaders: incoming.rawHeaders }, deps.domains);
     ctx.bucket = req.bucket;
     const extra = req.headers['x-trans-id-extra'];
@@ -149,7 +158,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     // Refused before its body was read (EntityTooLarge, a bad signature, ...):
     // the rest of that body is still on the wire, so the connection cannot carry
     // another request. Close it after the answer instead of waiting for gigabytes.
-    if (!incoming.complete) outgoing.setHeader('connection', 'close');
+    if (!incoming.complete || closeAfter) outgoing.setHeader('connection', 'close');
     writeError(outgoing, s3err, req?.rawPath ?? incoming.url ?? '/', { dialect: deps.dialect, method, transId: ctx.transId });
   }
 }

@@ -2,12 +2,13 @@
 // admin endpoints. main.ts is the command line around it; tests start it directly.
 import { serve } from '@hono/node-server';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { Agent } from 'undici';
 import { createAdminServer } from './admin.js';
 import { createApp } from './app.js';
 import { SigningKeyCache } from './auth/signing-keys.js';
 import type { Config } from './config.js';
+import { ConnectionLimit } from './connection-limit.js';
 import { buildCredentialStores } from './credential-stores.js';
 import { Readiness } from './health.js';
 import type { Logger } from './log.js';
@@ -84,6 +85,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     },
   });
   const credentials = buildCredentialStores(config, { dispatcher, tokens, metrics });
+  const connections = new ConnectionLimit(config.listen.maxConnectionsPerClient, () => metrics.connectionsOverLimit.inc());
   const app = createApp({
     domains: config.s3.domains,
     region: config.s3.region,
@@ -99,6 +101,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     log,
     now: Date.now,
     bodyIdleTimeoutMs: config.s3.bodyIdleTimeoutSeconds * 1000,
+    admits: (incoming) => connections.admits(incoming.socket),
   });
 
   // overrideGlobalObjects: false keeps the platform's Response. node-server's
@@ -116,6 +119,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
   // s3.bodyIdleTimeoutSeconds, enforced per request (request-body.ts).
   s3.requestTimeout = 0;
   s3.keepAliveTimeout = 65_000;
+  s3.on('connection', (socket: Socket) => connections.track(socket));
   // With a 'checkContinue' listener node no longer answers `Expect:
   // 100-continue` by itself: the pipeline sends 100 Continue once the request
   // is signed and accepted, and a refused request gets its error instead,

@@ -1,5 +1,5 @@
 // Clients that hold the gateway: bodies that stall, uploads the client itself
-// abandons.
+// abandons, and one address opening too many connections.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
 import { rawS3, xmlValue, type Keys } from '../helpers/raw-s3.js';
@@ -108,5 +108,43 @@ describe('a client that abandons its own upload', () => {
     expect(swiftErrors).toEqual([]);
     expect((await swiftDirect(stack, 'demo', 'HEAD', b, key)).status).toBe(404);
     expect(await storedIn(b, key)).toEqual([]);
+  });
+});
+
+describe('listen.maxConnectionsPerClient', () => {
+  let limited: TestGateway;
+
+  beforeAll(async () => {
+    limited = await startGateway({ env: { S3GW_LISTEN_MAX_CONNECTIONS_PER_CLIENT: '2' } });
+  });
+
+  afterAll(async () => {
+    await limited.stop();
+  });
+
+  it('answers a connection over the limit 503 SlowDown and closes it, and serves again once one closes', async () => {
+    // Two connections, each proven accepted by an answer, then kept open.
+    const held = [await openSocket(limited.port), await openSocket(limited.port)];
+    for (const conn of held) {
+      conn.write(signedHead('HEAD', `/${b}`, keys));
+      expect(await conn.waitFor(/\r\n\r\n/)).toMatch(/^HTTP\/1\.1 200/);
+    }
+    const third = await openSocket(limited.port);
+    third.write(signedHead('GET', `/${b}`, keys));
+    const answer = await third.waitFor(/<\/(Error|ListBucketResult)>/);
+    await third.closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 503/);
+    expect(xmlValue(answer, 'Code')).toBe('SlowDown');
+    expect(answer.toLowerCase()).toContain('connection: close');
+    expect((await limited.metrics.connectionsOverLimit.get()).values[0]?.value).toBe(1);
+
+    held[0]!.socket.destroy();
+    await held[0]!.closed;
+    const again = await eventually(async () => {
+      const res = await rawS3(limited.url, { method: 'HEAD', path: `/${b}`, keys });
+      return res.status === 200 ? res : undefined;
+    }, 'a new connection accepted once one of the two closed');
+    expect(again.status).toBe(200);
+    held[1]!.socket.destroy();
   });
 });

@@ -8,6 +8,7 @@ import { isoTimestamp } from '../s3/time.js';
 import { discard, type SwiftResponse } from '../swift/client.js';
 import type { OperationContext } from './context.js';
 import { headCopySource, parseCopySource } from './copy.js';
+import { checkMetadataLimits } from './metadata-limits.js';
 import { checkBucketName, checkKey } from './names.js';
 import { checkUploadId, markerName, newUploadId, parsePartNumber, partName, partsPrefix, segmentsContainer } from './multipart-layout.js';
 import { pick, quoteEtag } from './object-headers.js';
@@ -59,6 +60,8 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
   checkKey(key, ctx.limits.maxKeyBytes);
   const acl = ctx.req.headers['x-amz-acl'];
   if (acl !== undefined && !CANNED_ACLS.has(acl)) throw s3Error('InvalidArgument', { ArgumentName: 'x-amz-acl', ArgumentValue: acl });
+  const stored = storedObjectHeaders(ctx.req.headers);
+  checkMetadataLimits(stored, await ctx.swift.limits());
   await ensureSegmentsContainer(ctx, bucket);
   const uploadId = newUploadId();
   // The marker carries what the final object gets, where s3api's Complete reads
@@ -68,7 +71,7 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
     container: segmentsContainer(bucket),
     object: markerName(key, uploadId),
     headers: {
-      ...storedObjectHeaders(ctx.req.headers),
+      ...stored,
       'content-type': ctx.req.headers['content-type'] ?? 'application/octet-stream',
       ...(acl ? { [ACL_META]: acl } : {}),
       'content-length': '0',

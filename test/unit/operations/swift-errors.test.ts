@@ -31,6 +31,19 @@ describe('swiftFailure', () => {
     expect((await swiftFailure(response(404), OBJECT_TABLE)).code).toBe('NoSuchKey');
   });
 
+  it("names the metadata limit from the text of Swift's 400, should Swift refuse metadata itself", async () => {
+    const err = await swiftFailure(response(400, 'Metadata value longer than 256: x-object-meta-Foo'), OBJECT_TABLE, { Key: 'k' });
+    expect(err.code).toBe('InvalidArgument');
+    expect(err.details).toEqual({ ArgumentName: 'x-amz-meta-foo' });
+    expect(err.message).toBe('The metadata value of x-amz-meta-foo is more than 256 bytes; this Swift cluster allows 256.');
+  });
+
+  it('keeps the generic InvalidArgument for any other Swift 400', async () => {
+    const err = await swiftFailure(response(400, 'Invalid X-Delete-At'), OBJECT_TABLE);
+    expect(err.code).toBe('InvalidArgument');
+    expect(err.message).toBe('Invalid Argument');
+  });
+
   it('keeps InternalError for a status nobody expects', async () => {
     expect((await swiftFailure(response(418), OBJECT_TABLE)).code).toBe('InternalError');
   });

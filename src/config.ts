@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import type { DialectName } from './s3/dialect.js';
 
 export interface Config {
-  readonly listen: { readonly host: string; readonly port: number };
+  readonly listen: { readonly host: string; readonly port: number; readonly maxConnectionsPerClient: number };
   readonly admin: { readonly host: string; readonly port: number };
   readonly s3: {
     readonly domains: readonly string[];
@@ -20,6 +20,7 @@ export interface Config {
     readonly maxSkewSeconds: number;
     /** Key of the seals on the gateway's own object metadata (see operations/seal.ts). */
     readonly integrityKey: string | undefined;
+    readonly bodyIdleTimeoutSeconds: number;
   };
   readonly keystone: {
     readonly authUrl: string;
@@ -80,6 +81,7 @@ interface Setting {
 export const SETTINGS: readonly Setting[] = [
   { path: 'listen.host', kind: 'string', default: '0.0.0.0', help: 'address the S3 API listens on' },
   { path: 'listen.port', kind: 'port', default: 9000, help: 'port of the S3 API' },
+  { path: 'listen.maxConnectionsPerClient', kind: 'int', default: 256, help: 'most open S3 connections from one client address; more are answered 503 SlowDown and closed (0: no limit; behind a proxy every client has its address)' },
   { path: 'admin.host', kind: 'string', default: '127.0.0.1', help: 'address of the admin listener (/metrics, /healthz, /readyz)' },
   { path: 'admin.port', kind: 'port', default: 9001, help: 'port of the admin listener' },
   { path: 's3.domains', kind: 'list', default: ['localhost'], help: 'domains for virtual-host style requests (bucket.<domain>)' },
@@ -88,6 +90,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 's3.dialect', kind: { oneOf: ['ucloud', 'aws'] }, default: 'ucloud', help: 'ucloud: the KT ucloud spec (201/202/401, its XML namespace); aws: AWS S3 behaviour' },
   { path: 's3.maxSkewSeconds', kind: 'int', default: 900, help: 'largest accepted clock difference of a signed request' },
   { path: 's3.integrityKey', kind: 'optional-string', help: 'secret sealing the gateway\'s own metadata on objects (checksums, multipart ETags), the same on every replica (default: derived from the service identity\'s secret, else the credentials file\'s secret keys)' },
+  { path: 's3.bodyIdleTimeoutSeconds', kind: 'int', default: 20, help: 'longest silence inside a request body before it is answered 400 RequestTimeout and its Swift upload aborted, as S3 does after about 20 s (0: no limit)' },
   { path: 'keystone.authUrl', kind: 'url', help: 'Keystone v3 endpoint, e.g. http://keystone:5000/v3' },
   { path: 'keystone.interface', kind: { oneOf: ['public', 'internal', 'admin'] }, default: 'public', help: 'catalog interface of the object-store endpoint' },
   { path: 'keystone.region', kind: 'optional-string', help: 'catalog region of the object-store endpoint (any when unset)' },

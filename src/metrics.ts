@@ -47,9 +47,22 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly clientAborts = new Counter({
+    name: 's3gw_client_aborts_total',
+    help: 'S3 requests the client ended early, by operation and event: disconnected (it closed the connection), body-idle-timeout (it stopped sending its body; answered RequestTimeout)',
+    labelNames: ['operation', 'event'] as const,
+    registers: [this.registry],
+  });
+
+  readonly connectionsOverLimit = new Counter({
+    name: 's3gw_connections_over_limit_total',
+    help: 'Connections answered SlowDown and closed: their client address had listen.maxConnectionsPerClient connections open already',
+    registers: [this.registry],
+  });
+
   readonly swiftRequests = new Counter({
     name: 's3gw_swift_requests_total',
-    help: 'Calls to Swift by method and status',
+    help: 'Calls to Swift by method and status (error: Swift unreachable; aborted: the gateway gave up on the call, e.g. the client went away mid-upload)',
     labelNames: ['method', 'status'] as const,
     registers: [this.registry],
   });

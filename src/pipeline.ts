@@ -17,6 +17,7 @@ import { route } from './router.js';
 import type { Dialect } from './s3/dialect.js';
 import { S3Error, isS3Error, s3Error } from './s3/errors.js';
 import { writeError, writeResult } from './s3/render.js';
+import { ClientGone, requestBody, type RequestBody } from './request-body.js';
 import { parseRequest, withLiteralPlus, type S3Request } from './s3/request.js';
 import type { RequestContext } from './s3/result.js';
 import type { SwiftClient } from './swift/client.js';
@@ -41,6 +42,10 @@ export interface PipelineDeps {
   readonly now: () => number;
   /** Seals the gateway's own state kept on objects (see operations/seal.ts). */
   readonly seal: Sealer;
+  /** s3.bodyIdleTimeoutSeconds in ms: longest silence inside a request body (0 or unset: none). */
+  readonly bodyIdleTimeoutMs?: number;
+  /** False for a connection over listen.maxConnectionsPerClient: it is answered SlowDown and closed. */
+  readonly admits?: (incoming: IncomingMessage) => boolean;
 }
 
 const DEFAULT_ACCESS: AccessPolicy = { operatorRoles: ['member', 'admin'], readerRoles: ['reader'] };
@@ -86,11 +91,37 @@ async function checkExpectedOwner(req: S3Request, swift: { account(): Promise<{ 
   }
 }
 
+/** What the client sent `Expect: 100-continue` for: a body it holds back until told to send it. */
+function waitsForContinue(incoming: IncomingMessage): boolean {
+  return !incoming.complete && incoming.headers.expect?.toLowerCase() === '100-continue';
+}
+
+/**
+ * The client closed its connection mid-request: nobody is left to answer, and
+ * nothing failed on the Swift side, so this is neither logged nor counted as
+ * an upstream failure. 499 (nginx's and Swift's "client closed request") is
+ * what logs and s3gw_requests_total then show.
+ */
+function clientWentAway(err: ClientGone, outgoing: ServerResponse, deps: PipelineDeps, ctx: RequestContext): void {
+  deps.log.log('info', 'client closed the connection mid-request', { transId: ctx.transId, operation: ctx.operation, error: err.message });
+  deps.metrics.clientAborts.inc({ operation: ctx.operation ?? 'unknown', event: 'disconnected' });
+  if (!outgoing.headersSent) outgoing.statusCode = 499;
+  outgoing.destroy();
+}
+
 export async function serveS3(incoming: IncomingMessage, outgoing: ServerResponse, deps: PipelineDeps, ctx: RequestContext): Promise<void> {
   const method = (incoming.method ?? 'GET').toUpperCase();
   let req: S3Request | undefined;
+  let body: RequestBody | undefined;
   let prepared: PreparedBody | undefined;
+  let closeAfter = false;
   try {
+    if (deps.admits && !deps.admits(incoming)) {
+      // listen.maxConnectionsPerClient: SlowDown is the answer every S3 client
+      // backs off and retries on; the connection closes after it.
+      closeAfter = true;
+      throw s3Error('SlowDown', {}, 'Too many open connections from your address; use fewer parallel connections and retry.');
+    }
     req = parseRequest({ method, url: incoming.url ?? '/', rawHeaders: incoming.rawHeaders }, deps.domains);
     ctx.bucket = req.bucket;
     const extra = req.headers['x-trans-id-extra'];
@@ -115,7 +146,13 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     // An EC2 key's roles are those of its user's token (fetched here, then cached).
     if (identity.kind === 'ec2') authorize((await swift.account()).roles, method, operation, deps.access ?? DEFAULT_ACCESS);
     await checkExpectedOwner(req, swift);
-    prepared = prepareBody(req, incoming, authenticated.v4);
+    checkTarget(operation, req);
+    body = requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
+    prepared = prepareBody(req, body.stream, authenticated.v4);
+    // Only now, signed and accepted, may the client send its body (RFC 9110
+    // §10.1.1). server.ts turned off node's automatic 100 Continue, which
+    // would have invited the body of any request, signed or not.
+    if (waitsForContinue(incoming)) outgoing.writeContinue();
     const opCtx = {
       req,
       swift,
@@ -127,10 +164,19 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       region: deps.region,
       seal: deps.seal,
     };
-    checkTarget(operation, opCtx);
     const result = await handler(opCtx);
     await writeResult(outgoing, result, { dialect: deps.dialect, method, transId: ctx.transId, toError: (err) => toS3Error(err, deps, ctx) });
   } catch (err) {
+    // The body's own failure explains what failed with it (a Swift upload the
+    // body fed, a read of a small XML body): report that, not its echo. The
+    // client leaving or going silent comes first; then a failed decoding or
+    // verification of what it sent (a bad chunk signature, a checksum).
+    const failure = body?.failure();
+    if (failure instanceof ClientGone) return clientWentAway(failure, outgoing, deps, ctx);
+    if (isS3Error(failure) && failure.code === 'RequestTimeout') {
+      deps.log.log('info', 'request body idle timeout: the client stopped sending', { transId: ctx.transId, operation: ctx.operation, idleMs: deps.bodyIdleTimeoutMs });
+      deps.metrics.clientAborts.inc({ operation: ctx.operation ?? 'unknown', event: 'body-idle-timeout' });
+    }
     if (outgoing.headersSent) {
       // The body was already streaming (client or Swift went away): nothing to
       // say in S3 terms, cut the connection so the client sees a short body.
@@ -138,14 +184,13 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       outgoing.destroy();
       return;
     }
-    // A body that failed its decoding or verification says why the request failed.
-    const bodyFailure = prepared?.failure();
-    const s3err = toS3Error(bodyFailure && isS3Error(bodyFailure) ? bodyFailure : err, deps, ctx);
+    const decoding = prepared?.failure();
+    const s3err = toS3Error(failure ?? (isS3Error(decoding) ? decoding : err), deps, ctx);
     ctx.errorCode = s3err.code;
     // Refused before its body was read (EntityTooLarge, a bad signature, ...):
     // the rest of that body is still on the wire, so the connection cannot carry
     // another request. Close it after the answer instead of waiting for gigabytes.
-    if (!incoming.complete) outgoing.setHeader('connection', 'close');
+    if (!incoming.complete || closeAfter) outgoing.setHeader('connection', 'close');
     writeError(outgoing, s3err, req?.rawPath ?? incoming.url ?? '/', { dialect: deps.dialect, method, transId: ctx.transId });
   }
 }

@@ -1,13 +1,14 @@
 // Builds the real dependencies from a Config and serves the S3 API and the
 // admin endpoints. main.ts is the command line around it; tests start it directly.
 import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { Agent } from 'undici';
 import { createAdminServer } from './admin.js';
 import { createApp } from './app.js';
 import { SigningKeyCache } from './auth/signing-keys.js';
 import type { Config } from './config.js';
+import { ConnectionLimit } from './connection-limit.js';
 import { buildCredentialStores, integrityKeyOf } from './credential-stores.js';
 import { Readiness } from './health.js';
 import type { Logger } from './log.js';
@@ -89,6 +90,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
   if (integrity.derived) {
     log.log('warn', 's3.integrityKey is not set: the metadata seal key is derived from a secret; set it so that key survives that secret changing', { derivedFrom: integrity.derived });
   }
+  const connections = new ConnectionLimit(config.listen.maxConnectionsPerClient, () => metrics.connectionsOverLimit.inc());
   const app = createApp({
     domains: config.s3.domains,
     region: config.s3.region,
@@ -104,6 +106,8 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     log,
     now: Date.now,
     seal: new Sealer(integrity.key),
+    bodyIdleTimeoutMs: config.s3.bodyIdleTimeoutSeconds * 1000,
+    admits: (incoming) => connections.admits(incoming.socket),
   });
 
   // overrideGlobalObjects: false keeps the platform's Response. node-server's
@@ -116,9 +120,17 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     autoCleanupIncoming: false,
     overrideGlobalObjects: false,
   }) as Server;
-  // Slow clients may take long between bytes of a big upload; S3 allows it.
+  // No cap on a whole request: a big upload over a slow link takes long, and S3
+  // allows it. What S3 does not allow is silence inside a body: that is
+  // s3.bodyIdleTimeoutSeconds, enforced per request (request-body.ts).
   s3.requestTimeout = 0;
   s3.keepAliveTimeout = 65_000;
+  s3.on('connection', (socket: Socket) => connections.track(socket));
+  // With a 'checkContinue' listener node no longer answers `Expect:
+  // 100-continue` by itself: the pipeline sends 100 Continue once the request
+  // is signed and accepted, and a refused request gets its error instead,
+  // its body never invited.
+  s3.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => s3.emit('request', req, res));
   // Health checks get their own small pool: a pool busy with slow transfers
   // must not make the gateway look unready.
   const healthDispatcher = new Agent({ connections: 2, connect: { timeout: config.health.timeoutMs } });

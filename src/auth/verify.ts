@@ -90,12 +90,40 @@ function checkTime(req: S3Request, claim: V2Claim, opts: AuthOptions): void {
   }
 }
 
+const ONE_MECHANISM = 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified';
+
+/**
+ * S3 refuses a request that carries its signature in more than one place
+ * (InvalidArgument, ArgumentName Authorization, with the message above, as S3
+ * answers it), rather than pick one: a front proxy and the gateway must never
+ * read the same request as signed by two different keys. Two Authorization
+ * headers are refused the same way (node's raw headers keep both; joined
+ * with ',' they would parse as one odd signature). Swift's s3api picks the
+ * query and ignores the header instead. AWS echoes the header in
+ * ArgumentValue; the gateway does not repeat a signature.
+ */
+export function checkOneAuthMechanism(req: S3Request): void {
+  if (req.repeatedHeaders.has('authorization')) {
+    throw s3Error('InvalidArgument', { ArgumentName: 'Authorization' }, 'Only one auth mechanism allowed; only one Authorization header should be specified');
+  }
+  const q = req.query;
+  const mechanisms = [
+    req.headers['authorization'] !== undefined,
+    q.has('X-Amz-Algorithm') || q.has('X-Amz-Signature') || q.has('X-Amz-Credential'),
+    q.has('Signature') || q.has('AWSAccessKeyId'),
+  ].filter(Boolean).length;
+  if (mechanisms > 1) {
+    throw s3Error('InvalidArgument', { ArgumentName: req.headers['authorization'] !== undefined ? 'Authorization' : 'X-Amz-Algorithm' }, ONE_MECHANISM);
+  }
+}
+
 /**
  * Returns the caller's credential, or throws the S3 error a client should see.
  * A request without any signature is anonymous; the gateway serves no anonymous
  * requests, so that is AccessDenied.
  */
 export async function authenticate<I>(req: S3Request, store: CredentialStore<I>, opts: AuthOptions): Promise<Authenticated<I>> {
+  checkOneAuthMechanism(req);
   const v4 = v4Claim(req, opts.acceptedRegions ?? ['us-east-1']);
   if (v4) return authenticateV4(v4, req, store, opts);
   const claim = v2Claim(req);

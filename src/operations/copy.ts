@@ -9,6 +9,7 @@ import { discard, type SwiftResponse } from '../swift/client.js';
 import { encodeObjectPath, encodeSegment } from '../swift/paths.js';
 import type { OperationContext } from './context.js';
 import { CHECKSUM_META_PREFIX, metadataToSwift } from './metadata.js';
+import { checkMetadataLimits } from './metadata-limits.js';
 import { checkBucketName, checkKey } from './names.js';
 import { STORED_CONTENT_HEADERS, pick, quoteEtag } from './object-headers.js';
 import { SEAL_META, clientContentType, reservedItems, withoutEtagParams } from './seal.js';
@@ -107,6 +108,10 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   if (directive === 'COPY' && source.bucket === bucket && source.key === key) {
     throw s3Error('InvalidRequest', {}, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
   }
+  // REPLACE: the copy's own headers and metadata, checked before any Swift call.
+  const fresh: Record<string, string> | undefined = directive === 'REPLACE' ? { ...pick(headers, STORED_CONTENT_HEADERS), ...metadataToSwift(headers) } : undefined;
+  if (fresh?.['content-type'] !== undefined) fresh['content-type'] = clientContentType(fresh['content-type'])!;
+  if (fresh) checkMetadataLimits(fresh, await ctx.swift.limits());
   const head = await headCopySource(ctx, source);
   const sourceSize = Number(head.headers['content-length'] ?? 0);
   if (sourceSize > ctx.limits.maxObjectSize) {
@@ -117,11 +122,10 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
     'x-copy-from': `/${encodeSegment(source.bucket)}/${encodeObjectPath(source.key)}`,
     'content-length': '0',
   };
-  if (directive === 'REPLACE') {
+  if (fresh) {
     // Swift's copy keeps the source's metadata unless told the copy's is fresh.
     swiftHeaders['x-fresh-metadata'] = 'true';
-    Object.assign(swiftHeaders, pick(headers, STORED_CONTENT_HEADERS), metadataToSwift(headers));
-    if (swiftHeaders['content-type'] !== undefined) swiftHeaders['content-type'] = clientContentType(swiftHeaders['content-type'])!;
+    Object.assign(swiftHeaders, fresh);
   } else {
     // A copy of a multipart object is a plain object: its stored S3 ETag must not follow.
     const sourceType = head.headers['content-type'];

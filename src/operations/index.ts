@@ -1,6 +1,7 @@
 // Operation name → handler, for the operations the gateway implements.
 // Anything the router names but this table lacks answers NotImplemented.
 import { s3Error } from '../s3/errors.js';
+import type { S3Request } from '../s3/request.js';
 import type { S3Result } from '../s3/result.js';
 import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './acl.js';
 import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket } from './bucket.js';
@@ -55,10 +56,13 @@ export function handlerFor(operation: string): Handler {
   return handler;
 }
 
-/** Checks shared by every bucket and object operation, before any Swift call. */
-export function checkTarget(operation: string, ctx: OperationContext): void {
-  const { bucket, query } = ctx.req;
-  refuseUnimplementedHeaders(operation, ctx.req.headers);
+/**
+ * Checks shared by every bucket and object operation, before any Swift call
+ * and before a client waiting with `Expect: 100-continue` is told to send its body.
+ */
+export function checkTarget(operation: string, req: S3Request): void {
+  const { bucket, query } = req;
+  refuseUnimplementedHeaders(operation, req.headers);
   // CreateBucket applies the stricter rules for new names itself.
   if (bucket !== undefined && operation !== 'CreateBucket') checkBucketName(bucket);
   const versionId = query.get('versionId');

@@ -9,6 +9,7 @@ import { discard, type SwiftResponse } from '../swift/client.js';
 import { objectSize, type OperationContext } from './context.js';
 import { clientContentType } from './seal.js';
 import { headCopySource, parseCopySource } from './copy.js';
+import { checkMetadataLimits } from './metadata-limits.js';
 import { checkBucketName, checkKey } from './names.js';
 import {
   UPLOAD_ID_META, abortNoteName, checkUploadId, markerName, newUploadId, parsePartNumber, partName, partNumberOf, partsPrefix, segmentsContainer,
@@ -57,6 +58,8 @@ export async function uploadMarker(ctx: OperationContext, bucket: string, key: s
 export async function createMultipartUpload(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   checkKey(key, ctx.limits.maxKeyBytes);
+  const stored = storedObjectHeaders(ctx.req.headers);
+  checkMetadataLimits(stored, await ctx.swift.limits());
   await ensureSegmentsContainer(ctx, bucket);
   const uploadId = newUploadId();
   // The marker carries what the final object gets, where s3api's Complete reads
@@ -66,7 +69,7 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
     container: segmentsContainer(bucket),
     object: markerName(key, uploadId),
     headers: {
-      ...storedObjectHeaders(ctx.req.headers),
+      ...stored,
       'content-type': clientContentType(ctx.req.headers['content-type']) ?? 'application/octet-stream',
       'content-length': '0',
     },

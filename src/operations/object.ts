@@ -9,6 +9,7 @@ import { readSmallBody } from './body.js';
 import { storedChecksumHeaders } from './checksum-headers.js';
 import type { OperationContext } from './context.js';
 import { metadataToSwift } from './metadata.js';
+import { checkMetadataLimits } from './metadata-limits.js';
 import { checkKey } from './names.js';
 import { STORED_CONTENT_HEADERS, contentMd5ToHex, pick, quoteEtag } from './object-headers.js';
 import { clientContentType } from './seal.js';
@@ -113,6 +114,7 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   checkKey(key, ctx.limits.maxKeyBytes);
   const length = await bodyLength(ctx);
   const headers = putObjectHeaders(ctx.req.headers, length);
+  checkMetadataLimits(headers, await ctx.swift.limits());
   const replaced = await ownedSegments(ctx.swift, bucket, key);
   const out = await writeBody(ctx, { container: bucket, object: key }, headers, length, { 404: 'NoSuchBucket' }, () =>
     deleteSegments(ctx.swift, bucket, replaced),

@@ -14,6 +14,8 @@ export interface S3Request {
   readonly query: ReadonlyMap<string, string>;
   /** Lower-case header names; repeated headers joined with ',' (RFC 9110 §5.3). */
   readonly headers: Readonly<Record<string, string>>;
+  /** Lower-case names of the headers that came more than once (joined in `headers`). */
+  readonly repeatedHeaders: ReadonlySet<string>;
   /** Host name without port, lower case. */
   readonly host: string;
   readonly bucket?: string;
@@ -40,6 +42,18 @@ export function collectHeaders(rawHeaders: readonly string[]): Record<string, st
     headers[name] = seen === undefined ? value : `${seen},${value}`;
   }
   return headers;
+}
+
+/** Lower-case names that occur more than once in node's rawHeaders. */
+export function repeatedHeaderNames(rawHeaders: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    if (seen.has(name)) repeated.add(name);
+    else seen.add(name);
+  }
+  return repeated;
 }
 
 /** Percent-decoding that refuses malformed input with InvalidURI instead of throwing URIError. */
@@ -134,6 +148,7 @@ export function parseRequest(raw: RawRequest, domains: readonly string[]): S3Req
     rawQuery,
     query,
     headers,
+    repeatedHeaders: repeatedHeaderNames(raw.rawHeaders),
     host,
     bucket,
     key,

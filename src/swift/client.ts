@@ -33,7 +33,7 @@ export interface SwiftResponse {
 }
 
 export interface SwiftEvents {
-  call?(method: string, status: number | 'error', seconds: number): void;
+  call?(method: string, status: number | 'error' | 'aborted', seconds: number): void;
 }
 
 export interface SwiftClientOptions {
@@ -131,8 +131,12 @@ export class SwiftClient {
           throw isConnectionError(e) ? new UpstreamUnavailable('swift', `Swift is unreachable: ${(e as Error).message}`, { cause: e }) : e;
         });
       } else {
-        this.#opts.events?.call?.(call.method, 'error', (this.#now() - started) / 1000);
-        if (isConnectionError(err)) {
+        // Not a network error: the call failed on our side, mostly because its
+        // request body did (the client went away or stalled, a checksum did
+        // not match). Swift is fine; it is not counted as a Swift error.
+        const upstream = isConnectionError(err);
+        this.#opts.events?.call?.(call.method, upstream ? 'error' : 'aborted', (this.#now() - started) / 1000);
+        if (upstream) {
           throw new UpstreamUnavailable('swift', `Swift is unreachable: ${(err as Error).message}`, { cause: err });
         }
         throw err;

@@ -11,6 +11,11 @@ export interface SwiftLimits {
   readonly maxObjectNameLength: number;
   readonly maxManifestSegments: number;
   readonly minSegmentSize: number;
+  /** Per object: most X-Object-Meta-* items, longest name and value (bytes), most bytes of names and values together. */
+  readonly maxMetaCount: number;
+  readonly maxMetaNameLength: number;
+  readonly maxMetaValueLength: number;
+  readonly maxMetaOverallSize: number;
 }
 
 export const SWIFT_DEFAULT_LIMITS: SwiftLimits = {
@@ -20,6 +25,11 @@ export const SWIFT_DEFAULT_LIMITS: SwiftLimits = {
   maxObjectNameLength: 1024,
   maxManifestSegments: 1000,
   minSegmentSize: 1,
+  // swift/common/constraints.py defaults.
+  maxMetaCount: 90,
+  maxMetaNameLength: 128,
+  maxMetaValueLength: 256,
+  maxMetaOverallSize: 4096,
 };
 
 interface InfoBody {
@@ -42,6 +52,10 @@ export function limitsFromInfo(info: InfoBody): SwiftLimits {
     maxObjectNameLength: num(swift['max_object_name_length'], d.maxObjectNameLength),
     maxManifestSegments: num(slo['max_manifest_segments'], d.maxManifestSegments),
     minSegmentSize: num(slo['min_segment_size'], d.minSegmentSize),
+    maxMetaCount: num(swift['max_meta_count'], d.maxMetaCount),
+    maxMetaNameLength: num(swift['max_meta_name_length'], d.maxMetaNameLength),
+    maxMetaValueLength: num(swift['max_meta_value_length'], d.maxMetaValueLength),
+    maxMetaOverallSize: num(swift['max_meta_overall_size'], d.maxMetaOverallSize),
   };
 }
 

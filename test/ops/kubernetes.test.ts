@@ -89,7 +89,7 @@ describe('deploy/kubernetes', () => {
     const tmp = mkdtempSync(join(tmpdir(), 's3gw-k8s-'));
     writeFileSync(join(tmp, 'config.yaml'), configMap.data['config.yaml']);
     const config = loadConfig({ file: join(tmp, 'config.yaml'), env: {} });
-    expect(config.listen).toEqual({ host: '0.0.0.0', port: ports.s3 });
+    expect(config.listen).toMatchObject({ host: '0.0.0.0', port: ports.s3 });
     expect(config.admin).toEqual({ host: '0.0.0.0', port: ports.admin });
 
     // The credentials file path is inside the Secret's mount.
@@ -126,6 +126,8 @@ describe('deploy/kubernetes', () => {
     const containers = app.spec.template.spec.containers as { name: string; env?: { name: string; value?: string }[]; readinessProbe?: { httpGet: { path: string } } }[];
     const sidecar = containers.find((c) => c.name === 's3-gateway')!;
     expect(sidecar.env).toContainEqual({ name: 'S3GW_LISTEN_HOST', value: '127.0.0.1' });
+    // Its only client is the app beside it: no per-address connection limit.
+    expect(sidecar.env).toContainEqual({ name: 'S3GW_LISTEN_MAX_CONNECTIONS_PER_CLIENT', value: '0' });
     expect(sidecar.readinessProbe!.httpGet.path).toBe('/readyz');
     const client = containers.find((c) => c.name === 'app')!;
     expect(JSON.stringify(client)).toContain('http://127.0.0.1:9000');

@@ -47,9 +47,9 @@ describe('envName', () => {
 describe('loadConfig', () => {
   it('uses the defaults when only the required settings are given', () => {
     const config = loadConfig({ env: REQUIRED_ENV });
-    expect(config.listen).toEqual({ host: '0.0.0.0', port: 9000 });
+    expect(config.listen).toEqual({ host: '0.0.0.0', port: 9000, maxConnectionsPerClient: 256 });
     expect(config.admin).toEqual({ host: '127.0.0.1', port: 9001 });
-    expect(config.s3).toEqual({ domains: ['localhost'], region: 'us-east-1', acceptedRegions: ['us-east-1'], dialect: 'ucloud', maxSkewSeconds: 900 });
+    expect(config.s3).toEqual({ domains: ['localhost'], region: 'us-east-1', acceptedRegions: ['us-east-1'], dialect: 'ucloud', maxSkewSeconds: 900, bodyIdleTimeoutSeconds: 20 });
     expect(config.keystone).toMatchObject({
       authUrl: 'http://keystone:5000/v3',
       interface: 'public',
@@ -101,7 +101,7 @@ describe('loadConfig', () => {
       ].join('\n'),
     );
     const config = loadConfig({ file, env: { S3GW_LISTEN_PORT: '7001' } });
-    expect(config.listen).toEqual({ host: '127.0.0.1', port: 7001 });
+    expect(config.listen).toEqual({ host: '127.0.0.1', port: 7001, maxConnectionsPerClient: 256 });
     expect(config.s3.domains).toEqual(['s3.one.test', 's3.two.test']);
     expect(config.keystone.authUrl).toBe('https://keystone.file:5000/v3');
     expect(config.keystone.storageUrl).toBe('http://swift:8080/v1/AUTH_{project_id}');

@@ -37,10 +37,10 @@ export interface DeleteRequest {
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** The `<Delete>` document: its keys (1 to 1000) and Quiet; anything else is MalformedXML. */
-export function parseDeleteBody(body: string): DeleteRequest {
+export async function parseDeleteBody(body: Buffer | string): Promise<DeleteRequest> {
   let doc: Record<string, unknown>;
   try {
-    doc = parseXml(body, ['Delete.Object']);
+    doc = await parseXml(body, ['Delete.Object']);
   } catch {
     throw s3Error('MalformedXML');
   }
@@ -124,7 +124,7 @@ export async function deleteObjects(ctx: OperationContext): Promise<S3Result> {
   const bucket = ctx.req.bucket!;
   const body = await readSmallBody(ctx.body, MAX_DELETE_BODY);
   checkBodyDigest(ctx.req.headers, ctx.checksum !== undefined, body);
-  const request = parseDeleteBody(body.toString('utf8'));
+  const request = await parseDeleteBody(body);
 
   // Swift answers 404 for a key in a missing container too: ask once up front.
   const head = await ctx.swift.call({ method: 'HEAD', container: bucket });

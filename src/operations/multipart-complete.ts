@@ -26,10 +26,10 @@ export interface RequestedPart {
 }
 
 /** The parts list of the request body: ascending part numbers, MD5 ETags. */
-export function parseCompleteBody(text: string, uploadId: string): RequestedPart[] {
+export async function parseCompleteBody(body: Buffer | string, uploadId: string): Promise<RequestedPart[]> {
   let doc: Record<string, unknown>;
   try {
-    doc = parseXml(text, ['CompleteMultipartUpload.Part']);
+    doc = await parseXml(body, ['CompleteMultipartUpload.Part']);
   } catch {
     throw s3Error('MalformedXML');
   }
@@ -134,7 +134,7 @@ export async function completeMultipartUpload(ctx: OperationContext): Promise<S3
   const raw = await readSmallBody(ctx.body, MAX_COMPLETE_BODY);
   const md5 = ctx.req.headers['content-md5'];
   if (md5 !== undefined && contentMd5ToHex(md5) !== createHash('md5').update(raw).digest('hex')) throw s3Error('BadDigest');
-  const requested = parseCompleteBody(raw.toString('utf8'), uploadId);
+  const requested = await parseCompleteBody(raw, uploadId);
 
   const work = complete(ctx, bucket, key, uploadId, requested).catch(async (err: unknown) => {
     // A Complete repeated after success finds no marker: answer as the first one did.

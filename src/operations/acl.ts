@@ -9,7 +9,7 @@ import { s3Error } from '../s3/errors.js';
 import type { S3Result, XmlBody } from '../s3/result.js';
 import { isBlank, parseXml } from '../s3/xml.js';
 import { discard } from '../swift/client.js';
-import { readSmallBody } from './body.js';
+import { readXmlBody } from './body.js';
 import type { OperationContext } from './context.js';
 import { containerMissing } from './object-read.js';
 import { BUCKET_TABLE, OBJECT_TABLE, swiftFailure } from './swift-errors.js';
@@ -108,14 +108,14 @@ export async function getObjectAcl(ctx: OperationContext): Promise<S3Result> {
 }
 
 export async function putBucketAcl(ctx: OperationContext): Promise<S3Result> {
-  const body = await readSmallBody(ctx.body, ctx.limits.maxXmlBodyBytes);
+  const body = await readXmlBody(ctx, ctx.limits.maxXmlBodyBytes);
   await requireBucket(ctx, ctx.req.bucket!);
   await checkPrivateAcl(ctx.req.headers, body, (await owner(ctx)).id);
   return { status: 200 };
 }
 
 export async function putObjectAcl(ctx: OperationContext): Promise<S3Result> {
-  const body = await readSmallBody(ctx.body, ctx.limits.maxXmlBodyBytes);
+  const body = await readXmlBody(ctx, ctx.limits.maxXmlBodyBytes);
   await requireObject(ctx, ctx.req.bucket!, ctx.req.key!);
   await checkPrivateAcl(ctx.req.headers, body, (await owner(ctx)).id);
   return { status: 200 };

@@ -3,7 +3,7 @@ import { s3Error } from '../s3/errors.js';
 import type { S3Result } from '../s3/result.js';
 import { isBlank, parseXml } from '../s3/xml.js';
 import { discard } from '../swift/client.js';
-import { readSmallBody } from './body.js';
+import { readXmlBody } from './body.js';
 import type { OperationContext } from './context.js';
 import { isValidNewBucketName } from './names.js';
 import { segmentsContainer } from './multipart-layout.js';
@@ -39,7 +39,7 @@ export async function parseLocationConstraint(body: Buffer | string): Promise<st
 export async function createBucket(ctx: OperationContext): Promise<S3Result> {
   const bucket = ctx.req.bucket!;
   if (!isValidNewBucketName(bucket)) throw s3Error('InvalidBucketName', { BucketName: bucket });
-  const location = await parseLocationConstraint(await readSmallBody(ctx.body, ctx.limits.maxXmlBodyBytes));
+  const location = await parseLocationConstraint(await readXmlBody(ctx, ctx.limits.maxXmlBodyBytes));
   if (location && location !== ctx.region && !(location === 'us-east-1' && ctx.region === 'us-east-1')) {
     throw s3Error('InvalidLocationConstraint', { LocationConstraint: location }, `The specified location-constraint is not valid: this service's region is ${ctx.region}.`);
   }

@@ -6,7 +6,7 @@ import { s3Error, isS3Error } from '../s3/errors.js';
 import type { S3Result, XmlBody } from '../s3/result.js';
 import { parseXml } from '../s3/xml.js';
 import { discard, readText } from '../swift/client.js';
-import { readSmallBody } from './body.js';
+import { readXmlBody } from './body.js';
 import type { OperationContext } from './context.js';
 import { contentMd5ToHex } from './object-headers.js';
 import { createHash } from 'node:crypto';
@@ -17,8 +17,14 @@ import { ACL_META, uploadMarker } from './multipart.js';
 import { deleteSegments, listSegments, ownedSegments } from './segments.js';
 import { swiftFailure } from './swift-errors.js';
 
-/** S3 and s3api cap the CompleteMultipartUpload body at 2 MiB. */
-const MAX_COMPLETE_BODY = 2 * 1024 * 1024;
+/**
+ * S3 and s3api cap the CompleteMultipartUpload body at 2 MiB, which holds S3's
+ * largest upload: 10,000 parts of about 200 bytes each, a part being
+ * `<Part><PartNumber>10000</PartNumber><ETag>"<32 hex>"</ETag></Part>` (about 90,
+ * 100 with the quotes written `&quot;`), one checksum element (a SHA-256 one,
+ * `<ChecksumSHA256>` + 44 base64 + its end tag, is 77) and indentation.
+ */
+export const MAX_COMPLETE_BODY = 2 * 1024 * 1024;
 
 export interface RequestedPart {
   readonly partNumber: number;
@@ -131,7 +137,7 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
 export async function completeMultipartUpload(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
-  const raw = await readSmallBody(ctx.body, MAX_COMPLETE_BODY);
+  const raw = await readXmlBody(ctx, MAX_COMPLETE_BODY);
   const md5 = ctx.req.headers['content-md5'];
   if (md5 !== undefined && contentMd5ToHex(md5) !== createHash('md5').update(raw).digest('hex')) throw s3Error('BadDigest');
   const requested = await parseCompleteBody(raw, uploadId);

@@ -227,3 +227,107 @@ describe('parseXml character references', () => {
     expect(await parseXml('<K>&amp;#65;</K>')).toEqual({ K: '&#65;' });
   });
 });
+
+describe('parseXml refuses, before parsing, the markup S3 clients never send', () => {
+  const refused = async (text: string | Buffer) => expect(parseXml(text), String(text).slice(0, 80)).rejects.toThrow(/comment, processing instruction, CDATA section or DOCTYPE/);
+
+  it('refuses processing instructions, but for one leading XML declaration', async () => {
+    expect(await parseXml('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<K>a</K>')).toEqual({ K: 'a' });
+    expect(await parseXml("\n <?xml version='1.0'?><K>a</K>")).toEqual({ K: 'a' });
+    await refused('<?x y?><K>a</K>');
+    await refused('<K>a<?x y?></K>');
+    await refused('<K>a</K><?x y?>');
+    await refused('<?xml version="1.0"?><?xml version="1.0"?><K/>');
+    await refused('<?xml-stylesheet href="a"?><K/>');
+    await refused(`<Delete>${'<?x y?>'.repeat(300_000)}</Delete>`);
+    await expect(parseXml('<?xml version="2"?><K/>')).rejects.toThrow(/declaration/);
+    await expect(parseXml('<?xml version="1.0" ?> <?xml <K/>')).rejects.toThrow();
+  });
+
+  it('refuses comments, DOCTYPE and ENTITY declarations, and CDATA sections (the SDKs escape text instead)', async () => {
+    await refused('<K><!-- c --></K>');
+    await refused('<!-- c --><K/>');
+    await refused('<!DOCTYPE K><K/>');
+    await refused('<K><![CDATA[a<b]]></K>');
+    await refused('<K/><!ENTITY e "x">');
+  });
+
+  it('finds them across the seam of two slices, and in a Buffer', async () => {
+    for (const pad of [16 * 1024 - 4, 16 * 1024 - 3, 16 * 1024 - 5]) {
+      const body = `<K>${' '.repeat(pad)}<!-- c --></K>`;
+      await refused(body);
+      await refused(Buffer.from(body));
+    }
+  });
+});
+
+describe('parseXml reads well-formed documents only', () => {
+  it('refuses mismatched, unclosed and stray tags, text outside the root and a second root', async () => {
+    for (const text of ['<A><B></A></B>', '<A><B></B>', '<A>', '</A>', '<A/></A>', '<A/>x', 'x<A/>', '<A/><A/>', '<A></a>', '<s3:A></A>']) {
+      await expect(parseXml(text), text).rejects.toThrow(/not well-formed/);
+    }
+  });
+
+  it('refuses elements nested deeper than 32 levels, and reads 32', async () => {
+    const nest = (n: number) => '<a>'.repeat(n) + '</a>'.repeat(n);
+    await expect(parseXml(nest(33))).rejects.toThrow(/nested deeper/);
+    expect(await parseXml(nest(32))).toBeTruthy();
+  });
+
+  it('checks attributes and drops them, however long their values', async () => {
+    const huge = 'x'.repeat(3 * 1024 * 1024);
+    expect(await parseXml(`<Delete a="${huge}" b='1'><Quiet c="&amp;">true</Quiet></Delete>`)).toEqual({ Delete: { Quiet: 'true' } });
+    await expect(parseXml(`<Delete a="${huge}<"/>`)).rejects.toThrow(/attribute value/);
+    await expect(parseXml(`<Delete a="${huge}`)).rejects.toThrow();
+    await expect(parseXml(`<Delete ${'a'.repeat(300)}="1"/>`)).rejects.toThrow(/name longer/);
+  });
+
+  it('decodes character references to surrogates (the operation judges such a key) and leaves unknown names as written', async () => {
+    expect(await parseXml('<K>&#xD800;&#56320;&#x1F600;&#0;</K>')).toEqual({ K: '\ud800\udc00😀\u0000' });
+    expect(await parseXml('<K>&#x110000;&nbsp;&amp;lt;</K>')).toEqual({ K: '&#x110000;&nbsp;&lt;' });
+    for (const text of ['<K>a & b</K>', '<K>&#65</K>', '<K>&#X41;</K>', `<K>&${'a'.repeat(40)};</K>`, '<K>&#;</K>']) {
+      await expect(parseXml(text), text).rejects.toThrow(/not well-formed/);
+    }
+  });
+
+  it('reads CR LF and a lone CR as LF, and keeps a CR written as a reference', async () => {
+    expect(await parseXml('<K>a\r\nb\rc&#13;\n</K>')).toEqual({ K: 'a\nb\nc\r\n' });
+  });
+
+  it('makes arrays of declared paths and of repeated elements, and keeps text beside children as #text', async () => {
+    const doc = await parseXml('<Delete>\n<Object><Key>a</Key><Key>b</Key></Object>\n</Delete>', ['Delete.Object']);
+    expect(doc).toEqual({ Delete: { Object: [{ Key: ['a', 'b'] }], '#text': '\n\n' } });
+    expect(await parseXml('<A><B/><B></B><C>  </C></A>')).toEqual({ A: { B: ['', ''], C: '  ' } });
+  });
+
+  it('refuses names that would reach Object.prototype', async () => {
+    for (const name of ['__proto__', 'constructor', 'prototype', 's3:__proto__']) {
+      await expect(parseXml(`<A><${name}>1</${name}></A>`), name).rejects.toThrow();
+    }
+  });
+
+  it('reads UTF-8 split across slices, and refuses bytes that are not UTF-8', async () => {
+    const key = '한'.repeat(10_000);
+    expect(await parseXml(Buffer.from(`<K>${key}</K>`))).toEqual({ K: key });
+    expect(await parseXml(Buffer.from(`\ufeff<K>a</K>`))).toEqual({ K: 'a' });
+    await expect(parseXml(Buffer.from([0x3c, 0x4b, 0x3e, 0xc3, 0x28, 0x3c, 0x2f, 0x4b, 0x3e]))).rejects.toThrow(/UTF-8/);
+    await expect(parseXml(Buffer.concat([Buffer.from('<K>a</K>'), Buffer.from([0xe2, 0x82])]))).rejects.toThrow(/UTF-8/);
+  });
+
+  it('gives the event loop its turn while it reads a large body', async () => {
+    const key = 'a&amp;&#x0A;'.repeat(100);
+    const body = `<Delete>${`<Object><Key>${key}</Key></Object>`.repeat(1000)}</Delete>`;
+    let turns = 0;
+    let done = false;
+    const tick = () => {
+      turns++;
+      if (!done) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const doc = (await parseXml(body, ['Delete.Object'])) as { Delete: { Object: { Key: string }[] } };
+    done = true;
+    expect(doc.Delete.Object).toHaveLength(1000);
+    expect(doc.Delete.Object[0]!.Key).toBe('a&\n'.repeat(100));
+    expect(turns).toBeGreaterThan(1);
+  });
+});

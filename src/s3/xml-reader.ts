@@ -15,7 +15,29 @@
 
 export class XmlSyntaxError extends Error {}
 
-const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** The text a reference (between `&` and `;`) stands for, or undefined if XML has none. */
+function referenced(ref: string): string | undefined {
+  switch (ref) {
+    case 'amp': return '&';
+    case 'lt': return '<';
+    case 'gt': return '>';
+    case 'quot': return '"';
+    case 'apos': return "'";
+  }
+  if (ref.charCodeAt(0) !== 0x23) return undefined;
+  const hex = ref.charCodeAt(1) === 0x78;
+  const start = hex ? 2 : 1;
+  if (ref.length === start) return undefined;
+  for (let k = start; k < ref.length; k++) {
+    const c = ref.charCodeAt(k);
+    if (!(c >= 0x30 && c <= 0x39) && !(hex && ((c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46)))) return undefined;
+  }
+  const code = parseInt(ref.slice(start), hex ? 16 : 10);
+  return code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+}
+
+/** Characters a reference is made of: letters, digits and `#`. */
+const isReferenceChar = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x23;
 
 /**
  * Decodes XML's five predefined entities and numeric character references in one
@@ -23,14 +45,31 @@ const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>
  * XML does not allow (a surrogate such as `&#xD800;`, or `&#0;`) still decodes,
  * to that code unit: the caller decides what such a key means, the document is
  * not refused for it. Beyond U+10FFFF, or an unknown name, the text stays as written.
+ * (What `text.replace(/&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/g, ...)`
+ * does, at a third of its cost: this is most of the work of reading escaped keys.)
  */
 export function decodeXmlText(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/g, (whole, ref: string) => {
-    if (ref[0] !== '#') return PREDEFINED[ref]!;
-    const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-  });
+  let at = text.indexOf('&');
+  if (at < 0) return text;
+  const out: string[] = [];
+  let from = 0;
+  while (at >= 0) {
+    // A reference is a run of letters, digits and `#` ended by `;`; runs after
+    // two `&`s never overlap, so this looks at each character once.
+    let end = at + 1;
+    while (end < text.length && isReferenceChar(text.charCodeAt(end))) end++;
+    const decoded = text.charCodeAt(end) === 0x3b ? referenced(text.slice(at + 1, end)) : undefined;
+    if (decoded !== undefined) {
+      out.push(text.slice(from, at), decoded);
+      from = end + 1;
+    }
+    at = text.indexOf('&', decoded === undefined ? at + 1 : from);
+  }
+  if (from === 0) return text;
+  out.push(text.slice(from));
+  // Joined, not concatenated: a flat string, where `+=` would leave a rope of
+  // thousands of pieces for whoever reads the text next to flatten.
+  return out.join('');
 }
 
 // Bounds no S3 document comes near (the deepest, an ACL grantee, is 5 levels;
@@ -42,7 +81,9 @@ const MAX_NAME = 256;
 const MAX_REF = 32;
 /** Names fast-xml-parser refused too: they would reach Object.prototype. */
 const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
-const REFERENCE = /^&(?:[A-Za-z_:][A-Za-z0-9_:.-]*|#[0-9]+|#x[0-9a-fA-F]+);$/;
+const REFERENCE = /^&(?:[A-Za-z_:][A-Za-z0-9_:.-]{0,29}|#[0-9]{1,29}|#x[0-9a-fA-F]{1,28});$/;
+/** An `&` that does not start a reference of at most MAX_REF characters. */
+const BAD_AMPERSAND = /&(?!(?:[A-Za-z_:][A-Za-z0-9_:.-]{0,29}|#[0-9]{1,29}|#x[0-9a-fA-F]{1,28});)/;
 const ONLY_SPACE = /^[ \t\r\n]*$/;
 
 const TEXT = 0, LT = 1, START_NAME = 2, IN_TAG = 3, ATTR_NAME = 4, ATTR_EQ = 5, ATTR_QUOTE = 6,
@@ -74,8 +115,11 @@ interface Frame {
   readonly name: string;
   /** Names from the root, joined by '.': what the caller's array paths name. */
   readonly path: string;
-  readonly text: string[];
+  /** Its text so far, in pieces (made on the first: most elements have one piece or none). */
+  text?: string[];
   children?: Record<string, unknown>;
+  /** The paths of this element's children by name, made once per name, not per child. */
+  childPaths?: Map<string, string>;
 }
 
 export class XmlReader {
@@ -91,7 +135,6 @@ export class XmlReader {
   /** The last text piece ended in CR: an LF starting the next belongs to it. */
   #pendingCR = false;
   // Per reader, as their lastIndex is state.
-  readonly #textStop = /[<&]/g;
   readonly #doubleQuoted = /["<]/g;
   readonly #singleQuoted = /['<]/g;
 
@@ -108,21 +151,27 @@ export class XmlReader {
     while (i < n) {
       const state = this.#state;
       if (state === TEXT) {
-        this.#textStop.lastIndex = i;
-        const stop = this.#textStop.exec(s);
-        const j = stop ? stop.index : n;
-        if (j > i) this.#addText(s.slice(i, j));
-        if (!stop) return;
-        this.#pendingCR = false;
-        if (s.charCodeAt(j) === 0x3c) {
+        const lt = s.indexOf('<', i);
+        if (lt >= 0) {
+          if (lt > i) this.#addText(s.slice(i, lt));
+          this.#pendingCR = false;
           this.#state = LT;
-        } else {
-          if (this.#stack.length === 0) fail('a reference outside the root element');
-          this.#state = REF;
-          this.#partial = '&';
+          i = lt + 1;
+          continue;
         }
-        i = j + 1;
-        continue;
+        // Text to the end of the piece, but a reference cut by that end: it
+        // is finished in the next piece, and decoded alone.
+        const amp = s.lastIndexOf('&', n - 1);
+        const cut = amp >= Math.max(i, n - MAX_REF + 1) && !s.includes(';', amp);
+        const end = cut ? amp : n;
+        if (end > i) this.#addText(s.slice(i, end));
+        if (cut) {
+          if (this.#stack.length === 0) fail('a reference outside the root element');
+          this.#pendingCR = false;
+          this.#partial = s.slice(amp);
+          this.#state = REF;
+        }
+        return;
       }
       if (state === START_NAME || state === ATTR_NAME || state === END_NAME) {
         while (i < n && isNameChar(s.charCodeAt(i))) i++;
@@ -239,7 +288,13 @@ export class XmlReader {
     const name = colon < 0 ? qname : qname.slice(colon + 1);
     if (name === '' || FORBIDDEN_NAMES.has(name)) fail(`the element name ${qname}`);
     const parent = this.#stack[this.#stack.length - 1];
-    this.#stack.push({ qname, name, path: parent ? `${parent.path}.${name}` : name, text: [] });
+    let path = name;
+    if (parent) {
+      const paths = (parent.childPaths ??= new Map());
+      path = paths.get(name) ?? `${parent.path}.${name}`;
+      paths.set(name, path);
+    }
+    this.#stack.push({ qname, name, path });
     if (empty) this.#close();
     else this.#state = TEXT;
   }
@@ -247,7 +302,7 @@ export class XmlReader {
   #close(): void {
     this.#state = TEXT;
     const frame = this.#stack.pop()!;
-    const text = frame.text.length === 1 ? frame.text[0]! : frame.text.join('');
+    const text = frame.text === undefined ? '' : frame.text.length === 1 ? frame.text[0]! : frame.text.join('');
     let value: unknown = text;
     if (frame.children) {
       value = frame.children;
@@ -268,6 +323,7 @@ export class XmlReader {
     }
   }
 
+  /** Text as written, up to a `<` or the end of a piece: checked, read as XML reads ends of lines, and decoded. */
   #addText(raw: string): void {
     if (this.#pendingCR && raw.charCodeAt(0) === 0x0a) raw = raw.slice(1);
     this.#pendingCR = raw.charCodeAt(raw.length - 1) === 0x0d;
@@ -276,16 +332,19 @@ export class XmlReader {
       if (!ONLY_SPACE.test(raw)) fail('text outside the root element');
       return;
     }
+    if (raw === '') return;
+    if (raw.includes('&') && BAD_AMPERSAND.test(raw)) fail("an '&' that does not start a reference");
     // XML end-of-line handling: CR LF and a lone CR are read as LF (a CR the
     // client means is written `&#13;`, which decodes after this).
-    if (raw !== '') open.text.push(raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw);
+    (open.text ??= []).push(decodeXmlText(raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw));
   }
 
+  /** A reference cut by the end of a piece, now whole. */
   #referenceEnded(): void {
     const ref = this.#partial;
     this.#partial = '';
     this.#state = TEXT;
     if (!REFERENCE.test(ref)) fail(`the reference ${ref}`);
-    this.#stack[this.#stack.length - 1]!.text.push(decodeXmlText(ref));
+    (this.#stack[this.#stack.length - 1]!.text ??= []).push(decodeXmlText(ref));
   }
 }

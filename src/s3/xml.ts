@@ -82,8 +82,7 @@ class MarkupCheck {
   #first = true;
   #last = 0;
 
-  /** The slice for the reader: the document proper, once checked. */
-  accept(slice: string): string {
+  accept(slice: string): void {
     const from = this.#first ? afterDeclaration(slice) : 0;
     this.#first = false;
     const next = slice.charCodeAt(from);
@@ -91,7 +90,6 @@ class MarkupCheck {
       throw new XmlSyntaxError('The XML holds a comment, processing instruction, CDATA section or DOCTYPE, which are not accepted.');
     }
     if (slice.length > 0) this.#last = slice.charCodeAt(slice.length - 1);
-    return from === 0 ? slice : slice.slice(from);
   }
 }
 
@@ -112,17 +110,21 @@ export function isBlank(body: Buffer | string): boolean {
  */
 export async function parseXml(body: Buffer | string, arrayPaths: readonly string[] = []): Promise<Record<string, unknown>> {
   const pacer = new Pacer();
-  const check = new MarkupCheck();
-  const slices: string[] = [];
   // First the whole body is decoded and checked, so a body of forbidden markup
   // is refused at its first `<!` or `<?`, before the reader has built anything.
+  const check = new MarkupCheck();
   for (const slice of textSlices(body)) {
-    slices.push(check.accept(slice));
+    check.accept(slice);
     await pacer.pause();
   }
+  // Then decoded again for the reader, slice by slice, rather than kept: the
+  // text of a whole body held meanwhile would be copied by every young-generation
+  // garbage collection in between, each one a pause for the whole process.
   const reader = new XmlReader(new Set(arrayPaths));
-  for (const slice of slices) {
-    reader.write(slice);
+  let first = true;
+  for (const slice of textSlices(body)) {
+    reader.write(first ? slice.slice(afterDeclaration(slice)) : slice);
+    first = false;
     await pacer.pause();
   }
   return reader.end();

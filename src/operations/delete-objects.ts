@@ -50,10 +50,16 @@ export interface DeleteRequest {
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** The `<Delete>` document: its keys (1 to 1000) and Quiet; anything else is MalformedXML. */
+/**
+ * A Delete holds at most 1000 objects of at most 6 elements (Object, Key,
+ * VersionId, ETag, LastModifiedTime, Size), with Delete and Quiet: 6,002.
+ */
+const MAX_DELETE_ELEMENTS = 10_000;
+
 export async function parseDeleteBody(body: Buffer | string): Promise<DeleteRequest> {
   let doc: Record<string, unknown>;
   try {
-    doc = await parseXml(body, ['Delete.Object']);
+    doc = await parseXml(body, ['Delete.Object'], MAX_DELETE_ELEMENTS);
   } catch {
     throw s3Error('MalformedXML');
   }

@@ -73,10 +73,13 @@ export function decodeXmlText(text: string): string {
 }
 
 // Bounds no S3 document comes near (the deepest, an ACL grantee, is 5 levels;
-// the longest element name is about 30 characters), so that neither a name nor
-// the open-element stack grows with the body.
+// the longest element name is about 30 characters; the most elements, a
+// CompleteMultipartUpload of 10,000 parts with a part number, ETag and all five
+// checksums each, 80,001), so that neither a name, the open-element stack nor
+// the tree grows with the body.
 const MAX_DEPTH = 32;
 const MAX_NAME = 256;
+export const MAX_ELEMENTS = 100_000;
 /** `&#x10FFFF;` is 10 characters; a longer reference is not one a client writes. */
 const MAX_REF = 32;
 /** Names fast-xml-parser refused too: they would reach Object.prototype. */
@@ -124,9 +127,11 @@ interface Frame {
 
 export class XmlReader {
   readonly #arrays: ReadonlySet<string>;
+  readonly #maxElements: number;
   readonly #stack: Frame[] = [];
   #root: Record<string, unknown> | undefined;
   #state = TEXT;
+  #elements = 0;
   /** A name or reference begun in an earlier piece. */
   #partial = '';
   #tagName = '';
@@ -138,8 +143,9 @@ export class XmlReader {
   readonly #doubleQuoted = /["<]/g;
   readonly #singleQuoted = /['<]/g;
 
-  constructor(arrayPaths: ReadonlySet<string>) {
+  constructor(arrayPaths: ReadonlySet<string>, maxElements = MAX_ELEMENTS) {
     this.#arrays = arrayPaths;
+    this.#maxElements = Math.min(maxElements, MAX_ELEMENTS);
   }
 
   /** Reads the next piece of the document. */
@@ -283,6 +289,7 @@ export class XmlReader {
 
   #openTag(empty: boolean): void {
     if (this.#stack.length >= MAX_DEPTH) fail(`elements nested deeper than ${MAX_DEPTH}`);
+    if (++this.#elements > this.#maxElements) fail(`more than ${this.#maxElements} elements`);
     const qname = this.#tagName;
     const colon = qname.indexOf(':');
     const name = colon < 0 ? qname : qname.slice(colon + 1);

@@ -106,9 +106,12 @@ export function isBlank(body: Buffer | string): boolean {
  * Parses a request body. Values stay strings, the caller names the element
  * paths that are lists (`'Delete.Object'`), namespace prefixes and attributes
  * are dropped, and only XML's five predefined entities and character references
- * are expanded. Anything else refuses the document with an XmlSyntaxError.
+ * are expanded. Anything else refuses the document with an XmlSyntaxError, and
+ * so does a document of more than maxElements elements (at most 100,000): the
+ * caller's schema bounds them, and a tree of a million elements is all
+ * allocation (and garbage-collection pauses) for a document it would refuse.
  */
-export async function parseXml(body: Buffer | string, arrayPaths: readonly string[] = []): Promise<Record<string, unknown>> {
+export async function parseXml(body: Buffer | string, arrayPaths: readonly string[] = [], maxElements?: number): Promise<Record<string, unknown>> {
   const pacer = new Pacer();
   // First the whole body is decoded and checked, so a body of forbidden markup
   // is refused at its first `<!` or `<?`, before the reader has built anything.
@@ -120,7 +123,7 @@ export async function parseXml(body: Buffer | string, arrayPaths: readonly strin
   // Then decoded again for the reader, slice by slice, rather than kept: the
   // text of a whole body held meanwhile would be copied by every young-generation
   // garbage collection in between, each one a pause for the whole process.
-  const reader = new XmlReader(new Set(arrayPaths));
+  const reader = new XmlReader(new Set(arrayPaths), maxElements);
   let first = true;
   for (const slice of textSlices(body)) {
     reader.write(first ? slice.slice(afterDeclaration(slice)) : slice);

@@ -25,11 +25,12 @@ describe('parseDeleteBody', () => {
     expect(await parseDeleteBody('<Delete><Object><Key>k</Key></Object></Delete>')).toEqual({ quiet: false, objects: [{ key: 'k', versionId: undefined }] });
   });
 
-  it('answers MalformedXML for no objects, over 1000, a missing key, a bad Quiet, another root, or a DOCTYPE', async () => {
+  it('answers MalformedXML for no objects, over 1000, a missing key, a bad Quiet, another root, a DOCTYPE, or over 10,000 elements', async () => {
     const many = `<Delete>${'<Object><Key>k</Key></Object>'.repeat(1001)}</Delete>`;
     for (const body of ['<Delete></Delete>', many, '<Delete><Object><VersionId>1</VersionId></Object></Delete>',
       '<Delete><Quiet>yes</Quiet><Object><Key>k</Key></Object></Delete>', '<Remove><Object><Key>k</Key></Object></Remove>',
-      '<!DOCTYPE x [<!ENTITY e "k">]><Delete><Object><Key>&e;</Key></Object></Delete>']) {
+      '<!DOCTYPE x [<!ENTITY e "k">]><Delete><Object><Key>&e;</Key></Object></Delete>',
+      `<Delete><Object><Key>k</Key></Object>${'<a/>'.repeat(10_000)}</Delete>`]) {
       expect(await codeOf(() => parseDeleteBody(body)), body.slice(0, 60)).toBe('MalformedXML');
     }
   });

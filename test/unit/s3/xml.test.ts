@@ -331,3 +331,13 @@ describe('parseXml reads well-formed documents only', () => {
     expect(turns).toBeGreaterThan(1);
   });
 });
+
+describe('parseXml bounds the tree', () => {
+  it('refuses more elements than the caller allows, and more than 100,000 whatever it allows', async () => {
+    const many = (n: number) => `<R>${'<a/>'.repeat(n - 1)}</R>`;
+    expect(await parseXml(many(10), [], 10)).toBeTruthy();
+    await expect(parseXml(many(11), [], 10)).rejects.toThrow(/more than 10 elements/);
+    expect(await parseXml(many(100_000))).toBeTruthy();
+    await expect(parseXml(many(100_001), [], 1e9)).rejects.toThrow(/more than 100000 elements/);
+  });
+});

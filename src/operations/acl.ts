@@ -108,14 +108,14 @@ export async function getObjectAcl(ctx: OperationContext): Promise<S3Result> {
 }
 
 export async function putBucketAcl(ctx: OperationContext): Promise<S3Result> {
-  const body = await readXmlBody(ctx, ctx.limits.maxXmlBodyBytes);
+  const body = (await readXmlBody(ctx, ctx.limits.maxXmlBodyBytes)).bytes;
   await requireBucket(ctx, ctx.req.bucket!);
   await checkPrivateAcl(ctx.req.headers, body, (await owner(ctx)).id);
   return { status: 200 };
 }
 
 export async function putObjectAcl(ctx: OperationContext): Promise<S3Result> {
-  const body = await readXmlBody(ctx, ctx.limits.maxXmlBodyBytes);
+  const body = (await readXmlBody(ctx, ctx.limits.maxXmlBodyBytes)).bytes;
   await requireObject(ctx, ctx.req.bucket!, ctx.req.key!);
   await checkPrivateAcl(ctx.req.headers, body, (await owner(ctx)).id);
   return { status: 200 };

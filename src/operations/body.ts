@@ -1,5 +1,6 @@
 // Reading the few request bodies the gateway must parse itself (small XML
 // documents), with a size cap so a client cannot make it buffer an object.
+import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { s3Error, type S3Error } from '../s3/errors.js';
 import type { OperationContext } from './context.js';
@@ -11,7 +12,12 @@ import type { OperationContext } from './context.js';
  * client would get a reset instead of the error (the pipeline closes the
  * connection after answering a request whose body it did not finish reading).
  */
-export async function readSmallBody(body: Readable, maxBytes: number, tooLarge: () => S3Error = () => defaultTooLarge(maxBytes)): Promise<Buffer> {
+export async function readSmallBody(
+  body: Readable,
+  maxBytes: number,
+  tooLarge: () => S3Error = () => defaultTooLarge(maxBytes),
+  hash?: Hash,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body.iterator({ destroyOnReturn: false })) {
@@ -20,6 +26,7 @@ export async function readSmallBody(body: Readable, maxBytes: number, tooLarge: 
       body.pause();
       throw tooLarge();
     }
+    hash?.update(chunk as Buffer);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -43,11 +50,23 @@ function defaultTooLarge(maxBytes: number): S3Error {
  * MalformedXML, with a message that names the cap.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
  */
-export async function readXmlBody(ctx: OperationContext, maxBytes: number): Promise<Buffer> {
+export async function readXmlBody(ctx: OperationContext, maxBytes: number): Promise<XmlRequestBody> {
   const tooLarge = () => s3Error('MalformedXML', {}, `The XML you provided was larger than the ${maxBytes} bytes this request allows.`);
   const declared = ctx.decodedLength ?? contentLength(ctx.req.headers);
   if (declared !== undefined && declared > maxBytes) throw tooLarge();
-  return readSmallBody(ctx.body, maxBytes, tooLarge);
+  const md5 = createHash('md5');
+  const bytes = await readSmallBody(ctx.body, maxBytes, tooLarge, md5);
+  return { bytes, md5Hex: md5.digest('hex') };
+}
+
+export interface XmlRequestBody {
+  readonly bytes: Buffer;
+  /**
+   * The body's MD5 (hex), for Content-MD5: hashed chunk by chunk as it came in,
+   * since hashing megabytes at once (a DeleteObjects body near its cap) would
+   * hold the event loop for milliseconds.
+   */
+  readonly md5Hex: string;
 }
 
 function contentLength(headers: Readonly<Record<string, string>>): number | undefined {

@@ -2,7 +2,6 @@
 // deleted like DeleteObject (its multipart segments too), a few at a time; the
 // answer lists what was deleted and what failed, key by key.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
-import { createHash } from 'node:crypto';
 import { isS3Error, s3Error, type S3Error } from '../s3/errors.js';
 import type { S3Result, XmlBody } from '../s3/result.js';
 import { parseXml } from '../s3/xml.js';
@@ -87,13 +86,13 @@ export async function parseDeleteBody(body: Buffer | string): Promise<DeleteRequ
  * S3 requires the body's integrity: Content-MD5, or a flexible checksum (which
  * the pipeline already verifies as the body streams: BadDigest on mismatch).
  */
-export function checkBodyDigest(headers: Readonly<Record<string, string>>, hasChecksum: boolean, body: Buffer): void {
+export function checkBodyDigest(headers: Readonly<Record<string, string>>, hasChecksum: boolean, bodyMd5Hex: string): void {
   const md5 = headers['content-md5'];
   if (md5 === undefined) {
     if (hasChecksum) return;
     throw s3Error('InvalidRequest', {}, 'Missing required header for this request: Content-Md5');
   }
-  if (contentMd5ToHex(md5) !== createHash('md5').update(body).digest('hex')) throw s3Error('BadDigest');
+  if (contentMd5ToHex(md5) !== bodyMd5Hex) throw s3Error('BadDigest');
 }
 
 type Outcome = { readonly entry: DeleteRequestEntry; readonly error?: S3Error };
@@ -142,8 +141,8 @@ export function deleteResult(outcomes: readonly Outcome[], quiet: boolean): XmlB
 export async function deleteObjects(ctx: OperationContext): Promise<S3Result> {
   const bucket = ctx.req.bucket!;
   const body = await readXmlBody(ctx, MAX_DELETE_BODY);
-  checkBodyDigest(ctx.req.headers, ctx.checksum !== undefined, body);
-  const request = await parseDeleteBody(body);
+  checkBodyDigest(ctx.req.headers, ctx.checksum !== undefined, body.md5Hex);
+  const request = await parseDeleteBody(body.bytes);
 
   // Swift answers 404 for a key in a missing container too: ask once up front.
   const head = await ctx.swift.call({ method: 'HEAD', container: bucket });

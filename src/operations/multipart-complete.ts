@@ -9,7 +9,6 @@ import { discard, readText } from '../swift/client.js';
 import { readXmlBody } from './body.js';
 import type { OperationContext } from './context.js';
 import { contentMd5ToHex } from './object-headers.js';
-import { createHash } from 'node:crypto';
 import {
   MIN_PART_SIZE, checkUploadId, markerName, multipartEtag, partName, partsPrefix, segmentsContainer, splitEtagParam, withEtagParam,
 } from './multipart-layout.js';
@@ -142,10 +141,10 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
 export async function completeMultipartUpload(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
-  const raw = await readXmlBody(ctx, MAX_COMPLETE_BODY);
+  const body = await readXmlBody(ctx, MAX_COMPLETE_BODY);
   const md5 = ctx.req.headers['content-md5'];
-  if (md5 !== undefined && contentMd5ToHex(md5) !== createHash('md5').update(raw).digest('hex')) throw s3Error('BadDigest');
-  const requested = await parseCompleteBody(raw, uploadId);
+  if (md5 !== undefined && contentMd5ToHex(md5) !== body.md5Hex) throw s3Error('BadDigest');
+  const requested = await parseCompleteBody(body.bytes, uploadId);
 
   const work = complete(ctx, bucket, key, uploadId, requested).catch(async (err: unknown) => {
     // A Complete repeated after success finds no marker: answer as the first one did.

@@ -1,6 +1,7 @@
 // Reading XML request bodies under a cap: refused before reading when the
 // declared length is over it, and without reading further when a body without
 // one passes it.
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readXmlBody } from '../../../src/operations/body.js';
@@ -38,9 +39,11 @@ async function refusal(promise: Promise<unknown>): Promise<{ code?: string; mess
 }
 
 describe('readXmlBody', () => {
-  it('reads a body up to its cap', async () => {
+  it('reads a body up to its cap, and its MD5 as it comes', async () => {
     const body = countingBody(4, 1000);
-    expect((await readXmlBody(ctxWith(body, { 'content-length': '4000' }), 4000)).length).toBe(4000);
+    const read = await readXmlBody(ctxWith(body, { 'content-length': '4000' }), 4000);
+    expect(read.bytes).toEqual(Buffer.alloc(4000, 0x20));
+    expect(read.md5Hex).toBe(createHash('md5').update(Buffer.alloc(4000, 0x20)).digest('hex'));
   });
 
   it('refuses a declared Content-Length over the cap with MalformedXML naming it, reading nothing', async () => {

@@ -14,7 +14,7 @@ export { XML_DECLARATION, escapeXml, toXml, toXmlFragment, type InvalidCharPolic
 export { XmlSyntaxError, decodeXmlText };
 
 /** Characters (or bytes, for a Buffer) handled between two looks at the clock. */
-const SLICE = 16 * 1024;
+const SLICE = 8 * 1024;
 /** Work done before the event loop gets its turn. */
 const YIELD_AFTER_MS = 1;
 

@@ -253,7 +253,8 @@ describe('parseXml refuses, before parsing, the markup S3 clients never send', (
   });
 
   it('finds them across the seam of two slices, and in a Buffer', async () => {
-    for (const pad of [16 * 1024 - 4, 16 * 1024 - 3, 16 * 1024 - 5]) {
+    // `<!` just before, astride and just after the seams of 8 KiB slices.
+    for (const pad of [8 * 1024 - 4, 8 * 1024 - 3, 8 * 1024 - 5, 16 * 1024 - 4, 16 * 1024 - 3, 16 * 1024 - 5]) {
       const body = `<K>${' '.repeat(pad)}<!-- c --></K>`;
       await refused(body);
       await refused(Buffer.from(body));

@@ -2,7 +2,8 @@
 // CompleteMultipartUpload, AccessControlPolicy, CreateBucketConfiguration),
 // fed in pieces so that s3/xml.ts (its only importer) can give the event loop
 // back between them: every piece costs time in proportion to its own length,
-// whatever came before, so no body can hold the process for long.
+// whatever came before (but for the one copy of an element's text made when it
+// closes), so no body can hold the process for long.
 //
 // It reads elements, attributes (checked, then dropped), text and references.
 // Comments, processing instructions, CDATA sections and DOCTYPE declarations
@@ -79,7 +80,7 @@ export function decodeXmlText(text: string): string {
 // the tree grows with the body.
 const MAX_DEPTH = 32;
 const MAX_NAME = 256;
-export const MAX_ELEMENTS = 100_000;
+const MAX_ELEMENTS = 100_000;
 /** `&#x10FFFF;` is 10 characters; a longer reference is not one a client writes. */
 const MAX_REF = 32;
 /** Names fast-xml-parser refused too: they would reach Object.prototype. */

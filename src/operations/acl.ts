@@ -7,9 +7,9 @@
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAcl.html
 import { s3Error } from '../s3/errors.js';
 import type { S3Result, XmlBody } from '../s3/result.js';
-import { parseXml } from '../s3/xml.js';
+import { isBlank, parseXml } from '../s3/xml.js';
 import { discard } from '../swift/client.js';
-import { readSmallBody } from './body.js';
+import { readXmlBody } from './body.js';
 import type { OperationContext } from './context.js';
 import { containerMissing } from './object-read.js';
 import { BUCKET_TABLE, OBJECT_TABLE, swiftFailure } from './swift-errors.js';
@@ -72,19 +72,19 @@ type Grant = { Grantee?: { ID?: unknown; URI?: unknown; EmailAddress?: unknown }
  * Whether a Put*Acl request asks for what already holds (the owner alone, with
  * FULL_CONTROL); NotImplemented for any other ACL, MalformedXML for a bad body.
  */
-export function checkPrivateAcl(headers: Readonly<Record<string, string>>, body: string, ownerId: string): void {
+export async function checkPrivateAcl(headers: Readonly<Record<string, string>>, body: Buffer | string, ownerId: string): Promise<void> {
   const canned = headers['x-amz-acl'];
   const grants = GRANT_HEADERS.filter((h) => headers[h] !== undefined);
   if (grants.length > 0) notImplemented(`granting with ${grants.join(', ')}`);
   if (canned !== undefined) {
     if (canned.trim() !== 'private') notImplemented(`the canned ACL "${canned.trim()}"`);
-    if (body.trim() !== '') throw s3Error('UnexpectedContent', {}, 'This request does not support content when x-amz-acl is given.');
+    if (!isBlank(body)) throw s3Error('UnexpectedContent', {}, 'This request does not support content when x-amz-acl is given.');
     return;
   }
-  if (body.trim() === '') throw s3Error('MissingSecurityHeader', { MissingHeaderName: 'x-amz-acl' }, 'Your request was missing a required header: x-amz-acl, or an AccessControlPolicy body.');
+  if (isBlank(body)) throw s3Error('MissingSecurityHeader', { MissingHeaderName: 'x-amz-acl' }, 'Your request was missing a required header: x-amz-acl, or an AccessControlPolicy body.');
   let doc: Record<string, unknown>;
   try {
-    doc = parseXml(body, ['AccessControlPolicy.AccessControlList.Grant']);
+    doc = await parseXml(body, ['AccessControlPolicy.AccessControlList.Grant']);
   } catch {
     throw s3Error('MalformedACLError');
   }
@@ -108,15 +108,15 @@ export async function getObjectAcl(ctx: OperationContext): Promise<S3Result> {
 }
 
 export async function putBucketAcl(ctx: OperationContext): Promise<S3Result> {
-  const body = await readSmallBody(ctx.body, ctx.limits.maxXmlBodyBytes);
+  const body = (await readXmlBody(ctx, ctx.limits.maxXmlBodyBytes)).bytes;
   await requireBucket(ctx, ctx.req.bucket!);
-  checkPrivateAcl(ctx.req.headers, body.toString('utf8'), (await owner(ctx)).id);
+  await checkPrivateAcl(ctx.req.headers, body, (await owner(ctx)).id);
   return { status: 200 };
 }
 
 export async function putObjectAcl(ctx: OperationContext): Promise<S3Result> {
-  const body = await readSmallBody(ctx.body, ctx.limits.maxXmlBodyBytes);
+  const body = (await readXmlBody(ctx, ctx.limits.maxXmlBodyBytes)).bytes;
   await requireObject(ctx, ctx.req.bucket!, ctx.req.key!);
-  checkPrivateAcl(ctx.req.headers, body.toString('utf8'), (await owner(ctx)).id);
+  await checkPrivateAcl(ctx.req.headers, body, (await owner(ctx)).id);
   return { status: 200 };
 }

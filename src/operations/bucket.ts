@@ -1,9 +1,9 @@
 // Bucket operations: CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation, GetBucketVersioning.
 import { s3Error } from '../s3/errors.js';
 import type { S3Result } from '../s3/result.js';
-import { parseXml } from '../s3/xml.js';
+import { isBlank, parseXml } from '../s3/xml.js';
 import { discard } from '../swift/client.js';
-import { readSmallBody } from './body.js';
+import { readXmlBody } from './body.js';
 import type { OperationContext } from './context.js';
 import { isValidNewBucketName } from './names.js';
 import { segmentsContainer } from './multipart-layout.js';
@@ -19,12 +19,11 @@ async function deleteSegmentsContainer(ctx: OperationContext, bucket: string): P
 }
 
 /** LocationConstraint of a CreateBucketConfiguration body, if any. */
-export function parseLocationConstraint(body: Buffer): string | undefined {
-  const text = body.toString('utf8').trim();
-  if (text === '') return undefined;
+export async function parseLocationConstraint(body: Buffer | string): Promise<string | undefined> {
+  if (isBlank(body)) return undefined;
   let doc: Record<string, unknown>;
   try {
-    doc = parseXml(text);
+    doc = await parseXml(body);
   } catch {
     throw s3Error('MalformedXML');
   }
@@ -40,7 +39,7 @@ export function parseLocationConstraint(body: Buffer): string | undefined {
 export async function createBucket(ctx: OperationContext): Promise<S3Result> {
   const bucket = ctx.req.bucket!;
   if (!isValidNewBucketName(bucket)) throw s3Error('InvalidBucketName', { BucketName: bucket });
-  const location = parseLocationConstraint(await readSmallBody(ctx.body, ctx.limits.maxXmlBodyBytes));
+  const location = await parseLocationConstraint((await readXmlBody(ctx, ctx.limits.maxXmlBodyBytes)).bytes);
   if (location && location !== ctx.region && !(location === 'us-east-1' && ctx.region === 'us-east-1')) {
     throw s3Error('InvalidLocationConstraint', { LocationConstraint: location }, `The specified location-constraint is not valid: this service's region is ${ctx.region}.`);
   }

@@ -11,7 +11,7 @@ export interface Limits {
   readonly maxObjectSize: number;
   /** S3 keys are at most 1024 UTF-8 bytes. */
   readonly maxKeyBytes: number;
-  /** Cap for the small XML bodies the gateway reads (CreateBucketConfiguration, ...). */
+  /** Cap for the small configuration documents the gateway reads (CreateBucketConfiguration, AccessControlPolicy). */
   readonly maxXmlBodyBytes: number;
   /** A CompleteMultipartUpload still working after this long answers 200 and keeps the connection alive. */
   readonly slowAnswerAfterMs: number;
@@ -37,7 +37,15 @@ export interface OperationContext {
 export const DEFAULT_LIMITS: Limits = {
   maxObjectSize: 5 * 1024 ** 3,
   maxKeyBytes: 1024,
-  maxXmlBodyBytes: 1024 * 1024,
+  // The largest such document S3 takes is an AccessControlPolicy of 100 grants
+  // (AWS's limit per ACL): a grant with its xsi namespace, type, a 64-character
+  // canonical ID, display name and permission is about 350 bytes, so 35 KB with
+  // the owner, and about 50 KB pretty-printed. A CreateBucketConfiguration is a
+  // few hundred bytes. (Swift's s3api allows 200 KiB and 10 KiB.) 64 KiB holds
+  // both with room; the 1 MiB allowed before only let a client make the gateway
+  // read and parse 16 times more than any of them needs.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html
+  maxXmlBodyBytes: 64 * 1024,
   slowAnswerAfterMs: 2_000,
 };
 

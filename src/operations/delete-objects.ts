@@ -2,12 +2,11 @@
 // deleted like DeleteObject (its multipart segments too), a few at a time; the
 // answer lists what was deleted and what failed, key by key.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
-import { createHash } from 'node:crypto';
 import { isS3Error, s3Error, type S3Error } from '../s3/errors.js';
 import type { S3Result, XmlBody } from '../s3/result.js';
 import { parseXml } from '../s3/xml.js';
 import { discard } from '../swift/client.js';
-import { readSmallBody } from './body.js';
+import { readXmlBody } from './body.js';
 import type { OperationContext } from './context.js';
 import { checkKey } from './names.js';
 import { contentMd5ToHex } from './object-headers.js';
@@ -16,11 +15,24 @@ import { BUCKET_TABLE, OBJECT_TABLE, swiftFailure } from './swift-errors.js';
 
 /** S3 takes at most 1000 keys per request. */
 export const MAX_DELETE_KEYS = 1000;
+/** S3 keys are at most 1024 UTF-8 bytes. */
+const MAX_KEY_BYTES = 1024;
 /**
- * 1000 keys of up to 1024 bytes, each possibly written with character
- * references (`&#x10000;` is 9 bytes for 4), plus the elements around them.
+ * The largest Delete document a client writes for S3's largest request
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html), per <Object>:
+ * - the key, 3 × 1024 = 3072 bytes: room for escapes in a share of it. `&quot;`, `&apos;`
+ *   and the SDKs' `&#x0A;` for LF are 6 bytes for 1, `&amp;` 5, `&lt;` 4, and a 4-byte
+ *   character written `&#x1F600;` is 9: so 40% of a key's bytes as 6-byte references,
+ *   or all of it as 4-byte characters written as references, still fit.
+ * - <VersionId>…</VersionId>: a version ID is at most 1024 bytes, URL-safe (no escapes), + 23.
+ * - <ETag>, <LastModifiedTime>, <Size> (conditional deletes): 256.
+ * - <Object><Key></Key></Object> (36) and a pretty-printer's line breaks and indentation: 128.
+ * That is 3072 + 1047 + 256 + 128 = 4503 bytes an object, 1000 of them, plus 1 KiB for
+ * the declaration, `<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` and <Quiet>:
+ * 4,504,024 bytes (4.3 MiB). (Swift's s3api allows 2 × 1000 × 1024 = 2 MiB; the 10 MiB
+ * allowed here before was a guess.)
  */
-const MAX_DELETE_BODY = 10 * 1024 * 1024;
+export const MAX_DELETE_BODY = MAX_DELETE_KEYS * (3 * MAX_KEY_BYTES + (MAX_KEY_BYTES + 23) + 256 + 128) + 1024;
 /** Keys deleted at once: enough to hide Swift's latency, few enough to spare it. */
 const CONCURRENCY = 8;
 
@@ -37,10 +49,16 @@ export interface DeleteRequest {
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** The `<Delete>` document: its keys (1 to 1000) and Quiet; anything else is MalformedXML. */
-export function parseDeleteBody(body: string): DeleteRequest {
+/**
+ * A Delete holds at most 1000 objects of at most 6 elements (Object, Key,
+ * VersionId, ETag, LastModifiedTime, Size), with Delete and Quiet: 6,002.
+ */
+const MAX_DELETE_ELEMENTS = 10_000;
+
+export async function parseDeleteBody(body: Buffer | string): Promise<DeleteRequest> {
   let doc: Record<string, unknown>;
   try {
-    doc = parseXml(body, ['Delete.Object']);
+    doc = await parseXml(body, ['Delete.Object'], MAX_DELETE_ELEMENTS);
   } catch {
     throw s3Error('MalformedXML');
   }
@@ -68,13 +86,13 @@ export function parseDeleteBody(body: string): DeleteRequest {
  * S3 requires the body's integrity: Content-MD5, or a flexible checksum (which
  * the pipeline already verifies as the body streams: BadDigest on mismatch).
  */
-export function checkBodyDigest(headers: Readonly<Record<string, string>>, hasChecksum: boolean, body: Buffer): void {
+export function checkBodyDigest(headers: Readonly<Record<string, string>>, hasChecksum: boolean, bodyMd5Hex: string): void {
   const md5 = headers['content-md5'];
   if (md5 === undefined) {
     if (hasChecksum) return;
     throw s3Error('InvalidRequest', {}, 'Missing required header for this request: Content-Md5');
   }
-  if (contentMd5ToHex(md5) !== createHash('md5').update(body).digest('hex')) throw s3Error('BadDigest');
+  if (contentMd5ToHex(md5) !== bodyMd5Hex) throw s3Error('BadDigest');
 }
 
 type Outcome = { readonly entry: DeleteRequestEntry; readonly error?: S3Error };
@@ -123,9 +141,9 @@ export function deleteResult(outcomes: readonly Outcome[], quiet: boolean): XmlB
 
 export async function deleteObjects(ctx: OperationContext): Promise<S3Result> {
   const bucket = ctx.req.bucket!;
-  const body = await readSmallBody(ctx.body, MAX_DELETE_BODY);
-  checkBodyDigest(ctx.req.headers, ctx.checksum !== undefined, body);
-  const request = parseDeleteBody(body.toString('utf8'));
+  const body = await readXmlBody(ctx, MAX_DELETE_BODY);
+  checkBodyDigest(ctx.req.headers, ctx.checksum !== undefined, body.md5Hex);
+  const request = await parseDeleteBody(body.bytes);
 
   // Swift answers 404 for a key in a missing container too: ask once up front.
   const head = await ctx.swift.call({ method: 'HEAD', container: bucket });

@@ -6,10 +6,9 @@ import { s3Error, isS3Error } from '../s3/errors.js';
 import type { S3Result, XmlBody } from '../s3/result.js';
 import { parseXml } from '../s3/xml.js';
 import { discard, readText } from '../swift/client.js';
-import { readSmallBody } from './body.js';
+import { readXmlBody } from './body.js';
 import { objectSize, type OperationContext } from './context.js';
 import { contentMd5ToHex } from './object-headers.js';
-import { createHash } from 'node:crypto';
 import {
   MIN_PART_SIZE, UPLOAD_ID_META, abortNoteName, checkUploadId, markerName, multipartEtag, partName, partNumberOf, partsPrefix, segmentsContainer,
 } from './multipart-layout.js';
@@ -18,8 +17,14 @@ import { reservedItems, withoutEtagParams } from './seal.js';
 import { deleteSegments, listSegments, ownedSegments } from './segments.js';
 import { swiftFailure } from './swift-errors.js';
 
-/** S3 and s3api cap the CompleteMultipartUpload body at 2 MiB. */
-const MAX_COMPLETE_BODY = 2 * 1024 * 1024;
+/**
+ * S3 and s3api cap the CompleteMultipartUpload body at 2 MiB, which holds S3's
+ * largest upload: 10,000 parts of about 200 bytes each, a part being
+ * `<Part><PartNumber>10000</PartNumber><ETag>"<32 hex>"</ETag></Part>` (about 90,
+ * 100 with the quotes written `&quot;`), one checksum element (a SHA-256 one,
+ * `<ChecksumSHA256>` + 44 base64 + its end tag, is 77) and indentation.
+ */
+export const MAX_COMPLETE_BODY = 2 * 1024 * 1024;
 
 export interface RequestedPart {
   readonly partNumber: number;
@@ -27,26 +32,31 @@ export interface RequestedPart {
 }
 
 /** The parts list of the request body: ascending part numbers, MD5 ETags. */
-export function parseCompleteBody(text: string, uploadId: string): RequestedPart[] {
+export async function parseCompleteBody(body: Buffer | string, uploadId: string): Promise<RequestedPart[]> {
   let doc: Record<string, unknown>;
   try {
-    doc = parseXml(text, ['CompleteMultipartUpload.Part']);
+    doc = await parseXml(body, ['CompleteMultipartUpload.Part']);
   } catch {
     throw s3Error('MalformedXML');
   }
   const root = doc['CompleteMultipartUpload'] as { Part?: { PartNumber?: unknown; ETag?: unknown }[] } | undefined;
   const parts = root?.Part ?? [];
   if (!root || parts.length === 0) throw s3Error('MalformedXML', {}, 'The XML you provided was not well-formed or did not validate against our published schema: it names no Part.');
+  const requested: RequestedPart[] = [];
   let previous = 0;
-  return parts.map((p) => {
+  for (const [i, p] of parts.entries()) {
+    // 10,000 parts are milliseconds of work (more before the code is
+    // optimised): the event loop gets its turn every 1000, as while parsing.
+    if (i > 0 && i % 1000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const number = Number(String(p.PartNumber ?? '').trim());
     if (!Number.isInteger(number) || number < 1) throw s3Error('MalformedXML');
     if (number <= previous) throw s3Error('InvalidPartOrder', { UploadId: uploadId });
     previous = number;
     const etag = String(p.ETag ?? '').trim().replace(/^"|"$/g, '').replace(/^&quot;|&quot;$/g, '').toLowerCase();
     if (!/^[0-9a-f]{32}$/.test(etag)) throw s3Error('InvalidPart', { UploadId: uploadId, PartNumber: number });
-    return { partNumber: number, etag };
-  });
+    requested.push({ partNumber: number, etag });
+  }
+  return requested;
 }
 
 function completeResult(bucket: string, key: string, etag: string): XmlBody {
@@ -207,10 +217,10 @@ async function claimedElsewhere(ctx: OperationContext, bucket: string, key: stri
 export async function completeMultipartUpload(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
-  const raw = await readSmallBody(ctx.body, MAX_COMPLETE_BODY);
+  const body = await readXmlBody(ctx, MAX_COMPLETE_BODY);
   const md5 = ctx.req.headers['content-md5'];
-  if (md5 !== undefined && contentMd5ToHex(md5) !== createHash('md5').update(raw).digest('hex')) throw s3Error('BadDigest');
-  const requested = parseCompleteBody(raw.toString('utf8'), uploadId);
+  if (md5 !== undefined && contentMd5ToHex(md5) !== body.md5Hex) throw s3Error('BadDigest');
+  const requested = await parseCompleteBody(body.bytes, uploadId);
 
   const work = complete(ctx, bucket, key, uploadId, requested);
   const quick = await Promise.race([work.then((doc) => ({ doc }), (error: unknown) => ({ error })), delay(ctx.limits.slowAnswerAfterMs)]);

@@ -5,9 +5,9 @@ import { checkBodyDigest, deleteResult, parseDeleteBody } from '../../../src/ope
 import { checkPrivateAcl } from '../../../src/operations/acl.js';
 import { s3Error } from '../../../src/s3/errors.js';
 
-const codeOf = (fn: () => unknown): string | undefined => {
+const codeOf = async (fn: () => unknown): Promise<string | undefined> => {
   try {
-    fn();
+    await fn();
   } catch (err) {
     return (err as { code?: string }).code;
   }
@@ -15,34 +15,35 @@ const codeOf = (fn: () => unknown): string | undefined => {
 };
 
 describe('parseDeleteBody', () => {
-  it('reads keys, version ids and Quiet, with entities and character references decoded', () => {
-    const parsed = parseDeleteBody('<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Quiet>true</Quiet>'
+  it('reads keys, version ids and Quiet, with entities and character references decoded', async () => {
+    const parsed = await parseDeleteBody('<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Quiet>true</Quiet>'
       + '<Object><Key> a&amp;b </Key></Object><Object><Key>caf&#233;</Key><VersionId>null</VersionId></Object></Delete>');
     expect(parsed).toEqual({ quiet: true, objects: [{ key: ' a&b ', versionId: undefined }, { key: 'café', versionId: 'null' }] });
   });
 
-  it('treats one Object as a list and Quiet as false by default', () => {
-    expect(parseDeleteBody('<Delete><Object><Key>k</Key></Object></Delete>')).toEqual({ quiet: false, objects: [{ key: 'k', versionId: undefined }] });
+  it('treats one Object as a list and Quiet as false by default', async () => {
+    expect(await parseDeleteBody('<Delete><Object><Key>k</Key></Object></Delete>')).toEqual({ quiet: false, objects: [{ key: 'k', versionId: undefined }] });
   });
 
-  it('answers MalformedXML for no objects, over 1000, a missing key, a bad Quiet, another root, or a DOCTYPE', () => {
+  it('answers MalformedXML for no objects, over 1000, a missing key, a bad Quiet, another root, a DOCTYPE, or over 10,000 elements', async () => {
     const many = `<Delete>${'<Object><Key>k</Key></Object>'.repeat(1001)}</Delete>`;
     for (const body of ['<Delete></Delete>', many, '<Delete><Object><VersionId>1</VersionId></Object></Delete>',
       '<Delete><Quiet>yes</Quiet><Object><Key>k</Key></Object></Delete>', '<Remove><Object><Key>k</Key></Object></Remove>',
-      '<!DOCTYPE x [<!ENTITY e "k">]><Delete><Object><Key>&e;</Key></Object></Delete>']) {
-      expect(codeOf(() => parseDeleteBody(body)), body.slice(0, 60)).toBe('MalformedXML');
+      '<!DOCTYPE x [<!ENTITY e "k">]><Delete><Object><Key>&e;</Key></Object></Delete>',
+      `<Delete><Object><Key>k</Key></Object>${'<a/>'.repeat(10_000)}</Delete>`]) {
+      expect(await codeOf(() => parseDeleteBody(body)), body.slice(0, 60)).toBe('MalformedXML');
     }
   });
 });
 
 describe('checkBodyDigest', () => {
-  const body = Buffer.from('<Delete/>');
-  const md5 = createHash('md5').update(body).digest('base64');
-  it('requires Content-MD5 unless a flexible checksum (verified by the pipeline) came with the body', () => {
-    expect(codeOf(() => checkBodyDigest({}, false, body))).toBe('InvalidRequest');
-    expect(codeOf(() => checkBodyDigest({}, true, body))).toBeUndefined();
-    expect(codeOf(() => checkBodyDigest({ 'content-md5': md5 }, false, body))).toBeUndefined();
-    expect(codeOf(() => checkBodyDigest({ 'content-md5': createHash('md5').update('x').digest('base64') }, true, body))).toBe('BadDigest');
+  const bodyMd5 = createHash('md5').update('<Delete/>').digest('hex');
+  const md5 = Buffer.from(bodyMd5, 'hex').toString('base64');
+  it('requires Content-MD5 unless a flexible checksum (verified by the pipeline) came with the body', async () => {
+    expect(await codeOf(() => checkBodyDigest({}, false, bodyMd5))).toBe('InvalidRequest');
+    expect(await codeOf(() => checkBodyDigest({}, true, bodyMd5))).toBeUndefined();
+    expect(await codeOf(() => checkBodyDigest({ 'content-md5': md5 }, false, bodyMd5))).toBeUndefined();
+    expect(await codeOf(() => checkBodyDigest({ 'content-md5': createHash('md5').update('x').digest('base64') }, true, bodyMd5))).toBe('BadDigest');
   });
 });
 
@@ -64,19 +65,19 @@ describe('checkPrivateAcl', () => {
   const owner = 'p123';
   const acl = (grants: string) => `<AccessControlPolicy><Owner><ID>${owner}</ID></Owner><AccessControlList>${grants}</AccessControlList></AccessControlPolicy>`;
   const grant = (id: string, perm: string) => `<Grant><Grantee xsi:type="CanonicalUser"><ID>${id}</ID></Grantee><Permission>${perm}</Permission></Grant>`;
-  it('accepts the canned private ACL and an owner-only FULL_CONTROL policy', () => {
-    expect(codeOf(() => checkPrivateAcl({ 'x-amz-acl': 'private' }, '', owner))).toBeUndefined();
-    expect(codeOf(() => checkPrivateAcl({}, acl(grant(owner, 'FULL_CONTROL')), owner))).toBeUndefined();
+  it('accepts the canned private ACL and an owner-only FULL_CONTROL policy', async () => {
+    expect(await codeOf(() => checkPrivateAcl({ 'x-amz-acl': 'private' }, '', owner))).toBeUndefined();
+    expect(await codeOf(() => checkPrivateAcl({}, acl(grant(owner, 'FULL_CONTROL')), owner))).toBeUndefined();
   });
-  it('answers NotImplemented for every other ACL', () => {
-    expect(codeOf(() => checkPrivateAcl({ 'x-amz-acl': 'public-read' }, '', owner))).toBe('NotImplemented');
-    expect(codeOf(() => checkPrivateAcl({ 'x-amz-grant-read': 'id=x' }, '', owner))).toBe('NotImplemented');
-    expect(codeOf(() => checkPrivateAcl({}, acl(grant(owner, 'FULL_CONTROL') + grant('other', 'READ')), owner))).toBe('NotImplemented');
-    expect(codeOf(() => checkPrivateAcl({}, acl(''), owner))).toBe('NotImplemented');
+  it('answers NotImplemented for every other ACL', async () => {
+    expect(await codeOf(() => checkPrivateAcl({ 'x-amz-acl': 'public-read' }, '', owner))).toBe('NotImplemented');
+    expect(await codeOf(() => checkPrivateAcl({ 'x-amz-grant-read': 'id=x' }, '', owner))).toBe('NotImplemented');
+    expect(await codeOf(() => checkPrivateAcl({}, acl(grant(owner, 'FULL_CONTROL') + grant('other', 'READ')), owner))).toBe('NotImplemented');
+    expect(await codeOf(() => checkPrivateAcl({}, acl(''), owner))).toBe('NotImplemented');
   });
-  it('answers MalformedACLError, MissingSecurityHeader and UnexpectedContent for requests S3 refuses', () => {
-    expect(codeOf(() => checkPrivateAcl({}, '<Nope/>', owner))).toBe('MalformedACLError');
-    expect(codeOf(() => checkPrivateAcl({}, '', owner))).toBe('MissingSecurityHeader');
-    expect(codeOf(() => checkPrivateAcl({ 'x-amz-acl': 'private' }, acl(''), owner))).toBe('UnexpectedContent');
+  it('answers MalformedACLError, MissingSecurityHeader and UnexpectedContent for requests S3 refuses', async () => {
+    expect(await codeOf(() => checkPrivateAcl({}, '<Nope/>', owner))).toBe('MalformedACLError');
+    expect(await codeOf(() => checkPrivateAcl({}, '', owner))).toBe('MissingSecurityHeader');
+    expect(await codeOf(() => checkPrivateAcl({ 'x-amz-acl': 'private' }, acl(''), owner))).toBe('UnexpectedContent');
   });
 });

@@ -5,15 +5,15 @@ import { ERRORS, s3Error } from '../../../src/s3/errors.js';
 import { errorDocument } from '../../../src/s3/render.js';
 import { parseXml } from '../../../src/s3/xml.js';
 
-function parsedError(xml: string): Record<string, unknown> {
-  return (parseXml(xml) as { Error: Record<string, unknown> }).Error;
+async function parsedError(xml: string): Promise<Record<string, unknown>> {
+  return ((await parseXml(xml)) as { Error: Record<string, unknown> }).Error;
 }
 
 describe('errorDocument', () => {
-  it('has Code, Message, Resource and RequestId', () => {
+  it('has Code, Message, Resource and RequestId', async () => {
     const xml = errorDocument(s3Error('NoSuchKey', { Key: 'photos/puppy.jpg' }), '/johnsmith/photos/puppy.jpg', 'tx123');
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
-    expect(parsedError(xml)).toEqual({
+    expect(await parsedError(xml)).toEqual({
       Code: 'NoSuchKey',
       Message: ERRORS.NoSuchKey.message,
       Key: 'photos/puppy.jpg',
@@ -31,17 +31,17 @@ describe('errorDocument', () => {
     expect(at('Resource')).toBeLessThan(at('RequestId'));
   });
 
-  it('uses an overriding message and leaves out undefined details', () => {
+  it('uses an overriding message and leaves out undefined details', async () => {
     const xml = errorDocument(s3Error('AccessDenied', { Extra: undefined }, 'Request has expired'), '/b/k', 'tx2');
-    const err = parsedError(xml);
+    const err = await parsedError(xml);
     expect(err.Message).toBe('Request has expired');
     expect(err).not.toHaveProperty('Extra');
   });
 
-  it('escapes a StringToSign with newlines and markup so the document stays well-formed', () => {
+  it('escapes a StringToSign with newlines and markup so the document stays well-formed', async () => {
     const toSign = 'GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\n/b/<a>&b';
     const xml = errorDocument(s3Error('SignatureDoesNotMatch', { StringToSign: toSign, AWSAccessKeyId: 'AK' }), '/b/<a>&b', 'tx3');
-    const err = parsedError(xml);
+    const err = await parsedError(xml);
     expect(err.StringToSign).toBe(toSign);
     expect(err.Resource).toBe('/b/<a>&b');
     expect(err.Code).toBe('SignatureDoesNotMatch');

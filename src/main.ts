@@ -2,7 +2,7 @@
 // Process entry: command line, settings, logging, signals. The wiring is in server.ts.
 import { readFileSync } from 'node:fs';
 import { ConfigError, SETTINGS, envName, loadConfig, type Config } from './config.js';
-import { errorFields, jsonLogger } from './log.js';
+import { errorFields, jsonLogger } from './observe/log.js';
 import { start, type Running } from './server.js';
 
 function version(): string {

@@ -1,18 +1,18 @@
 // Builds the real dependencies from a Config and serves the S3 API and the
 // admin endpoints. main.ts is the command line around it; tests start it directly.
-import { serve } from '@hono/node-server';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
-import { createAdminServer } from './admin.js';
-import { createApp } from './app.js';
+import { createAdminServer } from './observe/admin.js';
+import { createApp } from './http/app.js';
+import { listenS3 } from './http/listen.js';
 import { SigningKeyCache } from './auth/signing-keys.js';
 import type { Config } from './config.js';
-import { ConnectionLimit } from './connection-limit.js';
-import { buildCredentialStores, integrityKeyOf } from './credential-stores.js';
-import { Readiness } from './health.js';
-import type { Logger } from './log.js';
-import { Metrics } from './metrics.js';
+import { ConnectionLimit } from './http/connection-limit.js';
+import { buildCredentialStores, integrityKeyOf } from './credentials/stores.js';
+import { Readiness } from './observe/health.js';
+import type { Logger } from './observe/log.js';
+import { Metrics } from './observe/metrics.js';
 import { DEFAULT_LIMITS, type Limits } from './operations/context.js';
 import { Sealer } from './operations/seal.js';
 import { DIALECTS } from './s3/dialect.js';
@@ -110,27 +110,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     admits: (incoming) => connections.admits(incoming.socket),
   });
 
-  // overrideGlobalObjects: false keeps the platform's Response. node-server's
-  // lightweight one takes a cached path that ignores RESPONSE_ALREADY_SENT and
-  // writes headers a second time (seen with @hono/node-server 2.1.9).
-  const s3 = serve({
-    fetch: app.fetch,
-    hostname: config.listen.host,
-    port: config.listen.port,
-    autoCleanupIncoming: false,
-    overrideGlobalObjects: false,
-  }) as Server;
-  // No cap on a whole request: a big upload over a slow link takes long, and S3
-  // allows it. What S3 does not allow is silence inside a body: that is
-  // s3.bodyIdleTimeoutSeconds, enforced per request (request-body.ts).
-  s3.requestTimeout = 0;
-  s3.keepAliveTimeout = 65_000;
-  s3.on('connection', (socket: Socket) => connections.track(socket));
-  // With a 'checkContinue' listener node no longer answers `Expect:
-  // 100-continue` by itself: the pipeline sends 100 Continue once the request
-  // is signed and accepted, and a refused request gets its error instead,
-  // its body never invited.
-  s3.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => s3.emit('request', req, res));
+  const s3 = listenS3(app, { host: config.listen.host, port: config.listen.port, connections });
   // Health checks get their own small pool: a pool busy with slow transfers
   // must not make the gateway look unready.
   const healthDispatcher = new Agent({ connections: 2, connect: { timeout: config.health.timeoutMs } });

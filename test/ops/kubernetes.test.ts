@@ -14,7 +14,7 @@ import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { parseCredentials } from '../../src/credentials-file.js';
+import { parseCredentials } from '../../src/credentials/credentials-file.js';
 import { repoRoot } from '../helpers/process.js';
 
 const dir = join(repoRoot, 'deploy', 'kubernetes');

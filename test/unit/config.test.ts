@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, SETTINGS, envName, loadConfig } from '../../src/config.js';
-import { parseCredentials } from '../../src/credentials-file.js';
+import { parseCredentials } from '../../src/credentials/credentials-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 's3gw-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,10 +10,10 @@
 // credentials.keystoneLookupsPerSecond: an unauthenticated client can never
 // load Keystone faster than that.
 import { LRUCache } from 'lru-cache';
-import type { Credential, CredentialStore } from './auth/credentials.js';
-import { s3Error } from './s3/errors.js';
-import type { KeystoneEc2 } from './swift/keystone-ec2.js';
-import type { KeystoneIdentity, SwiftIdentity } from './swift/keystone.js';
+import type { Credential, CredentialStore } from '../auth/credentials.js';
+import { s3Error } from '../s3/errors.js';
+import type { KeystoneEc2 } from '../swift/keystone-ec2.js';
+import type { KeystoneIdentity, SwiftIdentity } from '../swift/keystone.js';
 
 export interface Ec2StoreOptions {
   readonly keystone: Pick<KeystoneEc2, 'credential'>;

@@ -5,11 +5,11 @@ import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { countBodyBytes, type BodyBytes } from './body-bytes.js';
-import type { Logger } from './log.js';
-import type { Metrics } from './metrics.js';
+import type { Logger } from '../observe/log.js';
+import type { Metrics } from '../observe/metrics.js';
 import { serveS3, type PipelineDeps } from './pipeline.js';
-import type { RequestContext } from './s3/result.js';
-import { generateTransId } from './s3/trans-id.js';
+import type { RequestContext } from '../s3/result.js';
+import { generateTransId } from '../s3/trans-id.js';
 
 type Env = { Bindings: HttpBindings; Variables: { s3: RequestContext; bytes: BodyBytes } };
 

@@ -2,27 +2,27 @@
 // render. Works on node's IncomingMessage/ServerResponse so bodies stream
 // without copies; app.ts wraps it in Hono middleware.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CredentialStore } from './auth/credentials.js';
-import { authorize, type AccessPolicy } from './authorize.js';
-import type { SigningKeyCache } from './auth/signing-keys.js';
-import { prepareBody, type PreparedBody } from './auth/payload.js';
-import { authenticate } from './auth/verify.js';
-import type { Logger } from './log.js';
-import { errorFields } from './log.js';
-import type { Metrics } from './metrics.js';
-import type { Limits } from './operations/context.js';
-import type { Sealer } from './operations/seal.js';
-import { checkTarget, handlerFor } from './operations/index.js';
-import { route } from './router.js';
-import type { Dialect } from './s3/dialect.js';
-import { S3Error, isS3Error, s3Error } from './s3/errors.js';
-import { writeError, writeResult } from './s3/render.js';
+import type { CredentialStore } from '../auth/credentials.js';
+import { authorize, type AccessPolicy } from '../credentials/authorize.js';
+import type { SigningKeyCache } from '../auth/signing-keys.js';
+import { prepareBody, type PreparedBody } from '../auth/payload.js';
+import { authenticate } from '../auth/verify.js';
+import type { Logger } from '../observe/log.js';
+import { errorFields } from '../observe/log.js';
+import type { Metrics } from '../observe/metrics.js';
+import type { Limits } from '../operations/context.js';
+import type { Sealer } from '../operations/seal.js';
+import { checkTarget, handlerFor } from '../operations/index.js';
+import { route } from '../s3/router.js';
+import type { Dialect } from '../s3/dialect.js';
+import { S3Error, isS3Error, s3Error } from '../s3/errors.js';
+import { writeError, writeResult } from '../s3/render.js';
 import { ClientGone, requestBody, type RequestBody } from './request-body.js';
-import { parseRequest, withLiteralPlus, type S3Request } from './s3/request.js';
-import type { RequestContext } from './s3/result.js';
-import type { SwiftClient } from './swift/client.js';
-import { CrossAccountTarget, IdentityRejected, TokenRejected, UpstreamUnavailable } from './swift/errors.js';
-import type { SwiftIdentity } from './swift/keystone.js';
+import { parseRequest, withLiteralPlus, type S3Request } from '../s3/request.js';
+import type { RequestContext } from '../s3/result.js';
+import type { SwiftClient } from '../swift/client.js';
+import { CrossAccountTarget, IdentityRejected, TokenRejected, UpstreamUnavailable } from '../swift/errors.js';
+import type { SwiftIdentity } from '../swift/keystone.js';
 
 export interface PipelineDeps {
   readonly domains: readonly string[];

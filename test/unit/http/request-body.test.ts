@@ -4,8 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClientGone, requestBody, type RequestBody } from '../../src/request-body.js';
-import { isS3Error } from '../../src/s3/errors.js';
+import { ClientGone, requestBody, type RequestBody } from '../../../src/http/request-body.js';
+import { isS3Error } from '../../../src/s3/errors.js';
 
 interface Exchange {
   readonly req: IncomingMessage;

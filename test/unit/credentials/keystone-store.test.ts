@@ -1,9 +1,9 @@
 // The Keystone EC2 credential store, with a stand-in for Keystone's credential
 // API and a chosen clock (the real Keystone is in test/integration/keystone-ec2.test.ts).
 import { describe, expect, it } from 'vitest';
-import { KeystoneCredentialStore, RateLimit, type Ec2StoreOptions } from '../../src/ec2-credentials.js';
-import { UpstreamUnavailable } from '../../src/swift/errors.js';
-import type { KeystoneIdentity } from '../../src/swift/keystone.js';
+import { KeystoneCredentialStore, RateLimit, type Ec2StoreOptions } from '../../../src/credentials/keystone-store.js';
+import { UpstreamUnavailable } from '../../../src/swift/errors.js';
+import type { KeystoneIdentity } from '../../../src/swift/keystone.js';
 
 const service: KeystoneIdentity = { kind: 'password', username: 's3gateway', password: 'p', userDomain: 'Default', projectName: 'service' };
 

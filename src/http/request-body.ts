@@ -5,7 +5,7 @@
 // plain Readable.
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { s3Error } from './s3/errors.js';
+import { s3Error } from '../s3/errors.js';
 
 /**
  * The client closed or reset its connection before its request body ended.

@@ -16,9 +16,9 @@
 //         applicationCredentialSecret: ...
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import type { Credential } from './auth/credentials.js';
-import { ConfigError } from './config.js';
-import type { SwiftIdentity } from './swift/keystone.js';
+import type { Credential } from '../auth/credentials.js';
+import { ConfigError } from '../config.js';
+import type { SwiftIdentity } from '../swift/keystone.js';
 
 type Entry = Record<string, unknown>;
 

@@ -2,13 +2,13 @@
 // credentials file first, then Keystone's EC2 credentials.
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { ChainedCredentialStore, StaticCredentialStore, type Credential, type CredentialStore } from './auth/credentials.js';
-import type { Config } from './config.js';
+import { ChainedCredentialStore, StaticCredentialStore, type Credential, type CredentialStore } from '../auth/credentials.js';
+import type { Config } from '../config.js';
 import { loadCredentialsFile } from './credentials-file.js';
-import { KeystoneCredentialStore } from './ec2-credentials.js';
-import type { Metrics } from './metrics.js';
-import { KeystoneEc2 } from './swift/keystone-ec2.js';
-import type { KeystoneIdentity, KeystoneTokens, SwiftIdentity } from './swift/keystone.js';
+import { KeystoneCredentialStore } from './keystone-store.js';
+import type { Metrics } from '../observe/metrics.js';
+import { KeystoneEc2 } from '../swift/keystone-ec2.js';
+import type { KeystoneIdentity, KeystoneTokens, SwiftIdentity } from '../swift/keystone.js';
 
 export interface CredentialSetup {
   readonly store: CredentialStore<SwiftIdentity>;

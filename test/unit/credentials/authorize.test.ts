@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorize } from '../../src/authorize.js';
+import { authorize } from '../../../src/credentials/authorize.js';
 
 const policy = { operatorRoles: ['member', 'admin'], readerRoles: ['reader'] };
 

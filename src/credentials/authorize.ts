@@ -4,7 +4,7 @@
 // its own rule first so a refusal names the reason, and so a Swift without
 // reader roles configured never grants a reader a write. Keys of the
 // credentials file act with their own Keystone token, and Swift alone judges those.
-import { s3Error } from './s3/errors.js';
+import { s3Error } from '../s3/errors.js';
 
 export interface AccessPolicy {
   /** Roles that may read and write (default: member, admin). */

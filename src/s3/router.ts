@@ -2,8 +2,8 @@
 // One declarative list; the first matching row wins, so sub-resource rows come
 // before the plain ones. Names are AWS's; operations/index.ts maps the ones the
 // gateway implements to handlers, the rest answer NotImplemented by name.
-import { s3Error } from './s3/errors.js';
-import type { S3Request } from './s3/request.js';
+import { s3Error } from './errors.js';
+import type { S3Request } from './request.js';
 
 export type Target = 'service' | 'bucket' | 'object';
 

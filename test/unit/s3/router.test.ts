@@ -1,8 +1,8 @@
 // The route table: (method, path, query, headers) → S3 operation name.
 import { describe, expect, it } from 'vitest';
-import { route, targetOf } from '../../src/router.js';
-import { S3Error } from '../../src/s3/errors.js';
-import { parseRequest } from '../../src/s3/request.js';
+import { route, targetOf } from '../../../src/s3/router.js';
+import { S3Error } from '../../../src/s3/errors.js';
+import { parseRequest } from '../../../src/s3/request.js';
 
 function req(method: string, url: string, headers: Record<string, string> = {}) {
   const raw = ['Host', 's3.example.com', ...Object.entries(headers).flat()];

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ConnectionLimit, clientAddress } from '../../src/connection-limit.js';
+import { ConnectionLimit, clientAddress } from '../../../src/http/connection-limit.js';
 
 function socket(remoteAddress: string): Socket & EventEmitter {
   return Object.assign(new EventEmitter(), { remoteAddress }) as unknown as Socket & EventEmitter;

@@ -1,0 +1,38 @@
+// The S3 listener: the Hono app served by @hono/node-server on node's http
+// server, with the socket settings an S3 endpoint needs.
+import { serve } from '@hono/node-server';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { createApp } from './app.js';
+import type { ConnectionLimit } from './connection-limit.js';
+
+export interface ListenOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly connections: ConnectionLimit;
+}
+
+export function listenS3(app: ReturnType<typeof createApp>, opts: ListenOptions): Server {
+  // overrideGlobalObjects: false keeps the platform's Response. node-server's
+  // lightweight one takes a cached path that ignores RESPONSE_ALREADY_SENT and
+  // writes headers a second time (seen with @hono/node-server 2.1.9).
+  const s3 = serve({
+    fetch: app.fetch,
+    hostname: opts.host,
+    port: opts.port,
+    autoCleanupIncoming: false,
+    overrideGlobalObjects: false,
+  }) as Server;
+  // No cap on a whole request: a big upload over a slow link takes long, and S3
+  // allows it. What S3 does not allow is silence inside a body: that is
+  // s3.bodyIdleTimeoutSeconds, enforced per request (request-body.ts).
+  s3.requestTimeout = 0;
+  s3.keepAliveTimeout = 65_000;
+  s3.on('connection', (socket: Socket) => opts.connections.track(socket));
+  // With a 'checkContinue' listener node no longer answers `Expect:
+  // 100-continue` by itself: the pipeline sends 100 Continue once the request
+  // is signed and accepted, and a refused request gets its error instead,
+  // its body never invited.
+  s3.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => s3.emit('request', req, res));
+  return s3;
+}

@@ -14,7 +14,8 @@ import { Readiness } from './observe/health.js';
 import type { Logger } from './observe/log.js';
 import { Metrics } from './observe/metrics.js';
 import { DEFAULT_LIMITS, type Limits } from './operations/context.js';
-import { Sealer } from './operations/seal.js';
+import { KnownContainers } from './operations/common/segments.js';
+import { Sealer } from './swift/sealed-state.js';
 import { DIALECTS } from './s3/dialect.js';
 import { SwiftClient, type TokenSource } from './swift/client.js';
 import { SwiftInfo } from './swift/info.js';
@@ -106,6 +107,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     log,
     now: Date.now,
     seal: new Sealer(integrity.key),
+    segmentsContainers: new KnownContainers(),
     bodyIdleTimeoutMs: config.s3.bodyIdleTimeoutSeconds * 1000,
     admits: (incoming) => connections.admits(incoming.socket),
   });

@@ -11,7 +11,9 @@ import type { Logger } from '../observe/log.js';
 import { errorFields } from '../observe/log.js';
 import type { Metrics } from '../observe/metrics.js';
 import type { Limits } from '../operations/context.js';
-import type { Sealer } from '../operations/seal.js';
+import type { KnownContainers } from '../operations/common/segments.js';
+import { SwiftStore } from '../swift/store.js';
+import type { Sealer } from '../swift/sealed-state.js';
 import { checkTarget, handlerFor } from '../operations/index.js';
 import { route } from '../s3/router.js';
 import type { Dialect } from '../s3/dialect.js';
@@ -40,8 +42,10 @@ export interface PipelineDeps {
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly now: () => number;
-  /** Seals the gateway's own state kept on objects (see operations/seal.ts). */
+  /** Seals the gateway's own state kept on objects (see swift/sealed-state.ts). */
   readonly seal: Sealer;
+  /** Which buckets have a multipart segments container (one cache per app). */
+  readonly segmentsContainers: KnownContainers;
   /** s3.bodyIdleTimeoutSeconds in ms: longest silence inside a request body (0 or unset: none). */
   readonly bodyIdleTimeoutMs?: number;
   /** False for a connection over listen.maxConnectionsPerClient: it is answered SlowDown and closed. */
@@ -155,14 +159,14 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     if (waitsForContinue(incoming)) outgoing.writeContinue();
     const opCtx = {
       req,
-      swift,
+      store: new SwiftStore(swift, deps.seal),
       dialect: deps.dialect,
       body: prepared.body,
       decodedLength: prepared.decodedLength,
       checksum: prepared.checksum,
       limits: deps.limits,
       region: deps.region,
-      seal: deps.seal,
+      segmentsContainers: deps.segmentsContainers,
     };
     const result = await handler(opCtx);
     await writeResult(outgoing, result, { dialect: deps.dialect, method, transId: ctx.transId, toError: (err) => toS3Error(err, deps, ctx) });

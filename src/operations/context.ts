@@ -1,10 +1,11 @@
-// What every operation handler receives. Handlers never see Hono, env or sockets.
+// What every operation handler receives. Handlers never see Hono, env or
+// sockets, and reach Swift only through the typed layer (ctx.store).
 import type { Readable } from 'node:stream';
 import type { ChecksumAlgorithm } from '../s3/checksums.js';
 import type { Dialect } from '../s3/dialect.js';
 import type { S3Request } from '../s3/request.js';
-import type { SwiftSession } from '../swift/client.js';
-import type { Sealer } from './seal.js';
+import type { SwiftStore } from '../swift/store.js';
+import type { KnownContainers } from './common/segments.js';
 
 export interface Limits {
   /** Largest single PUT (Swift's max_file_size; AWS: 5 GiB). */
@@ -19,7 +20,8 @@ export interface Limits {
 
 export interface OperationContext {
   readonly req: S3Request;
-  readonly swift: SwiftSession;
+  /** Swift for this request's identity: one typed method per Swift call. */
+  readonly store: SwiftStore;
   readonly dialect: Dialect;
   /** The request body, unread: already decoded (aws-chunked) and verified as it streams. */
   readonly body: Readable;
@@ -30,28 +32,13 @@ export interface OperationContext {
   readonly limits: Limits;
   /** Regions this gateway answers for (GetBucketLocation, CreateBucket's LocationConstraint). */
   readonly region: string;
-  /** Seals and verifies the gateway's own state kept on objects (see seal.ts). */
-  readonly seal: Sealer;
+  /** Which buckets have a segments container (per app, shared by its requests). */
+  readonly segmentsContainers: KnownContainers;
 }
 
 export const DEFAULT_LIMITS: Limits = {
   maxObjectSize: 5 * 1024 ** 3,
   maxKeyBytes: 1024,
-  // The largest such document S3 takes is an AccessControlPolicy of 100 grants
-  // (AWS's limit per ACL): a grant with its xsi namespace, type, a 64-character
-  // canonical ID, display name and permission is about 350 bytes, so 35 KB with
-  // the owner, and about 50 KB pretty-printed. A CreateBucketConfiguration is a
-  // few hundred bytes. (Swift's s3api allows 200 KiB and 10 KiB.) 64 KiB holds
-  // both with room; the 1 MiB allowed before only let a client make the gateway
-  // read and parse 16 times more than any of them needs.
-  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html
   maxXmlBodyBytes: 64 * 1024,
   slowAnswerAfterMs: 2_000,
 };
-
-/** An object's whole size from Swift's GET/HEAD headers: a ranged answer's Content-Range total, else Content-Length. */
-export function objectSize(headers: Readonly<Record<string, string>>): number {
-  const range = headers['content-range'];
-  const total = range === undefined ? undefined : /\/(\d+)$/.exec(range)?.[1];
-  return Number(total ?? headers['content-length'] ?? 0);
-}

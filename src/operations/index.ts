@@ -1,51 +1,62 @@
-// Operation name → handler, for the operations the gateway implements.
+// Operation name → handler, for the operations the gateway implements, each
+// wrapped with its family's Swift-status table (common/swift-errors.ts).
 // Anything the router names but this table lacks answers NotImplemented.
 import { s3Error } from '../s3/errors.js';
 import type { S3Request } from '../s3/request.js';
 import type { S3Result } from '../s3/result.js';
-import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './acl.js';
-import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket } from './bucket.js';
+import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './bucket/acl.js';
+import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket } from './bucket/bucket.js';
+import { checkBucketName } from './common/names.js';
+import { BUCKET_TABLE, OBJECT_TABLE, UPLOAD_TABLE, withTable, type StatusTable } from './common/swift-errors.js';
+import { refuseUnimplementedHeaders } from './common/unsupported-headers.js';
 import type { OperationContext } from './context.js';
-import { copyObject } from './copy.js';
-import { deleteObjects } from './delete-objects.js';
-import { listObjects, listObjectsV2 } from './list-objects.js';
-import { checkBucketName } from './names.js';
-import { refuseUnimplementedHeaders } from './unsupported-headers.js';
-import { completeMultipartUpload } from './multipart-complete.js';
-import { listMultipartUploads, listParts } from './multipart-list.js';
-import { abortMultipartUpload, createMultipartUpload, uploadPart, uploadPartCopy } from './multipart.js';
-import { deleteObject, putObject } from './object.js';
-import { getObject, headObject } from './object-read.js';
+import { listObjects, listObjectsV2 } from './listing/list-objects.js';
+import { abortMultipartUpload } from './multipart/abort.js';
+import { completeMultipartUpload } from './multipart/complete.js';
+import { listMultipartUploads, listParts } from './multipart/list.js';
+import { createMultipartUpload, uploadPart, uploadPartCopy } from './multipart/upload.js';
+import { copyObject } from './object/copy.js';
+import { deleteObjects } from './object/delete-objects.js';
+import { getObject, headObject } from './object/read.js';
+import { deleteObject, putObject } from './object/write.js';
 import { listBuckets } from './service.js';
 
 export type Handler = (ctx: OperationContext) => Promise<S3Result>;
 
+/** A write into a bucket: Swift's 404 means the bucket is gone. */
+const WRITE_TABLE: StatusTable = { 404: 'NoSuchBucket' };
+/** CompleteMultipartUpload: the manifest PUT is the step whose failures remain. */
+const COMPLETE_TABLE: StatusTable = { 404: 'NoSuchBucket', 400: 'InvalidRequest', '400:segment': 'InvalidPart' };
+
+const family = (table: StatusTable, handlers: Record<string, Handler>): Record<string, Handler> =>
+  Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, withTable(table, handler)]));
+
 export const HANDLERS: Readonly<Record<string, Handler>> = {
-  ListBuckets: listBuckets,
-  ListObjects: listObjects,
-  ListObjectsV2: listObjectsV2,
-  CreateBucket: createBucket,
-  DeleteBucket: deleteBucket,
-  HeadBucket: headBucket,
-  GetBucketLocation: getBucketLocation,
-  GetBucketVersioning: getBucketVersioning,
-  GetBucketAcl: getBucketAcl,
-  PutBucketAcl: putBucketAcl,
-  GetObject: getObject,
-  HeadObject: headObject,
-  PutObject: putObject,
-  CopyObject: copyObject,
-  DeleteObject: deleteObject,
-  DeleteObjects: deleteObjects,
-  GetObjectAcl: getObjectAcl,
-  PutObjectAcl: putObjectAcl,
-  CreateMultipartUpload: createMultipartUpload,
-  UploadPart: uploadPart,
-  UploadPartCopy: uploadPartCopy,
-  CompleteMultipartUpload: completeMultipartUpload,
-  AbortMultipartUpload: abortMultipartUpload,
-  ListParts: listParts,
-  ListMultipartUploads: listMultipartUploads,
+  ...family({}, { ListBuckets: listBuckets }),
+  ...family(BUCKET_TABLE, {
+    ListObjects: listObjects,
+    ListObjectsV2: listObjectsV2,
+    CreateBucket: createBucket,
+    DeleteBucket: deleteBucket,
+    HeadBucket: headBucket,
+    GetBucketLocation: getBucketLocation,
+    GetBucketVersioning: getBucketVersioning,
+    GetBucketAcl: getBucketAcl,
+    PutBucketAcl: putBucketAcl,
+    DeleteObjects: deleteObjects,
+    ListMultipartUploads: listMultipartUploads,
+    // Its steps need the bucket; Swift's 404 means that is gone.
+    CreateMultipartUpload: createMultipartUpload,
+  }),
+  ...family(OBJECT_TABLE, { GetObject: getObject, HeadObject: headObject, DeleteObject: deleteObject, GetObjectAcl: getObjectAcl, PutObjectAcl: putObjectAcl }),
+  ...family(WRITE_TABLE, { PutObject: putObject, CopyObject: copyObject }),
+  ...family(UPLOAD_TABLE, {
+    UploadPart: uploadPart,
+    UploadPartCopy: uploadPartCopy,
+    AbortMultipartUpload: abortMultipartUpload,
+    ListParts: listParts,
+  }),
+  ...family(COMPLETE_TABLE, { CompleteMultipartUpload: completeMultipartUpload }),
 };
 
 export function handlerFor(operation: string): Handler {

@@ -226,10 +226,6 @@ function listV2Doc(page: ListV2Page, enc: (s: string) => string): Record<string,
   return doc;
 }
 
-export function copyObjectResult(etag: string, lastModified: Date): XmlBody {
-  return { root: 'CopyObjectResult', doc: { LastModified: isoTimestamp(lastModified), ETag: etag } };
-}
-
 /**
  * S3 quirk: `encoding-type=url` encodes like Python's `quote(value, safe='/')`
  * (what Swift's s3api does and what botocore's decoder expects); a space is %20.

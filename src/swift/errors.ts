@@ -16,6 +16,27 @@ export class IdentityRejected extends Error {
   }
 }
 
+/**
+ * Swift answered a call with a status that call does not expect. Raised by the
+ * typed Swift layer (store.ts) for every such answer, with the body already
+ * released; operations translate it to an S3 error through their family's
+ * status table. `detail` holds the start of a short error text (a 400's
+ * reason), `reason` what the layer recognised in it.
+ */
+export class SwiftError extends Error {
+  constructor(
+    readonly status: number,
+    readonly method: string,
+    readonly container: string | undefined,
+    readonly object: string | undefined,
+    readonly detail = '',
+    readonly reason?: 'segment',
+  ) {
+    super(`Swift answered ${status} to ${method} ${container ?? '(account)'}${object === undefined ? '' : '/' + object}${detail ? `: ${detail.slice(0, 200)}` : ''}`);
+    this.name = 'SwiftError';
+  }
+}
+
 /** A Swift token was refused (401) for a request whose body cannot be sent twice. */
 export class TokenRejected extends Error {
   constructor() {

@@ -2,8 +2,8 @@
 // within S3's limits and the gateway's caps, the adversarial ones filling the caps.
 import { describe, expect, it } from 'vitest';
 import { escapeHeavily, heavyKey, stallBodies } from '../../bench/xml-bodies.js';
-import { MAX_DELETE_BODY, parseDeleteBody } from '../../src/operations/delete-objects.js';
-import { MAX_COMPLETE_BODY, parseCompleteBody } from '../../src/operations/multipart-complete.js';
+import { MAX_DELETE_BODY, parseDeleteBody } from '../../src/operations/object/delete-objects.js';
+import { MAX_COMPLETE_BODY, parseCompleteBody } from '../../src/operations/multipart/complete-body.js';
 
 const caps = { deleteBytes: MAX_DELETE_BODY, completeBytes: MAX_COMPLETE_BODY, oldDeleteBytes: 10 * 1024 * 1024 };
 

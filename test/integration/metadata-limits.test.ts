@@ -2,7 +2,7 @@
 // reported in S3 terms naming the limit and the header, before anything is
 // written; and Swift's own refusal text mapped to the same errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { swiftMetadataError } from '../../src/operations/metadata-limits.js';
+import { swiftMetadataError } from '../../src/operations/common/metadata-limits.js';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
 import { rawS3, xmlValue, type Keys } from '../helpers/raw-s3.js';
 import { purgeContainer, swiftDirect } from '../helpers/swift-direct.js';

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_DELETE_BODY } from '../../src/operations/delete-objects.js';
+import { MAX_DELETE_BODY } from '../../src/operations/object/delete-objects.js';
 import { keyPath, rawS3, signV2, stringToSignV2, xmlValue, xmlValues, type Keys, type RawResponse } from '../helpers/raw-s3.js';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
 import { purgeContainer, swiftDirect } from '../helpers/swift-direct.js';

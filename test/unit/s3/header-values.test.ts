@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { responseOverrides } from '../../../src/operations/object-read.js';
-import { metadataFromSwift } from '../../../src/operations/metadata.js';
+import { responseOverrides } from '../../../src/operations/object/read.js';
+import { metadataFromSwift } from '../../../src/operations/common/metadata.js';
 import { headerValueFromBytes, headerValueFromText, isSendableHeaderName } from '../../../src/s3/header-values.js';
 import { s3ErrorOf } from '../../helpers/s3-error.js';
 

@@ -1,7 +1,7 @@
 // S3 response documents: well-formed, namespaced, escaped; request XML parsing safe.
 import { describe, expect, it } from 'vitest';
+import { copyObjectResult } from '../../../src/s3/results.js';
 import {
-  copyObjectResult,
   encodeListingValue,
   listAllMyBucketsResult,
   listBucketResult,

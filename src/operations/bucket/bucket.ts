@@ -1,0 +1,83 @@
+// Bucket operations: CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation, GetBucketVersioning.
+import { s3Error } from '../../s3/errors.js';
+import type { S3Result } from '../../s3/result.js';
+import { isBlank, parseXml } from '../../s3/xml.js';
+import { locationConstraint, versioningConfiguration } from '../../s3/results.js';
+import { readXmlBody } from '../common/body.js';
+import { isValidNewBucketName } from '../common/names.js';
+import { deleteSegments, markSegmentsContainer, segmentsContainer } from '../common/segments.js';
+import type { OperationContext } from '../context.js';
+
+/** The bucket's segments container, with whatever unfinished uploads left in it. */
+async function deleteSegmentsContainer(ctx: OperationContext, bucket: string): Promise<void> {
+  const container = segmentsContainer(bucket);
+  for await (const page of ctx.store.listPages(container, {}, { missingOk: true })) {
+    await deleteSegments(ctx, bucket, page.map((row) => row.name!));
+  }
+  if (await ctx.store.containerExists(container)) await ctx.store.deleteContainer(container);
+  await markSegmentsContainer(ctx, bucket, false);
+}
+
+/** LocationConstraint of a CreateBucketConfiguration body, if any. */
+export async function parseLocationConstraint(body: Buffer | string): Promise<string | undefined> {
+  if (isBlank(body)) return undefined;
+  let doc: Record<string, unknown>;
+  try {
+    doc = await parseXml(body);
+  } catch {
+    throw s3Error('MalformedXML');
+  }
+  const config = doc['CreateBucketConfiguration'];
+  if (config === undefined || typeof config !== 'object' || config === null) {
+    if (config === '') return undefined;
+    throw s3Error('MalformedXML');
+  }
+  const location = (config as Record<string, unknown>)['LocationConstraint'];
+  return typeof location === 'string' ? location.trim() : undefined;
+}
+
+export async function createBucket(ctx: OperationContext): Promise<S3Result> {
+  const bucket = ctx.req.bucket!;
+  if (!isValidNewBucketName(bucket)) throw s3Error('InvalidBucketName', { BucketName: bucket });
+  const location = await parseLocationConstraint((await readXmlBody(ctx, ctx.limits.maxXmlBodyBytes)).bytes);
+  if (location && location !== ctx.region && !(location === 'us-east-1' && ctx.region === 'us-east-1')) {
+    throw s3Error('InvalidLocationConstraint', { LocationConstraint: location }, `The specified location-constraint is not valid: this service's region is ${ctx.region}.`);
+  }
+  if ((await ctx.store.putContainer(bucket)) === 'created') {
+    return { status: ctx.dialect.bucketCreatedStatus, headers: { location: `/${bucket}` } };
+  }
+  // Swift containers live in the caller's own account, so an existing one is theirs.
+  if (ctx.dialect.bucketExistsAnswer === 'accepted') return { status: 202, headers: { location: `/${bucket}` } };
+  throw s3Error('BucketAlreadyOwnedByYou', { BucketName: bucket });
+}
+
+export async function deleteBucket(ctx: OperationContext): Promise<S3Result> {
+  const bucket = ctx.req.bucket!;
+  await ctx.store.deleteContainer(bucket);
+  // With the bucket empty, no manifest references its segments: what is left
+  // belongs to unfinished uploads, which die with the bucket. The bucket is
+  // gone whatever happens now, so that is what the client hears; a Swift
+  // failure here leaves the hidden container for s3api's or a later cleanup.
+  await deleteSegmentsContainer(ctx, bucket).catch(() => undefined);
+  return { status: 204 };
+}
+
+export async function headBucket(ctx: OperationContext): Promise<S3Result> {
+  await ctx.store.headContainer(ctx.req.bucket!);
+  return { status: 200, headers: { 'x-amz-bucket-region': ctx.region } };
+}
+
+export async function getBucketLocation(ctx: OperationContext): Promise<S3Result> {
+  await ctx.store.headContainer(ctx.req.bucket!);
+  return { status: 200, xml: locationConstraint(ctx.region) };
+}
+
+/**
+ * Versioning is never enabled through this gateway: S3 answers a bucket that
+ * never had it with an empty VersioningConfiguration (no Status element).
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html
+ */
+export async function getBucketVersioning(ctx: OperationContext): Promise<S3Result> {
+  await ctx.store.headContainer(ctx.req.bucket!);
+  return { status: 200, xml: versioningConfiguration() };
+}

@@ -1,0 +1,69 @@
+// Segments of multipart objects, in `<bucket>+segments` as Swift's s3api keeps
+// them: which ones an object owns, deleting them, and knowing cheaply whether
+// a bucket has a segments container at all (so plain PUTs and DELETEs need no
+// extra Swift call in buckets that never saw a multipart upload).
+import { LRUCache } from 'lru-cache';
+import type { OperationContext } from '../context.js';
+
+/** Suffix of the container where multipart segments live, as Swift's s3api names it. */
+export const SEGMENTS_SUFFIX = '+segments';
+
+export const segmentsContainer = (bucket: string): string => bucket + SEGMENTS_SUFFIX;
+
+// Positive answers can be kept a while (a segments container is rarely deleted);
+// negative ones only briefly, since another gateway may start an upload any time.
+const POSITIVE_MS = 60_000;
+const NEGATIVE_MS = 2_000;
+
+/** Which accounts' buckets have a segments container: one per app, shared by its requests. */
+export class KnownContainers {
+  readonly #known = new LRUCache<string, boolean>({ max: 10_000, ttl: POSITIVE_MS });
+
+  get(key: string): boolean | undefined {
+    return this.#known.get(key);
+  }
+
+  set(key: string, exists: boolean): void {
+    this.#known.set(key, exists, { ttl: exists ? POSITIVE_MS : NEGATIVE_MS });
+  }
+}
+
+async function cacheKey(ctx: OperationContext, bucket: string): Promise<string> {
+  return `${(await ctx.store.account()).storageUrl}\n${bucket}`;
+}
+
+export async function markSegmentsContainer(ctx: OperationContext, bucket: string, exists: boolean): Promise<void> {
+  ctx.segmentsContainers.set(await cacheKey(ctx, bucket), exists);
+}
+
+/** Whether `<bucket>+segments` exists (cached as above). */
+export async function hasSegmentsContainer(ctx: OperationContext, bucket: string): Promise<boolean> {
+  const key = await cacheKey(ctx, bucket);
+  const cached = ctx.segmentsContainers.get(key);
+  if (cached !== undefined) return cached;
+  const exists = await ctx.store.containerExists(segmentsContainer(bucket));
+  ctx.segmentsContainers.set(key, exists);
+  return exists;
+}
+
+/**
+ * The segments in `<bucket>+segments` that the object at bucket/key
+ * references, if it is a manifest (none otherwise): what must go when it is
+ * replaced or deleted. A Swift failure reading the manifest fails the request,
+ * never passes for "no segments" (that would orphan them).
+ */
+export async function ownedSegments(ctx: OperationContext, bucket: string, key: string): Promise<string[]> {
+  if (!(await hasSegmentsContainer(ctx, bucket))) return [];
+  const manifest = await ctx.store.manifestOf(bucket, key);
+  if (manifest === 'plain' || manifest === 'missing') return [];
+  const prefix = `/${segmentsContainer(bucket)}/`;
+  return manifest
+    .map((entry) => entry.path ?? entry.name ?? '')
+    .filter((path) => path.startsWith(prefix))
+    .map((path) => path.slice(prefix.length));
+}
+
+/** Deletes segments, a few at a time; a segment already gone is fine. */
+export function deleteSegments(ctx: OperationContext, bucket: string, names: readonly string[]): Promise<void> {
+  return ctx.store.deleteObjects(segmentsContainer(bucket), names);
+}

@@ -1,0 +1,97 @@
+// Streaming a request's body into a Swift object (PutObject, UploadPart), and
+// the headers such a write stores: the one place S3's upload headers become
+// what Swift keeps.
+import type { Readable } from 'node:stream';
+import { checksumHeader } from '../../s3/checksums.js';
+import { s3Error } from '../../s3/errors.js';
+import { plainContentType } from '../../swift/sealed-state.js';
+import type { Written } from '../../swift/store.js';
+import type { OperationContext } from '../context.js';
+import { readSmallBody } from './body.js';
+import { checksumItem } from './checksums.js';
+import { metadataToSwift } from './metadata.js';
+import { STORED_CONTENT_HEADERS, contentMd5ToHex, pick, quoteEtag } from './object-headers.js';
+
+/** Content-Length as S3 requires it for a plain PUT; too large is EntityTooLarge. */
+export function requireContentLength(headers: Readonly<Record<string, string>>, maxObjectSize: number): number {
+  const raw = headers['content-length'];
+  if (raw === undefined || !/^\d+$/.test(raw.trim())) throw s3Error('MissingContentLength');
+  const length = Number(raw.trim());
+  if (length > maxObjectSize) {
+    throw s3Error('EntityTooLarge', { ProposedSize: length, MaxSizeAllowed: maxObjectSize });
+  }
+  return length;
+}
+
+/**
+ * Content-Encoding as S3 stores it: without `aws-chunked`, which describes the
+ * request's framing, not the object (sigv4-streaming.html).
+ */
+export function storedContentEncoding(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const rest = value.split(',').map((v) => v.trim()).filter((v) => v !== '' && v.toLowerCase() !== 'aws-chunked');
+  return rest.length === 0 ? undefined : rest.join(',');
+}
+
+/**
+ * The stored (allowlisted) content headers and user metadata of an upload, as
+ * Swift headers. A client's Content-Type loses the parameters the gateway and
+ * Swift give a meaning to.
+ */
+export function storedObjectHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = { ...pick(headers, STORED_CONTENT_HEADERS), ...metadataToSwift(headers) };
+  if (out['content-type'] !== undefined) out['content-type'] = plainContentType(out['content-type'])!;
+  const encoding = storedContentEncoding(out['content-encoding']);
+  if (encoding === undefined) delete out['content-encoding'];
+  else out['content-encoding'] = encoding;
+  return out;
+}
+
+/** Content-MD5 as the hex MD5 Swift verifies (422 on a mismatch), if the request has one. */
+export function requestMd5(headers: Readonly<Record<string, string>>): string | undefined {
+  const md5 = headers['content-md5'];
+  return md5 === undefined ? undefined : contentMd5ToHex(md5);
+}
+
+/** The length Swift will receive: decoded from aws-chunked, or Content-Length; at most maxSize. */
+export async function bodyLength(ctx: OperationContext): Promise<number> {
+  // S3 refuses single PUTs above 5 GiB; Swift may refuse earlier (its max_file_size).
+  const maxSize = Math.min(ctx.limits.maxObjectSize, (await ctx.store.limits()).maxFileSize);
+  const length = ctx.decodedLength ?? requireContentLength(ctx.req.headers, maxSize);
+  if (length > maxSize) throw s3Error('EntityTooLarge', { ProposedSize: length, MaxSizeAllowed: maxSize });
+  return length;
+}
+
+/**
+ * Streams the verified request body to a Swift object (an object or a part).
+ * A checksum known up front is stored with it; one from the trailer is known
+ * only at the end and added afterwards. `afterWrite` runs once Swift has the
+ * object. Answers the ETag and the checksum header.
+ */
+export async function writeBody(
+  ctx: OperationContext,
+  target: { container: string; object: string },
+  headers: Record<string, string>,
+  length: number,
+  afterWrite: () => Promise<void> = async () => {},
+): Promise<Record<string, string | undefined>> {
+  let body: Readable | Buffer = ctx.body;
+  if (length === 0) {
+    // Nothing to hold back in an empty body: read (and so verify) it before Swift sees anything.
+    await readSmallBody(ctx.body, 0);
+    body = Buffer.alloc(0);
+  }
+  const checksum = ctx.checksum;
+  const known = checksum?.value();
+  const reserved = checksum && known !== undefined ? checksumItem(checksum.algorithm, known) : undefined;
+  const written: Written = await ctx.store.putObject(target.container, target.object, { body, length, headers, md5: requestMd5(ctx.req.headers), reserved });
+  await afterWrite();
+  const out: Record<string, string | undefined> = { etag: quoteEtag(written.etag) };
+  if (checksum) {
+    const value = checksum.value();
+    // A trailer checksum is known only once the body has ended.
+    if (known === undefined && value !== undefined) await ctx.store.updateReserved(written, checksumItem(checksum.algorithm, value));
+    out[checksumHeader(checksum.algorithm)] = value;
+  }
+  return out;
+}

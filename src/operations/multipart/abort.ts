@@ -1,0 +1,42 @@
+// AbortMultipartUpload. The marker's DELETE is the claim on the upload: of an
+// Abort and a Complete racing, exactly one normally sees it succeed (Swift
+// answers 404 to the later DELETE; see complete.ts for when both succeed).
+// The abort note written first tells a Complete that lost the claim that an
+// Abort won. Once it owns the upload, the Abort removes a manifest a losing
+// Complete may have written (it names this upload), then every part, then
+// that manifest again (one may have landed meanwhile), then its note: nothing
+// of the upload stays behind.
+import { s3Error } from '../../s3/errors.js';
+import type { S3Result } from '../../s3/result.js';
+import { deleteSegments } from '../common/segments.js';
+import type { OperationContext } from '../context.js';
+import { abortNoteName, checkUploadId, markerName, partNumberOf, partsPrefix, segmentsContainer } from './layout.js';
+import { removeManifestOf } from './upload-state.js';
+
+/** How long an abort note lives if the Abort that wrote it dies before deleting it (Swift expires it). */
+const NOTE_LIFETIME_SECONDS = 24 * 3600;
+
+export async function abortMultipartUpload(ctx: OperationContext): Promise<S3Result> {
+  const { bucket, key } = ctx.req as { bucket: string; key: string };
+  const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
+  const container = segmentsContainer(bucket);
+  await ctx.store.putObject(container, abortNoteName(key, uploadId), { body: '', length: 0, headers: { 'x-delete-after': String(NOTE_LIFETIME_SECONDS) } });
+  if (!(await ctx.store.deleteObject(container, markerName(key, uploadId)))) {
+    // Never begun, already aborted, or completed first: not ours to remove.
+    await deleteSegments(ctx, bucket, [abortNoteName(key, uploadId)]);
+    throw s3Error('NoSuchUpload', { UploadId: uploadId });
+  }
+  await removeManifestOf(ctx, bucket, key, uploadId);
+  const prefix = partsPrefix(key, uploadId);
+  const parts: string[] = [];
+  for await (const page of ctx.store.listPages(container, { prefix }, { missingOk: true })) {
+    for (const row of page) {
+      const n = partNumberOf(row.name!, prefix);
+      if (n !== undefined && n > 0) parts.push(row.name!);
+    }
+  }
+  await deleteSegments(ctx, bucket, parts);
+  await removeManifestOf(ctx, bucket, key, uploadId);
+  await deleteSegments(ctx, bucket, [abortNoteName(key, uploadId)]);
+  return { status: 204 };
+}

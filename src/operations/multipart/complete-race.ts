@@ -1,0 +1,69 @@
+// How a Complete that could not simply claim its upload learns who did: a
+// retried or concurrent Complete of the same upload, or an Abort.
+import { s3Error } from '../../s3/errors.js';
+import type { XmlBody } from '../../s3/result.js';
+import { completeMultipartUploadResult } from '../../s3/results.js';
+import { deleteSegments } from '../common/segments.js';
+import type { OperationContext } from '../context.js';
+import { abortNoteName, segmentsContainer } from './layout.js';
+import { madeBy, removeManifestOf } from './upload-state.js';
+
+/** How long a Complete that won its claim waits for a racing Abort to show how its own claim went. */
+const RACE_WAIT_MS = 3_000;
+const RACE_POLL_MS = 50;
+
+export function delay(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+}
+
+/** The answer of the Complete that made the object at bucket/key from this upload, if one did. */
+export async function finishedEarlier(ctx: OperationContext, bucket: string, key: string, uploadId: string): Promise<XmlBody | undefined> {
+  const info = await ctx.store.findObject(bucket, key);
+  if (!madeBy(info, uploadId) || !info?.storedEtag) return undefined;
+  return completeMultipartUploadResult(bucket, key, info.storedEtag);
+}
+
+const noteExists = async (ctx: OperationContext, bucket: string, key: string, uploadId: string) =>
+  (await ctx.store.findObject(segmentsContainer(bucket), abortNoteName(key, uploadId))) !== undefined;
+
+/**
+ * Swift quirk: two DELETEs of one object that reach the object server at the
+ * same moment can both answer 204, so an Abort may have claimed the upload
+ * too. An Abort that won removes this upload's manifest (before it deletes
+ * its note); one that lost deletes its note at once. So: the manifest gone
+ * means an Abort won; the note gone with the manifest still there means none
+ * did; while both stand, an Abort is still deciding.
+ */
+export async function racingAbort(ctx: OperationContext, bucket: string, key: string, uploadId: string): Promise<'clear' | 'abort won'> {
+  const deadline = Date.now() + RACE_WAIT_MS;
+  for (;;) {
+    const note = await noteExists(ctx, bucket, key, uploadId);
+    if (!(await finishedEarlier(ctx, bucket, key, uploadId))) return 'abort won';
+    if (!note) return 'clear';
+    // A note left by an Abort that died before it claimed never goes by itself.
+    if (Date.now() > deadline) return 'clear';
+    await delay(RACE_POLL_MS);
+  }
+}
+
+/**
+ * The marker is gone: another request claimed the upload (or it never
+ * existed). An Abort writes its note before it claims, so a note means an
+ * Abort won (it also removes any manifest of this upload): NoSuchUpload.
+ * Without a note, a Complete of the same upload won (a client's retry, or a
+ * concurrent one): its object stands if it names this upload, and this
+ * Complete answers as that one did.
+ */
+export async function claimedElsewhere(ctx: OperationContext, bucket: string, key: string, uploadId: string, wrote: readonly string[] = []): Promise<XmlBody> {
+  if (!(await noteExists(ctx, bucket, key, uploadId))) {
+    const earlier = await finishedEarlier(ctx, bucket, key, uploadId);
+    if (earlier) return earlier;
+  } else if (wrote.length > 0) {
+    // This Complete's manifest may have landed after the Abort's last look:
+    // it goes, with the parts it names (a part listing can lag behind a PUT,
+    // so the Abort may not have seen them all).
+    await removeManifestOf(ctx, bucket, key, uploadId);
+    await deleteSegments(ctx, bucket, wrote);
+  }
+  throw s3Error('NoSuchUpload', { UploadId: uploadId });
+}

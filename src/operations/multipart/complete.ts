@@ -1,0 +1,124 @@
+// CompleteMultipartUpload: checks the parts list against what Swift holds,
+// writes the manifest, claims the upload by deleting its marker (see
+// abort.ts), then removes unused parts and the segments of the object it
+// replaced. A retried Complete of a finished upload answers as the first did.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
+import { s3Error, isS3Error } from '../../s3/errors.js';
+import type { S3Result, XmlBody } from '../../s3/result.js';
+import { completeMultipartUploadResult } from '../../s3/results.js';
+import type { ObjectInfo } from '../../swift/store.js';
+import { checkContentMd5, readXmlBody } from '../common/body.js';
+import { deleteSegments, ownedSegments } from '../common/segments.js';
+import type { OperationContext } from '../context.js';
+import { MAX_COMPLETE_BODY, parseCompleteBody, type RequestedPart } from './complete-body.js';
+import { claimedElsewhere, delay, racingAbort } from './complete-race.js';
+import {
+  MIN_PART_SIZE, UPLOAD_ID, abortNoteName, checkUploadId, markerName, multipartEtag, partName, partNumberOf, partsPrefix, segmentsContainer,
+} from './layout.js';
+import { uploadMarker } from './upload-state.js';
+
+interface StoredPart {
+  readonly etag: string;
+  readonly bytes: number;
+  readonly name: string;
+}
+
+/** This upload's parts as Swift lists them, by part number. */
+async function storedParts(ctx: OperationContext, bucket: string, key: string, uploadId: string): Promise<Map<number, StoredPart>> {
+  const stored = new Map<number, StoredPart>();
+  const prefix = partsPrefix(key, uploadId);
+  for await (const page of ctx.store.listPages(segmentsContainer(bucket), { prefix }, { missingOk: true })) {
+    for (const row of page) {
+      const n = partNumberOf(row.name!, prefix);
+      if (n !== undefined && n > 0) stored.set(n, { etag: (row.hash ?? '').split(';')[0]!.trim(), bytes: row.bytes ?? 0, name: row.name! });
+    }
+  }
+  return stored;
+}
+
+/** Every part must exist with its ETag before sizes are judged, as S3 reports it. */
+function checkParts(requested: readonly RequestedPart[], stored: ReadonlyMap<number, StoredPart>, uploadId: string): void {
+  for (const part of requested) {
+    const have = stored.get(part.partNumber);
+    if (!have || have.etag !== part.etag) throw s3Error('InvalidPart', { UploadId: uploadId, PartNumber: part.partNumber, ETag: `"${part.etag}"` });
+  }
+  requested.slice(0, -1).forEach((part) => {
+    const bytes = stored.get(part.partNumber)!.bytes;
+    if (bytes < MIN_PART_SIZE) {
+      throw s3Error('EntityTooSmall', { UploadId: uploadId, PartNumber: part.partNumber, ProposedSize: bytes, MinSizeAllowed: MIN_PART_SIZE });
+    }
+  });
+}
+
+/**
+ * The marker's headers become the object's: its content headers and user
+ * metadata. Swift quirk: an upload started through s3api keeps its
+ * Content-Type in sysmeta, which the gateway cannot read; its marker says
+ * application/directory, and the object then gets the default.
+ */
+function objectHeaders(marker: ObjectInfo): { headers: Record<string, string>; contentType: string } {
+  const given = marker.contentType;
+  const contentType = given === undefined || given === 'application/directory' ? 'application/octet-stream' : given;
+  return { headers: { ...marker.contentHeaders, ...marker.userMetadata }, contentType };
+}
+
+async function complete(ctx: OperationContext, bucket: string, key: string, uploadId: string, requested: RequestedPart[]): Promise<XmlBody> {
+  let marker: ObjectInfo;
+  try {
+    marker = await uploadMarker(ctx, bucket, key, uploadId);
+  } catch (err) {
+    // A Complete repeated after success finds no marker: answer as the first one did.
+    if (isS3Error(err) && err.code === 'NoSuchUpload') return claimedElsewhere(ctx, bucket, key, uploadId);
+    throw err;
+  }
+  const stored = await storedParts(ctx, bucket, key, uploadId);
+  checkParts(requested, stored, uploadId);
+  const etag = multipartEtag(requested.map((p) => p.etag));
+  const replaced = await ownedSegments(ctx, bucket, key);
+  const manifest = requested.map((p) => ({
+    path: `/${segmentsContainer(bucket)}/${partName(key, uploadId, p.partNumber)}`,
+    etag: p.etag,
+    size_bytes: stored.get(p.partNumber)!.bytes,
+  }));
+  // The object's own reserved item: the upload that made it (for retries and races).
+  await ctx.store.putManifest(bucket, key, manifest, { ...objectHeaders(marker), s3Etag: etag, reserved: { [UPLOAD_ID]: uploadId } });
+
+  const used = requested.map((p) => partName(key, uploadId, p.partNumber));
+  // The claim: deleting the marker. An AbortMultipartUpload racing this one
+  // claims the same way; whoever Swift answers 404 lost (see abort.ts).
+  if (!(await ctx.store.deleteObject(segmentsContainer(bucket), markerName(key, uploadId)))) {
+    return claimedElsewhere(ctx, bucket, key, uploadId, used);
+  }
+  const usedSet = new Set(used);
+  const replacedNow = replaced.filter((n) => !usedSet.has(n));
+  if ((await racingAbort(ctx, bucket, key, uploadId)) === 'abort won') {
+    // The Abort removes this upload's manifest and parts; the object this
+    // manifest had replaced is gone too, so are its segments.
+    await deleteSegments(ctx, bucket, replacedNow);
+    throw s3Error('NoSuchUpload', { UploadId: uploadId });
+  }
+  // The object is in place; now nothing of the upload or the old object may
+  // stay behind. The abort note too: one left by an Abort that died before its
+  // claim would make a retried Complete answer NoSuchUpload.
+  const unused = [...stored.values()].map((s) => s.name).filter((n) => !usedSet.has(n));
+  await deleteSegments(ctx, bucket, [...unused, ...replacedNow, abortNoteName(key, uploadId)]);
+  return completeMultipartUploadResult(bucket, key, etag);
+}
+
+export async function completeMultipartUpload(ctx: OperationContext): Promise<S3Result> {
+  const { bucket, key } = ctx.req as { bucket: string; key: string };
+  const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
+  const body = await readXmlBody(ctx, MAX_COMPLETE_BODY);
+  checkContentMd5(ctx.req.headers, body.md5Hex, { required: false });
+  const requested = await parseCompleteBody(body.bytes, uploadId);
+
+  const work = complete(ctx, bucket, key, uploadId, requested);
+  const quick = await Promise.race([work.then((doc) => ({ doc }), (error: unknown) => ({ error })), delay(ctx.limits.slowAnswerAfterMs)]);
+  if (quick) {
+    if ('error' in quick) throw quick.error;
+    return { status: 200, xml: quick.doc };
+  }
+  // S3 quirk: a long Complete answers 200 at once and keeps the connection alive
+  // with whitespace; a failure then arrives as an error document in that body.
+  return { status: 200, pendingXml: work };
+}

@@ -1,0 +1,99 @@
+// Multipart upload, the steps before completion: CreateMultipartUpload,
+// UploadPart, UploadPartCopy. Nothing is kept in memory: every step reads the
+// upload's state from Swift, so any gateway instance can serve any step.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
+import { s3Error } from '../../s3/errors.js';
+import type { S3Result } from '../../s3/result.js';
+import { copyPartResult, initiateMultipartUploadResult } from '../../s3/results.js';
+import { findCopySource, parseCopySource } from '../common/copy-source.js';
+import { checkMetadataLimits } from '../common/metadata-limits.js';
+import { checkBucketName, checkKey } from '../common/names.js';
+import { quoteEtag } from '../common/object-headers.js';
+import { parsePartNumber } from '../common/part-number.js';
+import { deleteSegments, markSegmentsContainer } from '../common/segments.js';
+import { translate } from '../common/swift-errors.js';
+import { bodyLength, storedObjectHeaders, writeBody } from '../common/write-body.js';
+import type { OperationContext } from '../context.js';
+import { checkUploadId, markerName, newUploadId, partName, segmentsContainer } from './layout.js';
+import { uploadMarker } from './upload-state.js';
+
+/** Creates `<bucket>+segments` like s3api does: with the bucket's storage policy and ACLs. */
+async function ensureSegmentsContainer(ctx: OperationContext, bucket: string): Promise<void> {
+  const info = await ctx.store.headContainer(bucket);
+  if (!(await ctx.store.containerExists(segmentsContainer(bucket)))) {
+    await ctx.store.putContainer(segmentsContainer(bucket), { 'x-storage-policy': info.storagePolicy, 'x-container-read': info.read, 'x-container-write': info.write });
+  }
+  await markSegmentsContainer(ctx, bucket, true);
+}
+
+export async function createMultipartUpload(ctx: OperationContext): Promise<S3Result> {
+  const { bucket, key } = ctx.req as { bucket: string; key: string };
+  checkKey(key, ctx.limits.maxKeyBytes);
+  const stored = storedObjectHeaders(ctx.req.headers);
+  checkMetadataLimits(stored, await ctx.store.limits());
+  await ensureSegmentsContainer(ctx, bucket);
+  const uploadId = newUploadId();
+  // The marker carries what the final object gets, where s3api's Complete reads
+  // it too: Content-Type, the stored content headers and X-Object-Meta-*.
+  await ctx.store.putObject(segmentsContainer(bucket), markerName(key, uploadId), {
+    body: '', length: 0, headers: { ...stored, 'content-type': stored['content-type'] ?? 'application/octet-stream' },
+  });
+  return { status: 200, xml: initiateMultipartUploadResult(bucket, key, uploadId) };
+}
+
+/** A part written after its upload was aborted would be orphaned: check again and clean up. */
+async function ensureStillOpen(ctx: OperationContext, bucket: string, key: string, uploadId: string, part: number): Promise<void> {
+  try {
+    await uploadMarker(ctx, bucket, key, uploadId);
+  } catch (err) {
+    await deleteSegments(ctx, bucket, [partName(key, uploadId, part)]);
+    throw err;
+  }
+}
+
+export async function uploadPart(ctx: OperationContext): Promise<S3Result> {
+  const { bucket, key } = ctx.req as { bucket: string; key: string };
+  const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
+  const part = parsePartNumber(ctx.req.query.get('partNumber'), (await ctx.store.limits()).maxManifestSegments);
+  const length = await bodyLength(ctx);
+  await uploadMarker(ctx, bucket, key, uploadId);
+  // A part keeps only its bytes, its MD5 (Content-MD5) and its checksum; metadata belongs to the marker.
+  const target = { container: segmentsContainer(bucket), object: partName(key, uploadId, part) };
+  const out = await writeBody(ctx, target, {}, length, () => ensureStillOpen(ctx, bucket, key, uploadId, part));
+  return { status: 200, headers: out };
+}
+
+/** `bytes=first-last` of x-amz-copy-source-range, checked against the source size. */
+export function parseCopySourceRange(value: string, sourceSize: number): string {
+  const m = /^bytes=(\d+)-(\d+)$/.exec(value.trim());
+  if (!m || Number(m[1]) > Number(m[2])) {
+    throw s3Error('InvalidArgument', { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: value },
+      'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy');
+  }
+  if (Number(m[2]) >= sourceSize) {
+    throw s3Error('InvalidArgument', { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: value }, `Range specified is not valid for source object of size: ${sourceSize}`);
+  }
+  return `bytes=${m[1]}-${m[2]}`;
+}
+
+export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
+  const { bucket, key } = ctx.req as { bucket: string; key: string };
+  const headers = ctx.req.headers;
+  const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
+  const part = parsePartNumber(ctx.req.query.get('partNumber'), (await ctx.store.limits()).maxManifestSegments);
+  const source = parseCopySource(headers['x-amz-copy-source']!);
+  checkBucketName(source.bucket);
+  await uploadMarker(ctx, bucket, key, uploadId);
+  const info = await findCopySource(ctx, source);
+  const range = headers['x-amz-copy-source-range'];
+  const written = await ctx.store.copyObject(
+    { container: segmentsContainer(bucket), object: partName(key, uploadId, part) },
+    { container: source.bucket, object: source.key, info },
+    { replace: {}, range: range === undefined ? undefined : parseCopySourceRange(range, info.size) },
+  ).catch((err: unknown) => {
+    // Swift's 404 to the copy itself: the source went away after it was found.
+    throw translate(err, { 404: 'NoSuchKey' }, ctx, { Key: source.key });
+  });
+  await ensureStillOpen(ctx, bucket, key, uploadId, part);
+  return { status: 200, xml: copyPartResult(quoteEtag(written.etag) ?? '""', new Date(written.lastModified ?? Date.now())) };
+}

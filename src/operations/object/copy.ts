@@ -1,0 +1,56 @@
+// CopyObject: PUT with x-amz-copy-source → Swift PUT with X-Copy-From.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+import { s3Error } from '../../s3/errors.js';
+import type { S3Result } from '../../s3/result.js';
+import { copyObjectResult } from '../../s3/results.js';
+import { plainContentType } from '../../swift/sealed-state.js';
+import { checksumItems } from '../common/checksums.js';
+import { findCopySource, parseCopySource } from '../common/copy-source.js';
+import { metadataToSwift } from '../common/metadata.js';
+import { checkMetadataLimits } from '../common/metadata-limits.js';
+import { checkBucketName, checkKey } from '../common/names.js';
+import { STORED_CONTENT_HEADERS, pick, quoteEtag } from '../common/object-headers.js';
+import { deleteSegments, ownedSegments } from '../common/segments.js';
+import type { OperationContext } from '../context.js';
+
+export type MetadataDirective = 'COPY' | 'REPLACE';
+
+export function parseMetadataDirective(value: string | undefined): MetadataDirective {
+  if (value === undefined || value === 'COPY') return 'COPY';
+  if (value === 'REPLACE') return 'REPLACE';
+  throw s3Error('InvalidArgument', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: value }, 'Unknown metadata directive.');
+}
+
+export async function copyObject(ctx: OperationContext): Promise<S3Result> {
+  const { bucket, key } = ctx.req as { bucket: string; key: string };
+  const headers = ctx.req.headers;
+  checkKey(key, ctx.limits.maxKeyBytes);
+  const source = parseCopySource(headers['x-amz-copy-source']!);
+  checkBucketName(source.bucket);
+  const directive = parseMetadataDirective(headers['x-amz-metadata-directive']);
+  if (directive === 'COPY' && source.bucket === bucket && source.key === key) {
+    throw s3Error('InvalidRequest', {}, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+  }
+  // REPLACE: the copy's own headers and metadata, checked before any Swift call.
+  const replace: Record<string, string> | undefined = directive === 'REPLACE' ? { ...pick(headers, STORED_CONTENT_HEADERS), ...metadataToSwift(headers) } : undefined;
+  if (replace?.['content-type'] !== undefined) replace['content-type'] = plainContentType(replace['content-type'])!;
+  if (replace) checkMetadataLimits(replace, await ctx.store.limits());
+  const info = await findCopySource(ctx, source);
+  if (info.size > ctx.limits.maxObjectSize) {
+    throw s3Error('InvalidRequest', {}, `The specified copy source is larger than the maximum allowable size for a copy source: ${ctx.limits.maxObjectSize}`);
+  }
+  // Copying a multipart object onto itself makes it a plain object: its old
+  // segments go once the copy is written, as for any overwrite.
+  const replaced = await ownedSegments(ctx, bucket, key);
+  // The source's verified checksums describe the copy's bytes too: they follow,
+  // sealed for the copy.
+  const written = await ctx.store.copyObject(
+    { container: bucket, object: key },
+    { container: source.bucket, object: source.key, info },
+    { replace, reserved: checksumItems(info.reserved) },
+  );
+  await deleteSegments(ctx, bucket, replaced);
+  const etag = quoteEtag(written.etag || info.etag) ?? '""';
+  const modified = written.lastModified ? new Date(written.lastModified) : new Date();
+  return { status: ctx.dialect.objectCreatedStatus, xml: copyObjectResult(etag, modified) };
+}

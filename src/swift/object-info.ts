@@ -1,0 +1,94 @@
+// What Swift's HEAD/GET answers say about a container or an object, read once
+// into typed values: operations never look at raw Swift headers.
+import { hasEtagParams, plainContentType, type Reserved, type Sealer } from './sealed-state.js';
+
+export interface ContainerInfo {
+  readonly objectCount: number;
+  readonly bytesUsed: number;
+  readonly storagePolicy?: string;
+  /** X-Container-Read / X-Container-Write ACLs, as Swift holds them. */
+  readonly read?: string;
+  readonly write?: string;
+}
+
+/** The content headers Swift keeps with an object (object-server allowed_headers), Content-Type aside. */
+export const STORED_CONTENT_HEADERS = ['content-encoding', 'content-disposition', 'cache-control', 'expires', 'content-language'] as const;
+
+export interface ObjectInfo {
+  /** The whole object's size (a ranged answer's Content-Range total). */
+  readonly size: number;
+  /** This answer's Content-Length (a range's length for 206). */
+  readonly length: number;
+  /** Swift's ETag, unquoted: the MD5, or for a manifest Swift's own manifest ETag. */
+  readonly etag: string;
+  readonly lastModified?: string;
+  readonly contentRange?: string;
+  /** As clients see it: without the gateway's parameters. */
+  readonly contentType?: string;
+  /** The stored content headers other than Content-Type (lower-case names). */
+  readonly contentHeaders: Readonly<Record<string, string>>;
+  /** X-Object-Meta-* headers as Swift sent them, the gateway's reserved ones left out. */
+  readonly userMetadata: Readonly<Record<string, string>>;
+  /** The gateway's reserved items, when their seal verifies (else none). */
+  readonly reserved: Reserved;
+  /** A multipart object's S3 ETag as the gateway stored it, when its seal verifies. */
+  readonly storedEtag?: string;
+  /** Swift holds it as a static large object manifest. */
+  readonly isManifest: boolean;
+  /** The gateway stored an ETag on it (verified or not): a copy must not carry that along. */
+  readonly hasStoredEtag: boolean;
+  /** Names of every reserved header the object carries (verified or not): a copy blanks them. */
+  readonly reservedHeaders: readonly string[];
+}
+
+const num = (value: string | undefined): number => (value === undefined ? 0 : Number(value) || 0);
+
+export function containerInfo(headers: Readonly<Record<string, string>>): ContainerInfo {
+  return {
+    objectCount: num(headers['x-container-object-count']),
+    bytesUsed: num(headers['x-container-bytes-used']),
+    storagePolicy: headers['x-storage-policy'],
+    read: headers['x-container-read'],
+    write: headers['x-container-write'],
+  };
+}
+
+/** An object's whole size from a GET/HEAD answer: Content-Range's total, else Content-Length. */
+export function sizeOf(headers: Readonly<Record<string, string>>): number {
+  const range = headers['content-range'];
+  const total = range === undefined ? undefined : /\/(\d+)$/.exec(range)?.[1];
+  return num(total ?? headers['content-length']);
+}
+
+export function objectInfo(container: string, object: string, headers: Readonly<Record<string, string>>, sealer: Sealer): ObjectInfo {
+  const size = sizeOf(headers);
+  const target = { container, object, size };
+  const contentHeaders: Record<string, string> = {};
+  for (const name of STORED_CONTENT_HEADERS) {
+    const value = headers[name];
+    if (value !== undefined) contentHeaders[name] = value;
+  }
+  const userMetadata: Record<string, string> = {};
+  const reservedHeaders: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.startsWith('x-object-meta-')) continue;
+    if (name.startsWith('x-object-meta-s3gw-')) reservedHeaders.push(name);
+    else userMetadata[name] = value;
+  }
+  const rawType = headers['content-type'];
+  return {
+    size,
+    length: num(headers['content-length']),
+    etag: (headers['etag'] ?? '').replace(/^"|"$/g, ''),
+    lastModified: headers['last-modified'],
+    contentRange: headers['content-range'],
+    contentType: plainContentType(rawType),
+    contentHeaders,
+    userMetadata,
+    reserved: reservedHeaders.length === 0 ? {} : sealer.verified(target, headers),
+    storedEtag: hasEtagParams(rawType) ? sealer.verifiedEtag(target, rawType) : undefined,
+    isManifest: headers['x-static-large-object']?.toLowerCase() === 'true',
+    hasStoredEtag: hasEtagParams(rawType),
+    reservedHeaders,
+  };
+}

@@ -1,0 +1,123 @@
+// The gateway's own state kept on Swift objects: reserved metadata items
+// (X-Object-Meta-S3gw-<name>: flexible checksums, the upload that made a
+// multipart object) and a multipart object's S3 ETag (a Content-Type
+// parameter, the one place Swift keeps that the gateway can write and that
+// container listings show: the gatekeeper drops sysmeta from outside the proxy).
+// Anyone who may write the object outside the gateway can write those too
+// (the Swift API; s3api as x-amz-meta-s3gw-*), so the gateway seals what it
+// writes with an HMAC under a key only gateways hold, bound to the object's
+// container, name and size, and treats what does not verify as absent.
+//   X-Object-Meta-S3gw-Seal: v1.<mac over the reserved items>
+//   Content-Type: <type>;s3gw_etag=<etag>;s3gw_seal=<mac over the ETag>
+import { createHmac } from 'node:crypto';
+
+const META = 'x-object-meta-';
+/** Reserved metadata names: `X-Object-Meta-S3gw-*`, never a client's. */
+export const RESERVED_PREFIX = 's3gw-';
+const RESERVED = META + RESERVED_PREFIX;
+const SEAL = RESERVED + 'seal';
+const VERSION = 'v1';
+
+/** Reserved items by short name (`checksum-crc32`, `upload-id`). */
+export type Reserved = Readonly<Record<string, string>>;
+
+/** Which object a seal is bound to: a copy elsewhere, or a changed size, breaks it. */
+export interface SealTarget {
+  readonly container: string;
+  readonly object: string;
+  readonly size: number;
+}
+
+/** The Swift header of a reserved item. */
+export const reservedHeader = (name: string): string => RESERVED + name;
+
+/** Whether a Swift header name is one of the gateway's reserved items (or their seal). */
+export const isReservedHeader = (name: string): boolean => name.startsWith(RESERVED);
+
+/** The reserved items among Swift headers (empty ones count as absent), by short name. */
+function reservedOf(headers: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || value === '' || name === SEAL || !name.startsWith(RESERVED)) continue;
+    out[name.slice(RESERVED.length)] = value;
+  }
+  return out;
+}
+
+export class Sealer {
+  readonly #key: Buffer;
+
+  constructor(key: Buffer) {
+    this.#key = key;
+  }
+
+  #mac(kind: string, target: SealTarget, lines: readonly string[]): string {
+    const h = createHmac('sha256', this.#key);
+    h.update([VERSION, kind, target.container, target.object, String(target.size), ...lines].join('\n'));
+    return h.digest().subarray(0, 16).toString('base64url');
+  }
+
+  #itemsMac(target: SealTarget, items: Reserved): string {
+    const lines = Object.keys(items).sort().map((name) => `${name}=${items[name]}`);
+    return `${VERSION}.${this.#mac('meta', target, lines)}`;
+  }
+
+  /** The Swift headers that store these reserved items, sealed (none for none: the seal is blanked). */
+  headers(target: SealTarget, items: Reserved): Record<string, string> {
+    const live = Object.fromEntries(Object.entries(items).filter(([, v]) => v !== ''));
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(live)) out[RESERVED + name] = value;
+    out[SEAL] = Object.keys(live).length === 0 ? '' : this.#itemsMac(target, live);
+    return out;
+  }
+
+  /** The reserved items of a Swift response, if its seal holds for this object; otherwise none. */
+  verified(target: SealTarget, headers: Readonly<Record<string, string>>): Reserved {
+    const items = reservedOf(headers);
+    if (Object.keys(items).length === 0) return {};
+    const seal = headers[SEAL];
+    return seal !== undefined && seal === this.#itemsMac(target, items) ? items : {};
+  }
+
+  /** The Content-Type parameters that keep a multipart object's S3 ETag, sealed. */
+  etagParams(target: SealTarget, etag: string): string {
+    return `;${ETAG_PARAM}=${etag};${SEAL_PARAM}=${this.#mac('etag', target, [etag])}`;
+  }
+
+  /** The S3 ETag a Content-Type keeps for this object, if its seal holds. */
+  verifiedEtag(target: SealTarget, contentType: string | undefined): string | undefined {
+    const { etag, seal } = etagParamsOf(contentType);
+    if (etag === undefined || seal === undefined) return undefined;
+    return seal === this.#mac('etag', target, [etag]) ? etag : undefined;
+  }
+}
+
+const ETAG_PARAM = 's3gw_etag';
+const SEAL_PARAM = 's3gw_seal';
+
+/** The stored ETag and its seal, as written (unverified). */
+export function etagParamsOf(contentType: string | undefined): { etag?: string; seal?: string } {
+  if (contentType === undefined || !contentType.includes(ETAG_PARAM)) return {};
+  const out: { etag?: string; seal?: string } = {};
+  for (const param of contentType.split(';').slice(1)) {
+    const eq = param.indexOf('=');
+    const name = param.slice(0, eq).trim();
+    if (name === ETAG_PARAM) out.etag = param.slice(eq + 1).trim();
+    else if (name === SEAL_PARAM) out.seal = param.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/**
+ * A Content-Type without the parameters the gateway or Swift give a meaning
+ * to (`s3gw_*`; Swift's `swift_bytes`, which overrides a listing's size): what
+ * clients see, and all of a client's Content-Type that may be stored, so a
+ * client can never forge the ETag or size that listings show.
+ */
+export function plainContentType(value: string | undefined): string | undefined {
+  if (value === undefined || (!value.includes('s3gw_') && !value.includes('swift_bytes'))) return value;
+  return value.split(';').filter((param, i) => i === 0 || !/^\s*(s3gw_[^=]*|swift_bytes)\s*=/i.test(param)).join(';');
+}
+
+/** Whether a Content-Type carries the gateway's stored ETag (a multipart object's). */
+export const hasEtagParams = (contentType: string | undefined): boolean => contentType !== undefined && contentType.includes(ETAG_PARAM);

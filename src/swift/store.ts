@@ -1,0 +1,339 @@
+// The typed Swift layer: one method per Swift call the gateway makes, each
+// returning typed values. Every answer a call does not expect becomes a
+// SwiftError (status, method, target, a 400's text); every body that is not
+// handed to the caller is released here. Two Swift rules live only here: an
+// object POST replaces all its metadata (updateReserved re-sends what was
+// written), and where the gateway's own state sits on an object (reserved
+// items and the multipart ETag, sealed: see sealed-state.ts).
+// https://docs.openstack.org/api-ref/object-store/
+import type { Readable } from 'node:stream';
+import type { SwiftResponse, SwiftSession } from './client.js';
+import { discard, readText, release } from './client.js';
+import { SwiftError } from './errors.js';
+import type { SwiftLimits } from './info.js';
+import type { SwiftToken } from './keystone.js';
+import { parseListing, type ContainerRow, type ObjectRow } from './listing.js';
+import { containerInfo, objectInfo, type ContainerInfo, type ObjectInfo } from './object-info.js';
+import { encodeObjectPath, encodeSegment } from './paths.js';
+import { forEachConcurrently } from './pool.js';
+import { plainContentType, reservedHeader, type Reserved, type SealTarget, type Sealer } from './sealed-state.js';
+
+export type { ContainerInfo, ObjectInfo } from './object-info.js';
+export type { ContainerRow, ObjectRow } from './listing.js';
+
+type Headers = Readonly<Record<string, string | undefined>>;
+
+export interface ObjectRead {
+  /** Whole object, a range of it (Swift's 206), or not modified (304: the client's copy is current; no body). */
+  readonly answer: 'whole' | 'range' | 'not-modified';
+  readonly info: ObjectInfo;
+  /** The object's bytes (GET 200/206): the caller reads or destroys it. */
+  readonly body?: Readable;
+}
+
+/** What a write left behind: enough to add reserved items later with a POST. */
+export interface Written {
+  readonly etag: string;
+  readonly lastModified?: string;
+  readonly target: SealTarget;
+  /** The content headers and user metadata sent (a POST must repeat them). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** One entry of a static large object manifest. */
+export interface ManifestSegment {
+  readonly path?: string;
+  readonly name?: string;
+  readonly etag?: string | null;
+  readonly size_bytes?: number;
+  readonly bytes?: number;
+}
+
+export interface ObjectRef {
+  readonly container: string;
+  readonly object: string;
+}
+
+/** Statuses whose error text is kept (a 400 says which metadata limit, which segment). */
+const TEXT_STATUSES = new Set([400, 409, 413, 422]);
+/** Deletions made at once: enough to hide Swift's latency, few enough to spare it. */
+const DELETE_CONCURRENCY = 8;
+
+export class SwiftStore {
+  constructor(private readonly session: SwiftSession, private readonly sealer: Sealer) {}
+
+  /** The token's project and user (the bucket owner), fetching a token if needed. */
+  account(): Promise<SwiftToken> {
+    return this.session.account();
+  }
+
+  limits(): Promise<SwiftLimits> {
+    return this.session.limits();
+  }
+
+  /** A SwiftError for an answer, its body released (a short error text kept). */
+  async #fail(res: SwiftResponse, method: string, container?: string, object?: string): Promise<SwiftError> {
+    if (!TEXT_STATUSES.has(res.status)) {
+      await discard(res);
+      return new SwiftError(res.status, method, container, object);
+    }
+    const text = (await readText(res).catch(() => '')).slice(0, 4096);
+    const reason = res.status === 400 && /Etag Mismatch|404 Not Found|Invalid segment|Segment/i.test(text) ? 'segment' : undefined;
+    return new SwiftError(res.status, method, container, object, text, reason);
+  }
+
+  /** A call whose body is not read: 2xx ends here, anything else is a SwiftError. */
+  async #done(res: SwiftResponse, method: string, container?: string, object?: string, ok: (status: number) => boolean = (s) => s >= 200 && s < 300): Promise<SwiftResponse> {
+    if (!ok(res.status)) throw await this.#fail(res, method, container, object);
+    await discard(res);
+    return res;
+  }
+
+  // ---- account -------------------------------------------------------------
+
+  /** One page of the account's containers. */
+  async listContainers(page: { limit: number; marker?: string }): Promise<ContainerRow[]> {
+    const res = await this.session.call({ method: 'GET', query: { format: 'json', limit: page.limit, marker: page.marker } });
+    if (res.status === 204) return discard(res).then(() => []);
+    if (res.status !== 200) throw await this.#fail(res, 'GET');
+    return parseListing<ContainerRow>(await readText(res));
+  }
+
+  // ---- containers ----------------------------------------------------------
+
+  async headContainer(container: string): Promise<ContainerInfo> {
+    const res = await this.#done(await this.session.call({ method: 'HEAD', container }), 'HEAD', container);
+    return containerInfo(res.headers);
+  }
+
+  /** False for a container Swift does not have (404). */
+  async containerExists(container: string): Promise<boolean> {
+    const res = await this.session.call({ method: 'HEAD', container });
+    if (res.status === 404) return discard(res).then(() => false);
+    await this.#done(res, 'HEAD', container);
+    return true;
+  }
+
+  /** Creates a container; Swift answers 202 for one that was already there. */
+  async putContainer(container: string, headers: Headers = {}): Promise<'created' | 'existed'> {
+    const res = await this.#done(await this.session.call({ method: 'PUT', container, headers: { ...headers, 'content-length': '0' } }), 'PUT', container);
+    return res.status === 202 ? 'existed' : 'created';
+  }
+
+  /** Deletes an (empty) container: 404 and 409 (not empty) are SwiftErrors. */
+  async deleteContainer(container: string): Promise<void> {
+    await this.#done(await this.session.call({ method: 'DELETE', container }), 'DELETE', container);
+  }
+
+  /** One page of a container's listing (`limit` rows at most; `subdir` rows with a delimiter). */
+  async listObjects(container: string, q: { prefix?: string; delimiter?: string; marker?: string; limit?: number }): Promise<ObjectRow[]> {
+    const res = await this.session.call({
+      method: 'GET',
+      container,
+      query: { format: 'json', limit: q.limit, prefix: q.prefix || undefined, delimiter: q.delimiter, marker: q.marker || undefined },
+    });
+    if (res.status === 204) return discard(res).then(() => []);
+    if (res.status !== 200) throw await this.#fail(res, 'GET', container);
+    return parseListing<ObjectRow>(await readText(res));
+  }
+
+  /** Every page of a listing under a prefix, after a marker. `missingOk`: a missing container has no pages. */
+  async *listPages(container: string, q: { prefix?: string; marker?: string }, opts: { missingOk?: boolean } = {}): AsyncGenerator<ObjectRow[]> {
+    let marker = q.marker || undefined;
+    for (;;) {
+      let page: ObjectRow[];
+      try {
+        page = await this.listObjects(container, { prefix: q.prefix, marker });
+      } catch (err) {
+        if (opts.missingOk && err instanceof SwiftError && err.status === 404) return;
+        throw err;
+      }
+      if (page.length === 0) return;
+      yield page;
+      marker = page[page.length - 1]!.name;
+    }
+  }
+
+  // ---- objects ---------------------------------------------------------------
+
+  /** HEAD of an object, or undefined when Swift does not have it (404). */
+  async findObject(container: string, object: string): Promise<ObjectInfo | undefined> {
+    const res = await this.session.call({ method: 'HEAD', container, object });
+    if (res.status === 404) return discard(res).then(() => undefined);
+    await this.#done(res, 'HEAD', container, object);
+    return objectInfo(container, object, res.headers, this.sealer);
+  }
+
+  /**
+   * GET or HEAD with range and conditional headers (passed to Swift as given).
+   * 304 is a result and a missing object (404) undefined; 412, 416 and the
+   * rest are SwiftErrors.
+   */
+  async readObject(container: string, object: string, method: 'GET' | 'HEAD', headers: Headers = {}): Promise<ObjectRead | undefined> {
+    const res = await this.session.call({ method, container, object, headers });
+    if (res.status === 404) return discard(res).then(() => undefined);
+    if (res.status === 304) {
+      await discard(res);
+      return { answer: 'not-modified', info: objectInfo(container, object, res.headers, this.sealer) };
+    }
+    if (res.status !== 200 && res.status !== 206) throw await this.#fail(res, method, container, object);
+    let info: ObjectInfo;
+    try {
+      info = objectInfo(container, object, res.headers, this.sealer);
+    } catch (err) {
+      release(res);
+      throw err;
+    }
+    const answer = res.status === 206 ? 'range' : 'whole';
+    if (method === 'HEAD') {
+      await discard(res);
+      return { answer, info };
+    }
+    return { answer, info, body: res.body };
+  }
+
+  /** Releases the body of a read nobody will consume (an answer that failed after Swift spoke). */
+  static releaseBody(read: ObjectRead): void {
+    read.body?.on('error', () => {}).destroy();
+  }
+
+  /**
+   * PUT of an object. `headers`: content headers and user metadata (already
+   * Swift's names); `md5`: the hex MD5 Swift must verify (422 otherwise);
+   * `reserved`: the gateway's own items, sealed for this object and size.
+   */
+  async putObject(container: string, object: string, w: { body: Readable | Buffer | string; length: number; headers: Headers; md5?: string; reserved?: Reserved }): Promise<Written> {
+    const target = { container, object, size: w.length };
+    const sent = defined(w.headers);
+    const reserved = w.reserved && Object.keys(w.reserved).length > 0 ? this.sealer.headers(target, w.reserved) : {};
+    const res = await this.session.call({
+      method: 'PUT', container, object, body: w.body,
+      headers: { ...sent, ...reserved, 'content-length': String(w.length), ...(w.md5 ? { etag: w.md5 } : {}) },
+    });
+    if (res.status !== 201) throw await this.#fail(res, 'PUT', container, object);
+    await discard(res);
+    return { etag: unquote(res.headers['etag']), lastModified: res.headers['last-modified'], target, headers: sent };
+  }
+
+  /**
+   * Sets the reserved items of an object this request wrote. Swift quirk: an
+   * object POST replaces all user metadata and the stored content headers, so
+   * it repeats everything the write sent.
+   */
+  async updateReserved(written: Written, reserved: Reserved): Promise<void> {
+    const { container, object } = written.target;
+    const headers = { ...written.headers, ...this.sealer.headers(written.target, reserved) };
+    await this.#done(await this.session.call({ method: 'POST', container, object, headers }), 'POST', container, object, (s) => s === 202);
+  }
+
+  /**
+   * Server-side copy (PUT with X-Copy-From). `replace`: the copy's own content
+   * headers and metadata (X-Fresh-Metadata), else the source's are kept; the
+   * source's reserved items never follow (they are blanked), `reserved` are
+   * the copy's, sealed for it. `range`: part of the source only.
+   */
+  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo }, c: { replace?: Headers; range?: string; reserved?: Reserved }): Promise<Written> {
+    const size = c.range === undefined ? from.info.size : rangeLength(c.range);
+    const target = { container: to.container, object: to.object, size };
+    const headers: Record<string, string> = {
+      'x-copy-from': `/${encodeSegment(from.container)}/${encodeObjectPath(from.object)}`,
+      'content-length': '0',
+    };
+    if (c.range !== undefined) headers['range'] = c.range;
+    if (c.replace) {
+      headers['x-fresh-metadata'] = 'true';
+      Object.assign(headers, defined(c.replace));
+    } else {
+      // A copy of a multipart object is a plain object: the stored ETag must not follow.
+      if (from.info.hasStoredEtag && from.info.contentType !== undefined) headers['content-type'] = from.info.contentType;
+      for (const name of from.info.reservedHeaders) headers[name] = '';
+    }
+    if (c.reserved && Object.keys(c.reserved).length > 0) Object.assign(headers, this.sealer.headers(target, c.reserved));
+    const res = await this.session.call({ method: 'PUT', container: to.container, object: to.object, headers });
+    if (res.status !== 201) throw await this.#fail(res, 'PUT', to.container, to.object);
+    await discard(res);
+    return { etag: unquote(res.headers['etag']), lastModified: res.headers['last-modified'], target, headers: {} };
+  }
+
+  /**
+   * True when Swift deleted it, false when it was not there (404), or when a
+   * DELETE with a later timestamp got there first (409: two at once).
+   */
+  async deleteObject(container: string, object: string): Promise<boolean> {
+    const res = await this.session.call({ method: 'DELETE', container, object });
+    if (res.status === 404 || res.status === 409) return discard(res).then(() => false);
+    await this.#done(res, 'DELETE', container, object);
+    return true;
+  }
+
+  /** Deletes objects a few at a time; one already gone is fine. Every one is tried; the first failure is then thrown. */
+  async deleteObjects(container: string, names: readonly string[]): Promise<void> {
+    let first: unknown;
+    await forEachConcurrently(names, DELETE_CONCURRENCY, async (name) => {
+      try {
+        await this.deleteObject(container, name);
+      } catch (err) {
+        first ??= err;
+      }
+    });
+    if (first !== undefined) throw first;
+  }
+
+  /** An object's static large object manifest, 'plain' for any other object, 'missing' when there is none. */
+  async manifestOf(container: string, object: string): Promise<ManifestSegment[] | 'plain' | 'missing'> {
+    const res = await this.session.call({ method: 'GET', container, object, query: { 'multipart-manifest': 'get', format: 'raw' } });
+    if (res.status === 404) return discard(res).then(() => 'missing' as const);
+    if (res.status !== 200) throw await this.#fail(res, 'GET', container, object);
+    if (res.headers['x-static-large-object']?.toLowerCase() !== 'true') {
+      release(res);
+      return 'plain';
+    }
+    return JSON.parse(await readText(res)) as ManifestSegment[];
+  }
+
+  /**
+   * Writes a static large object manifest, with the object's S3 ETag (`s3Etag`)
+   * and reserved items sealed for its total size. A segment Swift cannot find,
+   * or whose ETag differs, is a SwiftError with reason 'segment'.
+   */
+  async putManifest(container: string, object: string, segments: readonly ManifestSegment[], m: { headers: Headers; contentType: string; s3Etag: string; reserved: Reserved }): Promise<Written> {
+    const size = segments.reduce((n, s) => n + (s.size_bytes ?? 0), 0);
+    const target = { container, object, size };
+    const body = JSON.stringify(segments);
+    const headers = {
+      ...defined(m.headers),
+      'content-type': plainContentType(m.contentType) + this.sealer.etagParams(target, m.s3Etag),
+      ...this.sealer.headers(target, m.reserved),
+      'content-length': String(Buffer.byteLength(body)),
+    };
+    const res = await this.session.call({ method: 'PUT', container, object, query: { 'multipart-manifest': 'put' }, headers, body });
+    if (res.status !== 201) throw await this.#fail(res, 'PUT', container, object);
+    await discard(res);
+    return { etag: unquote(res.headers['etag']), lastModified: res.headers['last-modified'], target, headers: {} };
+  }
+
+  /** The multipart ETag the gateway stored on a listing row of this container, if its seal verifies. */
+  storedEtagOfRow(container: string, row: ObjectRow): string | undefined {
+    if (row.name === undefined || row.content_type === undefined) return undefined;
+    return this.sealer.verifiedEtag({ container, object: row.name, size: row.bytes ?? 0 }, row.content_type);
+  }
+}
+
+/** The Swift header of a reserved item, for callers that only need its name (metadata limits). */
+export { reservedHeader };
+
+function defined(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = value;
+  return out;
+}
+
+function unquote(etag: string | undefined): string {
+  return (etag ?? '').replace(/^"|"$/g, '');
+}
+
+/** The length of a `bytes=first-last` range. */
+function rangeLength(range: string): number {
+  const m = /^bytes=(\d+)-(\d+)$/.exec(range);
+  return m ? Number(m[2]) - Number(m[1]) + 1 : 0;
+}

@@ -1,0 +1,184 @@
+// The typed Swift layer over a scripted session: what each method sends, what
+// it answers for each Swift status, that every unused body is released, and
+// the two rules it alone knows (POST replaces all metadata; where reserved
+// state and the multipart ETag live).
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { SwiftCall, SwiftResponse, SwiftSession } from '../../../src/swift/client.js';
+import { SwiftError } from '../../../src/swift/errors.js';
+import { SWIFT_DEFAULT_LIMITS } from '../../../src/swift/info.js';
+import { Sealer } from '../../../src/swift/sealed-state.js';
+import { SwiftStore } from '../../../src/swift/store.js';
+
+interface Scripted {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+/** A session answering calls in order from a script; records calls and whether each body was read to its end or destroyed. */
+function scripted(answers: Scripted[]) {
+  const calls: SwiftCall[] = [];
+  const bodies: Readable[] = [];
+  const session: SwiftSession = {
+    identity: { kind: 'password', username: 'u', password: 'p', userDomain: 'Default', projectName: 'p' },
+    async call(call) {
+      calls.push(call);
+      const answer = answers.shift();
+      if (!answer) throw new Error(`unexpected call ${call.method} ${call.container}/${call.object}`);
+      const body = Readable.from([Buffer.from(answer.body ?? '')]);
+      bodies.push(body);
+      return { status: answer.status, headers: answer.headers ?? {}, body } satisfies SwiftResponse;
+    },
+    account: async () => ({ token: 't', expiresAt: 0, storageUrl: 'http://swift/v1/AUTH_p', projectId: 'p', projectName: 'p', userId: 'u', userName: 'u', roles: [] }),
+    limits: async () => SWIFT_DEFAULT_LIMITS,
+  };
+  const released = () => bodies.every((b) => b.readableEnded || b.destroyed);
+  return { store: new SwiftStore(session, sealer), calls, released };
+}
+
+const sealer = new Sealer(Buffer.alloc(32, 3));
+const failure = async (p: Promise<unknown>) => (await p.then(() => undefined, (e: unknown) => e)) as SwiftError;
+
+describe('SwiftStore: every unexpected answer is a SwiftError, its body released', () => {
+  const cases: [string, (s: SwiftStore) => Promise<unknown>, string][] = [
+    ['headContainer', (s) => s.headContainer('c'), 'HEAD'],
+    ['containerExists', (s) => s.containerExists('c'), 'HEAD'],
+    ['putContainer', (s) => s.putContainer('c'), 'PUT'],
+    ['deleteContainer', (s) => s.deleteContainer('c'), 'DELETE'],
+    ['listObjects', (s) => s.listObjects('c', {}), 'GET'],
+    ['listContainers', (s) => s.listContainers({ limit: 10 }), 'GET'],
+    ['findObject', (s) => s.findObject('c', 'o'), 'HEAD'],
+    ['readObject', (s) => s.readObject('c', 'o', 'GET'), 'GET'],
+    ['putObject', (s) => s.putObject('c', 'o', { body: 'x', length: 1, headers: {} }), 'PUT'],
+    ['deleteObject', (s) => s.deleteObject('c', 'o'), 'DELETE'],
+    ['manifestOf', (s) => s.manifestOf('c', 'o'), 'GET'],
+    ['putManifest', (s) => s.putManifest('c', 'o', [], { headers: {}, contentType: 'a/b', s3Etag: 'e-1', reserved: {} }), 'PUT'],
+  ];
+  for (const [name, run, method] of cases) {
+    for (const status of [401, 412, 413, 416, 422, 499, 503, 507]) {
+      it(`${name}: Swift ${status} → SwiftError(${status}, ${method})`, async () => {
+        const { store, released } = scripted([{ status, body: 'Swift says no' }]);
+        const err = await failure(run(store));
+        expect(err).toBeInstanceOf(SwiftError);
+        expect([err.status, err.method]).toEqual([status, method]);
+        expect(released()).toBe(true);
+      });
+    }
+  }
+
+  it('keeps the text of a 400 and recognises a segment problem', async () => {
+    const { store, released } = scripted([{ status: 400, body: 'Errors:\n/c+segments/k/u/1, Etag Mismatch' }]);
+    const err = await failure(store.putManifest('c', 'k', [], { headers: {}, contentType: 'a/b', s3Etag: 'e-1', reserved: {} }));
+    expect([err.status, err.reason]).toEqual([400, 'segment']);
+    expect(err.detail).toContain('Etag Mismatch');
+    expect(released()).toBe(true);
+  });
+});
+
+describe('SwiftStore: answers that are results', () => {
+  it('containerExists, findObject, readObject and deleteObject answer a 404 as a value', async () => {
+    const { store, released } = scripted([{ status: 404 }, { status: 404 }, { status: 404 }, { status: 404 }, { status: 409 }]);
+    expect(await store.containerExists('c')).toBe(false);
+    expect(await store.findObject('c', 'o')).toBeUndefined();
+    expect(await store.readObject('c', 'o', 'GET')).toBeUndefined();
+    expect(await store.deleteObject('c', 'o')).toBe(false);
+    // 409 to a DELETE: a later DELETE got there first.
+    expect(await store.deleteObject('c', 'o')).toBe(false);
+    expect(released()).toBe(true);
+  });
+
+  it('putContainer tells created (201) from existed (202)', async () => {
+    const { store } = scripted([{ status: 201 }, { status: 202 }]);
+    expect(await store.putContainer('c')).toBe('created');
+    expect(await store.putContainer('c')).toBe('existed');
+  });
+
+  it('readObject: 304 is not-modified, 206 a range, a GET hands its body over and a HEAD releases it', async () => {
+    const { store } = scripted([{ status: 304, headers: { etag: '"e"' } }, { status: 206, headers: { 'content-range': 'bytes 0-1/10', 'content-length': '2' }, body: 'ab' }, { status: 200, headers: { 'content-length': '2' } }]);
+    expect((await store.readObject('c', 'o', 'GET', { 'if-none-match': '"e"' }))!.answer).toBe('not-modified');
+    const range = (await store.readObject('c', 'o', 'GET', { range: 'bytes=0-1' }))!;
+    expect([range.answer, range.info.size, range.info.length]).toEqual(['range', 10, 2]);
+    expect(range.body).toBeDefined();
+    range.body!.resume();
+    const head = (await store.readObject('c', 'o', 'HEAD'))!;
+    expect(head.body).toBeUndefined();
+  });
+
+  it('manifestOf: the segments of a manifest, plain for any other object, missing for none', async () => {
+    const { store, released } = scripted([
+      { status: 200, headers: { 'x-static-large-object': 'True' }, body: '[{"path":"/c+segments/k/u/1","size_bytes":5}]' },
+      { status: 200, body: 'plain bytes' },
+      { status: 404 },
+    ]);
+    expect(await store.manifestOf('c', 'k')).toEqual([{ path: '/c+segments/k/u/1', size_bytes: 5 }]);
+    expect(await store.manifestOf('c', 'k')).toBe('plain');
+    expect(await store.manifestOf('c', 'k')).toBe('missing');
+    expect(released()).toBe(true);
+  });
+
+  it('listPages pages by the last name until an empty page; a missing container has none when missingOk, and a 503 never passes for empty', async () => {
+    const { store, calls } = scripted([{ status: 200, body: '[{"name":"a"},{"name":"b"}]' }, { status: 200, body: '[]' }, { status: 404 }, { status: 503 }]);
+    const pages: string[][] = [];
+    for await (const page of store.listPages('c', { prefix: 'p' })) pages.push(page.map((r) => r.name!));
+    expect(pages).toEqual([['a', 'b']]);
+    expect(calls[1]!.query).toMatchObject({ marker: 'b', prefix: 'p' });
+    const none: unknown[] = [];
+    for await (const page of store.listPages('c', {}, { missingOk: true })) none.push(page);
+    expect(none).toEqual([]);
+    const err = await failure((async () => { for await (const page of store.listPages('c', {}, { missingOk: true })) void page; })());
+    expect(err.status).toBe(503);
+  });
+
+  it('deleteObjects tries every name and then throws the first failure; a name already gone is fine', async () => {
+    const { store, calls } = scripted([{ status: 204 }, { status: 404 }, { status: 503 }, { status: 204 }]);
+    const err = await failure(store.deleteObjects('c', ['a', 'b', 'c', 'd']));
+    expect(calls.map((c) => c.object)).toEqual(['a', 'b', 'c', 'd']);
+    expect(err.status).toBe(503);
+  });
+});
+
+describe('SwiftStore: the rules only it knows', () => {
+  it('putObject seals reserved items for the object and its size, and reads them back verified', async () => {
+    const { store, calls } = scripted([{ status: 201, headers: { etag: 'abc' } }]);
+    const written = await store.putObject('c', 'o', { body: 'hello', length: 5, headers: { 'content-type': 't/x', 'x-object-meta-a': '1' }, md5: 'abc', reserved: { 'checksum-crc32': 'NhCmhg==' } });
+    const sent = calls[0]!.headers!;
+    expect(sent).toMatchObject({ 'content-length': '5', etag: 'abc', 'x-object-meta-s3gw-checksum-crc32': 'NhCmhg==' });
+    expect(sent['x-object-meta-s3gw-seal']).toMatch(/^v1\./);
+    expect(written.etag).toBe('abc');
+    const read = scripted([{ status: 200, headers: { ...(sent as Record<string, string>), 'content-length': '5', etag: 'abc' } }]);
+    expect((await read.store.findObject('c', 'o'))!.reserved).toEqual({ 'checksum-crc32': 'NhCmhg==' });
+    const elsewhere = scripted([{ status: 200, headers: { ...(sent as Record<string, string>), 'content-length': '5', etag: 'abc' } }]);
+    expect((await elsewhere.store.findObject('c', 'copy'))!.reserved).toEqual({});
+  });
+
+  it('updateReserved POSTs everything the write sent (a POST replaces all metadata), plus the sealed items', async () => {
+    const { store, calls } = scripted([{ status: 201 }, { status: 202 }]);
+    const written = await store.putObject('c', 'o', { body: 'x', length: 1, headers: { 'content-type': 't/x', 'content-disposition': 'inline', 'x-object-meta-a': '1' } });
+    await store.updateReserved(written, { 'checksum-crc32': 'AAAAAA==' });
+    expect(calls[1]!.method).toBe('POST');
+    expect(calls[1]!.headers).toMatchObject({ 'content-type': 't/x', 'content-disposition': 'inline', 'x-object-meta-a': '1', 'x-object-meta-s3gw-checksum-crc32': 'AAAAAA==' });
+    expect(calls[1]!.headers).not.toHaveProperty('content-length');
+  });
+
+  it('copyObject blanks the source\'s reserved items and stored ETag, and seals the copy\'s own', async () => {
+    const src = scripted([{ status: 200, headers: { 'content-length': '7', etag: 'e', 'content-type': 'a/b' + sealer.etagParams({ container: 'c', object: 's', size: 7 }, 'x-2'), 'x-object-meta-s3gw-upload-id': 'u', 'x-object-meta-s3gw-seal': 'v1.zz' } }]);
+    const info = (await src.store.findObject('c', 's'))!;
+    expect(info.storedEtag).toBe('x-2');
+    const { store, calls } = scripted([{ status: 201, headers: { etag: 'f' } }]);
+    await store.copyObject({ container: 'c', object: 'd' }, { container: 'c', object: 's', info }, { reserved: { 'checksum-crc32': 'NhCmhg==' } });
+    const sent = calls[0]!.headers!;
+    expect(sent).toMatchObject({ 'x-copy-from': '/c/s', 'content-type': 'a/b', 'x-object-meta-s3gw-upload-id': '', 'x-object-meta-s3gw-checksum-crc32': 'NhCmhg==' });
+    expect(sent['x-object-meta-s3gw-seal']).toMatch(/^v1\./);
+    expect(sent).not.toHaveProperty('x-fresh-metadata');
+  });
+
+  it('putManifest keeps the S3 ETag as a sealed Content-Type parameter, for the total size', async () => {
+    const { store, calls } = scripted([{ status: 201 }]);
+    await store.putManifest('c', 'k', [{ path: '/c+segments/k/u/1', etag: 'a', size_bytes: 3 }, { path: '/c+segments/k/u/2', etag: 'b', size_bytes: 4 }], { headers: {}, contentType: 't/x;s3gw_etag=forged', s3Etag: 'e-2', reserved: { 'upload-id': 'u' } });
+    const sent = calls[0]!;
+    expect(sent.query).toEqual({ 'multipart-manifest': 'put' });
+    expect(sealer.verifiedEtag({ container: 'c', object: 'k', size: 7 }, sent.headers!['content-type'])).toBe('e-2');
+    expect(sent.headers!['content-type']!.startsWith('t/x;s3gw_etag=e-2;')).toBe(true);
+  });
+});

@@ -2,7 +2,7 @@
 // object its S3 multipart ETag (`<md5>-<parts>`), wherever that is kept.
 import type { ObjectInfo } from '../../swift/store.js';
 import type { OperationContext } from '../context.js';
-import { listingEtag } from '../listing/rows.js';
+import { listingEtag } from './listing-rows.js';
 import { quoteEtag } from './object-headers.js';
 
 /** Whether an If-Match / If-None-Match list names this ETag (`*` names any). */

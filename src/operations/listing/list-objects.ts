@@ -7,7 +7,7 @@ import type { S3Result } from '../../s3/result.js';
 import type { ObjectRow } from '../../swift/store.js';
 import { ownerOf } from '../common/bucket.js';
 import type { OperationContext } from '../context.js';
-import { listingEtag, swiftIsoTimestamp } from './rows.js';
+import { listingEtag, swiftIsoTimestamp } from '../common/listing-rows.js';
 
 export const MAX_KEYS_LIMIT = 1000;
 

@@ -6,7 +6,7 @@ import { listMultipartUploadsResult, listPartsResult, type UploadEntry } from '.
 import type { ObjectRow } from '../../swift/store.js';
 import { ownerOf, requireBucket } from '../common/bucket.js';
 import type { OperationContext } from '../context.js';
-import { listingEtag, parseSwiftTimestamp } from '../listing/rows.js';
+import { listingEtag, parseSwiftTimestamp } from '../common/listing-rows.js';
 import { checkUploadId, isPartName, partNumberOf, partsPrefix, segmentsContainer } from './layout.js';
 import { uploadMarker } from './upload-state.js';
 

@@ -10,7 +10,7 @@ import {
   parseMaxKeys,
   toPage,
 } from '../../../../src/operations/listing/list-objects.js';
-import { listingEtag, parseSwiftTimestamp, swiftIsoTimestamp } from '../../../../src/operations/listing/rows.js';
+import { listingEtag, parseSwiftTimestamp, swiftIsoTimestamp } from '../../../../src/operations/common/listing-rows.js';
 import { parseQuery } from '../../../../src/s3/request.js';
 import { s3ErrorOf } from '../../../helpers/s3-error.js';
 

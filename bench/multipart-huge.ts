@@ -4,7 +4,7 @@
 // streamed from the benchmark's generated pattern, never held in memory; the
 // gateway's peak RSS is sampled throughout. Options: --gib N (default 3),
 // --part-mib N (default 64). Results: bench/results/<date>-huge.{json,md}.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
@@ -14,6 +14,8 @@ import { BLOCK_SIZE, PatternVerifier, patternBlock } from './datastream.js';
 import { startGateway } from './gateway.js';
 import { RssSampler, machine } from './procfs.js';
 import { authenticate, type Auth, type PlainRequest } from './signing.js';
+// `#stack` (package.json "imports"): the stack module from bench/ and dist/bench/ alike.
+import { credentialOf, loadStack } from '#stack';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const arg = (name: string, fallback: number) => {
@@ -39,7 +41,7 @@ function partStream(first: number, count: number): Readable {
 }
 
 async function main(): Promise<void> {
-  const stack = JSON.parse(readFileSync(join(process.env['STACK_DIR'] || join(root, '.stack'), 'stack.json'), 'utf8'));
+  const stack = loadStack();
   const demo = stack.users.demo;
   const info = (await (await fetch(`${stack.swift.url}/info`)).json()) as { swift: { max_file_size: number } };
   const gw = await startGateway({
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
     label: 'huge-gateway',
     authUrl: stack.keystone.authUrl,
     keystoneRegion: stack.keystone.region,
-    credentials: [{ accessKey: demo.ec2.access, secretKey: demo.ec2.secret, keystone: { username: demo.username, password: demo.password, userDomainId: demo.domain, projectId: demo.projectId } }],
+    credentials: [credentialOf(demo)],
   });
   const pool = new Pool(gw.url, { connections: 2, bodyTimeout: 600_000, headersTimeout: 600_000 });
   // SigV4: it signs the whole query (the bench's SigV2 signer leaves sub-resources out).

@@ -10,7 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTopSelfTime, topSelfTime, type CpuProfile } from './cpuprofile.js';
-import { counterSum, gatewayNodeArgs, scrapeMetrics, startGateway, type GatewayCredential, type GatewayProcess } from './gateway.js';
+import { counterSum, gatewayNodeArgs, scrapeMetrics, startGateway, type GatewayProcess } from './gateway.js';
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.js';
 import { cpuMicros, machine, readMemory, resetPeak, RssSampler } from './procfs.js';
 import type { ClosedLoopJob, FromLoadgen, Job, ObjectOp, ResultOf, TargetSpec } from './protocol.js';
@@ -31,6 +31,8 @@ import {
 import type { SigningMode } from './signing.js';
 import { STAND_IN_LIST_CONTAINER, STAND_IN_LIST_ROWS, startStandIn } from './stand-in.js';
 import { concatSamples, spread, summarizeLatencies } from './stats.js';
+// The stack module as `#stack` (package.json "imports"): the same specifier from bench/ and dist/bench/.
+import { credentialOf, loadStack, type Stack, type StackStorageUser as StackUser } from '#stack';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -47,33 +49,8 @@ const COLD_KEYS = 20;
 const STAND_IN_CONCURRENCIES = [16, 64];
 const STAND_IN_LIST_CONCURRENCIES = [1, 8];
 
-interface StackUser {
-  username: string;
-  password: string;
-  projectId: string;
-  domain: string;
-  storageUrl: string;
-  ec2: { access: string; secret: string };
-}
-
-interface Stack {
-  keystone: { authUrl: string; region: string };
-  logDir?: string;
-  s3api: { url: string; region: string };
-  users: { demo: StackUser };
-}
-
 function log(line: string): void {
   process.stderr.write(line + '\n');
-}
-
-function loadStack(): Stack {
-  const dir = process.env['STACK_DIR'] || join(root, '.stack');
-  const file = join(dir, 'stack.json');
-  if (!existsSync(file)) {
-    throw new Error(`${file} not found: start the local stack (bash deploy/local/stack.sh up) or point STACK_DIR at one.`);
-  }
-  return JSON.parse(readFileSync(file, 'utf8')) as Stack;
 }
 
 async function keystoneToken(stack: Stack, user: StackUser): Promise<string> {
@@ -153,14 +130,6 @@ function rotate<T>(items: readonly T[], round: number): T[] {
 
 function s3Target(name: string, origin: string, user: StackUser, signing: SigningMode, region: string): TargetSpec {
   return { name, origin, basePath: '', api: 's3', auth: { kind: 's3', mode: signing, keys: user.ec2, region } };
-}
-
-function credentialOf(user: StackUser): GatewayCredential {
-  return {
-    accessKey: user.ec2.access,
-    secretKey: user.ec2.secret,
-    keystone: { username: user.username, password: user.password, userDomainId: user.domain, projectId: user.projectId },
-  };
 }
 
 /** Swift calls the benchmark makes for its own setup (not measured). */

@@ -11,9 +11,10 @@ PORT="${PORT:-9000}"
 bash scripts/ensure-deps.sh
 bash deploy/local/stack.sh up
 config="$(node scripts/local-config.mjs "$PORT")"
-node -e '
-  const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  const d = s.users.demo.ec2, port = process.argv[2];
+node --input-type=module -e '
+  import { loadStack } from "./deploy/local/stack.mjs";
+  const s = loadStack();
+  const d = s.users.demo.ec2, port = process.argv[1];
   console.log(`
 S3 endpoint:  http://127.0.0.1:${port}   (virtual-host style: http://<bucket>.localhost:${port})
 Metrics:      http://127.0.0.1:${Number(port) + 1}/metrics
@@ -24,5 +25,5 @@ Try:  AWS_ACCESS_KEY_ID=${d.access} AWS_SECRET_ACCESS_KEY=${d.secret} \\
       aws --endpoint-url http://127.0.0.1:${port} s3 ls
       (the gateway speaks Signature Version 2 today: add a profile with s3.signature_version = s3)
 `);
-' "$(dirname "$config")/../stack.json" "$PORT"
+' "$PORT"
 exec node dist/main.js --config "$config"

@@ -33,7 +33,7 @@ install -m 0644 "$STACK_DIR/gateway/config.yaml" "$CONFIG_OUT/config.yaml.tmp"
 install -m 0400 -o "$GATEWAY_UID" "$STACK_DIR/gateway/credentials.yaml" "$CONFIG_OUT/credentials.yaml"
 mv "$CONFIG_OUT/config.yaml.tmp" "$CONFIG_OUT/config.yaml"
 echo "[stack-entrypoint] gateway config written to $CONFIG_OUT; EC2 keys of the demo user:" >&2
-node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.error(`  access key ${s.users.demo.ec2.access}\n  secret key ${s.users.demo.ec2.secret}`)' "$STACK_DIR/stack.json"
+node --input-type=module -e 'import { loadStack } from "./deploy/local/stack.mjs"; const d = loadStack().users.demo.ec2; console.error(`  access key ${d.access}\n  secret key ${d.secret}`)'
 
 # The services run detached (stack.sh starts each in its own session); watch them.
 while [ "$stopping" = 0 ]; do

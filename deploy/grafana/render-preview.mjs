@@ -22,11 +22,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { URLSearchParams, fileURLToPath } from 'node:url';
+import { loadStack, writeGatewayFiles } from '../local/stack.mjs';
 /* global fetch */
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const stackDir = process.env.STACK_DIR ?? join(root, '.stack');
-const stack = JSON.parse(readFileSync(join(stackDir, 'stack.json'), 'utf8'));
+const stack = loadStack();
 const dashboard = JSON.parse(readFileSync(join(root, 'deploy/grafana/dashboard.json'), 'utf8'));
 const loadSeconds = Number(process.argv[2] ?? 90);
 const out = join(root, 'docs/dashboard.png');
@@ -55,23 +55,9 @@ process.on('SIGINT', () => process.exit(130));
 // ---------------------------------------------------------------- gateway --
 
 async function startGateway() {
-  const credential = (u) => ({
-    accessKey: u.ec2.access,
-    secretKey: u.ec2.secret,
-    keystone: { username: u.username, password: u.password, userDomainId: u.domain, projectId: u.projectId },
-  });
-  writeFileSync(join(work, 'credentials.json'), JSON.stringify({ credentials: [credential(stack.users.demo), credential(stack.users.alt)] }), { mode: 0o600 });
-  writeFileSync(join(work, 'config.yaml'), [
-    'listen: { host: 127.0.0.1, port: 0 }',
-    'admin: { host: 127.0.0.1, port: 0 }',
-    `keystone: { authUrl: "${stack.keystone.authUrl}", region: ${stack.keystone.region} }`,
-    'health: { intervalMs: 1000 }',
-    'credentials: { file: credentials.json }',
-    'log: { level: warn }',
-    '',
-  ].join('\n'));
+  const { configFile } = writeGatewayFiles(work, stack, { logLevel: 'warn', settings: { 'health.intervalMs': 1000 } });
   // info level for the one 'listening' line, then nothing per request.
-  const child = spawn(process.execPath, [join(root, 'dist/main.js'), '--config', join(work, 'config.yaml')], {
+  const child = spawn(process.execPath, [join(root, 'dist/main.js'), '--config', configFile], {
     cwd: work, env: { PATH: process.env.PATH, S3GW_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);

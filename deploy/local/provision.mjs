@@ -2,6 +2,7 @@
 //
 //   node provision.mjs keystone   get-or-create projects/users/roles/catalog/EC2
 //                                 credentials through Keystone's API; writes stack.json
+//                                 (its types and its one reader: stack.d.mts, stack.mjs)
 //   node provision.mjs verify     proves Swift (8080) and s3api (8081) work with
 //                                 those identities
 //
@@ -14,6 +15,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { loadStack } from './stack.mjs';
 
 const HOST = '127.0.0.1';
 const env = process.env;
@@ -284,7 +286,8 @@ async function s3Get(baseUrl, path, { access, secret: secretKey }, region) {
 }
 
 async function verify() {
-  const stack = JSON.parse(readFileSync(stackJson, 'utf8'));
+  // Read back the way every consumer reads it, so an incomplete file fails here, at `up`.
+  const stack = loadStack(dataDir);
   const demo = stack.users.demo;
 
   const tok = await passwordToken(demo.username, demo.password, demo.projectName);

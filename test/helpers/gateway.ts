@@ -1,7 +1,8 @@
 // Starts the real gateway wiring (src/server.ts) in this process, on free ports,
 // against the local stack's Keystone and Swift. Options change only what a test
-// is about (dialect, upstream URLs through a fault-injecting proxy, ...).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// is about (dialect, upstream URLs through a fault-injecting proxy, ...); the
+// settings are stack.ts's, as S3GW_* variables for loadConfig.
+import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import type { Logger } from '../../src/observe/log.js';
 import type { Metrics } from '../../src/observe/metrics.js';
 import type { Limits } from '../../src/operations/context.js';
 import { start } from '../../src/server.js';
-import { loadStack, type Stack, type StackStorageUser } from './stack.js';
+import { credentialOf, gatewayEnv, loadStack, writeCredentialsFile, type Stack } from './stack.js';
 
 export interface TestGateway {
   readonly url: string;
@@ -28,40 +29,27 @@ export interface GatewayOptions {
   readonly authUrl?: string;
   readonly storageUrl?: string;
   readonly domains?: readonly string[];
+  /** Also Keystone EC2 credentials, looked up with the stack's service user. */
+  readonly keystoneEc2?: boolean;
+  /** S3GW_* settings over the generated ones. */
   readonly env?: Record<string, string>;
   readonly limits?: Partial<Limits>;
-}
-
-export function credentialsFor(users: readonly StackStorageUser[]) {
-  return {
-    credentials: users.map((u) => ({
-      accessKey: u.ec2.access,
-      secretKey: u.ec2.secret,
-      keystone: { username: u.username, password: u.password, userDomainId: u.domain, projectId: u.projectId },
-    })),
-  };
 }
 
 export async function startGateway(opts: GatewayOptions = {}): Promise<TestGateway> {
   const stack = loadStack();
   const dir = mkdtempSync(join(tmpdir(), 's3gw-test-'));
-  writeFileSync(join(dir, 'credentials.json'), JSON.stringify(credentialsFor([stack.users.demo, stack.users.alt])));
-  const config = loadConfig({
-    env: {
-      S3GW_LISTEN_HOST: '127.0.0.1',
-      S3GW_LISTEN_PORT: '0',
-      S3GW_ADMIN_HOST: '127.0.0.1',
-      S3GW_ADMIN_PORT: '0',
-      S3GW_S3_DOMAINS: (opts.domains ?? ['localhost', 's3.test']).join(','),
-      S3GW_S3_DIALECT: opts.dialect ?? 'ucloud',
-      S3GW_KEYSTONE_AUTH_URL: opts.authUrl ?? stack.keystone.authUrl,
-      S3GW_KEYSTONE_REGION: stack.keystone.region,
-      ...(opts.storageUrl ? { S3GW_KEYSTONE_STORAGE_URL: opts.storageUrl } : {}),
-      S3GW_CREDENTIALS_FILE: join(dir, 'credentials.json'),
-      S3GW_LOG_LEVEL: 'debug',
-      ...opts.env,
-    },
+  const credentialsFile = writeCredentialsFile(join(dir, 'credentials.json'), [stack.users.demo, stack.users.alt].map(credentialOf));
+  const generated = gatewayEnv(stack, {
+    domains: opts.domains ?? ['localhost', 's3.test'],
+    dialect: opts.dialect,
+    authUrl: opts.authUrl,
+    storageUrl: opts.storageUrl,
+    keystoneEc2: opts.keystoneEc2,
+    credentialsFile,
+    logLevel: 'debug',
   });
+  const config = loadConfig({ env: { ...generated, ...opts.env } });
   const logs: Record<string, unknown>[] = [];
   const log: Logger = { log: (level, msg, fields) => logs.push({ level, msg, ...fields }) };
   const running = await start(config, log, { limits: opts.limits });

@@ -1,14 +1,13 @@
 // The gateway as a real process (`node dist/main.js --config ...`), the way an
 // operator runs it: a config file and a credentials file in a temp dir, for the
-// local stack. Captures stdout/stderr; reads the bound ports from the
-// 'listening' log line.
+// local stack (both written by stack.ts). Captures stdout/stderr; reads the
+// bound ports from the 'listening' log line.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { credentialsFor } from './gateway.js';
-import { loadStack, type Stack } from './stack.js';
+import { loadStack, writeGatewayFiles, type SettingValue, type Stack } from './stack.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const mainJs = join(repoRoot, 'dist', 'main.js');
@@ -96,8 +95,8 @@ export interface GatewayProcess {
 }
 
 export interface ProcessOptions {
-  /** Extra lines of YAML appended to the generated config. */
-  readonly extraConfig?: string;
+  /** Other settings of the generated config file, by path: { 'health.intervalMs': 0 }. */
+  readonly settings?: Readonly<Record<string, SettingValue>>;
   readonly env?: Record<string, string>;
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** keystone.authUrl in the config file; the stack's by default. */
@@ -109,21 +108,8 @@ export async function startGatewayProcess(opts: ProcessOptions = {}): Promise<Ga
   ensureBuilt();
   const stack = loadStack();
   const dir = mkdtempSync(join(tmpdir(), 's3gw-proc-'));
-  writeFileSync(join(dir, 'credentials.json'), JSON.stringify(credentialsFor([stack.users.demo, stack.users.alt])), { mode: 0o600 });
-  writeFileSync(
-    join(dir, 'config.yaml'),
-    [
-      'listen: { host: 127.0.0.1, port: 0 }',
-      'admin: { host: 127.0.0.1, port: 0 }',
-      's3: { domains: [localhost], dialect: ucloud }',
-      `keystone: { authUrl: "${opts.authUrl ?? stack.keystone.authUrl}", region: ${stack.keystone.region} }`,
-      'credentials: { file: credentials.json }',
-      `log: { level: ${opts.logLevel ?? 'info'} }`,
-      opts.extraConfig ?? '',
-      '',
-    ].join('\n'),
-  );
-  const child = spawn(process.execPath, [mainJs, '--config', join(dir, 'config.yaml')], {
+  const { configFile } = writeGatewayFiles(dir, stack, { authUrl: opts.authUrl, logLevel: opts.logLevel, settings: opts.settings });
+  const child = spawn(process.execPath, [mainJs, '--config', configFile], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -18,16 +18,9 @@ const stack = loadStack();
 const CACHE_SECONDS = 3;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function keystoneEnv(authUrl = stack.keystone.authUrl): Record<string, string> {
-  const svc = stack.users.s3gateway;
-  return {
-    S3GW_CREDENTIALS_KEYSTONE: 'true',
-    S3GW_KEYSTONE_SERVICE_USERNAME: svc.username,
-    S3GW_KEYSTONE_SERVICE_PASSWORD: svc.password,
-    S3GW_KEYSTONE_SERVICE_PROJECT_NAME: svc.projectName,
-    S3GW_CREDENTIALS_SECRET_CACHE_SECONDS: String(CACHE_SECONDS),
-    S3GW_KEYSTONE_AUTH_URL: authUrl,
-  };
+/** A gateway that also takes Keystone EC2 keys, with a short secret cache; `env` over its settings. */
+function keystoneGateway(env: Record<string, string> = {}, authUrl?: string): Promise<TestGateway> {
+  return startGateway({ keystoneEc2: true, authUrl, env: { S3GW_CREDENTIALS_SECRET_CACHE_SECONDS: String(CACHE_SECONDS), ...env } });
 }
 
 let gw: TestGateway;
@@ -37,7 +30,7 @@ let b: string;
 const admin = new KeystoneAdmin(stack);
 
 beforeAll(async () => {
-  gw = await startGateway({ env: keystoneEnv() });
+  gw = await keystoneGateway();
   // Made the way an OpenStack user makes them; not in the gateway's credentials file.
   const d = openstackEc2(stack, 'demo', ['create', '-f', 'json']);
   demoKey = { access: String(d['access']), secret: String(d['secret']) };
@@ -97,7 +90,7 @@ print('ok')`;
 
   it('make no Keystone call after the first within the cache time, under a steady load', async () => {
     // No readiness checks: their Swift-URL discovery would take a token of its own.
-    const fresh = await startGateway({ env: { ...keystoneEnv(), S3GW_HEALTH_INTERVAL_MS: '0' } });
+    const fresh = await keystoneGateway({ S3GW_HEALTH_INTERVAL_MS: '0' });
     try {
       for (let i = 0; i < 40; i++) {
         const res = await rawS3(fresh.url, { method: 'GET', path: `/${b}/doc`, keys: demoKey });
@@ -125,7 +118,7 @@ print('ok')`;
 
 describe('access keys Keystone does not hold (F5)', () => {
   it('cost one Keystone call each, none when repeated, and past keystoneLookupsPerSecond answer 503 SlowDown', async () => {
-    const g = await startGateway({ env: { ...keystoneEnv(), S3GW_HEALTH_INTERVAL_MS: '0', S3GW_CREDENTIALS_KEYSTONE_LOOKUPS_PER_SECOND: '3' } });
+    const g = await keystoneGateway({ S3GW_HEALTH_INTERVAL_MS: '0', S3GW_CREDENTIALS_KEYSTONE_LOOKUPS_PER_SECOND: '3' });
     const keystoneCalls = async () => (await g.metrics.keystoneCalls.get()).values
       .filter((v) => v.labels.kind !== 'token' && v.labels.outcome !== 'throttled').reduce((n, v) => n + v.value, 0);
     try {
@@ -240,7 +233,7 @@ describe('Keystone slow or down', () => {
   it('keeps serving cached keys, answers 503 for new keys, and recovers by itself', async () => {
     const keystone = new URL(stack.keystone.url);
     const proxy = await tcpProxy(keystone.hostname, Number(keystone.port));
-    const g = await startGateway({ env: keystoneEnv(`http://127.0.0.1:${proxy.port}/v3`) });
+    const g = await keystoneGateway({}, `http://127.0.0.1:${proxy.port}/v3`);
     try {
       expect((await rawS3(g.url, { method: 'GET', path: `/${b}/doc`, keys: demoKey })).status).toBe(200);
       await proxy.stop();

@@ -5,29 +5,19 @@
 // gateway must never be a way into data alt's own token cannot reach: every
 // such request fails and no byte of demo's object is returned or copied.
 // Swift's own s3api (port 8081) refuses the same key; the test checks that too.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
 import { KeystoneAdmin, openstackEc2, type Ec2Key } from '../helpers/keystone-admin.js';
 import { rawS3, xmlValue } from '../helpers/raw-s3.js';
-import { loadStack } from '../helpers/stack.js';
+import { credentialOf, loadStack, writeCredentialsFile } from '../helpers/stack.js';
 import { purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
 
 const stack = loadStack();
 const admin = new KeystoneAdmin(stack);
 const SECRET = 'demo private bytes: never for alt';
-
-function keystoneEnv(): Record<string, string> {
-  const svc = stack.users.s3gateway;
-  return {
-    S3GW_CREDENTIALS_KEYSTONE: 'true',
-    S3GW_KEYSTONE_SERVICE_USERNAME: svc.username,
-    S3GW_KEYSTONE_SERVICE_PASSWORD: svc.password,
-    S3GW_KEYSTONE_SERVICE_PROJECT_NAME: svc.projectName,
-  };
-}
 
 let gw: TestGateway;
 let altKey: Ec2Key;
@@ -42,7 +32,7 @@ function expectRefused(res: { status: number; text(): string }, what: string): v
 }
 
 beforeAll(async () => {
-  gw = await startGateway({ env: keystoneEnv() });
+  gw = await startGateway({ keystoneEc2: true });
   const a = openstackEc2(stack, 'alt', ['create', '-f', 'json']);
   altKey = { access: String(a['access']), secret: String(a['secret']) };
 
@@ -143,14 +133,14 @@ describe('acting with a token broader than the requester\'s own', () => {
     const userId = await admin.createUser(name, `pw-${name}`);
     const dir = mkdtempSync(join(tmpdir(), 's3gw-broad-'));
     const key = { access: `BROAD${Date.now().toString(36).toUpperCase()}`, secret: 'broad-secret' };
-    writeFileSync(join(dir, 'credentials.json'), JSON.stringify({
-      credentials: [{ accessKey: key.access, secretKey: key.secret, keystone: { username: name, password: `pw-${name}`, userDomainId: 'default', projectId: stack.users.alt.projectId } }],
-    }));
+    const credentialsFile = writeCredentialsFile(join(dir, 'credentials.json'), [
+      credentialOf({ username: name, password: `pw-${name}`, domain: 'default', projectId: stack.users.alt.projectId, ec2: key }),
+    ]);
     let broad: TestGateway | undefined;
     try {
       await admin.grant(userId, stack.users.alt.projectId, 'member');
       await admin.grant(userId, stack.users.alt.projectId, 'ResellerAdmin');
-      broad = await startGateway({ env: { S3GW_CREDENTIALS_FILE: join(dir, 'credentials.json') } });
+      broad = await startGateway({ env: { S3GW_CREDENTIALS_FILE: credentialsFile } });
       expect((await rawS3(broad.url, { method: 'GET', path: `/${altBucket}/own`, keys: key })).text()).toBe('alt data');
       const get = await rawS3(broad.url, { method: 'GET', path: `/${altBucket}/link`, keys: key });
       expectRefused(get, 'GetObject with a reseller token');

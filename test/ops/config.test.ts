@@ -8,26 +8,18 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS, envName, loadConfig } from '../../src/config.js';
-import { credentialsFor } from '../helpers/gateway.js';
 import { eventually, repoRoot, runGateway, startGatewayProcess } from '../helpers/process.js';
 import { freePort } from '../helpers/prometheus.js';
 import { rawS3 } from '../helpers/raw-s3.js';
-import { loadStack } from '../helpers/stack.js';
+import { credentialOf, gatewayEnv, loadStack, writeCredentialsFile } from '../helpers/stack.js';
 
 const stack = loadStack();
 const tmp = () => mkdtempSync(join(tmpdir(), 's3gw-config-'));
 
 /** A credentials file for the stack's demo user, and the env that makes a complete config. */
 function minimalEnv(): Record<string, string> {
-  const dir = tmp();
-  writeFileSync(join(dir, 'credentials.json'), JSON.stringify(credentialsFor([stack.users.demo])));
-  return {
-    S3GW_KEYSTONE_AUTH_URL: stack.keystone.authUrl,
-    S3GW_CREDENTIALS_FILE: join(dir, 'credentials.json'),
-    S3GW_LISTEN_HOST: '127.0.0.1',
-    S3GW_LISTEN_PORT: '0',
-    S3GW_ADMIN_PORT: '0',
-  };
+  const credentialsFile = writeCredentialsFile(join(tmp(), 'credentials.json'), [credentialOf(stack.users.demo)]);
+  return gatewayEnv(stack, { credentialsFile });
 }
 
 describe('the command line', () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { envName as configEnvName, loadConfig, SETTINGS } from '../../src/config.js';
-import { loadCredentialsFile } from '../../src/credentials-file.js';
+import { loadCredentialsFile } from '../../src/credentials/credentials-file.js';
 import {
   credentialsFor,
   envName,

@@ -80,10 +80,17 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
     etag: p.etag,
     size_bytes: stored.get(p.partNumber)!.bytes,
   }));
-  // The object's own reserved item: the upload that made it (for retries and races).
-  await ctx.store.putManifest(bucket, key, manifest, { ...objectHeaders(marker), s3Etag: etag, reserved: { [UPLOAD_ID]: uploadId } });
-
   const used = requested.map((p) => partName(key, uploadId, p.partNumber));
+  try {
+    // The object's own reserved item: the upload that made it (for retries and races).
+    await ctx.store.putManifest(bucket, key, manifest, { ...objectHeaders(marker), s3Etag: etag, reserved: { [UPLOAD_ID]: uploadId } });
+  } catch (err) {
+    // Swift refuses a manifest whose segments an Abort is deleting right now:
+    // if the upload was claimed meanwhile, that is the answer, not InvalidPart.
+    if (!(await ctx.store.findObject(segmentsContainer(bucket), markerName(key, uploadId)))) return claimedElsewhere(ctx, bucket, key, uploadId, used);
+    throw err;
+  }
+
   // The claim: deleting the marker. An AbortMultipartUpload racing this one
   // claims the same way; whoever Swift answers 404 lost (see abort.ts).
   if (!(await ctx.store.deleteObject(segmentsContainer(bucket), markerName(key, uploadId)))) {

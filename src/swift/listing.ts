@@ -11,7 +11,13 @@ export interface ObjectRow {
   readonly content_type?: string;
   /** `2009-10-12T17:50:30.123456`: UTC, microseconds, no zone. */
   readonly last_modified?: string;
+  /** In a `?versions` listing: the version id ('null' for an unversioned object) and whether it is the current one. */
+  readonly version_id?: string;
+  readonly is_latest?: boolean;
 }
+
+/** Swift quirk: object versioning lists a delete marker as a zero-byte version with this content type. */
+export const DELETE_MARKER_CONTENT_TYPE = 'application/x-deleted;swift_versions_deleted=1';
 
 export interface ContainerRow {
   readonly name: string;

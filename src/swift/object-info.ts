@@ -9,6 +9,11 @@ export interface ContainerInfo {
   /** X-Container-Read / X-Container-Write ACLs, as Swift holds them. */
   readonly read?: string;
   readonly write?: string;
+  /**
+   * Swift's object versioning (X-Versions-Enabled): 'enabled', 'disabled'
+   * once it was enabled and then turned off, undefined if never enabled.
+   */
+  readonly versioning?: 'enabled' | 'disabled';
 }
 
 /** The content headers Swift keeps with an object (object-server allowed_headers), Content-Type aside. */
@@ -39,6 +44,8 @@ export interface ObjectInfo {
   readonly hasStoredEtag: boolean;
   /** Names of every reserved header the object carries (verified or not): a copy blanks them. */
   readonly reservedHeaders: readonly string[];
+  /** Swift's object version id (X-Object-Version-Id): a timestamp, or 'null'; undefined where versioning never was. */
+  readonly versionId?: string;
 }
 
 const num = (value: string | undefined): number => (value === undefined ? 0 : Number(value) || 0);
@@ -50,6 +57,7 @@ export function containerInfo(headers: Readonly<Record<string, string>>): Contai
     storagePolicy: headers['x-storage-policy'],
     read: headers['x-container-read'],
     write: headers['x-container-write'],
+    versioning: headers['x-versions-enabled'] === undefined ? undefined : headers['x-versions-enabled'].toLowerCase() === 'true' ? 'enabled' : 'disabled',
   };
 }
 
@@ -90,5 +98,6 @@ export function objectInfo(container: string, object: string, headers: Readonly<
     isManifest: headers['x-static-large-object']?.toLowerCase() === 'true',
     hasStoredEtag: hasEtagParams(rawType),
     reservedHeaders,
+    versionId: headers['x-object-version-id'],
   };
 }

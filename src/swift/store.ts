@@ -35,6 +35,8 @@ export interface ObjectRead {
 export interface Written {
   readonly etag: string;
   readonly lastModified?: string;
+  /** The version Swift's object versioning gave the write, where the container has versioning. */
+  readonly versionId?: string;
   readonly target: SealTarget;
   /** The content headers and user metadata sent (a POST must repeat them). */
   readonly headers: Readonly<Record<string, string>>;
@@ -47,6 +49,11 @@ export interface ManifestSegment {
   readonly etag?: string | null;
   readonly size_bytes?: number;
   readonly bytes?: number;
+}
+
+export interface Deleted {
+  readonly versionId?: string;
+  readonly currentVersionId?: string;
 }
 
 export interface ObjectRef {
@@ -156,9 +163,13 @@ export class SwiftStore {
 
   // ---- objects ---------------------------------------------------------------
 
-  /** HEAD of an object, or undefined when Swift does not have it (404). */
-  async findObject(container: string, object: string): Promise<ObjectInfo | undefined> {
-    const res = await this.session.call({ method: 'HEAD', container, object });
+  /**
+   * HEAD of an object (or of one version of it), or undefined when Swift does
+   * not have it (404). `symlink`: the symlink itself, not what it points to
+   * (in a versioned container the current object is a symlink to its version).
+   */
+  async findObject(container: string, object: string, opts: { versionId?: string; symlink?: boolean } = {}): Promise<ObjectInfo | undefined> {
+    const res = await this.session.call({ method: 'HEAD', container, object, query: versionQuery(opts) });
     if (res.status === 404) return discard(res).then(() => undefined);
     await this.#done(res, 'HEAD', container, object);
     return objectInfo(container, object, res.headers, this.sealer);
@@ -169,8 +180,8 @@ export class SwiftStore {
    * 304 is a result and a missing object (404) undefined; 412, 416 and the
    * rest are SwiftErrors.
    */
-  async readObject(container: string, object: string, method: 'GET' | 'HEAD', headers: Headers = {}): Promise<ObjectRead | undefined> {
-    const res = await this.session.call({ method, container, object, headers });
+  async readObject(container: string, object: string, method: 'GET' | 'HEAD', headers: Headers = {}, versionId?: string): Promise<ObjectRead | undefined> {
+    const res = await this.session.call({ method, container, object, headers, query: versionQuery({ versionId }) });
     if (res.status === 404) return discard(res).then(() => undefined);
     if (res.status === 304) {
       await discard(res);
@@ -212,7 +223,7 @@ export class SwiftStore {
     });
     if (res.status !== 201) throw await this.#fail(res, 'PUT', container, object);
     await discard(res);
-    return { etag: unquote(res.headers['etag']), lastModified: res.headers['last-modified'], target, headers: sent };
+    return { etag: unquote(res.headers['etag']), lastModified: res.headers['last-modified'], versionId: res.headers['x-object-version-id'], target, headers: sent };
   }
 
   /**
@@ -232,7 +243,7 @@ export class SwiftStore {
    * source's reserved items never follow (they are blanked), `reserved` are
    * the copy's, sealed for it. `range`: part of the source only.
    */
-  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo }, c: { replace?: Headers; range?: string; reserved?: Reserved }): Promise<Written> {
+  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo; versionId?: string }, c: { replace?: Headers; range?: string; reserved?: Reserved }): Promise<Written> {
     const size = c.range === undefined ? from.info.size : rangeLength(c.range);
     const target = { container: to.container, object: to.object, size };
     const headers: Record<string, string> = {
@@ -249,21 +260,25 @@ export class SwiftStore {
       for (const name of from.info.reservedHeaders) headers[name] = '';
     }
     if (c.reserved && Object.keys(c.reserved).length > 0) Object.assign(headers, this.sealer.headers(target, c.reserved));
-    const res = await this.session.call({ method: 'PUT', container: to.container, object: to.object, headers });
+    // Swift's copy takes the source version from the PUT's own version-id (copy.py drops it for the sink).
+    const res = await this.session.call({ method: 'PUT', container: to.container, object: to.object, headers, query: versionQuery({ versionId: from.versionId }) });
     if (res.status !== 201) throw await this.#fail(res, 'PUT', to.container, to.object);
     await discard(res);
-    return { etag: unquote(res.headers['etag']), lastModified: res.headers['last-modified'], target, headers: {} };
+    return { etag: unquote(res.headers['etag']), lastModified: res.headers['last-modified'], versionId: res.headers['x-object-version-id'], target, headers: {} };
   }
 
   /**
-   * True when Swift deleted it, false when it was not there (404), or when a
-   * DELETE with a later timestamp got there first (409: two at once).
+   * DELETE of an object, or of one version (`versionId`). Undefined when it
+   * was not there (404), or when a DELETE with a later timestamp got there
+   * first (409: two at once). In a versioned container a DELETE without a
+   * version writes a delete marker: `versionId` is then the marker's, and
+   * `currentVersionId` 'null' says no version is current any more.
    */
-  async deleteObject(container: string, object: string): Promise<boolean> {
-    const res = await this.session.call({ method: 'DELETE', container, object });
-    if (res.status === 404 || res.status === 409) return discard(res).then(() => false);
+  async deleteObject(container: string, object: string, opts: { versionId?: string } = {}): Promise<Deleted | undefined> {
+    const res = await this.session.call({ method: 'DELETE', container, object, query: versionQuery(opts) });
+    if (res.status === 404 || res.status === 409) return discard(res).then(() => undefined);
     await this.#done(res, 'DELETE', container, object);
-    return true;
+    return { versionId: res.headers['x-object-version-id'], currentVersionId: res.headers['x-object-current-version-id'] };
   }
 
   /** Deletes objects a few at a time; one already gone is fine. Every one is tried; the first failure is then thrown. */
@@ -279,9 +294,12 @@ export class SwiftStore {
     if (first !== undefined) throw first;
   }
 
-  /** An object's static large object manifest, 'plain' for any other object, 'missing' when there is none. */
-  async manifestOf(container: string, object: string): Promise<ManifestSegment[] | 'plain' | 'missing'> {
-    const res = await this.session.call({ method: 'GET', container, object, query: { 'multipart-manifest': 'get', format: 'raw' } });
+  /**
+   * An object's (or one version's) static large object manifest, 'plain' for
+   * any other object (a symlink too, with `symlink`), 'missing' when there is none.
+   */
+  async manifestOf(container: string, object: string, opts: { versionId?: string; symlink?: boolean } = {}): Promise<ManifestSegment[] | 'plain' | 'missing'> {
+    const res = await this.session.call({ method: 'GET', container, object, query: { 'multipart-manifest': 'get', format: 'raw', ...versionQuery(opts) } });
     if (res.status === 404) return discard(res).then(() => 'missing' as const);
     if (res.status !== 200) throw await this.#fail(res, 'GET', container, object);
     if (res.headers['x-static-large-object']?.toLowerCase() !== 'true') {
@@ -309,7 +327,36 @@ export class SwiftStore {
     const res = await this.session.call({ method: 'PUT', container, object, query: { 'multipart-manifest': 'put' }, headers, body });
     if (res.status !== 201) throw await this.#fail(res, 'PUT', container, object);
     await discard(res);
-    return { etag: unquote(res.headers['etag']), lastModified: res.headers['last-modified'], target, headers: {} };
+    return { etag: unquote(res.headers['etag']), lastModified: res.headers['last-modified'], versionId: res.headers['x-object-version-id'], target, headers: {} };
+  }
+
+  /** Turns Swift's object versioning of a container on, or off (it cannot be removed once set). */
+  async setVersioning(container: string, enabled: boolean): Promise<void> {
+    await this.#done(await this.session.call({ method: 'POST', container, headers: { 'x-versions-enabled': enabled ? 'true' : 'false' } }), 'POST', container);
+  }
+
+  /**
+   * One page of a container's `?versions` listing: every version and delete
+   * marker, by name then newest first (rows carry version_id and is_latest),
+   * after (marker, versionMarker).
+   */
+  async listVersions(container: string, q: { prefix?: string; delimiter?: string; marker?: string; versionMarker?: string; limit?: number }): Promise<ObjectRow[]> {
+    const res = await this.session.call({
+      method: 'GET',
+      container,
+      query: {
+        versions: '', format: 'json', limit: q.limit, prefix: q.prefix || undefined, delimiter: q.delimiter,
+        marker: q.marker || undefined, version_marker: q.marker ? q.versionMarker : undefined,
+      },
+    });
+    if (res.status === 204) return discard(res).then(() => []);
+    if (res.status !== 200) throw await this.#fail(res, 'GET', container);
+    return parseListing<ObjectRow>(await readText(res));
+  }
+
+  /** Makes an earlier version the current one again (PUT ?version-id with no body). */
+  async restoreVersion(container: string, object: string, versionId: string): Promise<void> {
+    await this.#done(await this.session.call({ method: 'PUT', container, object, query: { 'version-id': versionId }, headers: { 'content-length': '0' }, body: '' }), 'PUT', container, object);
   }
 
   /** The multipart ETag the gateway stored on a listing row of this container, if its seal verifies. */
@@ -321,6 +368,12 @@ export class SwiftStore {
 
 /** The Swift header of a reserved item, for callers that only need its name (metadata limits). */
 export { reservedHeader };
+
+/** Swift's version-id and symlink=get query parameters. */
+function versionQuery(opts: { versionId?: string; symlink?: boolean }): Record<string, string> | undefined {
+  if (opts.versionId === undefined && !opts.symlink) return undefined;
+  return { ...(opts.versionId !== undefined ? { 'version-id': opts.versionId } : {}), ...(opts.symlink ? { symlink: 'get' } : {}) };
+}
 
 function defined(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};

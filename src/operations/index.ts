@@ -5,10 +5,12 @@ import { s3Error } from '../s3/errors.js';
 import type { S3Request } from '../s3/request.js';
 import type { S3Result } from '../s3/result.js';
 import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './bucket/acl.js';
-import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket } from './bucket/bucket.js';
+import { createBucket, deleteBucket, getBucketLocation, headBucket } from './bucket/bucket.js';
+import { getBucketVersioning, putBucketVersioning } from './bucket/versioning.js';
 import { checkBucketName } from './common/names.js';
 import { BUCKET_TABLE, OBJECT_TABLE, UPLOAD_TABLE, withTable, type StatusTable } from './common/swift-errors.js';
 import { refuseUnimplementedHeaders } from './common/unsupported-headers.js';
+import { parseVersionId } from './common/versions.js';
 import type { OperationContext } from './context.js';
 import { listObjects, listObjectsV2 } from './listing/list-objects.js';
 import { abortMultipartUpload } from './multipart/abort.js';
@@ -41,6 +43,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     HeadBucket: headBucket,
     GetBucketLocation: getBucketLocation,
     GetBucketVersioning: getBucketVersioning,
+    PutBucketVersioning: putBucketVersioning,
     GetBucketAcl: getBucketAcl,
     PutBucketAcl: putBucketAcl,
     DeleteObjects: deleteObjects,
@@ -76,7 +79,5 @@ export function checkTarget(operation: string, req: S3Request): void {
   refuseUnimplementedHeaders(operation, req.headers);
   // CreateBucket applies the stricter rules for new names itself.
   if (bucket !== undefined && operation !== 'CreateBucket') checkBucketName(bucket);
-  const versionId = query.get('versionId');
-  // Only current versions exist through this gateway; S3 calls the current one "null".
-  if (versionId !== undefined && versionId !== 'null') throw s3Error('NoSuchVersion', { VersionId: versionId });
+  parseVersionId(query.get('versionId'));
 }

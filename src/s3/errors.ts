@@ -18,6 +18,7 @@ export const ERRORS = {
   BucketNotEmpty: { status: 409, message: 'The bucket you tried to delete is not empty' },
   EntityTooLarge: { status: 400, message: 'Your proposed upload exceeds the maximum allowed object size.' },
   EntityTooSmall: { status: 400, message: 'Your proposed upload is smaller than the minimum allowed object size.' },
+  IllegalVersioningConfigurationException: { status: 400, message: 'The versioning configuration specified in the request is invalid.' },
   IncompleteBody: { status: 400, message: 'You did not provide the number of bytes specified by the Content-Length HTTP header.' },
   InternalError: { status: 500, message: 'We encountered an internal error. Please try again.' },
   InvalidAccessKeyId: { status: 403, message: 'The AWS Access Key Id you provided does not exist in our records.' },
@@ -64,18 +65,22 @@ export class S3Error extends Error {
   readonly status: number;
   readonly details: ErrorDetails;
 
-  constructor(code: S3ErrorCode, message?: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+  /** Response headers that belong to this answer (x-amz-delete-marker and the marker's version id). */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(code: S3ErrorCode, message?: string, details: ErrorDetails = {}, options?: { cause?: unknown }, headers: Record<string, string> = {}) {
     super(message ?? ERRORS[code].message, options);
     this.name = 'S3Error';
     this.code = code;
     this.status = ERRORS[code].status;
+    this.headers = headers;
     this.details = details;
   }
 }
 
 /** `throw s3Error('NoSuchKey', { Key })`; a message may override the standard one. */
-export function s3Error(code: S3ErrorCode, details: ErrorDetails = {}, message?: string, cause?: unknown): S3Error {
-  return new S3Error(code, message, details, cause === undefined ? undefined : { cause });
+export function s3Error(code: S3ErrorCode, details: ErrorDetails = {}, message?: string, cause?: unknown, headers?: Record<string, string>): S3Error {
+  return new S3Error(code, message, details, cause === undefined ? undefined : { cause }, headers);
 }
 
 export function isS3Error(err: unknown): err is S3Error {

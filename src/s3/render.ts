@@ -163,7 +163,7 @@ export function errorDocument(err: S3Error, resource: string, requestId: string)
 
 export function writeError(res: ServerResponse, err: S3Error, resource: string, ctx: ResponseContext): void {
   const status = errorStatus(ctx.dialect, err.status);
-  const headers: Record<string, string> = idHeaders(ctx.transId);
+  const headers: Record<string, string> = { ...err.headers, ...idHeaders(ctx.transId) };
   if (res.headersSent) {
     // Too late for a status line: cut the connection so the client notices.
     res.destroy(err);

@@ -138,12 +138,20 @@ export function listMultipartUploadsResult(page: UploadsPage): XmlBody {
 export interface DeleteOutcome {
   readonly key: string;
   readonly versionId?: string;
+  /** The deletion wrote a delete marker (no versionId asked), or removed one (versionId named one). */
+  readonly deleteMarker?: boolean;
+  /** The version id of the delete marker the deletion wrote. */
+  readonly deleteMarkerVersionId?: string;
   readonly error?: { readonly code: string; readonly message: string };
 }
 
 export function deleteResult(outcomes: readonly DeleteOutcome[], quiet: boolean): XmlBody {
   const versionOf = (o: DeleteOutcome) => (o.versionId === undefined ? {} : { VersionId: o.versionId });
-  const deleted = quiet ? [] : outcomes.filter((o) => !o.error).map((o) => ({ Key: o.key, ...versionOf(o) }));
+  const markerOf = (o: DeleteOutcome) => ({
+    ...(o.deleteMarker ? { DeleteMarker: 'true' } : {}),
+    ...(o.deleteMarkerVersionId !== undefined ? { DeleteMarkerVersionId: o.deleteMarkerVersionId } : {}),
+  });
+  const deleted = quiet ? [] : outcomes.filter((o) => !o.error).map((o) => ({ Key: o.key, ...versionOf(o), ...markerOf(o) }));
   const errors = outcomes.filter((o) => o.error).map((o) => ({ Key: o.key, ...versionOf(o), Code: o.error!.code, Message: o.error!.message }));
   // The deletions are done: the answer goes out even for keys XML cannot carry.
   return { root: 'DeleteResult', doc: { Deleted: deleted, Error: errors }, invalidChars: 'replace' };

@@ -52,8 +52,12 @@ export interface ManifestSegment {
 }
 
 export interface Deleted {
+  /** The version deleted, or the delete marker written. */
   readonly versionId?: string;
+  /** 'null' when no version is current any more. */
   readonly currentVersionId?: string;
+  /** False when only a delete marker was written, for a key that had no current version. */
+  readonly existed: boolean;
 }
 
 export interface ObjectRef {
@@ -276,9 +280,16 @@ export class SwiftStore {
    */
   async deleteObject(container: string, object: string, opts: { versionId?: string } = {}): Promise<Deleted | undefined> {
     const res = await this.session.call({ method: 'DELETE', container, object, query: versionQuery(opts) });
+    const versionId = res.headers['x-object-version-id'];
+    // Swift quirk: a versioned container writes a delete marker for a key it
+    // does not have, and answers 404 naming the marker.
+    if (res.status === 404 && versionId !== undefined && opts.versionId === undefined) {
+      await discard(res);
+      return { versionId, existed: false };
+    }
     if (res.status === 404 || res.status === 409) return discard(res).then(() => undefined);
     await this.#done(res, 'DELETE', container, object);
-    return { versionId: res.headers['x-object-version-id'], currentVersionId: res.headers['x-object-current-version-id'] };
+    return { versionId, currentVersionId: res.headers['x-object-current-version-id'], existed: true };
   }
 
   /** Deletes objects a few at a time; one already gone is fine. Every one is tried; the first failure is then thrown. */

@@ -72,7 +72,7 @@ describe('DeleteObjects', () => {
     expect(await swiftHas('q1')).toBe(false);
   });
 
-  it('reports a versionId other than "null" as a per-key NoSuchVersion and deletes the rest; "null" is the current version', async () => {
+  it('reports a versionId that cannot be one as a per-key InvalidArgument and deletes the rest; "null" is the unversioned object', async () => {
     await put('v-null');
     await put('v-other');
     await put('plain');
@@ -80,7 +80,7 @@ describe('DeleteObjects', () => {
     expect(res.status, res.text()).toBe(200);
     // Quiet: only the error shows.
     expect(xmlValues(res.text(), 'Key')).toEqual(['v-other']);
-    expect(xmlValue(res.text(), 'Code')).toBe('NoSuchVersion');
+    expect(xmlValue(res.text(), 'Code')).toBe('InvalidArgument');
     expect(xmlValue(res.text(), 'VersionId')).toBe('3HL4kqtJlcpXroDTDmJ');
     expect(xmlValue(res.text(), 'Message')).toBeTruthy();
     expect(await swiftHas('v-null')).toBe(false);

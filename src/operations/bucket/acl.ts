@@ -14,7 +14,11 @@ import { ownerOnlyPolicy } from '../../s3/results.js';
 import { missingObject, ownerOf, requireBucket } from '../common/bucket.js';
 
 async function requireObject(ctx: OperationContext, bucket: string, key: string): Promise<void> {
-  if (!(await ctx.store.findObject(bucket, key))) await missingObject(ctx, bucket, key);
+  const versionId = ctx.req.query.get('versionId');
+  if (await ctx.store.findObject(bucket, key, { versionId })) return;
+  if (versionId === undefined) await missingObject(ctx, bucket, key);
+  await requireBucket(ctx, bucket);
+  throw s3Error('NoSuchVersion', { Key: key, VersionId: versionId });
 }
 
 const GRANT_HEADERS = ['x-amz-grant-read', 'x-amz-grant-write', 'x-amz-grant-read-acp', 'x-amz-grant-write-acp', 'x-amz-grant-full-control'];

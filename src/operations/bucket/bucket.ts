@@ -2,7 +2,7 @@
 import { s3Error } from '../../s3/errors.js';
 import type { S3Result } from '../../s3/result.js';
 import { isBlank, parseXml } from '../../s3/xml.js';
-import { locationConstraint, versioningConfiguration } from '../../s3/results.js';
+import { locationConstraint } from '../../s3/results.js';
 import { readXmlBody } from '../common/body.js';
 import { isValidNewBucketName } from '../common/names.js';
 import { deleteSegments, markSegmentsContainer, segmentsContainer } from '../common/segments.js';
@@ -70,14 +70,4 @@ export async function headBucket(ctx: OperationContext): Promise<S3Result> {
 export async function getBucketLocation(ctx: OperationContext): Promise<S3Result> {
   await ctx.store.headContainer(ctx.req.bucket!);
   return { status: 200, xml: locationConstraint(ctx.region) };
-}
-
-/**
- * Versioning is never enabled through this gateway: S3 answers a bucket that
- * never had it with an empty VersioningConfiguration (no Status element).
- * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html
- */
-export async function getBucketVersioning(ctx: OperationContext): Promise<S3Result> {
-  await ctx.store.headContainer(ctx.req.bucket!);
-  return { status: 200, xml: versioningConfiguration() };
 }

@@ -8,19 +8,22 @@ import { parseClientDate } from '../../s3/time.js';
 import type { ObjectInfo } from '../../swift/store.js';
 import type { OperationContext } from '../context.js';
 import { etagListMatches, s3EtagOf } from './etag.js';
+import { findVersion, isDeleteMarker, parseVersionId } from './versions.js';
 
 export interface CopySource {
   readonly bucket: string;
   readonly key: string;
+  /** `?versionId=` of x-amz-copy-source: copy that version, not the current one. */
+  readonly versionId?: string;
 }
 
 /** `/bucket/key` or `bucket/key`, URL-encoded, optionally `?versionId=`; only the current version exists here. */
 export function parseCopySource(header: string): CopySource {
   let value = header.trim();
+  let versionId: string | undefined;
   const q = value.indexOf('?');
   if (q >= 0) {
-    const versionId = new URLSearchParams(value.slice(q + 1)).get('versionId');
-    if (versionId !== null && versionId !== 'null') throw s3Error('NoSuchVersion', { VersionId: versionId });
+    versionId = parseVersionId(new URLSearchParams(value.slice(q + 1)).get('versionId') ?? undefined, 'x-amz-copy-source');
     value = value.slice(0, q);
   }
   const decoded = decodeComponent(value, false).replace(/^\//, '');
@@ -28,7 +31,7 @@ export function parseCopySource(header: string): CopySource {
   if (slash <= 0 || slash === decoded.length - 1) {
     throw s3Error('InvalidArgument', { ArgumentName: 'x-amz-copy-source', ArgumentValue: header }, 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey');
   }
-  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1) };
+  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
 }
 
 /**
@@ -62,10 +65,13 @@ export function copyConditionsHold(headers: Readonly<Record<string, string>>, et
  * NoSuchKey of the SOURCE) and its x-amz-copy-source-if-* conditions checked.
  */
 export async function findCopySource(ctx: OperationContext, source: CopySource): Promise<ObjectInfo> {
-  const info = await ctx.store.findObject(source.bucket, source.key);
+  const info = await ctx.store.findObject(source.bucket, source.key, { versionId: source.versionId });
   if (!info) {
     if (!(await ctx.store.containerExists(source.bucket))) throw s3Error('NoSuchBucket', { BucketName: source.bucket });
-    throw s3Error('NoSuchKey', { Key: source.key });
+    if (source.versionId === undefined) throw s3Error('NoSuchKey', { Key: source.key });
+    const row = await findVersion(ctx, source.bucket, source.key, source.versionId);
+    if (row && isDeleteMarker(row)) throw s3Error('InvalidRequest', {}, 'The source of a copy request may not specifically refer to a delete marker by version id.');
+    throw s3Error('NoSuchVersion', { Key: source.key, VersionId: source.versionId });
   }
   const headers = ctx.req.headers;
   // Conditions are about the ETag clients know: for a multipart source its S3
@@ -76,4 +82,12 @@ export async function findCopySource(ctx: OperationContext, source: CopySource):
     throw s3Error('PreconditionFailed', { Condition: 'x-amz-copy-source-If-*' });
   }
   return info;
+}
+
+/** The answer headers naming the source's version and the copy's (where buckets have versions). */
+export function copyVersionHeaders(source: ObjectInfo, copy: { versionId?: string }): Record<string, string> {
+  return {
+    ...(source.versionId !== undefined ? { 'x-amz-copy-source-version-id': source.versionId } : {}),
+    ...(copy.versionId !== undefined ? { 'x-amz-version-id': copy.versionId } : {}),
+  };
 }

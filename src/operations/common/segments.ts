@@ -47,14 +47,17 @@ export async function hasSegmentsContainer(ctx: OperationContext, bucket: string
 }
 
 /**
- * The segments in `<bucket>+segments` that the object at bucket/key
- * references, if it is a manifest (none otherwise): what must go when it is
- * replaced or deleted. A Swift failure reading the manifest fails the request,
+ * The segments in `<bucket>+segments` that the object at bucket/key (or one
+ * version of it) references, if it is a manifest (none otherwise): what must
+ * go when it is replaced or deleted. A Swift failure reading the manifest fails the request,
  * never passes for "no segments" (that would orphan them).
  */
-export async function ownedSegments(ctx: OperationContext, bucket: string, key: string): Promise<string[]> {
+export async function ownedSegments(ctx: OperationContext, bucket: string, key: string, versionId?: string): Promise<string[]> {
   if (!(await hasSegmentsContainer(ctx, bucket))) return [];
-  const manifest = await ctx.store.manifestOf(bucket, key);
+  // Without a version: the object itself, not what a symlink points to. In a
+  // versioned bucket the current object is a symlink to its version, which an
+  // overwrite or a delete marker leaves in place, segments and all.
+  const manifest = await ctx.store.manifestOf(bucket, key, versionId === undefined ? { symlink: true } : { versionId });
   if (manifest === 'plain' || manifest === 'missing') return [];
   const prefix = `/${segmentsContainer(bucket)}/`;
   return manifest

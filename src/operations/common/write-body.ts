@@ -86,7 +86,7 @@ export async function writeBody(
   const reserved = checksum && known !== undefined ? checksumItem(checksum.algorithm, known) : undefined;
   const written: Written = await ctx.store.putObject(target.container, target.object, { body, length, headers, md5: requestMd5(ctx.req.headers), reserved });
   await afterWrite();
-  const out: Record<string, string | undefined> = { etag: quoteEtag(written.etag) };
+  const out: Record<string, string | undefined> = { etag: quoteEtag(written.etag), 'x-amz-version-id': written.versionId };
   if (checksum) {
     const value = checksum.value();
     // A trailer checksum is known only once the body has ended.

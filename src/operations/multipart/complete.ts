@@ -16,6 +16,7 @@ import {
   MIN_PART_SIZE, UPLOAD_ID, abortNoteName, checkUploadId, markerName, multipartEtag, partName, partNumberOf, partsPrefix, segmentsContainer,
 } from './layout.js';
 import { uploadMarker } from './upload-state.js';
+import { versionHeaders } from '../common/versions.js';
 
 interface StoredPart {
   readonly etag: string;
@@ -62,13 +63,19 @@ function objectHeaders(marker: ObjectInfo): { headers: Record<string, string>; c
   return { headers: { ...marker.contentHeaders, ...marker.userMetadata }, contentType };
 }
 
-async function complete(ctx: OperationContext, bucket: string, key: string, uploadId: string, requested: RequestedPart[]): Promise<XmlBody> {
+interface Completed {
+  readonly doc: XmlBody;
+  /** The new object's version, where the bucket has versioning. */
+  readonly versionId?: string;
+}
+
+async function complete(ctx: OperationContext, bucket: string, key: string, uploadId: string, requested: RequestedPart[]): Promise<Completed> {
   let marker: ObjectInfo;
   try {
     marker = await uploadMarker(ctx, bucket, key, uploadId);
   } catch (err) {
     // A Complete repeated after success finds no marker: answer as the first one did.
-    if (isS3Error(err) && err.code === 'NoSuchUpload') return claimedElsewhere(ctx, bucket, key, uploadId);
+    if (isS3Error(err) && err.code === 'NoSuchUpload') return { doc: await claimedElsewhere(ctx, bucket, key, uploadId) };
     throw err;
   }
   const stored = await storedParts(ctx, bucket, key, uploadId);
@@ -81,20 +88,21 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
     size_bytes: stored.get(p.partNumber)!.bytes,
   }));
   const used = requested.map((p) => partName(key, uploadId, p.partNumber));
+  let written;
   try {
     // The object's own reserved item: the upload that made it (for retries and races).
-    await ctx.store.putManifest(bucket, key, manifest, { ...objectHeaders(marker), s3Etag: etag, reserved: { [UPLOAD_ID]: uploadId } });
+    written = await ctx.store.putManifest(bucket, key, manifest, { ...objectHeaders(marker), s3Etag: etag, reserved: { [UPLOAD_ID]: uploadId } });
   } catch (err) {
     // Swift refuses a manifest whose segments an Abort is deleting right now:
     // if the upload was claimed meanwhile, that is the answer, not InvalidPart.
-    if (!(await ctx.store.findObject(segmentsContainer(bucket), markerName(key, uploadId)))) return claimedElsewhere(ctx, bucket, key, uploadId, used);
+    if (!(await ctx.store.findObject(segmentsContainer(bucket), markerName(key, uploadId)))) return { doc: await claimedElsewhere(ctx, bucket, key, uploadId, used) };
     throw err;
   }
 
   // The claim: deleting the marker. An AbortMultipartUpload racing this one
   // claims the same way; whoever Swift answers 404 lost (see abort.ts).
   if (!(await ctx.store.deleteObject(segmentsContainer(bucket), markerName(key, uploadId)))) {
-    return claimedElsewhere(ctx, bucket, key, uploadId, used);
+    return { doc: await claimedElsewhere(ctx, bucket, key, uploadId, used) };
   }
   const usedSet = new Set(used);
   const replacedNow = replaced.filter((n) => !usedSet.has(n));
@@ -109,7 +117,7 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
   // claim would make a retried Complete answer NoSuchUpload.
   const unused = [...stored.values()].map((s) => s.name).filter((n) => !usedSet.has(n));
   await deleteSegments(ctx, bucket, [...unused, ...replacedNow, abortNoteName(key, uploadId)]);
-  return completeMultipartUploadResult(bucket, key, etag);
+  return { doc: completeMultipartUploadResult(bucket, key, etag), versionId: written.versionId };
 }
 
 export async function completeMultipartUpload(ctx: OperationContext): Promise<S3Result> {
@@ -120,12 +128,13 @@ export async function completeMultipartUpload(ctx: OperationContext): Promise<S3
   const requested = await parseCompleteBody(body.bytes, uploadId);
 
   const work = complete(ctx, bucket, key, uploadId, requested);
-  const quick = await Promise.race([work.then((doc) => ({ doc }), (error: unknown) => ({ error })), delay(ctx.limits.slowAnswerAfterMs)]);
+  const quick = await Promise.race([work.then((done) => ({ done }), (error: unknown) => ({ error })), delay(ctx.limits.slowAnswerAfterMs)]);
   if (quick) {
     if ('error' in quick) throw quick.error;
-    return { status: 200, xml: quick.doc };
+    return { status: 200, headers: versionHeaders(quick.done.versionId), xml: quick.done.doc };
   }
   // S3 quirk: a long Complete answers 200 at once and keeps the connection alive
   // with whitespace; a failure then arrives as an error document in that body.
-  return { status: 200, pendingXml: work };
+  // (Its headers are gone by the time the version is known.)
+  return { status: 200, pendingXml: work.then((done) => done.doc) };
 }

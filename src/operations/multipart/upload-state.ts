@@ -3,6 +3,7 @@
 // whether an object at the key is the one this upload completed.
 import { s3Error } from '../../s3/errors.js';
 import type { ObjectInfo } from '../../swift/store.js';
+import { restoreLatest } from '../common/versions.js';
 import type { OperationContext } from '../context.js';
 import { markerName, segmentsContainer, UPLOAD_ID } from './layout.js';
 
@@ -16,7 +17,18 @@ export async function uploadMarker(ctx: OperationContext, bucket: string, key: s
 /** Whether the object at bucket/key is the one this upload completed (a sealed upload id). */
 export const madeBy = (info: ObjectInfo | undefined, uploadId: string): boolean => info?.reserved[UPLOAD_ID] === uploadId;
 
-/** Deletes the object at bucket/key if it is the manifest of this upload (a Complete that lost to an Abort). */
+/**
+ * Deletes the object at bucket/key if it is the manifest of this upload (a
+ * Complete that lost to an Abort): in a versioned bucket that one version,
+ * the previous one then current again, as if the Complete never happened.
+ */
 export async function removeManifestOf(ctx: OperationContext, bucket: string, key: string, uploadId: string): Promise<void> {
-  if (madeBy(await ctx.store.findObject(bucket, key), uploadId)) await ctx.store.deleteObject(bucket, key);
+  const info = await ctx.store.findObject(bucket, key);
+  if (!madeBy(info, uploadId)) return;
+  if (info!.versionId === undefined) {
+    await ctx.store.deleteObject(bucket, key);
+    return;
+  }
+  const deleted = await ctx.store.deleteObject(bucket, key, { versionId: info!.versionId });
+  if (deleted?.currentVersionId === 'null') await restoreLatest(ctx, bucket, key);
 }

@@ -88,12 +88,13 @@ export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
   const range = headers['x-amz-copy-source-range'];
   const written = await ctx.store.copyObject(
     { container: segmentsContainer(bucket), object: partName(key, uploadId, part) },
-    { container: source.bucket, object: source.key, info },
+    { container: source.bucket, object: source.key, info, versionId: source.versionId },
     { replace: {}, range: range === undefined ? undefined : parseCopySourceRange(range, info.size) },
   ).catch((err: unknown) => {
     // Swift's 404 to the copy itself: the source went away after it was found.
     throw translate(err, { 404: 'NoSuchKey' }, ctx, { Key: source.key });
   });
   await ensureStillOpen(ctx, bucket, key, uploadId, part);
-  return { status: 200, xml: copyPartResult(quoteEtag(written.etag) ?? '""', new Date(written.lastModified ?? Date.now())) };
+  const versionHeaders = info.versionId !== undefined ? { 'x-amz-copy-source-version-id': info.versionId } : {};
+  return { status: 200, headers: versionHeaders, xml: copyPartResult(quoteEtag(written.etag) ?? '""', new Date(written.lastModified ?? Date.now())) };
 }

@@ -5,7 +5,7 @@ import type { S3Result } from '../../s3/result.js';
 import { copyObjectResult } from '../../s3/results.js';
 import { plainContentType } from '../../swift/sealed-state.js';
 import { checksumItems } from '../common/checksums.js';
-import { findCopySource, parseCopySource } from '../common/copy-source.js';
+import { copyVersionHeaders, findCopySource, parseCopySource } from '../common/copy-source.js';
 import { metadataToSwift } from '../common/metadata.js';
 import { checkMetadataLimits } from '../common/metadata-limits.js';
 import { checkBucketName, checkKey } from '../common/names.js';
@@ -28,7 +28,7 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const source = parseCopySource(headers['x-amz-copy-source']!);
   checkBucketName(source.bucket);
   const directive = parseMetadataDirective(headers['x-amz-metadata-directive']);
-  if (directive === 'COPY' && source.bucket === bucket && source.key === key) {
+  if (directive === 'COPY' && source.bucket === bucket && source.key === key && source.versionId === undefined) {
     throw s3Error('InvalidRequest', {}, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
   }
   // REPLACE: the copy's own headers and metadata, checked before any Swift call.
@@ -46,11 +46,11 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   // sealed for the copy.
   const written = await ctx.store.copyObject(
     { container: bucket, object: key },
-    { container: source.bucket, object: source.key, info },
+    { container: source.bucket, object: source.key, info, versionId: source.versionId },
     { replace, reserved: checksumItems(info.reserved) },
   );
   await deleteSegments(ctx, bucket, replaced);
   const etag = quoteEtag(written.etag || info.etag) ?? '""';
   const modified = written.lastModified ? new Date(written.lastModified) : new Date();
-  return { status: ctx.dialect.objectCreatedStatus, xml: copyObjectResult(etag, modified) };
+  return { status: ctx.dialect.objectCreatedStatus, headers: copyVersionHeaders(info, written), xml: copyObjectResult(etag, modified) };
 }

@@ -12,6 +12,8 @@ import { requireBucket } from '../common/bucket.js';
 import { checkKey } from '../common/names.js';
 import { deleteSegments, ownedSegments } from '../common/segments.js';
 import { OBJECT_TABLE, translate } from '../common/swift-errors.js';
+import { deleteVersion } from '../common/delete-version.js';
+import { parseVersionId } from '../common/versions.js';
 import type { OperationContext } from '../context.js';
 
 /** S3 takes at most 1000 keys per request. */
@@ -83,20 +85,24 @@ export async function parseDeleteBody(body: Buffer | string): Promise<DeleteRequ
   };
 }
 
-type Outcome = { readonly entry: DeleteRequestEntry; readonly error?: S3Error };
+type Outcome = { readonly entry: DeleteRequestEntry; readonly marker?: { readonly written?: string; readonly removed?: boolean }; readonly error?: S3Error };
 
-/** DeleteObject of one key, S3 style: a key that is not there counts as deleted. */
+/** DeleteObject of one key (or one version), S3 style: a key or version that is not there counts as deleted. */
 async function deleteOne(ctx: OperationContext, bucket: string, entry: DeleteRequestEntry): Promise<Outcome> {
   try {
     checkKey(entry.key, ctx.limits.maxKeyBytes);
-    // Only current versions exist through this gateway; S3 calls the current one "null".
-    if (entry.versionId !== undefined && entry.versionId !== 'null') {
-      return { entry, error: s3Error('NoSuchVersion', {}, 'The specified version does not exist.') };
+    if (entry.versionId !== undefined) {
+      parseVersionId(entry.versionId);
+      const gone = await deleteVersion(ctx, bucket, entry.key, entry.versionId);
+      return { entry, marker: gone.wasDeleteMarker ? { removed: true } : undefined };
     }
     const segments = await ownedSegments(ctx, bucket, entry.key);
     // The manifest goes first, so the object never reads as broken.
-    if (await ctx.store.deleteObject(bucket, entry.key)) await deleteSegments(ctx, bucket, segments);
-    return { entry };
+    const deleted = await ctx.store.deleteObject(bucket, entry.key);
+    if (deleted) await deleteSegments(ctx, bucket, segments);
+    // Swift names a version only when it wrote a delete marker (a versioned bucket).
+    const written = deleted?.versionId !== undefined && deleted.versionId !== 'null' ? deleted.versionId : undefined;
+    return { entry, marker: written ? { written } : undefined };
   } catch (err) {
     // One key's failure is reported in its <Error>; anything else (Swift or
     // Keystone unreachable) fails the whole request, so the client retries it.
@@ -119,6 +125,12 @@ export async function deleteObjects(ctx: OperationContext): Promise<S3Result> {
   await forEachConcurrently(request.objects, CONCURRENCY, async (entry, i) => {
     outcomes[i] = await deleteOne(ctx, bucket, entry);
   });
-  const answers = outcomes.map((o) => ({ key: o.entry.key, versionId: o.entry.versionId, error: o.error && { code: o.error.code, message: o.error.message } }));
+  const answers = outcomes.map((o) => ({
+    key: o.entry.key,
+    versionId: o.entry.versionId,
+    deleteMarker: o.marker !== undefined,
+    deleteMarkerVersionId: o.marker?.written,
+    error: o.error && { code: o.error.code, message: o.error.message },
+  }));
   return { status: 200, xml: deleteResult(answers, request.quiet) };
 }

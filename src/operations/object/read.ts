@@ -4,12 +4,13 @@ import { s3Error } from '../../s3/errors.js';
 import { headerValueFromText } from '../../s3/header-values.js';
 import type { S3Result } from '../../s3/result.js';
 import { SwiftStore, type ObjectRead } from '../../swift/store.js';
-import { missingObject } from '../common/bucket.js';
 import { checksumResponseHeaders } from '../common/checksums.js';
 import { etagListMatches, s3EtagOf } from '../common/etag.js';
 import { READ_CONDITION_HEADERS, RESPONSE_OVERRIDES, objectResponseHeaders, pick, quoteEtag } from '../common/object-headers.js';
 import { parsePartNumber } from '../common/part-number.js';
+import { findVersion, isDeleteMarker, latestVersion, parseVersionId, versionHeaders } from '../common/versions.js';
 import type { OperationContext } from '../context.js';
+import { bucketInfo } from '../common/bucket.js';
 
 interface PartRange {
   readonly range: string;
@@ -19,9 +20,9 @@ interface PartRange {
 }
 
 /** The byte range of part N of a multipart object (a manifest), and how many parts it has; undefined for a plain object. */
-async function partRange(ctx: OperationContext, bucket: string, key: string, part: number): Promise<PartRange | undefined> {
-  const manifest = await ctx.store.manifestOf(bucket, key);
-  if (manifest === 'missing') return missingObject(ctx, bucket, key);
+async function partRange(ctx: OperationContext, bucket: string, key: string, part: number, versionId: string | undefined): Promise<PartRange | undefined> {
+  const manifest = await ctx.store.manifestOf(bucket, key, { versionId });
+  if (manifest === 'missing') return missingVersion(ctx, bucket, key, versionId);
   if (manifest === 'plain') return undefined;
   if (part > manifest.length) throw s3Error('InvalidPartNumber', { PartNumberRequested: part, ActualPartCount: manifest.length });
   let start = 0;
@@ -48,8 +49,29 @@ export function responseOverrides(query: ReadonlyMap<string, string>): Record<st
   return out;
 }
 
+/**
+ * What a 404 means in S3 terms: NoSuchBucket, NoSuchKey, or NoSuchVersion.
+ * A key whose newest version is a delete marker is NoSuchKey with
+ * x-amz-delete-marker and the marker's version id; asking for a delete
+ * marker by its version id is 405 MethodNotAllowed, saying it is one.
+ */
+export async function missingVersion(ctx: OperationContext, bucket: string, key: string, versionId: string | undefined): Promise<never> {
+  const { versioning } = await bucketInfo(ctx, bucket);
+  if (versionId !== undefined) {
+    const row = versioning === undefined ? undefined : await findVersion(ctx, bucket, key, versionId);
+    if (row && isDeleteMarker(row)) {
+      throw s3Error('MethodNotAllowed', { Method: ctx.req.method, ResourceType: 'DeleteMarker' }, 'The specified method is not allowed against this resource.', undefined, versionHeaders(versionId, true));
+    }
+    throw s3Error('NoSuchVersion', { Key: key, VersionId: versionId });
+  }
+  const latest = versioning === undefined ? undefined : await latestVersion(ctx, bucket, key);
+  if (latest && isDeleteMarker(latest)) throw s3Error('NoSuchKey', { Key: key }, undefined, undefined, versionHeaders(latest.version_id, true));
+  throw s3Error('NoSuchKey', { Key: key });
+}
+
 async function readObject(ctx: OperationContext, method: 'GET' | 'HEAD'): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
+  const versionId = parseVersionId(ctx.req.query.get('versionId'));
   const headers = pick(ctx.req.headers, READ_CONDITION_HEADERS);
   const partQuery = ctx.req.query.get('partNumber');
   const part = partQuery === undefined ? undefined : parsePartNumber(partQuery);
@@ -57,16 +79,16 @@ async function readObject(ctx: OperationContext, method: 'GET' | 'HEAD'): Promis
   let parts: PartRange | undefined;
   if (part !== undefined) {
     if (headers['range'] !== undefined) throw s3Error('InvalidRequest', {}, 'Cannot specify both Range header and partNumber query parameter');
-    parts = await partRange(ctx, bucket, key, part);
+    parts = await partRange(ctx, bucket, key, part, versionId);
     if (parts) headers['range'] = parts.range;
     else if (part > 1) throw s3Error('InvalidPartNumber', { PartNumberRequested: part, ActualPartCount: 1 });
   }
   if (headers['if-match'] !== undefined || headers['if-none-match'] !== undefined) {
-    const early = await checkEtagConditions(ctx, bucket, key, headers);
+    const early = await checkEtagConditions(ctx, bucket, key, headers, versionId);
     if (early) return early;
   }
-  const read = await ctx.store.readObject(bucket, key, method, headers);
-  if (!read) return missingObject(ctx, bucket, key);
+  const read = await ctx.store.readObject(bucket, key, method, headers, versionId);
+  if (!read) return missingVersion(ctx, bucket, key, versionId);
   try {
     return await answerRead(ctx, method, read, parts, overrides);
   } catch (err) {
@@ -81,7 +103,7 @@ async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', read: O
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const info = read.info;
   if (read.answer === 'not-modified') return { status: 304, headers: { etag: quoteEtag(info.etag), 'last-modified': info.lastModified } };
-  const out = objectResponseHeaders(info);
+  const out = { ...objectResponseHeaders(info), ...versionHeaders(info.versionId) };
   if (info.isManifest) out['etag'] = await s3EtagOf(ctx, bucket, key, info);
   // S3 quirk: checksums are returned only when asked for, and only for the whole
   // object (a client validates the body it receives against them).
@@ -110,8 +132,8 @@ async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', read: O
  * overrides are dropped (RFC 9110 §13.2.2, as S3 documents for GetObject).
  * Rewrites `headers` in place; returns an answer when the request ends here.
  */
-async function checkEtagConditions(ctx: OperationContext, bucket: string, key: string, headers: Record<string, string>): Promise<S3Result | undefined> {
-  const head = await ctx.store.findObject(bucket, key);
+async function checkEtagConditions(ctx: OperationContext, bucket: string, key: string, headers: Record<string, string>, versionId: string | undefined): Promise<S3Result | undefined> {
+  const head = await ctx.store.findObject(bucket, key, { versionId });
   if (!head) return undefined; // the real request reports the error
   const etag = await s3EtagOf(ctx, bucket, key, head);
   const ifMatch = headers['if-match'];

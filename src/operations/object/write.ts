@@ -1,13 +1,16 @@
 // Object writes: PutObject and DeleteObject. Bodies stream straight through to
-// Swift. Replacing or deleting a multipart object also removes its segments.
+// Swift. Replacing or deleting a multipart object also removes its segments,
+// unless a version keeps them (versioned buckets).
+import { s3Error } from '../../s3/errors.js';
 import type { S3Result } from '../../s3/result.js';
 import { requireBucket } from '../common/bucket.js';
 import { checkMetadataLimits } from '../common/metadata-limits.js';
 import { checkKey } from '../common/names.js';
 import { deleteSegments, ownedSegments } from '../common/segments.js';
+import { deleteVersion } from '../common/delete-version.js';
+import { versionHeaders } from '../common/versions.js';
 import { bodyLength, storedObjectHeaders, writeBody } from '../common/write-body.js';
 import type { OperationContext } from '../context.js';
-import { s3Error } from '../../s3/errors.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
@@ -20,13 +23,25 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   return { status: ctx.dialect.objectCreatedStatus, headers: out };
 }
 
+/**
+ * DeleteObject: the object, or with versionId one version (a delete marker
+ * too). In a versioned bucket a DELETE without a version writes a delete
+ * marker (x-amz-delete-marker, its version id).
+ */
 export async function deleteObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
+  const versionId = ctx.req.query.get('versionId');
+  if (versionId !== undefined) {
+    const gone = await deleteVersion(ctx, bucket, key, versionId);
+    return { status: 204, headers: versionHeaders(versionId, gone.wasDeleteMarker) };
+  }
   const segments = await ownedSegments(ctx, bucket, key);
-  if (await ctx.store.deleteObject(bucket, key)) {
+  const deleted = await ctx.store.deleteObject(bucket, key);
+  if (deleted) {
     // The manifest goes first, so the object never reads as broken.
     await deleteSegments(ctx, bucket, segments);
-    return { status: 204 };
+    // Swift names a version only when it wrote a delete marker (a versioned bucket).
+    return { status: 204, headers: deleted.versionId !== undefined && deleted.versionId !== 'null' ? versionHeaders(deleted.versionId, true) : {} };
   }
   await requireBucket(ctx, bucket);
   if (ctx.dialect.deleteMissingKey === 'no-content') return { status: 204 };

@@ -21,17 +21,19 @@ describe('parseCopySource', () => {
   });
 
   it('keeps // inside the source key', () => {
-    expect(parseCopySource('/src/a//b')).toEqual({ bucket: 'src', key: 'a//b' });
+    expect(parseCopySource('/src/a//b')).toMatchObject({ bucket: 'src', key: 'a//b' });
   });
 
-  it('accepts ?versionId=null (the only version a Swift object has)', () => {
-    expect(parseCopySource('/src/key?versionId=null')).toEqual({ bucket: 'src', key: 'key' });
+  it('takes ?versionId= (null or a Swift version id) as the source version', () => {
+    expect(parseCopySource('/src/key?versionId=null')).toEqual({ bucket: 'src', key: 'key', versionId: 'null' });
+    expect(parseCopySource('/src/key?versionId=1796133445.49584')).toEqual({ bucket: 'src', key: 'key', versionId: '1796133445.49584' });
+    expect(parseCopySource('/src/key')).toEqual({ bucket: 'src', key: 'key', versionId: undefined });
   });
 
-  it('refuses another versionId with NoSuchVersion', () => {
+  it('refuses a versionId that cannot be one with InvalidArgument', () => {
     const err = s3ErrorOf(() => parseCopySource('/src/key?versionId=3HL4kqtJlcpXroDTDmJ%2Bv'));
-    expect(err.code).toBe('NoSuchVersion');
-    expect(err.status).toBe(404);
+    expect(err.code).toBe('InvalidArgument');
+    expect(err.status).toBe(400);
   });
 
   for (const bad of ['/src', 'src', '/src/', '/', '//key', '']) {

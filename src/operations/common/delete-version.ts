@@ -1,0 +1,31 @@
+// Deleting one version of a key (DeleteObject and DeleteObjects with a
+// versionId): its segments when it is a multipart object, and, when it was
+// the current version or the delete marker in front of it, making the next
+// version current as S3 does.
+import type { OperationContext } from '../context.js';
+import { requireBucket } from './bucket.js';
+import { deleteSegments, ownedSegments } from './segments.js';
+import { findVersion, isDeleteMarker, restoreLatest } from './versions.js';
+
+export interface DeletedVersion {
+  readonly wasDeleteMarker: boolean;
+}
+
+export async function deleteVersion(ctx: OperationContext, bucket: string, key: string, versionId: string): Promise<DeletedVersion> {
+  // Swift answers a HEAD of a delete marker 404, like a version that is not
+  // there; the listing tells them apart (only needed for the answer).
+  const info = await ctx.store.findObject(bucket, key, { versionId });
+  const row = info ? undefined : await findVersion(ctx, bucket, key, versionId);
+  const wasDeleteMarker = row !== undefined && isDeleteMarker(row);
+  // Each version's manifest is its own: its segments go with it.
+  const segments = info?.isManifest ? await ownedSegments(ctx, bucket, key, versionId) : [];
+  const deleted = await ctx.store.deleteObject(bucket, key, { versionId });
+  if (!deleted) {
+    // S3 quirk: deleting a version that is not there succeeds (if the bucket is).
+    await requireBucket(ctx, bucket);
+    return { wasDeleteMarker };
+  }
+  await deleteSegments(ctx, bucket, segments);
+  if (deleted.currentVersionId === 'null') await restoreLatest(ctx, bucket, key);
+  return { wasDeleteMarker };
+}

@@ -11,6 +11,7 @@ import { BUCKET_TABLE, OBJECT_TABLE, UPLOAD_TABLE, withTable, type StatusTable }
 import { refuseUnimplementedHeaders } from './common/unsupported-headers.js';
 import type { OperationContext } from './context.js';
 import { listObjects, listObjectsV2 } from './listing/list-objects.js';
+import { listObjectVersions } from './listing/list-versions.js';
 import { abortMultipartUpload } from './multipart/abort.js';
 import { completeMultipartUpload } from './multipart/complete.js';
 import { listMultipartUploads, listParts } from './multipart/list.js';
@@ -36,6 +37,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   ...family(BUCKET_TABLE, {
     ListObjects: listObjects,
     ListObjectsV2: listObjectsV2,
+    ListObjectVersions: listObjectVersions,
     CreateBucket: createBucket,
     DeleteBucket: deleteBucket,
     HeadBucket: headBucket,

@@ -291,6 +291,9 @@ describe('a versioned bucket with 1,000+ versions of a few keys', () => {
     const at = expected.findIndex((e) => e.key === 'k3') + 17;
     const mid = await listPage(gw.url, b, `&key-marker=k3&version-id-marker=${expected[at]!.versionId}&max-keys=20`);
     expect(mid.entries).toEqual(expected.slice(at + 1, at + 21));
+    // An id with an offset sorts just before (newer than) its plain timestamp: the listing after it starts at that version.
+    const offset = await listPage(gw.url, b, `&key-marker=k3&version-id-marker=${expected[at]!.versionId}_0000000000000001&max-keys=20`);
+    expect(offset.entries).toEqual(expected.slice(at, at + 20));
     const after = await listPage(gw.url, b, '&key-marker=k3&max-keys=5');
     expect(after.entries).toEqual(expected.filter((e) => e.key > 'k3').slice(0, 5));
   });

@@ -81,8 +81,8 @@ function nextTick(ts: string): string {
  *
  * - 'null': Swift quirk: with version_marker=null object_versioning keeps the
  *   plain name as the marker of its versions container, whose names all sort
- *   before it, so every older version of every later key is left out (the
- *   listing after `a` with version_marker=null is empty here). Swift lists a
+ *   before it, so every older version of every later key is left out (on
+ *   Swift 2.30, marker=a&version_marker=null answers []). Swift lists a
  *   key's null version first, so "after the null version" is "every versioned
  *   row of the key", which the largest timestamp selects.
  * - an id with an offset (`_<16 hex>`): Swift answers 500, it cannot invert

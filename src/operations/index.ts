@@ -13,6 +13,7 @@ import { refuseUnimplementedHeaders } from './common/unsupported-headers.js';
 import { parseVersionId } from './common/versions.js';
 import type { OperationContext } from './context.js';
 import { listObjects, listObjectsV2 } from './listing/list-objects.js';
+import { listObjectVersions } from './listing/list-versions.js';
 import { abortMultipartUpload } from './multipart/abort.js';
 import { completeMultipartUpload } from './multipart/complete.js';
 import { listMultipartUploads, listParts } from './multipart/list.js';
@@ -38,6 +39,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   ...family(BUCKET_TABLE, {
     ListObjects: listObjects,
     ListObjectsV2: listObjectsV2,
+    ListObjectVersions: listObjectVersions,
     CreateBucket: createBucket,
     DeleteBucket: deleteBucket,
     HeadBucket: headBucket,

@@ -25,7 +25,7 @@ export interface ObjectEntry {
   readonly storageClass: string;
 }
 
-const ownerDoc = (owner: Owner) => ({ ID: owner.id, DisplayName: owner.displayName });
+export const ownerDoc = (owner: Owner) => ({ ID: owner.id, DisplayName: owner.displayName });
 
 export function listAllMyBucketsResult(owner: Owner, buckets: readonly BucketEntry[]): XmlBody {
   return {
@@ -54,17 +54,18 @@ export function listAllMyBucketsResult(owner: Owner, buckets: readonly BucketEnt
 }
 
 // Direct writing of the listings. Every value goes through escapeXml, as in s3/xml.ts.
+// Exported for the other listing documents (versions-document.ts).
 
-function openRoot(root: string, namespace: string | undefined): string {
+export function openRoot(root: string, namespace: string | undefined): string {
   return namespace === undefined ? `${XML_DECLARATION}<${root}>` : `${XML_DECLARATION}<${root} xmlns="${escapeXml(namespace)}">`;
 }
 
-const element = (name: string, value: string | number) => `<${name}>${escapeXml(String(value))}</${name}>`;
-const optional = (name: string, value: string | undefined) => (value === undefined ? '' : element(name, value));
-const ownerXml = (owner: Owner) => `<Owner><ID>${escapeXml(owner.id)}</ID><DisplayName>${escapeXml(owner.displayName)}</DisplayName></Owner>`;
+export const element = (name: string, value: string | number) => `<${name}>${escapeXml(String(value))}</${name}>`;
+export const optional = (name: string, value: string | undefined) => (value === undefined ? '' : element(name, value));
+export const ownerXml = (owner: Owner) => `<Owner><ID>${escapeXml(owner.id)}</ID><DisplayName>${escapeXml(owner.displayName)}</DisplayName></Owner>`;
 
 /** A quoted hex ETag (nearly every row) is `&quot;<hex>&quot;`; anything else is escaped in full. */
-function etagXml(etag: string): string {
+export function etagXml(etag: string): string {
   const inner = etag.length >= 2 && etag.charCodeAt(0) === 0x22 && etag.charCodeAt(etag.length - 1) === 0x22 ? etag.slice(1, -1) : undefined;
   if (inner !== undefined && PLAIN_ETAG.test(inner)) return `&quot;${inner}&quot;`;
   return escapeXml(etag);
@@ -72,7 +73,7 @@ function etagXml(etag: string): string {
 const PLAIN_ETAG = /^[0-9a-fA-F-]*$/;
 
 /** Rows per piece of XmlBody.text: about 25 KB for listing rows, well below V8's large-object size. */
-const ROWS_PER_PIECE = 100;
+export const ROWS_PER_PIECE = 100;
 
 /**
  * Appends the Contents and CommonPrefixes of a page to pieces, head first and

@@ -97,13 +97,30 @@ function attributes(doc: Record<string, unknown>, invalid: InvalidCharPolicy): s
 }
 
 /**
+ * Children of differing names in the order given, each `[name, value]` written
+ * as writeNode writes it. The keys of a plain object name each child once, so
+ * they cannot interleave two repeated elements; S3's schema does where it has a
+ * repeated choice (ListVersionsResult: Version and DeleteMarker, in listing
+ * order). The key it stands under is not written.
+ */
+export class XmlSequence {
+  constructor(readonly children: ReadonlyArray<readonly [name: string, value: unknown]>) {}
+}
+
+/**
  * One child of an element, as XMLBuilder maps plain objects: undefined is left
  * out, null is an empty element `<n/>`, an array repeats the element, an object
- * nests elements (with its attributes and text), anything else is its escaped text.
+ * nests elements (with its attributes and text), anything else is its escaped
+ * text. An XmlSequence writes its children instead (XMLBuilder had no such thing).
  */
 function writeNode(name: string, value: unknown, invalid: InvalidCharPolicy): string {
   if (value === undefined) return '';
   if (value === null) return `<${name}/>`;
+  if (value instanceof XmlSequence) {
+    let out = '';
+    for (const [child, item] of value.children) out += writeNode(child, item, invalid);
+    return out;
+  }
   if (Array.isArray(value)) {
     let out = '';
     for (const item of value) out += writeNode(name, item, invalid);

@@ -37,7 +37,7 @@ export interface RawRequest {
 
 const SUB_RESOURCES = new Set(['acl', 'delete', 'location', 'uploads', 'uploadId', 'partNumber', 'versionId', 'versioning', 'tagging',
   'response-content-type', 'response-content-language', 'response-expires', 'response-cache-control',
-  'response-content-disposition', 'response-content-encoding', 'policy', 'cors', 'lifecycle', 'website', 'logging']);
+  'response-content-disposition', 'response-content-encoding', 'policy', 'cors', 'lifecycle', 'website', 'logging', 'versions']);
 
 /** SigV2 string to sign for a path-style request (or the given resource). */
 export function stringToSignV2(method: string, path: string, headers: Record<string, string>, resource?: string): string {

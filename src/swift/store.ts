@@ -40,6 +40,12 @@ export interface Written {
   readonly target: SealTarget;
   /** The content headers and user metadata sent (a POST must repeat them). */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * False when Swift stored the write but a newer write of the same name is
+   * current (its 202: in a versioned container this write is then an older
+   * version; in a plain one it was older than what is there, and is gone).
+   */
+  readonly current: boolean;
 }
 
 /** One entry of a static large object manifest. */
@@ -94,6 +100,21 @@ export class SwiftStore {
   }
 
   /** A call whose body is not read: 2xx ends here, anything else is a SwiftError. */
+  /**
+   * The answer to an object write (PUT, copy, manifest). Swift quirk: when a
+   * write with a newer timestamp got there first, the object servers refuse
+   * this one with 409 and the proxy answers 202 Accepted; under object
+   * versioning the write is then stored as a version (the 202 names it and
+   * its ETag), just not the current one. As in S3, that is a successful
+   * write that a concurrent one overwrote.
+   */
+  async #written(res: SwiftResponse, container: string, object: string, target: SealTarget, headers: Readonly<Record<string, string>>): Promise<Written> {
+    const etag = res.headers['etag'];
+    if (res.status !== 201 && !(res.status === 202 && etag !== undefined)) throw await this.#fail(res, 'PUT', container, object);
+    await discard(res);
+    return { etag: unquote(etag), lastModified: res.headers['last-modified'], versionId: res.headers['x-object-version-id'], target, headers, current: res.status === 201 };
+  }
+
   async #done(res: SwiftResponse, method: string, container?: string, object?: string, ok: (status: number) => boolean = (s) => s >= 200 && s < 300): Promise<SwiftResponse> {
     if (!ok(res.status)) throw await this.#fail(res, method, container, object);
     await discard(res);
@@ -225,20 +246,28 @@ export class SwiftStore {
       method: 'PUT', container, object, body: w.body,
       headers: { ...sent, ...reserved, 'content-length': String(w.length), ...(w.md5 ? { etag: w.md5 } : {}) },
     });
-    if (res.status !== 201) throw await this.#fail(res, 'PUT', container, object);
-    await discard(res);
-    return { etag: unquote(res.headers['etag']), lastModified: res.headers['last-modified'], versionId: res.headers['x-object-version-id'], target, headers: sent };
+    return this.#written(res, container, object, target, sent);
   }
 
   /**
    * Sets the reserved items of an object this request wrote. Swift quirk: an
    * object POST replaces all user metadata and the stored content headers, so
-   * it repeats everything the write sent.
+   * it repeats everything the write sent. A POST cannot name a version and
+   * lands on whatever the name shows now, so it is sent only while that is
+   * still this write (same version, same ETag): a concurrent overwrite must
+   * not get this write's metadata. False when it was not sent. (A write that
+   * lands between that HEAD and the POST can still get them: the window is a
+   * few milliseconds.)
    */
-  async updateReserved(written: Written, reserved: Reserved): Promise<void> {
+  async updateReserved(written: Written, reserved: Reserved): Promise<boolean> {
     const { container, object } = written.target;
+    if (!written.current) return false;
+    const now = await this.findObject(container, object);
+    // (A suspended container answers a write with no version, and a HEAD of it with 'null'.)
+    if (!now || now.etag !== written.etag || (now.versionId ?? 'null') !== (written.versionId ?? 'null')) return false;
     const headers = { ...written.headers, ...this.sealer.headers(written.target, reserved) };
     await this.#done(await this.session.call({ method: 'POST', container, object, headers }), 'POST', container, object, (s) => s === 202);
+    return true;
   }
 
   /**
@@ -266,9 +295,7 @@ export class SwiftStore {
     if (c.reserved && Object.keys(c.reserved).length > 0) Object.assign(headers, this.sealer.headers(target, c.reserved));
     // Swift's copy takes the source version from the PUT's own version-id (copy.py drops it for the sink).
     const res = await this.session.call({ method: 'PUT', container: to.container, object: to.object, headers, query: versionQuery({ versionId: from.versionId }) });
-    if (res.status !== 201) throw await this.#fail(res, 'PUT', to.container, to.object);
-    await discard(res);
-    return { etag: unquote(res.headers['etag']), lastModified: res.headers['last-modified'], versionId: res.headers['x-object-version-id'], target, headers: {} };
+    return this.#written(res, to.container, to.object, target, {});
   }
 
   /**
@@ -336,9 +363,7 @@ export class SwiftStore {
       'content-length': String(Buffer.byteLength(body)),
     };
     const res = await this.session.call({ method: 'PUT', container, object, query: { 'multipart-manifest': 'put' }, headers, body });
-    if (res.status !== 201) throw await this.#fail(res, 'PUT', container, object);
-    await discard(res);
-    return { etag: unquote(res.headers['etag']), lastModified: res.headers['last-modified'], versionId: res.headers['x-object-version-id'], target, headers: {} };
+    return this.#written(res, container, object, target, {});
   }
 
   /** Turns Swift's object versioning of a container on, or off (it cannot be removed once set). */

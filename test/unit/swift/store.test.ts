@@ -153,12 +153,35 @@ describe('SwiftStore: the rules only it knows', () => {
   });
 
   it('updateReserved POSTs everything the write sent (a POST replaces all metadata), plus the sealed items', async () => {
-    const { store, calls } = scripted([{ status: 201 }, { status: 202 }]);
+    const { store, calls } = scripted([{ status: 201, headers: { etag: 'e' } }, { status: 200, headers: { etag: 'e', 'content-length': '1' } }, { status: 202 }]);
     const written = await store.putObject('c', 'o', { body: 'x', length: 1, headers: { 'content-type': 't/x', 'content-disposition': 'inline', 'x-object-meta-a': '1' } });
-    await store.updateReserved(written, { 'checksum-crc32': 'AAAAAA==' });
-    expect(calls[1]!.method).toBe('POST');
-    expect(calls[1]!.headers).toMatchObject({ 'content-type': 't/x', 'content-disposition': 'inline', 'x-object-meta-a': '1', 'x-object-meta-s3gw-checksum-crc32': 'AAAAAA==' });
-    expect(calls[1]!.headers).not.toHaveProperty('content-length');
+    expect(await store.updateReserved(written, { 'checksum-crc32': 'AAAAAA==' })).toBe(true);
+    expect(calls.map((c) => c.method)).toEqual(['PUT', 'HEAD', 'POST']);
+    expect(calls[2]!.headers).toMatchObject({ 'content-type': 't/x', 'content-disposition': 'inline', 'x-object-meta-a': '1', 'x-object-meta-s3gw-checksum-crc32': 'AAAAAA==' });
+    expect(calls[2]!.headers).not.toHaveProperty('content-length');
+  });
+
+  it('takes a 202 naming an ETag as a write a newer one overwrote (versioned: an older version), and never POSTs onto that newer one', async () => {
+    const { store, calls, released } = scripted([{ status: 202, headers: { etag: 'e', 'x-object-version-id': '1796134891.73253' }, body: '<html>Accepted</html>' }]);
+    const written = await store.putObject('c', 'o', { body: 'x', length: 1, headers: {} });
+    expect([written.etag, written.versionId, written.current]).toEqual(['e', '1796134891.73253', false]);
+    expect(await store.updateReserved(written, { 'checksum-crc32': 'AAAAAA==' })).toBe(false);
+    expect(calls).toHaveLength(1);
+    expect(released()).toBe(true);
+    const bare = scripted([{ status: 202, body: 'Accepted' }]);
+    expect(await failure(bare.store.putObject('c', 'o', { body: 'x', length: 1, headers: {} }))).toMatchObject({ status: 202, method: 'PUT' });
+  });
+
+  it('updateReserved sends no POST when the name shows another write by now (another version or ETag), and does for a suspended null version', async () => {
+    for (const now of [{ etag: 'e', 'x-object-version-id': '1796134891.99999' }, { etag: 'other', 'x-object-version-id': '1796134891.73253' }]) {
+      const { store, calls } = scripted([{ status: 201, headers: { etag: 'e', 'x-object-version-id': '1796134891.73253' } }, { status: 200, headers: { ...now, 'content-length': '1' } }]);
+      const written = await store.putObject('c', 'o', { body: 'x', length: 1, headers: {} });
+      expect(await store.updateReserved(written, { 'checksum-crc32': 'AAAAAA==' })).toBe(false);
+      expect(calls.map((c) => c.method)).toEqual(['PUT', 'HEAD']);
+    }
+    const suspended = scripted([{ status: 201, headers: { etag: 'e' } }, { status: 200, headers: { etag: 'e', 'x-object-version-id': 'null', 'content-length': '1' } }, { status: 202 }]);
+    const written = await suspended.store.putObject('c', 'o', { body: 'x', length: 1, headers: {} });
+    expect(await suspended.store.updateReserved(written, { 'checksum-crc32': 'AAAAAA==' })).toBe(true);
   });
 
   it('copyObject blanks the source\'s reserved items and stored ETag, and seals the copy\'s own', async () => {

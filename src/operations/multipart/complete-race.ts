@@ -26,22 +26,32 @@ export async function finishedEarlier(ctx: OperationContext, bucket: string, key
 const noteExists = async (ctx: OperationContext, bucket: string, key: string, uploadId: string) =>
   (await ctx.store.findObject(segmentsContainer(bucket), abortNoteName(key, uploadId))) !== undefined;
 
+/** This Complete's manifest: its version in a versioned bucket, else the object at the key if this upload made it. */
+async function manifestStands(ctx: OperationContext, bucket: string, key: string, uploadId: string, versionId: string | undefined): Promise<boolean> {
+  const versioned = versionId !== undefined && versionId !== 'null';
+  return madeBy(await ctx.store.findObject(bucket, key, versioned ? { versionId } : {}), uploadId);
+}
+
 /**
  * Swift quirk: two DELETEs of one object that reach the object server at the
  * same moment can both answer 204, so an Abort may have claimed the upload
- * too. An Abort that won removes this upload's manifest (before it deletes
- * its note); one that lost deletes its note at once. So: the manifest gone
- * means an Abort won; the note gone with the manifest still there means none
- * did; while both stand, an Abort is still deciding.
+ * too. An Abort that won removes this upload's manifest, then its parts,
+ * then its note; one that lost deletes its note at once. So while the note
+ * stands an Abort is still deciding; once it is gone, this Complete's
+ * manifest still standing, or its parts still there, mean no Abort won.
+ * (The manifest alone does not tell: in a bucket without versioning a
+ * concurrent write of the same key may have replaced it, as S3 allows.)
  */
-export async function racingAbort(ctx: OperationContext, bucket: string, key: string, uploadId: string): Promise<'clear' | 'abort won'> {
+export async function racingAbort(ctx: OperationContext, bucket: string, key: string, uploadId: string, written: { versionId?: string; firstPart: string }): Promise<'clear' | 'abort won' | 'replaced'> {
   const deadline = Date.now() + RACE_WAIT_MS;
   for (;;) {
     const note = await noteExists(ctx, bucket, key, uploadId);
-    if (!(await finishedEarlier(ctx, bucket, key, uploadId))) return 'abort won';
-    if (!note) return 'clear';
+    const stands = await manifestStands(ctx, bucket, key, uploadId, written.versionId);
     // A note left by an Abort that died before it claimed never goes by itself.
-    if (Date.now() > deadline) return 'clear';
+    if (!note || Date.now() > deadline) {
+      if (stands) return 'clear';
+      return (await ctx.store.findObject(segmentsContainer(bucket), written.firstPart)) ? 'replaced' : 'abort won';
+    }
     await delay(RACE_POLL_MS);
   }
 }

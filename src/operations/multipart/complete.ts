@@ -106,11 +106,18 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
   }
   const usedSet = new Set(used);
   const replacedNow = replaced.filter((n) => !usedSet.has(n));
-  if ((await racingAbort(ctx, bucket, key, uploadId)) === 'abort won') {
+  const race = await racingAbort(ctx, bucket, key, uploadId, { versionId: written.versionId, firstPart: used[0]! });
+  if (race === 'abort won') {
     // The Abort removes this upload's manifest and parts; the object this
     // manifest had replaced is gone too, so are its segments.
     await deleteSegments(ctx, bucket, replacedNow);
     throw s3Error('NoSuchUpload', { UploadId: uploadId });
+  }
+  if (race === 'replaced') {
+    // A concurrent write of the key (no versioning) replaced this object
+    // already: it succeeded and was overwritten, as in S3, and no version
+    // needs its parts any more.
+    usedSet.clear();
   }
   // The object is in place; now nothing of the upload or the old object may
   // stay behind. The abort note too: one left by an Abort that died before its

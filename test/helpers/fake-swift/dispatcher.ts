@@ -158,18 +158,22 @@ export class FakeDispatcher extends Dispatcher {
       const headers = headerPairs(opts.headers);
       const { bytes, streamed } = await readBody(opts.body);
       if (done) return;
-      const has = (name: string) => headers.some(([n]) => n.toLowerCase() === name);
-      // What undici puts on the wire besides the caller's headers.
-      if (!has('host')) headers.unshift(['host', origin.host]);
-      const declared = headers.find(([n]) => n.toLowerCase() === 'content-length')?.[1];
-      if (declared !== undefined && opts.body !== undefined && opts.body !== null && Number(declared) !== bytes.length) {
+      // What undici puts on the wire besides the caller's headers (lib/dispatcher/client-h1.js writeH1):
+      // host; a Content-Length from the body itself (a null body is 0, sent for PUT/POST/PATCH), the
+      // caller's only for a stream (else chunked); a mismatch fails the request.
+      const method = String(opts.method).toUpperCase();
+      const expectsPayload = method === 'PUT' || method === 'POST' || method === 'PATCH';
+      const declaredAt = headers.findIndex(([n]) => n.toLowerCase() === 'content-length');
+      const declared = declaredAt >= 0 ? Number(headers[declaredAt]![1]) : undefined;
+      if (declaredAt >= 0) headers.splice(declaredAt, 1);
+      let length: number | undefined = streamed ? declared : bytes.length;
+      if (length === 0 && !expectsPayload) length = undefined;
+      if (declared !== undefined && ((streamed && declared !== bytes.length) || (!streamed && length !== undefined && length > 0 && declared !== length))) {
         throw new errors.RequestContentLengthMismatchError();
       }
-      const method = String(opts.method).toUpperCase();
-      if (declared === undefined) {
-        if (streamed) headers.push(['transfer-encoding', 'chunked']);
-        else if (bytes.length > 0 || method === 'PUT' || method === 'POST' || method === 'PATCH') headers.push(['content-length', String(bytes.length)]);
-      }
+      if (!headers.some(([n]) => n.toLowerCase() === 'host')) headers.unshift(['host', origin.host]);
+      if (length !== undefined) headers.push(['content-length', String(length)]);
+      else if (streamed) headers.push(['transfer-encoding', 'chunked']);
       const req = new FakeRequest(service, method, path, headers, bytes);
       const timeout = opts.headersTimeout ?? 300_000;
       const outcome = await this.#fake.handle(req, { headersTimeoutMs: timeout === 0 ? undefined : timeout });

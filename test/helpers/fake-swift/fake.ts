@@ -188,6 +188,11 @@ export class FakeSwift {
     this.swift.setInfo(info);
   }
 
+  /** Makes an account exist (as a first write would; an account never written is faked by Swift as empty). */
+  putAccount(account: string): void {
+    this.#seed('PUT', `/v1/${encodeURIComponent(account)}`, {}, Buffer.alloc(0));
+  }
+
   /** Seeds a container, through Swift's own rules (as a reseller admin). Throws unless Swift says 201/202. */
   putContainer(account: string, name: string, headers: Readonly<Record<string, string>> = {}): void {
     this.#seed('PUT', `/v1/${encodeURIComponent(account)}/${encodeURIComponent(name)}`, headers, Buffer.alloc(0));

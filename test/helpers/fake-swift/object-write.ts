@@ -193,7 +193,13 @@ export function deleteObject(ctx: SwiftContext, call: Call): FakeResponse {
   const c = ctx.store.container(call.account, call.container!);
   if (!c) return swiftStatus(404);
   const o = c.objects.get(call.object!);
-  if (!o || expired(ctx, o)) return swiftStatus(404);
+  if (!o) return swiftStatus(404);
+  if (expired(ctx, o)) {
+    // Swift quirk: the object server still deletes an expired object (a tombstone, gone from
+    // listings) but answers 404 (obj/server.py DELETE: DiskFileExpired → HTTPNotFound).
+    c.objects.delete(o.name);
+    return swiftStatus(404);
+  }
   if (o.slo && call.req.query.get('multipart-manifest') === 'delete') return deleteLargeObject(ctx, call, o);
   // Without ?multipart-manifest=delete only the manifest goes; its segments stay.
   c.objects.delete(o.name);

@@ -153,6 +153,8 @@ export interface ObserveOptions {
   readonly presence?: readonly string[];
   /** Rewrites the parsed JSON body before comparing (masks times). */
   readonly json?: (value: unknown) => unknown;
+  /** Rewrites a text body before comparing. */
+  readonly text?: (value: string) => string;
 }
 
 export function normalise(t: Target, text: string): string {
@@ -185,7 +187,10 @@ export function observe(t: Target, a: Answer, opts: ObserveOptions = {}): Record
   }
   const mode = opts.body ?? (a.status >= 400 ? 'text' : 'md5');
   let body: unknown;
-  if (mode === 'text') body = normalise(t, a.body.toString('utf8')).replace(/--[0-9a-f]{32}/g, '--<boundary>');
+  if (mode === 'text') {
+    body = normalise(t, a.body.toString('utf8')).replace(/--[0-9a-f]{32}/g, '--<boundary>');
+    if (opts.text) body = opts.text(body as string);
+  }
   else if (mode === 'md5') body = a.body.length ? `md5:${createHash('md5').update(a.body).digest('hex')} (${a.body.length} B)` : '';
   else if (mode === 'json') {
     let parsed: unknown;

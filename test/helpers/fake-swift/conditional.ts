@@ -128,13 +128,57 @@ export interface Entity {
   readonly failAt?: number;
 }
 
-/** What was read of [start, end): the bytes, or a 409 / a cut where the entity fails. */
-function readRange(res: FakeResponse, entity: Entity, start: number, end: number): Buffer | undefined {
+/** eventlet's minimum_write_chunk_size: it holds the headers back until this much body is ready. */
+const EVENTLET_CHUNK = 4096;
+
+/**
+ * What was read of [start, end): the bytes, 'conflict' when the first of them
+ * cannot be read, 'unsent' when the read fails before eventlet sent anything.
+ */
+function readRange(res: FakeResponse, entity: Entity, start: number, end: number): Buffer | 'conflict' | 'unsent' {
   const failAt = entity.failAt;
   if (failAt === undefined || failAt >= end) return entity.read(start, end);
-  if (failAt <= start) return undefined;
-  res.cutAfter = (res.cutAfter ?? 0) + (failAt - start);
+  if (failAt <= start) return 'conflict';
+  if (failAt - start < EVENTLET_CHUNK) return 'unsent';
+  // Headers and what was flushed are out; the server then closes the connection.
+  res.cutAfter = failAt - start;
+  res.cutWith = 'UND_ERR_SOCKET';
   return entity.read(start, end);
+}
+
+/**
+ * Swift quirk: a large object that fails after its first segment, before
+ * eventlet wrote anything, is answered 500 by eventlet itself (debug on: the
+ * traceback of catch_errors' BadResponseLength as the body, no X-Trans-Id).
+ */
+function unsent(res: FakeResponse, missing: number): FakeResponse {
+  const tb = [
+    'Traceback (most recent call last):',
+    '  File "/usr/lib/python3/dist-packages/eventlet/wsgi.py", line 587, in handle_one_response',
+    '    for data in result:',
+    '  File "/usr/lib/python3/dist-packages/swift/common/middleware/catch_errors.py", line 39, in enforce_byte_count',
+    '    for chunk in inner_iter:',
+    '  File "/usr/lib/python3/dist-packages/swift/common/utils.py", line 4222, in __next__',
+    '    return next(self.chained_iter)',
+    '           ^^^^^^^^^^^^^^^^^^^^^^^',
+    '  File "/usr/lib/python3/dist-packages/swift/common/middleware/proxy_logging.py", line 441, in iter_response',
+    '    for chunk in iterator:',
+    '  File "/usr/lib/python3/dist-packages/swift/common/middleware/catch_errors.py", line 51, in enforce_byte_count',
+    "    raise BadResponseLength('Expected another %d bytes' % (",
+    `swift.common.middleware.catch_errors.BadResponseLength: Expected another ${missing} bytes`,
+    '',
+  ].join('\n');
+  res.status = 500;
+  res.headers.length = 0;
+  res.headers.push(['Content-type', 'text/plain']);
+  res.body = Buffer.from(tb);
+  res.contentLength = res.body.length;
+  res.bare = true;
+  return res;
+}
+
+function failed(res: FakeResponse, outcome: 'conflict' | 'unsent', entity: Entity, end: number): FakeResponse {
+  return outcome === 'conflict' ? conflict(res) : unsent(res, end - entity.failAt!);
 }
 
 function conflict(res: FakeResponse): FakeResponse {
@@ -185,7 +229,7 @@ export function serveEntity(req: FakeRequest, res: FakeResponse, entity: Entity)
   }
   if (!ranges || length === 0) {
     const body = readRange(res, entity, 0, length);
-    if (!body) return conflict(res);
+    if (typeof body === 'string') return failed(res, body, entity, length);
     res.body = body;
     res.contentLength = length;
     return res;
@@ -194,7 +238,7 @@ export function serveEntity(req: FakeRequest, res: FakeResponse, entity: Entity)
   if (ranges.length === 1) {
     const [start, end] = ranges[0]!;
     const body = readRange(res, entity, start, end);
-    if (!body) return conflict(res);
+    if (typeof body === 'string') return failed(res, body, entity, end);
     res.set('Content-Range', `bytes ${start}-${end - 1}/${length}`);
     res.body = body;
     res.contentLength = end - start;

@@ -4,12 +4,12 @@
 // ACLs (shown to the account's owner only: swift_owner_headers).
 import { httpDate, normal } from './clock.js';
 import { authorize, cleanAcl } from './keystoneauth.js';
-import { accountRows, containerRows, listEntries, listingBody, listingFormat, listParams } from './listing.js';
+import { accountRows, containerRows, listEntries, listingBody, listingFormat, listParams, reportedUse } from './listing.js';
 import { checkMetadata, wsgiName } from './metadata.js';
 import { Container, type Account } from './model.js';
 import { HTML, swiftStatus, swiftText } from './responses.js';
 import type { Call, SwiftContext } from './swift-context.js';
-import { EMPTY, FakeResponse } from './types.js';
+import { EMPTY, FakeResponse, type FakeRequest } from './types.js';
 
 function auth(ctx: SwiftContext, call: Call, acl?: string): FakeResponse | { owner: boolean } {
   const referer = call.req.header('referer');
@@ -25,12 +25,13 @@ function auth(ctx: SwiftContext, call: Call, acl?: string): FakeResponse | { own
 
 // ---------------------------------------------------------------- accounts --
 
-function accountHeaders(res: FakeResponse, a: Account, nowStamp: number): void {
+function accountHeaders(res: FakeResponse, a: Account, nowStamp: number, live: boolean): void {
   let objects = 0;
   let bytes = 0;
   for (const c of a.containers.items.values()) {
-    objects += c.objects.size;
-    bytes += c.bytesUsed();
+    const use = reportedUse(c, live);
+    objects += use.count;
+    bytes += use.bytes;
   }
   res.add('X-Account-Container-Count', String(a.containers.size));
   res.add('X-Account-Object-Count', String(objects));
@@ -54,7 +55,7 @@ export function account(ctx: SwiftContext, call: Call): FakeResponse {
     const bad = checkMetadata(req, 'account', ctx.limits());
     if (bad) return bad;
     const created = a.created === undefined;
-    a.created ??= ctx.clock.stamp();
+    makeAccount(ctx, call, a);
     setMeta(a.meta, req.headerList, 'account');
     return req.method === 'PUT' ? swiftStatus(created ? 201 : 202) : swiftStatus(204);
   }
@@ -62,23 +63,37 @@ export function account(ctx: SwiftContext, call: Call): FakeResponse {
   const params = listParams(req, ctx.limits().accountListingLimit);
   if (params instanceof FakeResponse) return params;
   const format = listingFormat(req);
-  const rows = req.method === 'GET' ? accountRows(a, listEntries(a.containers.names(), { ...params, path: undefined })) : [];
-  const res = listingResponse(req.method, format, rows);
-  accountHeaders(res, a, ctx.clock.stamp());
-  // keystoneauth (_set_project_domain_id) records the owner's project domain.
-  if (granted.owner) res.add('X-Account-Project-Domain-Id', call.identity?.projectDomainId ?? 'default');
+  const rows = req.method === 'GET' ? accountRows(a, listEntries(a.containers.names(), { ...params, path: undefined }), ctx.containerUpdater) : [];
+  const res = listingResponse(req, format, rows);
+  accountHeaders(res, a, ctx.clock.stamp(), ctx.containerUpdater);
+  // keystoneauth shows the domain it recorded (in sysmeta) on every account answer.
+  if (a.projectDomainId !== undefined) res.add('X-Account-Project-Domain-Id', a.projectDomainId);
   return res;
 }
 
+/** The account database made by a first write, with the project domain keystoneauth records (_set_project_domain_id). */
+function makeAccount(ctx: SwiftContext, call: Call, a: Account): void {
+  if (a.created !== undefined) return;
+  a.created = ctx.clock.stamp();
+  const id = call.identity;
+  a.projectDomainId = id && call.account === `${ctx.rules.resellerPrefix}${id.projectId}` ? id.projectDomainId : '_unknown';
+}
+
+/** Listings answered without a `format=` vary with Accept (listing_formats). */
+function vary(req: FakeRequest, res: FakeResponse): void {
+  if (!req.query.has('format')) res.add('Vary', 'Accept');
+}
+
 /** 200 with the rows; an empty plain listing is 204 (a JSON one is `[]` with 200). */
-function listingResponse(method: string, format: 'json' | 'plain' | 'xml', rows: Record<string, unknown>[]): FakeResponse {
+function listingResponse(req: FakeRequest, format: 'json' | 'plain' | 'xml', rows: Record<string, unknown>[]): FakeResponse {
+  const method = req.method;
   // XML listings are not modelled: they are answered as JSON.
   const f = format === 'plain' ? 'plain' : 'json';
   const body = method === 'GET' ? listingBody(f, rows) : EMPTY;
   const status = method === 'HEAD' ? 204 : f === 'plain' && body.length === 0 ? 204 : 200;
   const type = f === 'json' ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8';
   const res = new FakeResponse(status, body, [['Content-Type', type]]);
-  if (method === 'HEAD' || status === 204) res.add('Vary', 'Accept');
+  vary(req, res);
   res.contentLength = body.length;
   return res;
 }
@@ -131,6 +146,15 @@ export function container(ctx: SwiftContext, call: Call): FakeResponse {
   // The proxy sets the read ACL for GET/HEAD only; writes to a container need its owner.
   const granted = auth(ctx, call, reading ? c?.read : undefined);
   if (granted instanceof FakeResponse) return granted;
+  const res = containerRequest(ctx, call, a, c, granted.owner);
+  // The proxy shows a reseller admin the container's sharding state, on any answer to a GET or HEAD.
+  if (reading && call.identity?.roles.some((r) => r.toLowerCase() === ctx.rules.resellerAdminRole)) res.add('X-Container-Sharding', 'False');
+  return res;
+}
+
+function containerRequest(ctx: SwiftContext, call: Call, a: Account, c: Container | undefined, owner: boolean): FakeResponse {
+  const req = call.req;
+  const name = call.container!;
   const limits = ctx.limits();
   switch (req.method) {
     case 'GET':
@@ -153,8 +177,8 @@ export function container(ctx: SwiftContext, call: Call): FakeResponse {
       const status = req.method === 'HEAD' || (f === 'plain' && body!.length === 0) ? 204 : 200;
       const res = new FakeResponse(status, body ?? EMPTY, [['Content-Type', f === 'json' ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8']]);
       res.contentLength = body?.length ?? 0;
-      containerHeaders(res, c, granted.owner);
-      if (status === 204) res.add('Vary', 'Accept');
+      containerHeaders(res, c, owner);
+      vary(req, res);
       return res;
     }
     case 'PUT': {
@@ -163,7 +187,7 @@ export function container(ctx: SwiftContext, call: Call): FakeResponse {
       if (policy !== undefined && policy.toLowerCase() !== 'policy-0') return swiftText(400, `Invalid X-Storage-Policy '${policy}'`);
       const bad = checkMetadata(req, 'container', limits);
       if (bad) return bad;
-      a.created ??= ctx.clock.stamp();
+      makeAccount(ctx, call, a);
       let target = c;
       if (!target) {
         const stamp = ctx.clock.stamp();
@@ -171,6 +195,7 @@ export function container(ctx: SwiftContext, call: Call): FakeResponse {
         a.containers.set(name, target);
       } else {
         target.putTimestamp = ctx.clock.stamp();
+        target.reported = { count: target.objects.size, bytes: target.bytesUsed() };
         a.containers.set(name, target);
       }
       setMeta(target.meta, req.headerList, 'container');

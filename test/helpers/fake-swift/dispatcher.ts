@@ -182,7 +182,7 @@ export class FakeDispatcher extends Dispatcher {
       if (outcome.kind === 'error') return finish(connectionError(outcome.code, origin));
       const res = outcome.response;
       const headerList: [string, string][] = [...res.headers];
-      headerList.push(['Content-Length', String(res.contentLength ?? res.body.length)]);
+      if (!res.chunked) headerList.push(['Content-Length', String(res.contentLength ?? res.body.length)]);
       let paused = false;
       const resume = () => { paused = false; wake?.(); };
       paused = !sink.headers(res.status, headerList, resume, reason(res.status));
@@ -198,6 +198,9 @@ export class FakeDispatcher extends Dispatcher {
       }
       if (done) return;
       if (res.cutAfter !== undefined && res.cutAfter < body.length) {
+        // The bytes before the cut reach the reader first, as they would over a network.
+        await new Promise<void>((r) => setTimeout(r, 5));
+        if (done) return;
         return finish(outcome.cutWith === 'UND_ERR_SOCKET' ? new errors.SocketError('other side closed') : connectionError('ECONNRESET', origin));
       }
       done = true;

@@ -28,6 +28,13 @@ export interface FakeSwiftOptions {
   readonly tokenLifetimeMs?: number;
   /** Keep a record of every call (default true; a benchmark turns it off). */
   readonly record?: boolean;
+  /**
+   * Account listings and X-Account-Object-Count / -Bytes-Used follow every
+   * object write, as in a cluster running the container-updater. Default
+   * false: as the local stack, where they keep each container's counts as of
+   * its last PUT.
+   */
+  readonly containerUpdater?: boolean;
 }
 
 export interface UserSpec {
@@ -91,7 +98,7 @@ export class FakeSwift {
     this.swiftOrigin = opts.swiftOrigin ?? FAKE_SWIFT_ORIGIN;
     this.region = opts.region ?? 'RegionOne';
     this.record = opts.record ?? true;
-    this.swift = new Swift(this.store, this.clock, this.identities, opts.info ?? stackInfo(), () => this.keystoneOrigin);
+    this.swift = new Swift(this.store, this.clock, this.identities, opts.info ?? stackInfo(), () => this.keystoneOrigin, opts.containerUpdater ?? false);
     this.keystone = new Keystone(this.identities, () => ({ keystone: this.keystoneOrigin, swift: this.swiftOrigin, region: this.region }));
   }
 
@@ -213,9 +220,13 @@ export class FakeSwift {
   }
 
   #seed(method: string, path: string, headers: Readonly<Record<string, string>>, body: Buffer): void {
+    const account = this.store.account(decodeURIComponent(path.split('/')[2]!));
+    const made = account.created === undefined;
     const req = new FakeRequest('swift', method, path, Object.entries(headers), body);
     const res = this.swift.handleAs(req, SEEDER);
     if (res.status >= 300) throw new Error(`seeding ${method} ${path}: Swift answered ${res.status} ${res.body.toString()}`);
+    // As if the account's own (default-domain) project had made it.
+    if (made && account.created !== undefined) account.projectDomainId = 'default';
   }
 
   container(account: string, name: string): Container | undefined {
@@ -270,9 +281,12 @@ export class FakeSwift {
     let res: FakeResponse;
     if (fault?.status !== undefined) res = this.#faultResponse(req, fault);
     else res = req.service === 'swift' ? this.swift.handle(req) : this.keystone.handle(req);
-    if (fault?.cutAfter !== undefined) res.cutAfter = Math.min(fault.cutAfter, res.cutAfter ?? Infinity);
+    if (fault?.cutAfter !== undefined && fault.cutAfter < (res.cutAfter ?? Infinity)) {
+      res.cutAfter = fault.cutAfter;
+      res.cutWith = fault.cutWith ?? 'ECONNRESET';
+    }
     call.outcome = res.status;
-    return { kind: 'response', response: res, cutWith: fault?.cutWith ?? 'ECONNRESET' };
+    return { kind: 'response', response: res, cutWith: res.cutWith ?? 'ECONNRESET' };
   }
 
   #faultResponse(req: FakeRequest, fault: FaultRule): FakeResponse {

@@ -153,11 +153,17 @@ export function containerRows(account: string, container: Container, entries: re
   return entries.map((e) => ('subdir' in e ? { subdir: e.subdir } : objectRow(account, container.objects.get(e.name)!)));
 }
 
-export function accountRows(account: Account, entries: readonly Entry[]): Record<string, unknown>[] {
+/** What the account knows of a container's use (see Container.reported). */
+export function reportedUse(c: Container, live: boolean): { count: number; bytes: number } {
+  return live ? { count: c.objects.size, bytes: c.bytesUsed() } : c.reported;
+}
+
+export function accountRows(account: Account, entries: readonly Entry[], live: boolean): Record<string, unknown>[] {
   return entries.map((e) => {
     if ('subdir' in e) return { subdir: e.subdir };
     const c = account.containers.get(e.name)!;
-    return { name: c.name, count: c.objects.size, bytes: c.bytesUsed(), last_modified: isoformat(c.putTimestamp) };
+    const use = reportedUse(c, live);
+    return { name: c.name, count: use.count, bytes: use.bytes, last_modified: isoformat(c.putTimestamp) };
   });
 }
 

@@ -85,15 +85,26 @@ export class Container {
   read: string | undefined;
   write: string | undefined;
   readonly policy = 'Policy-0';
+  /**
+   * The object count and bytes the account has of this container. Swift quirk
+   * (of a cluster without a container-updater, like the local stack): the
+   * container server reports them to the account only on a container PUT, so
+   * account listings and totals keep the values of the last PUT.
+   */
+  reported = { count: 0, bytes: 0 };
   /** Serialised listings, valid while `objects.version` is unchanged. */
   readonly listingCache = new Map<string, { version: number; body: Buffer }>();
 
   constructor(readonly name: string, readonly created: Stamp, public putTimestamp: Stamp) {}
 
-  /** X-Container-Bytes-Used: an SLO manifest counts as its whole size (swift_bytes), a symlink as 0. */
+  /**
+   * X-Container-Bytes-Used. Swift quirk: an SLO manifest counts as the bytes
+   * of its manifest (the container row's size), although its listing row
+   * shows the whole large object (swift_bytes in the row's content type).
+   */
   bytesUsed(): number {
     let sum = 0;
-    for (const o of this.objects.items.values()) sum += objectBytes(o);
+    for (const o of this.objects.items.values()) sum += o.data.length;
     return sum;
   }
 }
@@ -109,6 +120,11 @@ export class Account {
   readonly meta = new Map<string, readonly [string, string]>();
   /** When the account database was made (the first write); Swift fakes an empty account before. */
   created: Stamp | undefined;
+  /**
+   * keystoneauth's X-Account-Sysmeta-Project-Domain-Id: the project domain of
+   * the token that made the account (`_unknown` when another project's did).
+   */
+  projectDomainId: string | undefined;
 
   constructor(readonly name: string) {}
 }

@@ -64,7 +64,8 @@ export function readAt(
 
   if (o.symlink && query.get('symlink') !== 'get') {
     const max = ctx.limits().symloopMax;
-    if (hops >= max) return done(swiftText(409, `Too many levels of symbolic links, maximum allowed is ${max}`));
+    // (LinkIterError becomes a plain 409, without Content-Location.)
+    if (hops >= max) return swiftText(409, `Too many levels of symbolic links, maximum allowed is ${max}`);
     const targetAccount = o.symlink.account ?? account;
     const [tc, to] = splitContainerObject(pyUnquote(o.symlink.target))!;
     // The subrequest to the target carries the caller's headers and token, not its query.

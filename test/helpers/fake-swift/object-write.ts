@@ -9,7 +9,7 @@ import { checkMetadata, deleteAt, keptHeaders, objectMeta } from './metadata.js'
 import { md5, type SloInfo, type StoredObject, type SymlinkInfo } from './model.js';
 import { readAt } from './object-read.js';
 import { isTrue, pyQuote, pyUnquote } from './python.js';
-import { HTML, PLAIN, swiftStatus, swiftText } from './responses.js';
+import { HTML, swiftStatus, swiftText } from './responses.js';
 import { putManifest, storedSegments } from './slo.js';
 import { expired, splitContainerObject, type Call, type SwiftContext } from './swift-context.js';
 import { EMPTY, FakeRequest, FakeResponse } from './types.js';
@@ -49,7 +49,8 @@ export function putObject(ctx: SwiftContext, call: Call): FakeResponse {
     if (body.length) return swiftText(400, 'Symlink requests require a zero byte body');
     const form = 'X-Symlink-Target header must be of the form <container name>/<object name>';
     const raw = pyUnquote(req.header('x-symlink-target')!);
-    const target = raw.startsWith('/') ? undefined : splitContainerObject(raw);
+    if (raw.startsWith('/')) return swiftText(412, form);
+    const target = splitContainerObject(raw);
     if (!target) return swiftText(412, form, HTML);
     const account = req.header('x-symlink-target-account');
     if (account !== undefined && (!account || pyUnquote(account).includes('/'))) {
@@ -136,7 +137,10 @@ function copyObject(ctx: SwiftContext, call: Call): FakeResponse {
   put('Content-Length', String(source.body.length));
   if (source.status === 200 && !isSlo) put('Etag', source.get('Etag')!);
   else sink.delete('etag');
-  const sinkQuery = req.query.get('multipart-manifest') === 'get' && isSlo ? '?multipart-manifest=put' : '';
+  // The sink keeps the request's query: with ?multipart-manifest=put the copied bytes are read as a
+  // manifest; ?multipart-manifest=get of an SLO copies its manifest (copy.py turns it into put).
+  const mm = req.query.get('multipart-manifest');
+  const sinkQuery = mm === 'put' || (mm === 'get' && isSlo) ? '?multipart-manifest=put' : '';
   const sinkReq = new FakeRequest('swift', 'PUT', req.path + sinkQuery, [...sink.values()], source.body);
   const sinkCall = { ...call, req: sinkReq };
   let res: FakeResponse;
@@ -182,7 +186,7 @@ export function postObject(ctx: SwiftContext, call: Call): FakeResponse {
   if (o.symlink) {
     // symlink.py handle_post: applied, but answered with a redirect to the target.
     const location = `/v1/${o.symlink.account ?? call.account}/${o.symlink.target}`;
-    return swiftText(307, 'The requested POST was applied to a symlink. POST directly to the target to apply requested metadata.', PLAIN).set('Location', location);
+    return swiftText(307, 'The requested POST was applied to a symlink. POST directly to the target to apply requested metadata.', HTML).set('Location', location);
   }
   return swiftStatus(202);
 }
@@ -218,5 +222,8 @@ function deleteLargeObject(ctx: SwiftContext, call: Call, o: StoredObject): Fake
   }
   ctx.store.container(call.account, call.container!)!.objects.delete(o.name);
   deleted++;
-  return swiftText(200, `Number Deleted: ${deleted}\nNumber Not Found: ${notFound}\nResponse Body: \nResponse Status: 200 OK\nErrors:\n`);
+  const res = swiftText(200, `Number Deleted: ${deleted}\nNumber Not Found: ${notFound}\nResponse Body: \nResponse Status: 200 OK\nErrors:\n`);
+  // bulk streams its report.
+  res.chunked = true;
+  return res;
 }

@@ -23,6 +23,7 @@ export interface StoredSegment {
 }
 
 const HTML_TYPE = 'text/html; charset=UTF-8';
+const NEITHER = "expected keys to include one of 'data' or 'path'";
 
 interface SegmentHead { readonly length: number; readonly etag: string; readonly contentType: string; readonly lastModified: number; readonly slo: boolean }
 
@@ -69,7 +70,7 @@ export function putManifest(ctx: SwiftContext, call: Call): { data: Buffer; slo:
     if (!seg || typeof seg !== 'object' || Array.isArray(seg)) return errors.push(`Index ${i}: not a JSON object`);
     const d = seg as Record<string, unknown>;
     // Inline `data` segments are not modelled.
-    if (!('path' in d)) return errors.push(`Index ${i}: expected keys to include one of 'data' or 'path'`);
+    if (!('path' in d)) return errors.push(NEITHER);
     const extra = Object.keys(d).filter((k) => !['path', 'range', 'etag', 'size_bytes'].includes(k)).sort();
     if (extra.length) return errors.push(`Index ${i}: extraneous keys ${extra.map((k) => JSON.stringify(k)).join(', ')}`);
     if (typeof d['path'] !== 'string') return errors.push(`Index ${i}: "path" must be a string`);
@@ -97,6 +98,16 @@ export function putManifest(ctx: SwiftContext, call: Call): { data: Buffer; slo:
     segments.push({ path: d['path'], ...(typeof d['etag'] === 'string' ? { etag: d['etag'] } : {}), ...(size !== undefined ? { size } : {}), ...(range ? { range } : {}) });
     return undefined;
   });
+  // Swift quirk: two refusals raise instead (slo.py parse_and_validate_input), and catch_errors
+  // answers 500: a segment with neither key (its message joins str into bytes), and a segment that
+  // is a number, true/false or null met by the final `all('data' in d ...)` before any segment
+  // without 'data' stops it.
+  if (errors.includes(NEITHER)) return swiftText(500, 'An error occurred');
+  for (const d of parsed as unknown[]) {
+    if (d === null || typeof d === 'number' || typeof d === 'boolean') return swiftText(500, 'An error occurred');
+    const hasData = typeof d === 'string' ? d.includes('data') : Array.isArray(d) ? d.includes('data') : 'data' in (d as object);
+    if (!hasData) break;
+  }
   if (errors.length) return swiftText(400, errors.map((e) => e + '\n').join(''));
   if (segments.length > limits.maxManifestSegments) {
     return swiftText(413, `Number of object-backed segments must be <= ${limits.maxManifestSegments}`, HTML_TYPE);

@@ -24,6 +24,8 @@ export interface SwiftContext {
   readonly store: Store;
   readonly clock: Clock;
   readonly rules: AuthRules;
+  /** true: account stats follow every object write (a cluster with a container-updater); false: as the local stack. */
+  readonly containerUpdater: boolean;
   limits(): ClusterLimits;
 }
 

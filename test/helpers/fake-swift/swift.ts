@@ -59,7 +59,14 @@ export class Swift implements SwiftContext {
   readonly rules: AuthRules = STACK_AUTH_RULES;
   #limits: ClusterLimits;
 
-  constructor(readonly store: Store, readonly clock: Clock, readonly identity: IdentityStore, public info: InfoDocument, readonly keystoneOrigin: () => string) {
+  constructor(
+    readonly store: Store,
+    readonly clock: Clock,
+    readonly identity: IdentityStore,
+    public info: InfoDocument,
+    readonly keystoneOrigin: () => string,
+    readonly containerUpdater = false,
+  ) {
     this.#limits = limitsOf(info);
   }
 
@@ -136,6 +143,7 @@ export function finish(req: FakeRequest, res: FakeResponse, nowMs: number): Fake
   } else {
     res.contentLength = length;
   }
+  if (res.bare) return res;
   const id = transId(nowMs, req.header('x-trans-id-extra'));
   res.set('X-Trans-Id', id);
   res.set('X-Openstack-Request-Id', id);

@@ -51,6 +51,12 @@ export class FakeResponse {
    * (an SLO segment that vanished after the first one, or an injected fault).
    */
   cutAfter: number | undefined;
+  /** How a cut shows to the client: a reset, or the server closing the connection (undici: other side closed). */
+  cutWith: 'ECONNRESET' | 'UND_ERR_SOCKET' | undefined;
+  /** Written as it is, without the proxy's X-Trans-Id and Date (eventlet's own answers). */
+  bare = false;
+  /** Sent without Content-Length (chunked), as Swift streams some answers (bulk deletes). */
+  chunked = false;
 
   constructor(public status: number, public body: Buffer = EMPTY, headers: Iterable<readonly [string, string]> = []) {
     for (const [name, value] of headers) this.headers.push([name, value]);

@@ -114,6 +114,34 @@ describe('Keystone', () => {
     }
   });
 
+  it('validates and revokes tokens; Swift keeps taking a revoked token it has already seen', async () => {
+    const fresh = async (t: Target, user: UserKey) => {
+      const u = t.users[user];
+      const res = await send(t, 'keystone', 'POST', '/v3/auth/tokens', { 'content-type': 'application/json' }, JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: u.username, domain: { id: 'default' }, password: u.password } } }, scope: { project: { id: u.projectId } } } }));
+      return res.headers['x-subject-token']!;
+    };
+    const tokens = new Map<string, Record<string, string>>();
+    for (const t of [S, F]) tokens.set(t.name, { a: await fresh(t, 'demo'), b: await fresh(t, 'demo'), c: await fresh(t, 'demo') });
+    const tok = (t: Target, k: string) => tokens.get(t.name)![k]!;
+    const ks = (method: string, caller: UserKey | 'self', subject: (t: Target) => string): Step => async (t) =>
+      send(t, 'keystone', method, '/v3/auth/tokens', { 'x-auth-token': caller === 'self' ? subject(t) : await tokenOf(t, caller), 'x-subject-token': subject(t) });
+    const shape: ObserveOptions = { body: 'json', json: tokenShape, presence: ['content-length'] };
+    await same('validate, by the service identity', ks('GET', 'service', (t) => tok(t, 'a')), shape);
+    await same('validate, by another user', ks('GET', 'alt', (t) => tok(t, 'a')));
+    await same('validate a token never issued, by the service', ks('GET', 'service', () => 'gAAAAABnotatoken'));
+    await same('validate a token never issued, by a user', ks('GET', 'alt', () => 'gAAAAABnotatoken'));
+    await same('revoke, by another user', ks('DELETE', 'alt', (t) => tok(t, 'a')));
+    await same('Swift takes token b', (t) => send(t, 'swift', 'HEAD', `/v1/AUTH_${t.users.demo.projectId}`, { 'x-auth-token': tok(t, 'b') }), { presence: ACCOUNT_COUNTS });
+    await same('revoke token a, by its user', ks('DELETE', 'self', (t) => tok(t, 'a')));
+    await same('revoke token b, by its user', ks('DELETE', 'self', (t) => tok(t, 'b')));
+    await same('revoke a again', ks('DELETE', 'service', (t) => tok(t, 'a')));
+    await same('validate a revoked token', ks('GET', 'service', (t) => tok(t, 'a')));
+    await same('Swift refuses the revoked token it never saw', (t) => send(t, 'swift', 'HEAD', `/v1/AUTH_${t.users.demo.projectId}`, { 'x-auth-token': tok(t, 'a') }));
+    await same('Swift still takes the revoked token it had seen (authtoken cache)', (t) => send(t, 'swift', 'HEAD', `/v1/AUTH_${t.users.demo.projectId}`, { 'x-auth-token': tok(t, 'b') }), { presence: ACCOUNT_COUNTS });
+    await same('a revoked token authenticates nothing', (t) => send(t, 'keystone', 'POST', '/v3/auth/tokens', { 'content-type': 'application/json' }, JSON.stringify({ auth: { identity: { methods: ['token'], token: { id: tok(t, 'a') } } } })));
+    await same('token c rescoped by the token method', (t) => send(t, 'keystone', 'POST', '/v3/auth/tokens', { 'content-type': 'application/json' }, JSON.stringify({ auth: { identity: { methods: ['token'], token: { id: tok(t, 'c') } }, scope: { project: { id: t.users.demo.projectId } } } })), shape);
+  });
+
   it('answers POST /v3/ec2tokens: the key user\'s token, checked signature, admin callers only', async () => {
     const ec2 = (caller: UserKey | null, key: 'demo' | 'norole', opts: { secret?: string; access?: string; at?: Date } = {}): Step => async (t) => {
       const body = ec2TokenRequestBody({ access: opts.access ?? t.ec2[key].access, secret: opts.secret ?? t.ec2[key].secret, now: opts.at ?? new Date() });

@@ -182,7 +182,7 @@ export class FakeDispatcher extends Dispatcher {
       if (outcome.kind === 'error') return finish(connectionError(outcome.code, origin));
       const res = outcome.response;
       const headerList: [string, string][] = [...res.headers];
-      if (!res.chunked) headerList.push(['Content-Length', String(res.contentLength ?? res.body.length)]);
+      if (!res.noContentLength) headerList.push(['Content-Length', String(res.contentLength ?? res.body.length)]);
       let paused = false;
       const resume = () => { paused = false; wake?.(); };
       paused = !sink.headers(res.status, headerList, resume, reason(res.status));

@@ -35,6 +35,12 @@ export interface FakeSwiftOptions {
    * its last PUT.
    */
   readonly containerUpdater?: boolean;
+  /**
+   * How long Swift (keystonemiddleware's authtoken) trusts a token it has
+   * validated, revoked or not: token_cache_time, default 300 s. 0: Swift asks
+   * Keystone every time, so a revocation counts at once.
+   */
+  readonly swiftTokenCacheMs?: number;
 }
 
 export interface UserSpec {
@@ -98,7 +104,7 @@ export class FakeSwift {
     this.swiftOrigin = opts.swiftOrigin ?? FAKE_SWIFT_ORIGIN;
     this.region = opts.region ?? 'RegionOne';
     this.record = opts.record ?? true;
-    this.swift = new Swift(this.store, this.clock, this.identities, opts.info ?? stackInfo(), () => this.keystoneOrigin, opts.containerUpdater ?? false);
+    this.swift = new Swift(this.store, this.clock, this.identities, opts.info ?? stackInfo(), () => this.keystoneOrigin, opts.containerUpdater ?? false, opts.swiftTokenCacheMs ?? 300_000);
     this.keystone = new Keystone(this.identities, () => ({ keystone: this.keystoneOrigin, swift: this.swiftOrigin, region: this.region }));
   }
 
@@ -174,9 +180,20 @@ export class FakeSwift {
     return [...this.identities.tokens.values()];
   }
 
-  revokeToken(id: string): void {
+  /**
+   * Revokes a token in Keystone. Swift keeps taking it while its authtoken
+   * cache holds it (see swiftTokenCacheMs); `{ swift: true }` drops it from
+   * that cache too, so Swift refuses it at once.
+   */
+  revokeToken(id: string, opts: { swift?: boolean } = {}): void {
     const t = this.identities.tokens.get(id);
     if (t) t.revoked = true;
+    if (opts.swift) this.identities.swiftCache.delete(id);
+  }
+
+  /** Empties Swift's authtoken cache: every token is checked with Keystone again. */
+  flushSwiftTokenCache(): void {
+    this.identities.swiftCache.clear();
   }
 
   /** Makes every token issued so far expire now (or the one given). */

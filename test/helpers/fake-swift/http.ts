@@ -42,7 +42,7 @@ async function answer(fake: FakeSwift, service: Service, req: IncomingMessage, r
   const r = outcome.response;
   const out: string[] = [];
   for (const [n, v] of r.headers) out.push(n, v);
-  if (!r.chunked) out.push('Content-Length', String(r.contentLength ?? r.body.length));
+  if (!r.noContentLength) out.push('Content-Length', String(r.contentLength ?? r.body.length));
   res.writeHead(r.status, reason(r.status), out);
   const data = req.method === 'HEAD' ? Buffer.alloc(0) : r.body;
   if (r.cutAfter !== undefined && r.cutAfter < data.length) {

@@ -155,6 +155,27 @@ export class IdentityStore {
     return t;
   }
 
+  /** Tokens Swift's authtoken validated, and when (its token cache). */
+  readonly swiftCache = new Map<string, number>();
+
+  /**
+   * The token as Swift's authtoken middleware sees it. Swift quirk (of
+   * keystonemiddleware): a validated token is cached (token_cache_time, 300 s
+   * by default, in memcached on the local stack) and keeps working in Swift
+   * after Keystone revoked it, until that entry ages out; its expiry still counts.
+   */
+  validForSwift(id: string | undefined, cacheMs: number): Token | undefined {
+    if (!id) return undefined;
+    const now = this.now();
+    const seen = this.swiftCache.get(id);
+    const t = this.tokens.get(id);
+    if (seen !== undefined && now - seen < cacheMs && t && t.expiresAt > now) return t;
+    const valid = this.valid(id);
+    if (valid) this.swiftCache.set(id, now);
+    else this.swiftCache.delete(id);
+    return valid;
+  }
+
   /** What authtoken tells Swift about a valid, project-scoped token. */
   identityOf(t: Token): TokenIdentity | undefined {
     const user = this.users.get(t.userId);

@@ -62,7 +62,7 @@ export class Keystone {
   #route(req: FakeRequest): FakeResponse {
     const path = req.path.replace(/\/+$/, '');
     if (path === '/v3/auth/tokens' && req.method === 'POST') return this.#authenticate(req);
-    if (path === '/v3/auth/tokens' && (req.method === 'GET' || req.method === 'HEAD')) return this.#validate(req);
+    if (path === '/v3/auth/tokens' && (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE')) return this.#validate(req);
     if (path === '/v3/ec2tokens') return req.method === 'POST' ? this.#ec2tokens(req) : keystoneError(405, 'The method is not allowed for the requested URL.');
     const cred = /^\/v3\/credentials\/([^/]+)$/.exec(path);
     if (cred && req.method === 'GET') return this.#credential(req, decodeURIComponent(cred[1]!));
@@ -97,6 +97,7 @@ export class Keystone {
     let userId: string;
     let projectId: string | undefined;
     let appCred;
+    let from: Token | undefined;
     if (methods.includes('application_credential')) {
       const ac = obj(identity['application_credential']) ?? {};
       appCred = ac['id'] ? s.applicationCredentials.get(String(ac['id'])) : [...s.applicationCredentials.values()].find((c) => c.name === ac['name']);
@@ -109,8 +110,10 @@ export class Keystone {
       if (!user || !user.enabled || user.password !== u['password']) return keystoneError(401, 'Invalid username or password', this.origins());
       userId = user.id;
     } else if (methods.includes('token')) {
-      const t = s.valid(String(obj(identity['token'])?.['id'] ?? ''));
-      if (!t) return keystoneError(401, 'Invalid token', this.origins());
+      const id = String(obj(identity['token'])?.['id'] ?? '');
+      const t = s.valid(id);
+      if (!t) return s.tokens.has(id) ? keystoneError(404, 'Failed to validate token') : keystoneError(401, 'Invalid token', this.origins());
+      from = t;
       userId = t.userId;
       projectId = t.projectId;
     } else {
@@ -134,14 +137,34 @@ export class Keystone {
         }
       }
     }
-    const token = s.issue(userId, projectId, methods.map(String), appCred);
+    // A token from a token keeps its methods (and its expiry: it cannot outlive the first).
+    const names = from ? [...new Set([...from.methods, ...methods.map(String)])] : methods.map(String);
+    const token = s.issue(userId, projectId, names, appCred);
+    if (from) token.expiresAt = from.expiresAt;
     return json(201, this.tokenDocument(token), [['X-Subject-Token', token.id]]);
   }
 
+  /** GET/HEAD (validate) and DELETE (revoke) /v3/auth/tokens: for admins, services and the token's own user. */
   #validate(req: FakeRequest): FakeResponse {
-    if (!this.store.valid(req.header('x-auth-token'))) return keystoneError(401, UNAUTHORIZED, this.origins());
-    const subject = this.store.valid(req.header('x-subject-token'));
-    if (!subject) return keystoneError(404, `Could not find token: ${req.header('x-subject-token') ?? ''}.`);
+    const caller = this.store.valid(req.header('x-auth-token'));
+    if (!caller) return keystoneError(401, UNAUTHORIZED, this.origins());
+    const id = req.header('x-subject-token') ?? '';
+    const known = this.store.tokens.get(id);
+    const subject = this.store.valid(id);
+    const action = req.method === 'DELETE' ? 'revoke_token' : 'validate_token';
+    // The subject token is read (and validated) first: the policy's target is its user.
+    if (!known) return keystoneError(404, 'Could not recognize Fernet token');
+    if (!subject) return keystoneError(404, 'Failed to validate token');
+    const privileged = caller.roles.some((r) => r.name === 'admin' || (action === 'validate_token' && r.name === 'service'));
+    if (!privileged && subject.userId !== caller.userId) {
+      return keystoneError(403, `You are not authorized to perform the requested action: identity:${action}.`);
+    }
+    if (req.method === 'DELETE') {
+      subject.revoked = true;
+      const res = new FakeResponse(204);
+      res.noContentLength = true;
+      return res;
+    }
     return json(200, this.tokenDocument(subject), [['X-Subject-Token', subject.id]]);
   }
 

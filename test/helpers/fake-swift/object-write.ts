@@ -224,6 +224,6 @@ function deleteLargeObject(ctx: SwiftContext, call: Call, o: StoredObject): Fake
   deleted++;
   const res = swiftText(200, `Number Deleted: ${deleted}\nNumber Not Found: ${notFound}\nResponse Body: \nResponse Status: 200 OK\nErrors:\n`);
   // bulk streams its report.
-  res.chunked = true;
+  res.noContentLength = true;
   return res;
 }

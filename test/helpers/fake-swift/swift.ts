@@ -66,6 +66,8 @@ export class Swift implements SwiftContext {
     public info: InfoDocument,
     readonly keystoneOrigin: () => string,
     readonly containerUpdater = false,
+    /** authtoken's token_cache_time. */
+    readonly tokenCacheMs = 300_000,
   ) {
     this.#limits = limitsOf(info);
   }
@@ -81,7 +83,7 @@ export class Swift implements SwiftContext {
   }
 
   handle(req: FakeRequest): FakeResponse {
-    const token = this.identity.valid(req.header('x-auth-token') ?? req.header('x-storage-token'));
+    const token = this.identity.validForSwift(req.header('x-auth-token') ?? req.header('x-storage-token'), this.tokenCacheMs);
     return this.handleAs(req, token ? this.identity.identityOf(token) : undefined);
   }
 

@@ -55,8 +55,8 @@ export class FakeResponse {
   cutWith: 'ECONNRESET' | 'UND_ERR_SOCKET' | undefined;
   /** Written as it is, without the proxy's X-Trans-Id and Date (eventlet's own answers). */
   bare = false;
-  /** Sent without Content-Length (chunked), as Swift streams some answers (bulk deletes). */
-  chunked = false;
+  /** Sent without Content-Length: chunked (Swift streams bulk deletes' reports), or Keystone's 204. */
+  noContentLength = false;
 
   constructor(public status: number, public body: Buffer = EMPTY, headers: Iterable<readonly [string, string]> = []) {
     for (const [name, value] of headers) this.headers.push([name, value]);

@@ -15,7 +15,8 @@ import { startGateway } from './gateway.js';
 import { RssSampler, machine } from './procfs.js';
 import { authenticate, type Auth, type PlainRequest } from './signing.js';
 
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+// Built to dist/bench/bench/ (tsconfig.bench.json compiles bench/ and test/helpers/fake-swift/).
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(name);
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;

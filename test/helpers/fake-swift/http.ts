@@ -46,10 +46,11 @@ async function answer(fake: FakeSwift, service: Service, req: IncomingMessage, r
   res.writeHead(r.status, reason(r.status), out);
   const data = req.method === 'HEAD' ? Buffer.alloc(0) : r.body;
   if (r.cutAfter !== undefined && r.cutAfter < data.length) {
-    res.write(data.subarray(0, r.cutAfter), () => {
+    // Once the bytes before the cut have left, close (FIN: undici's "other side closed") or reset (RST).
+    res.write(data.subarray(0, r.cutAfter), () => setTimeout(() => {
       if (outcome.cutWith === 'UND_ERR_SOCKET') req.socket.destroy();
       else reset(req.socket);
-    });
+    }, 20));
     return;
   }
   res.end(data);

@@ -6,6 +6,7 @@
 // header but the few that always differ (values that are times or ids are
 // checked for their form and replaced by a word), and its body.
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import { FakeSwift } from './fake-swift/index.js';
 import { KeystoneAdmin } from './keystone-admin.js';
@@ -39,7 +40,7 @@ export interface Answer {
   readonly bodyError?: string;
 }
 
-export async function send(t: Target, service: 'keystone' | 'swift', method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<Answer> {
+export async function send(t: Target, service: 'keystone' | 'swift', method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer | Readable): Promise<Answer> {
   const res = await request(`${service === 'swift' ? t.swift : t.keystone}${path}`, { method: method as Dispatcher.HttpMethod, headers, body: body ?? null, dispatcher: t.dispatcher });
   const flat: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -67,7 +68,7 @@ export async function tokenOf(t: Target, user: UserKey): Promise<string> {
 }
 
 /** A Swift call as `user` (null: no token) to `/v1/AUTH_<user's project>/<rest>`, or to an absolute `/v1/...` path. */
-export async function swift(t: Target, user: UserKey | null, method: string, rest: string, headers: Record<string, string> = {}, body?: string | Buffer, account: UserKey = user ?? 'demo'): Promise<Answer> {
+export async function swift(t: Target, user: UserKey | null, method: string, rest: string, headers: Record<string, string> = {}, body?: string | Buffer | Readable, account: UserKey = user ?? 'demo'): Promise<Answer> {
   const h = { ...headers };
   if (user) h['x-auth-token'] = await tokenOf(t, user);
   const path = rest.startsWith('/v1/') || rest === '/info' ? rest : `/v1/AUTH_${t.users[account].projectId}${rest ? '/' + rest : ''}`;

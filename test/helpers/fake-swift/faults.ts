@@ -126,6 +126,10 @@ export class Faults {
     this.#rules.length = 0;
   }
 
+  get empty(): boolean {
+    return this.#rules.length === 0;
+  }
+
   /** The rule for this call, if any (and counts it). */
   take(call: RecordedCall): FaultRule | undefined {
     for (let i = 0; i < this.#rules.length; i++) {

@@ -5,7 +5,7 @@
 // only be a reset: ECONNREFUSED shows as ECONNRESET to the client.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { FakeSwift } from './fake.js';
+import type { FakeSwift, Outcome } from './fake.js';
 import { reason } from './responses.js';
 import { FakeRequest, type Service } from './types.js';
 
@@ -25,19 +25,30 @@ function reset(socket: Socket): void {
 
 function serve(fake: FakeSwift, service: Service): Server {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    req.on('error', () => {});
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      // No body: answer at once.
+      req.resume();
+      answer(fake, service, req, res, Buffer.alloc(0));
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('error', () => {});
-    req.on('end', () => void answer(fake, service, req, res, Buffer.concat(chunks)));
+    req.on('end', () => answer(fake, service, req, res, Buffer.concat(chunks)));
   });
   server.keepAliveTimeout = 60_000;
   return server;
 }
 
-async function answer(fake: FakeSwift, service: Service, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+function answer(fake: FakeSwift, service: Service, req: IncomingMessage, res: ServerResponse, body: Buffer): void {
   const headers: [string, string][] = [];
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
-  const outcome = await fake.handle(new FakeRequest(service, req.method ?? 'GET', req.url ?? '/', headers, body));
+  const outcome = fake.handle(new FakeRequest(service, req.method ?? 'GET', req.url ?? '/', headers, body));
+  if (outcome instanceof Promise) void outcome.then((o) => write(req, res, o));
+  else write(req, res, outcome);
+}
+
+function write(req: IncomingMessage, res: ServerResponse, outcome: Outcome): void {
   if (outcome.kind !== 'response') return reset(req.socket);
   const r = outcome.response;
   const out: string[] = [];

@@ -103,10 +103,14 @@ export class Container {
    * shows the whole large object (swift_bytes in the row's content type).
    */
   bytesUsed(): number {
+    if (this.#used?.version === this.objects.version) return this.#used.bytes;
     let sum = 0;
     for (const o of this.objects.items.values()) sum += o.data.length;
+    this.#used = { version: this.objects.version, bytes: sum };
     return sum;
   }
+
+  #used: { version: number; bytes: number } | undefined;
 }
 
 /** The bytes a container listing (and its usage) shows for an object. */

@@ -1,7 +1,7 @@
 // Swift's stock answers (swift/common/swob.py RESPONSE_REASONS): the status
 // line's reason and the small HTML body swob writes when a response has no
 // body of its own; and the transaction id every answer carries.
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { pyQuote } from './python.js';
 import { FakeResponse } from './types.js';
 
@@ -64,6 +64,7 @@ export function swiftText(status: number, text: string, contentType = PLAIN): Fa
  * characters, quoted) when the client sent one (proxy/server.py).
  */
 export function transId(nowMs: number, extra?: string): string {
-  const id = `tx${randomBytes(11).toString('hex').slice(0, 21)}-${Math.floor(nowMs / 1000).toString(16).padStart(10, '0')}`;
+  // randomUUID draws from a cached pool of entropy: much cheaper per call than randomBytes.
+  const id = `tx${randomUUID().replace(/-/g, '').slice(0, 21)}-${Math.floor(nowMs / 1000).toString(16).padStart(10, '0')}`;
   return extra ? id + pyQuote('-' + extra.slice(0, 32)) : id;
 }

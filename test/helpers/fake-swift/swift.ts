@@ -149,6 +149,19 @@ export function finish(req: FakeRequest, res: FakeResponse, nowMs: number): Fake
   const id = transId(nowMs, req.header('x-trans-id-extra'));
   res.set('X-Trans-Id', id);
   res.set('X-Openstack-Request-Id', id);
-  res.set('Date', new Date(nowMs).toUTCString());
+  res.set('Date', httpNow(nowMs));
   return res;
+}
+
+let dateSecond = -1;
+let dateText = '';
+
+/** The Date header, formatted once a second (as node's own server does). */
+function httpNow(nowMs: number): string {
+  const second = Math.floor(nowMs / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
 }

@@ -7,7 +7,7 @@
 export function pyJson(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return pyString(value);
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value);
+  if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (Array.isArray(value)) return '[' + value.map(pyJson).join(', ') + ']';
   const parts: string[] = [];

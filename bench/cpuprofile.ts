@@ -1,6 +1,6 @@
 // Summarises a V8 .cpuprofile (written by `node --cpu-prof`): the functions
 // with the most self time, where the gateway's CPU goes.
-// Usage: node dist/bench/cpuprofile.js FILE.cpuprofile [TOP]
+// Usage: node dist/bench/bench/cpuprofile.js FILE.cpuprofile [TOP]
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
@@ -79,7 +79,7 @@ export function formatTopSelfTime(summary: ReturnType<typeof topSelfTime>): stri
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const file = process.argv[2];
   if (!file) {
-    process.stderr.write('usage: node dist/bench/cpuprofile.js FILE.cpuprofile [TOP]\n');
+    process.stderr.write('usage: node dist/bench/bench/cpuprofile.js FILE.cpuprofile [TOP]\n');
     process.exit(2);
   }
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;

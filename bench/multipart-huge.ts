@@ -17,7 +17,8 @@ import { authenticate, type Auth, type PlainRequest } from './signing.js';
 // `#stack` (package.json "imports"): the stack module from bench/ and dist/bench/ alike.
 import { credentialOf, loadStack } from '#stack';
 
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+// Built to dist/bench/bench/ (tsconfig.bench.json compiles bench/ and test/helpers/fake-swift/).
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(name);
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;

@@ -347,7 +347,7 @@ export function markdownReport(r: BenchResults): string {
     );
     out.push(
       '',
-      '#### The gateway alone (GET of 4 KiB and LIST of a 1000-key page, against an in-process stand-in for Keystone and Swift)',
+      '#### The gateway alone (GET of 4 KiB and LIST of a 1000-key page, against the fake Keystone and Swift of test/helpers/fake-swift, over HTTP in the benchmark\'s process)',
       '',
       markdownTable(['op', 'signing', 'conc', 'requests/s', 'CPU µs per request', 'requests/s per core', 'latency p50 / p99 / p99.9 ms', 'errors / note'], rows),
     );

@@ -29,12 +29,13 @@ import {
   type StandInCell,
 } from './report.js';
 import type { SigningMode } from './signing.js';
-import { STAND_IN_LIST_CONTAINER, STAND_IN_LIST_ROWS, startStandIn } from './stand-in.js';
+import { STAND_IN_BUCKET, STAND_IN_KEY, STAND_IN_LIST_CONTAINER, STAND_IN_LIST_ROWS, startFakeBackend } from './fake-backend.js';
 import { concatSamples, spread, summarizeLatencies } from './stats.js';
 // The stack module as `#stack` (package.json "imports"): the same specifier from bench/ and dist/bench/.
 import { credentialOf, loadStack, type Stack, type StackStorageUser as StackUser } from '#stack';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+// Built to dist/bench/bench/ (tsconfig.bench.json compiles bench/ and test/helpers/fake-swift/).
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const SMALL_BUCKET = 'bench-small';
 const LARGE_BUCKET = 'bench-large';
@@ -386,13 +387,12 @@ async function runCold(ctx: Ctx, startMain: (label: string) => Promise<GatewayPr
 }
 
 async function runStandIn(ctx: Ctx): Promise<StandInCell[]> {
-  const standIn = await startStandIn();
   const user = ctx.stack.users.demo;
+  const backend = await startFakeBackend(user, READ_KEYS);
   const gw = await startGateway({
     root,
     label: 'standin-gateway',
-    authUrl: `${standIn.url}/v3`,
-    storageUrl: `${standIn.url}/v1/AUTH_{project_id}`,
+    authUrl: backend.authUrl,
     credentials: [credentialOf(user)],
     cpuProfileDir: ctx.profileDir,
   });
@@ -404,7 +404,7 @@ async function runStandIn(ctx: Ctx): Promise<StandInCell[]> {
     for (const mode of ['v2', 'v4'] as const) {
       const target = s3Target(GATEWAY, gw.url, user, mode, 'us-east-1');
       // Capability probe: does the gateway verify this signing mode?
-      const probe = await ctx.loadgen.run({ kind: 'probe', target, bucket: 'standin', key: 'object' });
+      const probe = await ctx.loadgen.run({ kind: 'probe', target, bucket: STAND_IN_BUCKET, key: STAND_IN_KEY });
       if (probe.status === 200) targets[mode] = target;
       else unavailable[mode] = `n/a: the gateway answered ${probe.status} ${/<Code>([^<]*)<\/Code>/.exec(probe.body)?.[1] ?? ''}`.trim();
       log(`standin: Signature ${mode.toUpperCase()} probe → ${probe.status}${targets[mode] ? '' : ` (${unavailable[mode]})`}`);
@@ -412,9 +412,9 @@ async function runStandIn(ctx: Ctx): Promise<StandInCell[]> {
     const acc = new Map<string, { rps: number[]; cpu: number[]; perCore: number[]; samples: Float64Array[]; errors: number }>();
     for (const target of Object.values(targets)) {
       // Long enough for V8 to optimise the hot paths: the first seconds cost twice as much CPU per request.
-      await ctx.loadgen.run(closedLoop(ctx, target, 'GET', 16, { bucket: 'standin', readKeys: ['object'], warmupMs: 0, durationMs: ctx.opts.quick ? 1000 : 4000 }));
+      await ctx.loadgen.run(closedLoop(ctx, target, 'GET', 16, { bucket: STAND_IN_BUCKET, readKeys: [STAND_IN_KEY], warmupMs: 0, durationMs: ctx.opts.quick ? 1000 : 4000 }));
     }
-    // Listing pages: the stand-in answers every marker with the same 1000-key page.
+    // Listing pages: the first 1000 keys of the seeded container (truncated: more follow).
     const listPages = [{ marker: '', mustContain: `<Key>key-${String(STAND_IN_LIST_ROWS - 1).padStart(5, '0')}</Key>` }];
     const listJob = (target: TargetSpec, concurrency: number, durationMs?: number) =>
       closedLoop(ctx, target, 'LIST', concurrency, { bucket: STAND_IN_LIST_CONTAINER, pages: listPages, pageSize: STAND_IN_LIST_ROWS, warmupMs: 0, ...(durationMs ? { durationMs } : {}) });
@@ -437,7 +437,7 @@ async function runStandIn(ctx: Ctx): Promise<StandInCell[]> {
     for (let round = 0; round < ctx.opts.rounds; round++) {
       for (const concurrency of STAND_IN_CONCURRENCIES) {
         for (const [mode, target] of Object.entries(targets)) {
-          await measure(`GET/${mode}/${concurrency}`, `${round + 1} GET ${mode} c=${concurrency}`, closedLoop(ctx, target, 'GET', concurrency, { bucket: 'standin', readKeys: ['object'], warmupMs: 0 }));
+          await measure(`GET/${mode}/${concurrency}`, `${round + 1} GET ${mode} c=${concurrency}`, closedLoop(ctx, target, 'GET', concurrency, { bucket: STAND_IN_BUCKET, readKeys: [STAND_IN_KEY], warmupMs: 0 }));
         }
       }
       for (const concurrency of STAND_IN_LIST_CONCURRENCIES) {
@@ -467,7 +467,7 @@ async function runStandIn(ctx: Ctx): Promise<StandInCell[]> {
     for (const concurrency of STAND_IN_LIST_CONCURRENCIES) cells.push(cellOf('LIST', 'v2', concurrency));
   } finally {
     await gw.stop();
-    await standIn.close();
+    await backend.close();
   }
   return cells;
 }

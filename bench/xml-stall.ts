@@ -22,7 +22,8 @@ import { XMLParser } from 'fast-xml-parser';
 import { machine } from './procfs.js';
 import { stallBodies, type StallBody } from './xml-bodies.js';
 
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+// Built to dist/bench/bench/ (tsconfig.bench.json compiles bench/ and test/helpers/fake-swift/).
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const quick = process.argv.includes('--quick');
 const roundsAt = process.argv.indexOf('--rounds');
 const rounds = quick ? 1 : roundsAt >= 0 ? Number(process.argv[roundsAt + 1]) : 5;

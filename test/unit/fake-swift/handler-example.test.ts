@@ -2,10 +2,12 @@
 // SwiftClient on the fake's Dispatcher (no stack, no socket), a user with an
 // EC2 key and a bucket declared, a 503 injected on the next container HEAD.
 import { describe, expect, it } from 'vitest';
-import { headBucket } from '../../../src/operations/bucket.js';
+import { HANDLERS } from '../../../src/operations/index.js';
 import type { OperationContext } from '../../../src/operations/context.js';
 import type { S3Request } from '../../../src/s3/request.js';
 import { SwiftClient } from '../../../src/swift/client.js';
+import { Sealer } from '../../../src/swift/sealed-state.js';
+import { SwiftStore } from '../../../src/swift/store.js';
 import { SwiftInfo } from '../../../src/swift/info.js';
 import { KeystoneEc2 } from '../../../src/swift/keystone-ec2.js';
 import { KeystoneTokens, type Ec2Identity } from '../../../src/swift/keystone.js';
@@ -27,12 +29,15 @@ describe('a handler test on the fake Swift', () => {
     expect(stored).toEqual({ secret: alice.ec2!.secret, userId: alice.userId, projectId: alice.projectId });
     const identity: Ec2Identity = { kind: 'ec2', service: service.identity, access: alice.ec2!.access, secret: stored!.secret, userId: stored!.userId, projectId: stored!.projectId, readAt: 1 };
 
-    const ctx = (bucket: string) => ({ req: { bucket } as S3Request, swift: swift.session(identity, { transId: '' }), region: 'us-east-1' }) as unknown as OperationContext;
+    // HeadBucket as the router finds it: wrapped with its family's Swift-status table.
+    const headBucket = HANDLERS.HeadBucket!;
+    const store = new SwiftStore(swift.session(identity, { transId: '' }), new Sealer(Buffer.alloc(32, 1)));
+    const ctx = (bucket: string) => ({ req: { bucket } as S3Request, store, region: 'us-east-1' }) as unknown as OperationContext;
     expect(await headBucket(ctx('photos'))).toMatchObject({ status: 200 });
     await expect(headBucket(ctx('nope'))).rejects.toMatchObject({ code: 'NoSuchBucket', status: 404 });
 
     fake.fail({ match: { origin: 'swift', method: 'HEAD', container: 'photos' }, status: 503 });
-    await expect(headBucket(ctx('photos'))).rejects.toMatchObject({ status: 503 });
+    await expect(headBucket(ctx('photos'))).rejects.toMatchObject({ code: 'ServiceUnavailable', status: 503 });
     expect(await headBucket(ctx('photos'))).toMatchObject({ status: 200 });
 
     // What reached Swift: the key user's own token (from /v3/ec2tokens), never the service's.

@@ -45,6 +45,7 @@ export const ERRORS = {
   NoSuchUpload: { status: 404, message: 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.' },
   NoSuchVersion: { status: 404, message: 'The specified version does not exist.' },
   NotImplemented: { status: 501, message: 'A header you provided implies functionality that is not implemented.' },
+  OperationAborted: { status: 409, message: 'A conflicting conditional operation is currently in progress against this resource. Try again.' },
   PreconditionFailed: { status: 412, message: 'At least one of the preconditions you specified did not hold.' },
   RequestTimeTooSkewed: { status: 403, message: "The difference between the request time and the current time is too large." },
   RequestTimeout: { status: 400, message: 'Your socket connection to the server was not read from or written to within the timeout period.' },

@@ -126,7 +126,8 @@ export class SwiftStore {
   /** One page of the account's containers. */
   async listContainers(page: { limit: number; marker?: string }): Promise<ContainerRow[]> {
     const res = await this.session.call({ method: 'GET', query: { format: 'json', limit: page.limit, marker: page.marker } });
-    if (res.status === 204) return discard(res).then(() => []);
+    // An account Swift has not made yet (404: nothing was ever written) has no containers.
+    if (res.status === 204 || res.status === 404) return discard(res).then(() => []);
     if (res.status !== 200) throw await this.#fail(res, 'GET');
     return parseListing<ContainerRow>(await readText(res));
   }

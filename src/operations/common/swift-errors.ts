@@ -16,6 +16,9 @@ export const COMMON: StatusTable = {
   400: 'InvalidArgument',
   401: 'AccessDenied',
   403: 'AccessDenied',
+  // Swift's 409 is a write racing another of the same name (or a container
+  // still in use); S3's answer for a conflicting operation is retryable.
+  409: 'OperationAborted',
   411: 'MissingContentLength',
   412: 'PreconditionFailed',
   413: 'EntityTooLarge',

@@ -40,6 +40,8 @@ export interface FaultRule extends FaultAction {
   readonly match?: FaultMatch;
   /** How many matching calls it applies to: a number (default 1) or 'always'. */
   readonly times?: number | 'always';
+  /** Let this many matching calls through first (to fail the n-th of several alike). */
+  readonly skip?: number;
 }
 
 export interface RecordedCall {
@@ -105,11 +107,11 @@ export interface FaultHandle {
 }
 
 export class Faults {
-  readonly #rules: { rule: FaultRule; remaining: number; used: number }[] = [];
+  readonly #rules: { rule: FaultRule; remaining: number; used: number; skip: number }[] = [];
 
   /** Adds a rule; rules are tried in the order added, the first that matches applies. */
   add(rule: FaultRule): FaultHandle {
-    const entry = { rule, remaining: rule.times === 'always' ? Infinity : (rule.times ?? 1), used: 0 };
+    const entry = { rule, remaining: rule.times === 'always' ? Infinity : (rule.times ?? 1), used: 0, skip: rule.skip ?? 0 };
     this.#rules.push(entry);
     const rules = this.#rules;
     return {
@@ -135,6 +137,10 @@ export class Faults {
     for (let i = 0; i < this.#rules.length; i++) {
       const entry = this.#rules[i]!;
       if (!matches(entry.rule.match, call)) continue;
+      if (entry.skip > 0) {
+        entry.skip--;
+        continue;
+      }
       entry.used++;
       if (--entry.remaining <= 0) this.#rules.splice(i, 1);
       return entry.rule;

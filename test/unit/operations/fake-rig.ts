@@ -1,0 +1,64 @@
+// The whole gateway (HTTP, auth, router, operations, typed Swift layer) in
+// this process on the fake Swift + Keystone: no stack, no Swift sockets.
+// One user with a static key; requests are signed raw S3 calls.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SigningKeyCache } from '../../../src/auth/signing-keys.js';
+import { StaticCredentialStore } from '../../../src/auth/credentials.js';
+import { createApp } from '../../../src/http/app.js';
+import { ConnectionLimit } from '../../../src/http/connection-limit.js';
+import { listenS3 } from '../../../src/http/listen.js';
+import { Metrics } from '../../../src/observe/metrics.js';
+import { KnownContainers } from '../../../src/operations/common/segments.js';
+import { DEFAULT_LIMITS } from '../../../src/operations/context.js';
+import { DIALECTS } from '../../../src/s3/dialect.js';
+import { SwiftClient } from '../../../src/swift/client.js';
+import { SwiftInfo } from '../../../src/swift/info.js';
+import { KeystoneTokens } from '../../../src/swift/keystone.js';
+import { Sealer } from '../../../src/swift/sealed-state.js';
+import { FakeSwift, type FakeUser } from '../../helpers/fake-swift/index.js';
+import { rawS3, type RawResponse } from '../../helpers/raw-s3.js';
+
+export interface GatewayRig {
+  readonly fake: FakeSwift;
+  readonly user: FakeUser;
+  s3(method: string, path: string, opts?: { body?: string | Buffer; headers?: Record<string, string> }): Promise<RawResponse>;
+  close(): Promise<void>;
+}
+
+const KEYS = { access: 'AKIAFAKERIG000000001', secret: 'fake-rig-secret-key-000000000000000000000' };
+
+export async function gatewayRig(): Promise<GatewayRig> {
+  const fake = new FakeSwift();
+  const user = fake.addUser({ name: 'alice', project: 'demo', roles: ['member'] });
+  fake.putAccount(user.account);
+  const tokens = new KeystoneTokens({ authUrl: fake.authUrl, dispatcher: fake.dispatcher, interface: 'public', safetyMarginMs: 60_000, maxEntries: 100, timeoutMs: 5_000, rejectionCacheMs: 0 });
+  const info = new SwiftInfo(fake.dispatcher);
+  const swift = new SwiftClient({ dispatcher: fake.dispatcher, tokens, limits: (url) => info.limits(url), headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000 });
+  const app = createApp({
+    domains: ['localhost'],
+    region: 'us-east-1',
+    acceptedRegions: ['us-east-1'],
+    signingKeys: new SigningKeyCache(10),
+    dialect: DIALECTS.aws,
+    maxSkewMs: 15 * 60_000,
+    // A Complete answers at once here: its heartbeat would hide the status under test.
+    limits: { ...DEFAULT_LIMITS, slowAnswerAfterMs: 60_000 },
+    credentials: new StaticCredentialStore([{ accessKeyId: KEYS.access, secretKey: KEYS.secret, identity: user.identity }]),
+    swift,
+    metrics: new Metrics(),
+    log: { log: () => {} },
+    now: Date.now,
+    seal: new Sealer(Buffer.alloc(32, 7)),
+    segmentsContainers: new KnownContainers(),
+  });
+  const server: Server = listenS3(app, { host: '127.0.0.1', port: 0, connections: new ConnectionLimit(1000, () => {}) });
+  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    fake,
+    user,
+    s3: (method, path, opts = {}) => rawS3(url, { method, path, keys: KEYS, ...opts }),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -190,3 +190,23 @@ for (const [familyName, family] of Object.entries(SCENARIOS)) {
     }
   });
 }
+
+describe('an overwrite of a multipart object whose manifest Swift cannot read', () => {
+  it('answers 503 and changes nothing, where treating the failure as "no segments" orphaned them', async () => {
+    const rig = await gatewayRig();
+    try {
+      const { id, etag } = await withUpload(rig);
+      const done = await rig.s3('POST', `/bkt/k?uploadId=${id}`, { body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>` });
+      expect(done.status).toBe(200);
+      rig.fake.fail({ match: { origin: 'swift', method: 'GET', container: 'bkt', object: 'k', query: 'multipart-manifest' }, status: 503 });
+      const put = await rig.s3('PUT', '/bkt/k', { body: 'plain now' });
+      expect([put.status, xmlValue(put.text(), 'Code')]).toEqual([503, 'ServiceUnavailable']);
+      expect(rig.fake.callsTo('swift').some((c) => c.fault !== undefined)).toBe(true);
+      // The multipart object and its segment are still there and still read.
+      const read = await rig.s3('GET', '/bkt/k');
+      expect([read.status, read.text()]).toEqual([200, 'part one']);
+    } finally {
+      await rig.close();
+    }
+  });
+});

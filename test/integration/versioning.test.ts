@@ -165,6 +165,37 @@ describe('version ids and delete markers in a versioned bucket', () => {
   });
 });
 
+describe('DeleteObjects of many versions of one key', () => {
+  it('deletes all 12 versions of a key in one request, in order per key, without a Swift race', async () => {
+    const b = await bucket('vmany', 'Enabled');
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await s3('PUT', `/${b}/k`, { body: `v${i}` })).headers['x-amz-version-id']!);
+    await s3('PUT', `/${b}/other`, { body: 'x' });
+    const body = `<Delete><Quiet>true</Quiet>${ids.map((id) => `<Object><Key>k</Key><VersionId>${id}</VersionId></Object>`).join('')}<Object><Key>other</Key></Object></Delete>`;
+    const res = await s3('POST', `/${b}?delete`, { body, headers: { 'content-md5': createHash('md5').update(body).digest('base64') } });
+    expect(res.status, res.text()).toBe(200);
+    expect(xmlValues(res.text(), 'Code')).toEqual([]);
+    expect(await swiftVersions(b, 'k')).toEqual([]);
+    expect((await s3('GET', `/${b}/k`)).status).toBe(404);
+  });
+
+  it('deletes the null version and the older ones of a suspended bucket\'s key in one request', async () => {
+    for (let round = 0; round < 4; round++) {
+      const b = await bucket(`vmanys${round}`, 'Enabled');
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await s3('PUT', `/${b}/k`, { body: `v${i}` })).headers['x-amz-version-id']!);
+      expect((await s3('PUT', `/${b}?versioning`, { body: versioning('Suspended') })).status).toBe(200);
+      await s3('PUT', `/${b}/k`, { body: 'null' });
+      const all = ['null', ...ids.reverse()];
+      const body = `<Delete>${all.map((id) => `<Object><Key>k</Key><VersionId>${id}</VersionId></Object>`).join('')}</Delete>`;
+      const res = await s3('POST', `/${b}?delete`, { body, headers: { 'content-md5': createHash('md5').update(body).digest('base64') } });
+      expect(res.status, res.text()).toBe(200);
+      expect(xmlValues(res.text(), 'Code'), res.text()).toEqual([]);
+      expect(await swiftVersions(b, 'k')).toEqual([]);
+    }
+  });
+});
+
 describe('suspended versioning', () => {
   it('writes null versions that replace each other, and keeps the versions made before', async () => {
     const b = await bucket('vsusp', 'Enabled');

@@ -122,8 +122,13 @@ export async function deleteObjects(ctx: OperationContext): Promise<S3Result> {
   // Swift answers 404 for a key in a missing container too: ask once up front.
   await requireBucket(ctx, bucket);
   const outcomes: Outcome[] = new Array<Outcome>(request.objects.length);
-  await forEachConcurrently(request.objects, CONCURRENCY, async (entry, i) => {
-    outcomes[i] = await deleteOne(ctx, bucket, entry);
+  // Keys in parallel, the entries of one key in order: deleting a key's
+  // current version makes the newest remaining one current again (a Swift
+  // PUT of that version), which must not race the deletion of that version.
+  const byKey = new Map<string, number[]>();
+  request.objects.forEach((entry, i) => byKey.set(entry.key, [...(byKey.get(entry.key) ?? []), i]));
+  await forEachConcurrently([...byKey.values()], CONCURRENCY, async (indexes) => {
+    for (const i of indexes) outcomes[i] = await deleteOne(ctx, bucket, request.objects[i]!);
   });
   const answers = outcomes.map((o) => ({
     key: o.entry.key,

@@ -184,6 +184,11 @@ export function observe(t: Target, a: Answer, opts: ObserveOptions = {}): Record
       headers[name] = form[1].test(value) ? form[2] : `<bad ${form[2]}: ${value}>`;
       continue;
     }
+    if (name === 'allow') {
+      // Swift lists the methods from a Python set: their order changes from one proxy start to the next.
+      headers[name] = value.split(',').map((m) => m.trim()).sort().join(', ');
+      continue;
+    }
     headers[name] = normalise(t, value).replace(/boundary=[0-9a-f]{32}/, 'boundary=<b>');
   }
   const mode = opts.body ?? (a.status >= 400 ? 'text' : 'md5');

@@ -62,3 +62,25 @@ export async function purgeContainer(stack: Stack, user: 'demo' | 'alt', contain
   }
   await swiftDirect(stack, user, 'DELETE', container);
 }
+
+/** One row of a container's `?versions` listing, straight from Swift. */
+export interface VersionRow { name: string; version_id: string; is_latest: boolean; content_type: string }
+
+/** Every version and delete marker of a container (under prefix), straight from Swift; none for a missing container. */
+export async function versionRows(stack: Stack, user: 'demo' | 'alt', container: string, prefix = ''): Promise<VersionRow[]> {
+  const res = await swiftDirect(stack, user, 'GET', container, undefined, { query: { versions: '', format: 'json', prefix } });
+  return res.status === 200 ? (JSON.parse(res.body.toString() || '[]') as VersionRow[]) : [];
+}
+
+/** The object names in a bucket's `+segments` container (none when it has none). */
+export async function segmentNames(stack: Stack, user: 'demo' | 'alt', bucket: string): Promise<string[]> {
+  const res = await swiftDirect(stack, user, 'GET', `${bucket}+segments`, undefined, { query: { format: 'json' } });
+  return res.status === 200 ? (JSON.parse(res.body.toString()) as { name: string }[]).map((r) => r.name) : [];
+}
+
+/** Test cleanup of a bucket the gateway may have versioned: its versions first (Swift refuses the container else), then it and its segments. */
+export async function purgeBucket(stack: Stack, user: 'demo' | 'alt', bucket: string): Promise<void> {
+  for (const v of await versionRows(stack, user, bucket)) await swiftDirect(stack, user, 'DELETE', bucket, v.name, { query: { 'version-id': v.version_id } });
+  await purgeContainer(stack, user, bucket);
+  await purgeContainer(stack, user, `${bucket}+segments`);
+}

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRun, run } from '../clients/run.js';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
 import { loadStack } from '../helpers/stack.js';
-import { purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
+import { purgeBucket, swiftDirect } from '../helpers/swift-direct.js';
 
 const SCRIPT = fileURLToPath(new URL('./versioning_boto3.py', import.meta.url));
 const stack = loadStack();
@@ -40,21 +40,12 @@ async function boto3(mode: 'scenario' | 'empty', label: string): Promise<Report>
   return report;
 }
 
-async function swiftVersions(b: string): Promise<{ name: string; version_id: string }[]> {
-  const res = await swiftDirect(stack, 'demo', 'GET', b, undefined, { query: { versions: '', format: 'json' } });
-  return res.status === 200 ? (JSON.parse(res.body.toString() || '[]') as { name: string; version_id: string }[]) : [];
-}
-
 beforeAll(async () => {
   gw = await startGateway({ dialect: 'aws' });
 });
 
 afterAll(async () => {
-  for (const b of made) {
-    for (const v of await swiftVersions(b)) await swiftDirect(stack, 'demo', 'DELETE', b, v.name, { query: { 'version-id': v.version_id } });
-    await purgeContainer(stack, 'demo', b);
-    await purgeContainer(stack, 'demo', `${b}+segments`);
-  }
+  for (const b of made) await purgeBucket(stack, 'demo', b);
   await gw?.stop();
 });
 

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
 import { rawS3, xmlValue, xmlValues, type RawResponse } from '../helpers/raw-s3.js';
 import { loadStack } from '../helpers/stack.js';
-import { purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
+import { purgeBucket, segmentNames } from '../helpers/swift-direct.js';
 
 const stack = loadStack();
 const keys = stack.users.demo.ec2;
@@ -52,23 +52,14 @@ async function bucket(label: string): Promise<string> {
   return b;
 }
 
-async function segmentsOf(b: string): Promise<string[]> {
-  const res = await swiftDirect(stack, 'demo', 'GET', `${b}+segments`, undefined, { query: { format: 'json' } });
-  return res.status === 200 ? (JSON.parse(res.body.toString()) as { name: string }[]).map((r) => r.name) : [];
-}
+const segmentsOf = (b: string) => segmentNames(stack, 'demo', b);
 
 beforeAll(async () => {
   gw = await startGateway({ dialect: 'aws' });
 });
 
 afterAll(async () => {
-  for (const b of made) {
-    const res = await swiftDirect(stack, 'demo', 'GET', b, undefined, { query: { versions: '', format: 'json' } });
-    const rows = res.status === 200 ? (JSON.parse(res.body.toString() || '[]') as { name: string; version_id: string }[]) : [];
-    for (const v of rows) await swiftDirect(stack, 'demo', 'DELETE', b, v.name, { query: { 'version-id': v.version_id } });
-    await purgeContainer(stack, 'demo', b);
-    await purgeContainer(stack, 'demo', `${b}+segments`);
-  }
+  for (const b of made) await purgeBucket(stack, 'demo', b);
   await gw?.stop();
 });
 

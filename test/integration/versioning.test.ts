@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
 import { rawS3, xmlValue, xmlValues } from '../helpers/raw-s3.js';
 import { loadStack } from '../helpers/stack.js';
-import { purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
+import { purgeBucket, segmentNames, swiftDirect, versionRows } from '../helpers/swift-direct.js';
 
 const stack = loadStack();
 const keys = stack.users.demo.ec2;
@@ -28,28 +28,15 @@ async function bucket(label: string, status?: 'Enabled' | 'Suspended'): Promise<
   return b;
 }
 
-async function swiftVersions(b: string, prefix: string): Promise<{ name: string; version_id: string; is_latest: boolean; content_type: string }[]> {
-  const res = await swiftDirect(stack, 'demo', 'GET', b, undefined, { query: { versions: '', format: 'json', prefix } });
-  if (res.status !== 200) return [];
-  return JSON.parse(res.body.toString() || '[]') as { name: string; version_id: string; is_latest: boolean; content_type: string }[];
-}
-
-async function segmentsOf(b: string): Promise<string[]> {
-  const res = await swiftDirect(stack, 'demo', 'GET', `${b}+segments`, undefined, { query: { format: 'json' } });
-  return res.status === 200 ? (JSON.parse(res.body.toString()) as { name: string }[]).map((r) => r.name) : [];
-}
+const swiftVersions = (b: string, prefix: string) => versionRows(stack, 'demo', b, prefix);
+const segmentsOf = (b: string) => segmentNames(stack, 'demo', b);
 
 beforeAll(async () => {
   gw = await startGateway({ dialect: 'aws' });
 });
 
 afterAll(async () => {
-  for (const b of buckets) {
-    // Versions first: Swift refuses to delete a container that still has some.
-    for (const v of await swiftVersions(b, '')) await swiftDirect(stack, 'demo', 'DELETE', b, v.name, { query: { 'version-id': v.version_id } });
-    await purgeContainer(stack, 'demo', b);
-    await purgeContainer(stack, 'demo', `${b}+segments`);
-  }
+  for (const b of buckets) await purgeBucket(stack, 'demo', b);
   await gw?.stop();
 });
 

@@ -11,7 +11,7 @@ import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway
 import { rawS3, xmlValue } from '../helpers/raw-s3.js';
 import { rawS3v4 } from '../helpers/sigv4-client.js';
 import { loadStack } from '../helpers/stack.js';
-import { purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
+import { purgeBucket, swiftDirect } from '../helpers/swift-direct.js';
 
 const stack = loadStack();
 const keys = stack.users.demo.ec2;
@@ -27,8 +27,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await purgeContainer(stack, 'demo', bucket);
-  await purgeContainer(stack, 'demo', `${bucket}+segments`);
+  await purgeBucket(stack, 'demo', bucket);
   await gw?.stop();
 });
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
 import { keyPath, rawS3, xmlValue } from '../helpers/raw-s3.js';
 import { loadStack } from '../helpers/stack.js';
-import { purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
+import { purgeBucket, swiftDirect } from '../helpers/swift-direct.js';
 
 const stack = loadStack();
 const keys = stack.users.demo.ec2;
@@ -43,8 +43,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await purgeContainer(stack, 'demo', bucket);
-  await purgeContainer(stack, 'demo', `${bucket}+segments`);
+  await purgeBucket(stack, 'demo', bucket);
   await gw?.stop();
 });
 

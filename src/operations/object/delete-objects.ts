@@ -126,7 +126,11 @@ export async function deleteObjects(ctx: OperationContext): Promise<S3Result> {
   // current version makes the newest remaining one current again (a Swift
   // PUT of that version), which must not race the deletion of that version.
   const byKey = new Map<string, number[]>();
-  request.objects.forEach((entry, i) => byKey.set(entry.key, [...(byKey.get(entry.key) ?? []), i]));
+  request.objects.forEach((entry, i) => {
+    const indexes = byKey.get(entry.key);
+    if (indexes) indexes.push(i);
+    else byKey.set(entry.key, [i]);
+  });
   await forEachConcurrently([...byKey.values()], CONCURRENCY, async (indexes) => {
     for (const i of indexes) outcomes[i] = await deleteOne(ctx, bucket, request.objects[i]!);
   });

@@ -15,6 +15,7 @@ import type { Logger } from './observe/log.js';
 import { Metrics } from './observe/metrics.js';
 import { DEFAULT_LIMITS, type Limits } from './operations/context.js';
 import { KnownContainers } from './operations/common/segments.js';
+import { BucketLocks } from './operations/lock/bucket-config.js';
 import { Sealer } from './swift/sealed-state.js';
 import { DIALECTS } from './s3/dialect.js';
 import { SwiftClient, type TokenSource } from './swift/client.js';
@@ -108,6 +109,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     now: Date.now,
     seal: new Sealer(integrity.key),
     segmentsContainers: new KnownContainers(),
+    objectLock: { bypassGovernanceRoles: config.s3.objectLock.bypassGovernanceRoles, bucketLocks: new BucketLocks() },
     bodyIdleTimeoutMs: config.s3.bodyIdleTimeoutSeconds * 1000,
     admits: (incoming) => connections.admits(incoming.socket),
   });

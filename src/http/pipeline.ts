@@ -10,7 +10,7 @@ import { authenticate } from '../auth/verify.js';
 import type { Logger } from '../observe/log.js';
 import { errorFields } from '../observe/log.js';
 import type { Metrics } from '../observe/metrics.js';
-import type { Limits } from '../operations/context.js';
+import type { Limits, ObjectLockSettings } from '../operations/context.js';
 import type { KnownContainers } from '../operations/common/segments.js';
 import { SwiftStore } from '../swift/store.js';
 import type { Sealer } from '../swift/sealed-state.js';
@@ -46,6 +46,8 @@ export interface PipelineDeps {
   readonly seal: Sealer;
   /** Which buckets have a multipart segments container (one cache per app). */
   readonly segmentsContainers: KnownContainers;
+  /** s3.objectLock.* and the bucket lock cache (one per app). */
+  readonly objectLock?: ObjectLockSettings;
   /** s3.bodyIdleTimeoutSeconds in ms: longest silence inside a request body (0 or unset: none). */
   readonly bodyIdleTimeoutMs?: number;
   /** False for a connection over listen.maxConnectionsPerClient: it is answered SlowDown and closed. */
@@ -167,6 +169,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       limits: deps.limits,
       region: deps.region,
       segmentsContainers: deps.segmentsContainers,
+      objectLock: deps.objectLock,
     };
     const result = await handler(opCtx);
     await writeResult(outgoing, result, { dialect: deps.dialect, method, transId: ctx.transId, toError: (err) => toS3Error(err, deps, ctx) });

@@ -6,6 +6,15 @@ import type { Dialect } from '../s3/dialect.js';
 import type { S3Request } from '../s3/request.js';
 import type { SwiftStore } from '../swift/store.js';
 import type { KnownContainers } from './common/segments.js';
+import type { BucketLocks } from './lock/bucket-config.js';
+
+/** Object Lock settings and state of one app (s3.objectLock.*). */
+export interface ObjectLockSettings {
+  /** Keystone roles whose keys may bypass GOVERNANCE retention with x-amz-bypass-governance-retention. */
+  readonly bypassGovernanceRoles: readonly string[];
+  /** Bucket lock configurations, briefly cached. */
+  readonly bucketLocks: BucketLocks;
+}
 
 export interface Limits {
   /** Largest single PUT (Swift's max_file_size; AWS: 5 GiB). */
@@ -34,6 +43,8 @@ export interface OperationContext {
   readonly region: string;
   /** Which buckets have a segments container (per app, shared by its requests). */
   readonly segmentsContainers: KnownContainers;
+  /** Unset: the operator roles' defaults (member, admin) may bypass, nothing is cached. */
+  readonly objectLock?: ObjectLockSettings;
 }
 
 export const DEFAULT_LIMITS: Limits = {

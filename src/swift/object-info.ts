@@ -1,6 +1,6 @@
 // What Swift's HEAD/GET answers say about a container or an object, read once
 // into typed values: operations never look at raw Swift headers.
-import { hasEtagParams, plainContentType, type Reserved, type Sealer } from './sealed-state.js';
+import { CONTAINER_RESERVED, hasEtagParams, plainContentType, type Reserved, type Sealer } from './sealed-state.js';
 
 export interface ContainerInfo {
   readonly objectCount: number;
@@ -14,6 +14,13 @@ export interface ContainerInfo {
    * once it was enabled and then turned off, undefined if never enabled.
    */
   readonly versioning?: 'enabled' | 'disabled';
+  /**
+   * The gateway's own container items (X-Container-Meta-S3gw-<name>) by short
+   * name: the value when its seal verifies, null when it is there but does not
+   * (written outside the gateway, or under another key): the caller decides
+   * what is safe to assume then.
+   */
+  readonly reserved: Readonly<Record<string, string | null>>;
 }
 
 /** The content headers Swift keeps with an object (object-server allowed_headers), Content-Type aside. */
@@ -50,8 +57,15 @@ export interface ObjectInfo {
 
 const num = (value: string | undefined): number => (value === undefined ? 0 : Number(value) || 0);
 
-export function containerInfo(headers: Readonly<Record<string, string>>): ContainerInfo {
+export function containerInfo(container: string, headers: Readonly<Record<string, string>>, sealer: Sealer): ContainerInfo {
+  const reserved: Record<string, string | null> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.startsWith(CONTAINER_RESERVED) || value === '') continue;
+    const short = name.slice(CONTAINER_RESERVED.length);
+    reserved[short] = sealer.openValue(container, short, value);
+  }
   return {
+    reserved,
     objectCount: num(headers['x-container-object-count']),
     bytesUsed: num(headers['x-container-bytes-used']),
     storagePolicy: headers['x-storage-policy'],

@@ -18,6 +18,9 @@ const RESERVED = META + RESERVED_PREFIX;
 const SEAL = RESERVED + 'seal';
 const VERSION = 'v1';
 
+/** Reserved container metadata: `X-Container-Meta-S3gw-<name>`, each value sealed on its own. */
+export const CONTAINER_RESERVED = 'x-container-meta-' + RESERVED_PREFIX;
+
 /** Reserved items by short name (`checksum-crc32`, `upload-id`). */
 export type Reserved = Readonly<Record<string, string>>;
 
@@ -77,6 +80,22 @@ export class Sealer {
     if (Object.keys(items).length === 0) return {};
     const seal = headers[SEAL];
     return seal !== undefined && seal === this.#itemsMac(target, items) ? items : {};
+  }
+
+  /**
+   * One container metadata value, sealed on its own (`v1.<mac>.<value>`):
+   * container POSTs change only the items they name, so each item carries its
+   * own seal, bound to the container and the item's name.
+   */
+  sealValue(container: string, name: string, value: string): string {
+    return `${VERSION}.${this.#mac('container', { container, object: name, size: 0 }, [value])}.${value}`;
+  }
+
+  /** The value sealValue wrote, or null when the stored text does not verify for this container and name. */
+  openValue(container: string, name: string, stored: string): string | null {
+    const m = /^v1\.([A-Za-z0-9_-]+)\.(.*)$/s.exec(stored);
+    if (!m) return null;
+    return m[1] === this.#mac('container', { container, object: name, size: 0 }, [m[2]!]) ? m[2]! : null;
   }
 
   /** The Content-Type parameters that keep a multipart object's S3 ETag, sealed. */

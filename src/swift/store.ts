@@ -16,7 +16,7 @@ import { parseListing, type ContainerRow, type ObjectRow } from './listing.js';
 import { containerInfo, objectInfo, type ContainerInfo, type ObjectInfo } from './object-info.js';
 import { encodeObjectPath, encodeSegment } from './paths.js';
 import { forEachConcurrently } from './pool.js';
-import { plainContentType, reservedHeader, type Reserved, type SealTarget, type Sealer } from './sealed-state.js';
+import { CONTAINER_RESERVED, plainContentType, reservedHeader, type Reserved, type SealTarget, type Sealer } from './sealed-state.js';
 
 export type { ContainerInfo, ObjectInfo } from './object-info.js';
 export type { ContainerRow, ObjectRow } from './listing.js';
@@ -40,6 +40,8 @@ export interface Written {
   readonly target: SealTarget;
   /** The content headers and user metadata sent (a POST must repeat them). */
   readonly headers: Readonly<Record<string, string>>;
+  /** The reserved items written with it (a POST must repeat them too: object lock state among them). */
+  readonly reserved: Reserved;
   /**
    * False when Swift stored the write but a newer write of the same name is
    * current (its 202: in a versioned container this write is then an older
@@ -108,11 +110,11 @@ export class SwiftStore {
    * its ETag), just not the current one. As in S3, that is a successful
    * write that a concurrent one overwrote.
    */
-  async #written(res: SwiftResponse, container: string, object: string, target: SealTarget, headers: Readonly<Record<string, string>>): Promise<Written> {
+  async #written(res: SwiftResponse, container: string, object: string, target: SealTarget, headers: Readonly<Record<string, string>>, reserved: Reserved = {}): Promise<Written> {
     const etag = res.headers['etag'];
     if (res.status !== 201 && !(res.status === 202 && etag !== undefined)) throw await this.#fail(res, 'PUT', container, object);
     await discard(res);
-    return { etag: unquote(etag), lastModified: res.headers['last-modified'], versionId: res.headers['x-object-version-id'], target, headers, current: res.status === 201 };
+    return { etag: unquote(etag), lastModified: res.headers['last-modified'], versionId: res.headers['x-object-version-id'], target, headers, reserved, current: res.status === 201 };
   }
 
   async #done(res: SwiftResponse, method: string, container?: string, object?: string, ok: (status: number) => boolean = (s) => s >= 200 && s < 300): Promise<SwiftResponse> {
@@ -136,7 +138,7 @@ export class SwiftStore {
 
   async headContainer(container: string): Promise<ContainerInfo> {
     const res = await this.#done(await this.session.call({ method: 'HEAD', container }), 'HEAD', container);
-    return containerInfo(res.headers);
+    return containerInfo(container, res.headers, this.sealer);
   }
 
   /** False for a container Swift does not have (404). */
@@ -247,13 +249,14 @@ export class SwiftStore {
       method: 'PUT', container, object, body: w.body,
       headers: { ...sent, ...reserved, 'content-length': String(w.length), ...(w.md5 ? { etag: w.md5 } : {}) },
     });
-    return this.#written(res, container, object, target, sent);
+    return this.#written(res, container, object, target, sent, w.reserved);
   }
 
   /**
    * Sets the reserved items of an object this request wrote. Swift quirk: an
    * object POST replaces all user metadata and the stored content headers, so
-   * it repeats everything the write sent. A POST cannot name a version and
+   * it repeats everything the write sent, its reserved items (object lock
+   * state) included. A POST cannot name a version and
    * lands on whatever the name shows now, so it is sent only while that is
    * still this write (same version, same ETag): a concurrent overwrite must
    * not get this write's metadata. False when it was not sent. (A write that
@@ -266,7 +269,7 @@ export class SwiftStore {
     const now = await this.findObject(container, object);
     // (A suspended container answers a write with no version, and a HEAD of it with 'null'.)
     if (!now || now.etag !== written.etag || (now.versionId ?? 'null') !== (written.versionId ?? 'null')) return false;
-    const headers = { ...written.headers, ...this.sealer.headers(written.target, reserved) };
+    const headers = { ...written.headers, ...this.sealer.headers(written.target, { ...written.reserved, ...reserved }) };
     await this.#done(await this.session.call({ method: 'POST', container, object, headers }), 'POST', container, object, (s) => s === 202);
     return true;
   }
@@ -296,7 +299,7 @@ export class SwiftStore {
     if (c.reserved && Object.keys(c.reserved).length > 0) Object.assign(headers, this.sealer.headers(target, c.reserved));
     // Swift's copy takes the source version from the PUT's own version-id (copy.py drops it for the sink).
     const res = await this.session.call({ method: 'PUT', container: to.container, object: to.object, headers, query: versionQuery({ versionId: from.versionId }) });
-    return this.#written(res, to.container, to.object, target, {});
+    return this.#written(res, to.container, to.object, target, {}, c.reserved);
   }
 
   /**
@@ -364,7 +367,19 @@ export class SwiftStore {
       'content-length': String(Buffer.byteLength(body)),
     };
     const res = await this.session.call({ method: 'PUT', container, object, query: { 'multipart-manifest': 'put' }, headers, body });
-    return this.#written(res, container, object, target, {});
+    return this.#written(res, container, object, target, {}, m.reserved);
+  }
+
+  /**
+   * Sets reserved container items (X-Container-Meta-S3gw-<name>), each sealed
+   * for this container; a container POST leaves every other item as it is.
+   * `versioning`: turns Swift's object versioning on in the same POST.
+   */
+  async setContainerReserved(container: string, items: Readonly<Record<string, string>>, opts: { versioning?: boolean } = {}): Promise<void> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(items)) headers[CONTAINER_RESERVED + name] = this.sealer.sealValue(container, name, value);
+    if (opts.versioning) headers['x-versions-enabled'] = 'true';
+    await this.#done(await this.session.call({ method: 'POST', container, headers }), 'POST', container);
   }
 
   /** Turns Swift's object versioning of a container on, or off (it cannot be removed once set). */

@@ -7,6 +7,8 @@ import { readXmlBody } from '../common/body.js';
 import { isValidNewBucketName } from '../common/names.js';
 import { deleteSegments, markSegmentsContainer, segmentsContainer } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
+import { deleteLocksContainer } from '../lock/records.js';
+import { enableLockOnNewBucket, parseBucketLockHeader } from '../lock/new-bucket.js';
 
 /** The bucket's segments container, with whatever unfinished uploads left in it. */
 async function deleteSegmentsContainer(ctx: OperationContext, bucket: string): Promise<void> {
@@ -39,11 +41,13 @@ export async function parseLocationConstraint(body: Buffer | string): Promise<st
 export async function createBucket(ctx: OperationContext): Promise<S3Result> {
   const bucket = ctx.req.bucket!;
   if (!isValidNewBucketName(bucket)) throw s3Error('InvalidBucketName', { BucketName: bucket });
+  const withLock = parseBucketLockHeader(ctx.req.headers);
   const location = await parseLocationConstraint((await readXmlBody(ctx, ctx.limits.maxXmlBodyBytes)).bytes);
   if (location && location !== ctx.region && !(location === 'us-east-1' && ctx.region === 'us-east-1')) {
     throw s3Error('InvalidLocationConstraint', { LocationConstraint: location }, `The specified location-constraint is not valid: this service's region is ${ctx.region}.`);
   }
   if ((await ctx.store.putContainer(bucket)) === 'created') {
+    if (withLock) await enableLockOnNewBucket(ctx, bucket);
     return { status: ctx.dialect.bucketCreatedStatus, headers: { location: `/${bucket}` } };
   }
   // Swift containers live in the caller's own account, so an existing one is theirs.
@@ -59,6 +63,8 @@ export async function deleteBucket(ctx: OperationContext): Promise<S3Result> {
   // gone whatever happens now, so that is what the client hears; a Swift
   // failure here leaves the hidden container for s3api's or a later cleanup.
   await deleteSegmentsContainer(ctx, bucket).catch(() => undefined);
+  // Lock records of versions that are gone with the bucket (object lock).
+  await deleteLocksContainer(ctx, bucket).catch(() => undefined);
   return { status: 204 };
 }
 

@@ -3,6 +3,8 @@
 // the current version or the delete marker in front of it, making the next
 // version current as S3 does.
 import type { OperationContext } from '../context.js';
+import { checkDeletable } from '../lock/enforce.js';
+import { deleteRecords } from '../lock/records.js';
 import { requireBucket } from './bucket.js';
 import { deleteSegments, ownedSegments } from './segments.js';
 import { findVersion, isDeleteMarker, restoreLatest } from './versions.js';
@@ -17,6 +19,8 @@ export async function deleteVersion(ctx: OperationContext, bucket: string, key: 
   const info = await ctx.store.findObject(bucket, key, { versionId });
   const row = info ? undefined : await findVersion(ctx, bucket, key, versionId);
   const wasDeleteMarker = row !== undefined && isDeleteMarker(row);
+  // Object Lock: a version under retention or legal hold stays (delete markers have no lock).
+  const mayHaveRecords = info ? await checkDeletable(ctx, bucket, key, info) : false;
   // Each version's manifest is its own: its segments go with it.
   const segments = info?.isManifest ? await ownedSegments(ctx, bucket, key, versionId) : [];
   const deleted = await ctx.store.deleteObject(bucket, key, { versionId });
@@ -26,6 +30,7 @@ export async function deleteVersion(ctx: OperationContext, bucket: string, key: 
     return { wasDeleteMarker };
   }
   await deleteSegments(ctx, bucket, segments);
+  if (mayHaveRecords) await deleteRecords(ctx, bucket, key, versionId);
   if (deleted.currentVersionId === 'null') await restoreLatest(ctx, bucket, key);
   return { wasDeleteMarker };
 }

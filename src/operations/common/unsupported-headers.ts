@@ -16,11 +16,14 @@ const STORAGE_CLASSES = new Set([
   'OUTPOSTS', 'GLACIER_IR', 'SNOW', 'EXPRESS_ONEZONE',
 ]);
 
-/** Prefixes of headers no operation here implements (server-side encryption, object lock). */
+/**
+ * Prefixes of headers no operation here implements (server-side encryption).
+ * Object lock's x-amz-object-lock-* are read where S3 reads them (PutObject,
+ * CopyObject, CreateMultipartUpload: operations/lock/) and ignored elsewhere, as S3 does.
+ */
 const REFUSED_PREFIXES = [
   'x-amz-server-side-encryption',
   'x-amz-copy-source-server-side-encryption',
-  'x-amz-object-lock-',
 ];
 
 /** Single headers no operation here implements, and why. */
@@ -42,7 +45,7 @@ export function refuseUnimplementedHeaders(operation: string, headers: Readonly<
   for (const name of Object.keys(headers)) {
     if (!name.startsWith('x-amz-')) continue;
     const prefix = REFUSED_PREFIXES.find((p) => name.startsWith(p));
-    if (prefix) notImplemented(name, prefix.includes('lock') ? 'object lock' : 'server-side encryption');
+    if (prefix) notImplemented(name, 'server-side encryption');
     const what = REFUSED[name];
     if (what) notImplemented(name, what);
     if (name.startsWith('x-amz-grant-') && ACL_SETTERS.has(operation)) notImplemented(name, 'an access grant');
@@ -57,6 +60,4 @@ export function refuseUnimplementedHeaders(operation: string, headers: Readonly<
     if (!STORAGE_CLASSES.has(storageClass)) throw s3Error('InvalidStorageClass', { StorageClassRequested: storageClass });
     notImplemented('x-amz-storage-class', `the storage class ${storageClass} (only STANDARD exists here)`);
   }
-  const lock = headers['x-amz-bucket-object-lock-enabled']?.trim().toLowerCase();
-  if (lock !== undefined && lock !== 'false') notImplemented('x-amz-bucket-object-lock-enabled', 'object lock');
 }

@@ -65,8 +65,9 @@ export async function bodyLength(ctx: OperationContext): Promise<number> {
 /**
  * Streams the verified request body to a Swift object (an object or a part).
  * A checksum known up front is stored with it; one from the trailer is known
- * only at the end and added afterwards. `afterWrite` runs once Swift has the
- * object. Answers the ETag and the checksum header.
+ * only at the end and added afterwards (the POST repeats `lock`, the
+ * version's object lock items). `afterWrite` runs once Swift has the object.
+ * Answers the ETag and the checksum header.
  */
 export async function writeBody(
   ctx: OperationContext,
@@ -74,6 +75,7 @@ export async function writeBody(
   headers: Record<string, string>,
   length: number,
   afterWrite: () => Promise<void> = async () => {},
+  lock: Readonly<Record<string, string>> = {},
 ): Promise<Record<string, string | undefined>> {
   let body: Readable | Buffer = ctx.body;
   if (length === 0) {
@@ -83,7 +85,8 @@ export async function writeBody(
   }
   const checksum = ctx.checksum;
   const known = checksum?.value();
-  const reserved = checksum && known !== undefined ? checksumItem(checksum.algorithm, known) : undefined;
+  // The version's lock (object lock) is stored with it, in the same PUT.
+  const reserved = { ...lock, ...(checksum && known !== undefined ? checksumItem(checksum.algorithm, known) : {}) };
   const written: Written = await ctx.store.putObject(target.container, target.object, { body, length, headers, md5: requestMd5(ctx.req.headers), reserved });
   await afterWrite();
   const out: Record<string, string | undefined> = { etag: quoteEtag(written.etag), 'x-amz-version-id': written.versionId };

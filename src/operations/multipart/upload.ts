@@ -14,6 +14,7 @@ import { deleteSegments, markSegmentsContainer } from '../common/segments.js';
 import { translate } from '../common/swift-errors.js';
 import { bodyLength, storedObjectHeaders, writeBody } from '../common/write-body.js';
 import type { OperationContext } from '../context.js';
+import { lockForWrite } from '../lock/write-lock.js';
 import { checkUploadId, markerName, newUploadId, partName, segmentsContainer } from './layout.js';
 import { uploadMarker } from './upload-state.js';
 
@@ -31,12 +32,14 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
   checkKey(key, ctx.limits.maxKeyBytes);
   const stored = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(stored, await ctx.store.limits());
+  // The final object's lock, decided now (the default's days count from here) and kept on the marker.
+  const lock = await lockForWrite(ctx, bucket, { needsIntegrity: false });
   await ensureSegmentsContainer(ctx, bucket);
   const uploadId = newUploadId();
   // The marker carries what the final object gets, where s3api's Complete reads
   // it too: Content-Type, the stored content headers and X-Object-Meta-*.
   await ctx.store.putObject(segmentsContainer(bucket), markerName(key, uploadId), {
-    body: '', length: 0, headers: { ...stored, 'content-type': stored['content-type'] ?? 'application/octet-stream' },
+    body: '', length: 0, headers: { ...stored, 'content-type': stored['content-type'] ?? 'application/octet-stream' }, reserved: lock,
   });
   return { status: 200, xml: initiateMultipartUploadResult(bucket, key, uploadId) };
 }

@@ -12,6 +12,7 @@ import { checkBucketName, checkKey } from '../common/names.js';
 import { STORED_CONTENT_HEADERS, pick, quoteEtag } from '../common/object-headers.js';
 import { deleteSegments, ownedSegments } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
+import { lockForWrite } from '../lock/write-lock.js';
 
 export type MetadataDirective = 'COPY' | 'REPLACE';
 
@@ -35,6 +36,8 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const replace: Record<string, string> | undefined = directive === 'REPLACE' ? { ...pick(headers, STORED_CONTENT_HEADERS), ...metadataToSwift(headers) } : undefined;
   if (replace?.['content-type'] !== undefined) replace['content-type'] = plainContentType(replace['content-type'])!;
   if (replace) checkMetadataLimits(replace, await ctx.store.limits());
+  // S3 quirk: a copy never takes the source's lock; it gets the request's, else the bucket's default.
+  const lock = await lockForWrite(ctx, bucket, { needsIntegrity: false });
   const info = await findCopySource(ctx, source);
   if (info.size > ctx.limits.maxObjectSize) {
     throw s3Error('InvalidRequest', {}, `The specified copy source is larger than the maximum allowable size for a copy source: ${ctx.limits.maxObjectSize}`);
@@ -47,7 +50,7 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const written = await ctx.store.copyObject(
     { container: bucket, object: key },
     { container: source.bucket, object: source.key, info, versionId: source.versionId },
-    { replace, reserved: checksumItems(info.reserved) },
+    { replace, reserved: { ...checksumItems(info.reserved), ...lock } },
   );
   await deleteSegments(ctx, bucket, replaced);
   const etag = quoteEtag(written.etag || info.etag) ?? '""';

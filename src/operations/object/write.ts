@@ -11,6 +11,7 @@ import { deleteVersion } from '../common/delete-version.js';
 import { versionHeaders } from '../common/versions.js';
 import { bodyLength, storedObjectHeaders, writeBody } from '../common/write-body.js';
 import type { OperationContext } from '../context.js';
+import { lockForWrite } from '../lock/write-lock.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
@@ -18,8 +19,9 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const length = await bodyLength(ctx);
   const headers = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(headers, await ctx.store.limits());
+  const lock = await lockForWrite(ctx, bucket, { needsIntegrity: true });
   const replaced = await ownedSegments(ctx, bucket, key);
-  const out = await writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced));
+  const out = await writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), lock);
   return { status: ctx.dialect.objectCreatedStatus, headers: out };
 }
 

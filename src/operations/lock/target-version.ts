@@ -1,0 +1,34 @@
+// The version a retention or legal hold request is about: `versionId`, else
+// the current one. A key whose current version is a delete marker, or a
+// version that is not there, is answered as S3 does.
+import { s3Error } from '../../s3/errors.js';
+import type { ObjectInfo } from '../../swift/store.js';
+import { requireBucket } from '../common/bucket.js';
+import { parseVersionId } from '../common/versions.js';
+import type { OperationContext } from '../context.js';
+import { bucketLock } from './bucket-config.js';
+import { MISSING_LOCK_CONFIGURATION } from './write-lock.js';
+
+export interface TargetVersion {
+  readonly bucket: string;
+  readonly key: string;
+  readonly info: ObjectInfo;
+}
+
+/** InvalidRequest unless the bucket has Object Lock (asked of Swift, not the cache). */
+export async function requireLockEnabled(ctx: OperationContext, bucket: string): Promise<void> {
+  if (!(await bucketLock(ctx, bucket, { fresh: true })).enabled) throw s3Error('InvalidRequest', {}, MISSING_LOCK_CONFIGURATION);
+}
+
+export async function targetVersion(ctx: OperationContext): Promise<TargetVersion> {
+  const { bucket, key } = ctx.req as { bucket: string; key: string };
+  const versionId = parseVersionId(ctx.req.query.get('versionId'));
+  await requireLockEnabled(ctx, bucket);
+  const info = await ctx.store.findObject(bucket, key, { versionId });
+  if (!info) {
+    await requireBucket(ctx, bucket);
+    if (versionId !== undefined) throw s3Error('NoSuchVersion', { Key: key, VersionId: versionId });
+    throw s3Error('NoSuchKey', { Key: key });
+  }
+  return { bucket, key, info };
+}

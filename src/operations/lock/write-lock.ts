@@ -1,0 +1,39 @@
+// The lock a new version is written with (PutObject, CopyObject,
+// CreateMultipartUpload): the request's x-amz-object-lock-* headers, else the
+// bucket's default retention; as reserved items stored with the version
+// itself, in the same Swift write, so no version is ever briefly unlocked.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html
+import { s3Error } from '../../s3/errors.js';
+import type { OperationContext } from '../context.js';
+import { bucketLock, retentionFromDefault } from './bucket-config.js';
+import { lockItems, parseLockHeaders, type Retention } from './state.js';
+
+export const MISSING_LOCK_CONFIGURATION = 'Bucket is missing Object Lock Configuration';
+
+/**
+ * Reserved items for a new version of a key in `bucket` (none outside
+ * lock-enabled buckets). `needsIntegrity`: S3 requires Content-MD5 or a
+ * flexible checksum on a PutObject that carries a lock (its own or the
+ * bucket's default).
+ */
+export async function lockForWrite(ctx: OperationContext, bucket: string, opts: { needsIntegrity: boolean }): Promise<Record<string, string>> {
+  const now = Date.now();
+  const asked = parseLockHeaders(ctx.req.headers, now);
+  let lock = await bucketLock(ctx, bucket);
+  // Lock enabled through another replica in the last moments: ask Swift before refusing.
+  if (asked && !lock.enabled) lock = await bucketLock(ctx, bucket, { fresh: true });
+  if (!lock.enabled) {
+    if (asked) throw s3Error('InvalidRequest', {}, MISSING_LOCK_CONFIGURATION);
+    return {};
+  }
+  let retention: Retention | undefined = asked?.retention;
+  if (!retention && lock.unverified) {
+    throw s3Error('InvalidBucketState', {}, "The bucket's Object Lock configuration cannot be verified, so its default retention is unknown; set it again with PutObjectLockConfiguration, or give this write its own x-amz-object-lock-mode and x-amz-object-lock-retain-until-date.");
+  }
+  if (!retention && lock.rule) retention = retentionFromDefault(lock.rule, now);
+  const items = lockItems({ retention, legalHold: asked?.legalHold });
+  if (opts.needsIntegrity && Object.keys(items).length > 0 && ctx.req.headers['content-md5'] === undefined && ctx.checksum === undefined) {
+    throw s3Error('InvalidRequest', {}, 'Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters');
+  }
+  return items;
+}

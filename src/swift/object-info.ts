@@ -94,8 +94,10 @@ export function objectInfo(container: string, object: string, headers: Readonly<
   const reservedHeaders: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
     if (!name.startsWith('x-object-meta-')) continue;
-    if (name.startsWith('x-object-meta-s3gw-')) reservedHeaders.push(name);
-    else userMetadata[name] = value;
+    // (An item blanked by a copy may be kept with an empty value: it is not there.)
+    if (name.startsWith('x-object-meta-s3gw-')) {
+      if (value !== '') reservedHeaders.push(name);
+    } else userMetadata[name] = value;
   }
   const rawType = headers['content-type'];
   return {

@@ -4,7 +4,9 @@
 // role, dates in the past and far future, legal hold on and off, non-current
 // versions, multipart objects, copies, DeleteObjects, concurrent writers,
 // DeleteBucket), and the aws CLI's s3api lock commands.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRun, run } from '../clients/run.js';
@@ -199,4 +201,64 @@ describe('boto3 through every object lock operation', () => {
     expect(steps.deleteBucket).toEqual({ ok: true, error: { status: 409, code: 'BucketNotEmpty', message: 'The bucket you tried to delete is not empty' } });
     expect(steps.listBuckets).toEqual({ ok: true, hidden: true, listed: true });
   });
+});
+
+describe('the aws CLI object lock commands', () => {
+  const dir = mkdtempSync(join(tmpdir(), 's3gw-olcli-'));
+  const config = join(dir, 'aws-config');
+  writeFileSync(config, '[default]\ns3 =\n    addressing_style = path\n');
+  writeFileSync(join(dir, 'body'), 'backup block');
+
+  async function aws(args: readonly string[], expectOk = true, url = gw.url): Promise<{ json: any; stderr: string; code: number | null }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const r = await run('aws', ['--endpoint-url', url, '--output', 'json', ...args], {
+      env: {
+        AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_ACCESS_KEY_ID: keys.access, AWS_SECRET_ACCESS_KEY: keys.secret,
+        AWS_DEFAULT_REGION: 'us-east-1', AWS_MAX_ATTEMPTS: '1', AWS_PAGER: '',
+      },
+      timeoutMs: 120_000,
+    });
+    if (expectOk) expect(r.code, describeRun(`aws ${args.join(' ')}`, r)).toBe(0);
+    return { json: r.stdout.trim() ? JSON.parse(r.stdout) : undefined, stderr: r.stderr, code: r.code };
+  }
+
+  it('creates a locked bucket, sets its default, locks, holds, refuses and bypasses as S3 does', async () => {
+    const b = uniqueBucket('olcli');
+    made.push(b);
+    const s3api = (...args: string[]) => ['s3api', ...args, '--bucket', b];
+    await aws(s3api('create-bucket', '--object-lock-enabled-for-bucket'));
+    expect((await aws(s3api('get-bucket-versioning'))).json).toEqual({ Status: 'Enabled' });
+    await aws(s3api('put-object-lock-configuration', '--object-lock-configuration', '{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"GOVERNANCE","Days":2}}}'));
+    expect((await aws(s3api('get-object-lock-configuration'))).json).toEqual({ ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 2 } } } });
+
+    // The default applies; the CLI's own checksum satisfies the Content-MD5 rule.
+    const v1 = (await aws(s3api('put-object', '--key', 'block', '--body', join(dir, 'body')))).json.VersionId as string;
+    const head = (await aws(s3api('head-object', '--key', 'block', '--version-id', v1))).json;
+    expect(head.ObjectLockMode).toBe('GOVERNANCE');
+    expect(new Date(head.ObjectLockRetainUntilDate).getTime() - Date.now()).toBeGreaterThan(86_400_000 * 1.9);
+
+    const v2 = (await aws(s3api('put-object', '--key', 'block', '--body', join(dir, 'body'), '--object-lock-mode', 'COMPLIANCE', '--object-lock-retain-until-date', '2199-01-01T00:00:00Z', '--object-lock-legal-hold-status', 'ON'))).json.VersionId as string;
+    const retention = (await aws(s3api('get-object-retention', '--key', 'block', '--version-id', v2))).json.Retention;
+    expect(retention.Mode).toBe('COMPLIANCE');
+    expect(new Date(retention.RetainUntilDate).toISOString()).toBe('2199-01-01T00:00:00.000Z');
+    expect((await aws(s3api('get-object-legal-hold', '--key', 'block', '--version-id', v2))).json).toEqual({ LegalHold: { Status: 'ON' } });
+
+    const refused = await aws(s3api('delete-object', '--key', 'block', '--version-id', v2, '--bypass-governance-retention'), false);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('AccessDenied');
+    const shorten = await aws(s3api('put-object-retention', '--key', 'block', '--version-id', v2, '--retention', 'Mode=COMPLIANCE,RetainUntilDate=2100-01-01T00:00:00Z'), false);
+    expect(shorten.stderr).toContain('AccessDenied');
+
+    // GOVERNANCE: refused, refused to a key without the bypass role, allowed with it.
+    expect((await aws(s3api('delete-object', '--key', 'block', '--version-id', v1), false)).stderr).toContain('AccessDenied');
+    expect((await aws(s3api('delete-object', '--key', 'block', '--version-id', v1, '--bypass-governance-retention'), false, strict.url)).stderr).toContain('AccessDenied');
+    expect((await aws(s3api('delete-object', '--key', 'block', '--version-id', v1, '--bypass-governance-retention'))).json).toEqual({ VersionId: v1 });
+
+    // Legal hold off: the COMPLIANCE retention still holds the version.
+    await aws(s3api('put-object-legal-hold', '--key', 'block', '--version-id', v2, '--legal-hold', 'Status=OFF'));
+    expect((await aws(s3api('get-object-legal-hold', '--key', 'block', '--version-id', v2))).json).toEqual({ LegalHold: { Status: 'OFF' } });
+    expect((await aws(s3api('delete-object', '--key', 'block', '--version-id', v2), false)).stderr).toContain('AccessDenied');
+    const suspend = await aws(s3api('put-bucket-versioning', '--versioning-configuration', 'Status=Suspended'), false);
+    expect(suspend.stderr).toContain('InvalidBucketState');
+    expect((await aws(['s3api', 'delete-bucket', '--bucket', b], false)).stderr).toContain('BucketNotEmpty');
+  }, 240_000);
 });

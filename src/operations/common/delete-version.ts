@@ -2,6 +2,7 @@
 // versionId): its segments when it is a multipart object, and, when it was
 // the current version or the delete marker in front of it, making the next
 // version current as S3 does.
+import { s3Error } from '../../s3/errors.js';
 import type { OperationContext } from '../context.js';
 import { checkDeletable } from '../lock/enforce.js';
 import { deleteRecords } from '../lock/records.js';
@@ -19,6 +20,10 @@ export async function deleteVersion(ctx: OperationContext, bucket: string, key: 
   const info = await ctx.store.findObject(bucket, key, { versionId });
   const row = info ? undefined : await findVersion(ctx, bucket, key, versionId);
   const wasDeleteMarker = row !== undefined && isDeleteMarker(row);
+  // Listed as a version, yet its HEAD found nothing: its lock cannot be judged now, so it is not deleted now.
+  if (!info && row !== undefined && !wasDeleteMarker) {
+    throw s3Error('ServiceUnavailable', {}, 'The version is listed but could not be read; its object lock cannot be checked. Please retry.');
+  }
   // Object Lock: a version under retention or legal hold stays (delete markers have no lock).
   const mayHaveRecords = info ? await checkDeletable(ctx, bucket, key, info) : false;
   // Each version's manifest is its own: its segments go with it.

@@ -10,8 +10,9 @@
 // versioning stays unsuspendable. (Never "unlocked": see README, Object Lock.)
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html
 import { LRUCache } from 'lru-cache';
+import { s3Error } from '../../s3/errors.js';
+import { SwiftError } from '../../swift/errors.js';
 import type { ContainerInfo } from '../../swift/store.js';
-import { bucketInfo } from '../common/bucket.js';
 import type { OperationContext } from '../context.js';
 import type { LockMode, Retention } from './state.js';
 
@@ -87,7 +88,15 @@ export async function bucketLock(ctx: OperationContext, bucket: string, opts: { 
   const key = cache ? await cacheKey(ctx, bucket) : '';
   const cached = cache && !opts.fresh ? cache.get(key) : undefined;
   if (cached) return cached;
-  const lock = bucketLockOf(await bucketInfo(ctx, bucket));
+  let info: ContainerInfo;
+  try {
+    info = await ctx.store.headContainer(bucket);
+  } catch (err) {
+    // Only a 404 is the bucket's own answer; anything else is the family table's to judge.
+    if (err instanceof SwiftError && err.status === 404) throw s3Error('NoSuchBucket', { BucketName: bucket });
+    throw err;
+  }
+  const lock = bucketLockOf(info);
   cache?.set(key, lock);
   return lock;
 }

@@ -12,6 +12,7 @@
 // newer). Retention and legal hold are separate objects so that two clients
 // changing one each never undo the other's change.
 import { createHash } from 'node:crypto';
+import { s3Error } from '../../s3/errors.js';
 import { SwiftError } from '../../swift/errors.js';
 import type { ObjectInfo } from '../../swift/store.js';
 import type { OperationContext } from '../context.js';
@@ -63,7 +64,10 @@ export async function writeRecord(ctx: OperationContext, bucket: string, key: st
     await put();
   } catch (err) {
     if (!(err instanceof SwiftError && err.status === 404)) throw err;
-    await ctx.store.putContainer(container);
+    await ctx.store.putContainer(container).catch((e: unknown) => {
+      // Swift's 404 to a container PUT: the account (so the bucket) is gone.
+      throw e instanceof SwiftError && e.status === 404 ? s3Error('NoSuchBucket', { BucketName: bucket }) : e;
+    });
     await put();
   }
 }

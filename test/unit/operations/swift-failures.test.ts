@@ -36,6 +36,25 @@ const withUpload = async (rig: GatewayRig) => {
   return { id, etag };
 };
 const deleteBody = '<Delete><Object><Key>k</Key></Object></Delete>';
+const LOCK_ON = { 'x-amz-bucket-object-lock-enabled': 'true' };
+const lockedBucket = async (rig: GatewayRig) => {
+  await rig.s3('PUT', '/bkt', { headers: LOCK_ON });
+  return {};
+};
+const withLockedObject = async (rig: GatewayRig) => {
+  await rig.s3('PUT', '/bkt', { headers: LOCK_ON });
+  await rig.s3('PUT', '/bkt/k', { body: 'hello', headers: { 'content-md5': md5b64('hello'), 'x-amz-object-lock-mode': 'GOVERNANCE', 'x-amz-object-lock-retain-until-date': '2199-01-01T00:00:00Z', 'x-amz-object-lock-legal-hold': 'ON' } });
+  return {};
+};
+const withLockBucketObject = async (rig: GatewayRig) => {
+  await rig.s3('PUT', '/bkt', { headers: LOCK_ON });
+  await rig.s3('PUT', '/bkt/k', { body: 'hello' });
+  return {};
+};
+const lockConfigBody = '<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>1</Days></DefaultRetention></Rule></ObjectLockConfiguration>';
+const retentionBody = '<Retention><Mode>GOVERNANCE</Mode><RetainUntilDate>2199-06-01T00:00:00Z</RetainUntilDate></Retention>';
+const legalHoldBody = '<LegalHold><Status>ON</Status></LegalHold>';
+const md5Body = (method: string, path: string, body: string) => ({ method, path, body, headers: { 'content-md5': md5b64(body) } });
 
 const SCENARIOS: Record<string, Record<string, Scenario>> = {
   service: {
@@ -49,6 +68,9 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     GetBucketVersioning: { seed: bucketOnly, request: () => ({ method: 'GET', path: '/bkt?versioning' }), ok: 200 },
     PutBucketVersioning: { seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?versioning', body: '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>' }), ok: 200 },
     GetBucketAcl: { seed: bucketOnly, request: () => ({ method: 'GET', path: '/bkt?acl' }), ok: 200 },
+    'CreateBucket (object lock)': { seed: async () => ({}), request: () => ({ method: 'PUT', path: '/bkt', headers: LOCK_ON }), ok: 200 },
+    GetObjectLockConfiguration: { seed: lockedBucket, request: () => ({ method: 'GET', path: '/bkt?object-lock' }), ok: 200 },
+    PutObjectLockConfiguration: { seed: lockedBucket, request: () => md5Body('PUT', '/bkt?object-lock', lockConfigBody), ok: 200 },
   },
   listing: {
     ListObjects: { seed: withObject, request: () => ({ method: 'GET', path: '/bkt' }), ok: 200 },
@@ -63,6 +85,12 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     DeleteObject: { seed: withObject, request: () => ({ method: 'DELETE', path: '/bkt/k' }), ok: 204 },
     DeleteObjects: { seed: withObject, request: () => ({ method: 'POST', path: '/bkt?delete', body: deleteBody, headers: { 'content-md5': md5b64(deleteBody) } }), ok: 200 },
     GetObjectAcl: { seed: withObject, request: () => ({ method: 'GET', path: '/bkt/k?acl' }), ok: 200 },
+    'PutObject (object lock)': { seed: lockedBucket, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body', headers: { 'content-md5': md5b64('new body'), 'x-amz-object-lock-legal-hold': 'ON' } }), ok: 200 },
+    'DeleteObject (lock-enabled bucket)': { seed: withLockBucketObject, request: () => ({ method: 'DELETE', path: '/bkt/k?versionId=null' }), ok: 204 },
+    GetObjectRetention: { seed: withLockedObject, request: () => ({ method: 'GET', path: '/bkt/k?retention' }), ok: 200 },
+    PutObjectRetention: { seed: withLockedObject, request: () => md5Body('PUT', '/bkt/k?retention', retentionBody), ok: 200 },
+    GetObjectLegalHold: { seed: withLockedObject, request: () => ({ method: 'GET', path: '/bkt/k?legal-hold' }), ok: 200 },
+    PutObjectLegalHold: { seed: withLockedObject, request: () => md5Body('PUT', '/bkt/k?legal-hold', legalHoldBody), ok: 200 },
   },
   multipart: {
     CreateMultipartUpload: { seed: bucketOnly, request: () => ({ method: 'POST', path: '/bkt/k?uploads' }), ok: 200 },
@@ -140,7 +168,7 @@ function expected404(operation: string, c: RecordedCall): string[] {
 }
 
 /** The bucket family's table reads a 409 as a bucket in use; an Abort's claim that lost to a racing DELETE is NoSuchUpload; else a racing write. */
-const BUCKET_TABLE_OPS = new Set(['HeadBucket', 'CreateBucket', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'ListMultipartUploads', 'CreateMultipartUpload']);
+const BUCKET_TABLE_OPS = new Set(['HeadBucket', 'CreateBucket', 'CreateBucket (object lock)', 'GetObjectLockConfiguration', 'PutObjectLockConfiguration', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'ListMultipartUploads', 'CreateMultipartUpload']);
 function expected409(operation: string, c: RecordedCall): string {
   if (operation === 'AbortMultipartUpload' && c.method === 'DELETE') return 'NoSuchUpload';
   return BUCKET_TABLE_OPS.has(operation) ? 'BucketNotEmpty' : 'OperationAborted';

@@ -54,6 +54,7 @@ describe('SwiftStore: every unexpected answer is a SwiftError, its body released
     ['deleteObject', (s) => s.deleteObject('c', 'o'), 'DELETE'],
     ['manifestOf', (s) => s.manifestOf('c', 'o'), 'GET'],
     ['putManifest', (s) => s.putManifest('c', 'o', [], { headers: {}, contentType: 'a/b', s3Etag: 'e-1', reserved: {} }), 'PUT'],
+    ['setContainerReserved', (s) => s.setContainerReserved('c', { 'object-lock': 'Enabled' }), 'POST'],
   ];
   for (const [name, run, method] of cases) {
     for (const status of [401, 412, 413, 416, 422, 499, 503, 507]) {
@@ -203,5 +204,30 @@ describe('SwiftStore: the rules only it knows', () => {
     expect(sent.query).toEqual({ 'multipart-manifest': 'put' });
     expect(sealer.verifiedEtag({ container: 'c', object: 'k', size: 7 }, sent.headers!['content-type'])).toBe('e-2');
     expect(sent.headers!['content-type']!.startsWith('t/x;s3gw_etag=e-2;')).toBe(true);
+  });
+
+  it('updateReserved repeats the reserved items the write stored (object lock state) beside the new ones, under one seal', async () => {
+    const { store, calls } = scripted([{ status: 201, headers: { etag: 'e' } }, { status: 200, headers: { etag: 'e', 'content-length': '1' } }, { status: 202 }]);
+    const lock = { 'lock-mode': 'COMPLIANCE', 'lock-until': '2199-01-01T00:00:00.000Z' };
+    const written = await store.putObject('c', 'o', { body: 'x', length: 1, headers: {}, reserved: lock });
+    expect(await store.updateReserved(written, { 'checksum-crc32': 'AAAAAA==' })).toBe(true);
+    const posted = calls[2]!.headers as Record<string, string>;
+    expect(posted).toMatchObject({ 'x-object-meta-s3gw-lock-mode': 'COMPLIANCE', 'x-object-meta-s3gw-lock-until': '2199-01-01T00:00:00.000Z', 'x-object-meta-s3gw-checksum-crc32': 'AAAAAA==' });
+    const read = scripted([{ status: 200, headers: { ...posted, 'content-length': '1', etag: 'e' } }]);
+    expect((await read.store.findObject('c', 'o'))!.reserved).toEqual({ ...lock, 'checksum-crc32': 'AAAAAA==' });
+  });
+
+  it('setContainerReserved seals each container item on its own (POST changes only named items); headContainer verifies them, null for one that does not', async () => {
+    const { store, calls } = scripted([{ status: 204 }]);
+    await store.setContainerReserved('b', { 'object-lock': 'Enabled;GOVERNANCE;1d' }, { versioning: true });
+    const sent = calls[0]!.headers as Record<string, string>;
+    expect(calls[0]!.method).toBe('POST');
+    expect(sent['x-versions-enabled']).toBe('true');
+    expect(sent['x-container-meta-s3gw-object-lock']).toMatch(/^v1\.[A-Za-z0-9_-]+\.Enabled;GOVERNANCE;1d$/);
+    const head = scripted([{ status: 204, headers: { 'x-container-meta-s3gw-object-lock': sent['x-container-meta-s3gw-object-lock']!, 'x-container-meta-s3gw-other': 'Enabled' } }]);
+    expect((await head.store.headContainer('b')).reserved).toEqual({ 'object-lock': 'Enabled;GOVERNANCE;1d', other: null });
+    // Bound to its container: the same value copied onto another one does not verify.
+    const moved = scripted([{ status: 204, headers: { 'x-container-meta-s3gw-object-lock': sent['x-container-meta-s3gw-object-lock']! } }]);
+    expect((await moved.store.headContainer('other')).reserved).toEqual({ 'object-lock': null });
   });
 });

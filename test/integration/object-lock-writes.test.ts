@@ -1,0 +1,79 @@
+// Object Lock on the write paths a client library does not choose for you:
+// a trailer checksum (aws-chunked), which the gateway adds to the version by
+// a Swift POST after the upload (a POST replaces all metadata, so it must
+// repeat the lock), and two gateway replicas reading each other's lock state.
+import { createHash } from 'node:crypto';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { xmlValue, type Keys } from '../helpers/raw-s3.js';
+import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
+import { rawS3v4, send, signV4Headers } from '../helpers/sigv4-client.js';
+import { purgeBucket, swiftDirect } from '../helpers/swift-direct.js';
+
+let gw: TestGateway;
+let other: TestGateway;
+let keys: Keys;
+const b = uniqueBucket('olwrite');
+const crc32 = (d: Buffer) => { const o = Buffer.alloc(4); o.writeUInt32BE(zlibCrc32(d) >>> 0); return o.toString('base64'); };
+
+beforeAll(async () => {
+  gw = await startGateway({ dialect: 'aws' });
+  other = await startGateway({ dialect: 'aws' });
+  keys = gw.stack.users.demo.ec2;
+  expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}`, headers: { 'x-amz-bucket-object-lock-enabled': 'true' } })).status).toBe(200);
+  const config = '<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>3</Days></DefaultRetention></Rule></ObjectLockConfiguration>';
+  const md5 = createHash('md5').update(config).digest('base64');
+  expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}?object-lock`, body: config, headers: { 'content-md5': md5 } })).status).toBe(200);
+});
+
+afterAll(async () => {
+  await purgeBucket(gw.stack, 'demo', b);
+  await gw?.stop();
+  await other?.stop();
+});
+
+describe('object lock and the metadata POST of a trailer checksum', () => {
+  it('a version written with a CRC32 trailer keeps its default retention and legal hold beside the checksum', async () => {
+    const data = Buffer.alloc(300_000, 'z');
+    const value = crc32(data);
+    const body = Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from('\r\n'), Buffer.from(`0\r\nx-amz-checksum-crc32:${value}\r\n\r\n`)]);
+    const headers = await signV4Headers(gw.url, keys, {
+      method: 'PUT', path: `/${b}/trailer`, payload: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+      headers: {
+        'content-encoding': 'aws-chunked', 'x-amz-decoded-content-length': String(data.length), 'content-length': String(body.length),
+        'x-amz-trailer': 'x-amz-checksum-crc32', 'x-amz-sdk-checksum-algorithm': 'CRC32', 'x-amz-object-lock-legal-hold': 'ON', 'x-amz-meta-kept': 'yes',
+      },
+    });
+    const put = await send(gw.url, 'PUT', `/${b}/trailer`, headers, body);
+    expect(put.status, put.text()).toBe(200);
+    const version = put.headers['x-amz-version-id']!;
+    const head = await rawS3v4(gw.url, keys, { method: 'HEAD', path: `/${b}/trailer?versionId=${version}`, headers: { 'x-amz-checksum-mode': 'ENABLED' } });
+    expect(head.headers['x-amz-checksum-crc32']).toBe(value);
+    expect(head.headers['x-amz-meta-kept']).toBe('yes');
+    expect(head.headers['x-amz-object-lock-mode']).toBe('GOVERNANCE');
+    expect(head.headers['x-amz-object-lock-legal-hold']).toBe('ON');
+    // In Swift: the lock items sit on the version itself, under the one seal.
+    const direct = await swiftDirect(gw.stack, 'demo', 'HEAD', b, 'trailer', { query: { 'version-id': version } });
+    expect(direct.headers['x-object-meta-s3gw-lock-mode']).toBe('GOVERNANCE');
+    expect(direct.headers['x-object-meta-s3gw-lock-hold']).toBe('ON');
+    expect(direct.headers['x-object-meta-s3gw-checksum-crc32']).toBe(value);
+    const del = await rawS3v4(gw.url, keys, { method: 'DELETE', path: `/${b}/trailer?versionId=${version}` });
+    expect(del.status).toBe(403);
+  });
+});
+
+describe('two gateway replicas', () => {
+  it('each sees the lock the other wrote, on the version and in its records', async () => {
+    const put = await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/shared`, body: 'one', headers: { 'x-amz-checksum-crc32': crc32(Buffer.from('one')) } });
+    expect(put.status, put.text()).toBe(200);
+    const version = put.headers['x-amz-version-id']!;
+    const retention = '<Retention><Mode>COMPLIANCE</Mode><RetainUntilDate>2199-01-01T00:00:00Z</RetainUntilDate></Retention>';
+    const md5 = createHash('md5').update(retention).digest('base64');
+    expect((await rawS3v4(other.url, keys, { method: 'PUT', path: `/${b}/shared?retention&versionId=${version}`, body: retention, headers: { 'content-md5': md5 } })).status).toBe(200);
+    const got = await rawS3v4(gw.url, keys, { method: 'GET', path: `/${b}/shared?retention&versionId=${version}` });
+    expect(xmlValue(got.text(), 'Mode')).toBe('COMPLIANCE');
+    expect(xmlValue(got.text(), 'RetainUntilDate')).toBe('2199-01-01T00:00:00.000Z');
+    const del = await rawS3v4(gw.url, keys, { method: 'DELETE', path: `/${b}/shared?versionId=${version}`, headers: { 'x-amz-bypass-governance-retention': 'true' } });
+    expect(del.status).toBe(403);
+  });
+});

@@ -159,6 +159,7 @@ describe('boto3 through every object lock operation', () => {
     expect(n.currentBody).toBe('two');
     expect(n.v2After.mode).toBe('GOVERNANCE');
     expect(n.v1After).toEqual(n.v1);
+    expect(n.v1OtherReplica).toEqual(n.v1);
     expect(n.v1Current).toEqual(n.v1);
   });
 

@@ -85,8 +85,8 @@ def new_bucket(label, lock=True):
     return name
 
 
-def lock_of(bucket, key, version=None):
-    h = s3.head_object(Bucket=bucket, Key=key, **({"VersionId": version} if version else {}))
+def lock_of(bucket, key, version=None, via=None):
+    h = (via or s3).head_object(Bucket=bucket, Key=key, **({"VersionId": version} if version else {}))
     return {"mode": h.get("ObjectLockMode"), "until": iso(h.get("ObjectLockRetainUntilDate")), "hold": h.get("ObjectLockLegalHoldStatus")}
 
 
@@ -237,6 +237,8 @@ def non_current():
     s3.put_object_retention(Bucket=B, Key="nc", Retention={"Mode": "GOVERNANCE", "RetainUntilDate": later(days=1)})
     out["v2After"] = lock_of(B, "nc", v2)
     out["v1After"] = lock_of(B, "nc", v1)
+    # Another gateway replica reads the same records from Swift.
+    out["v1OtherReplica"] = lock_of(B, "nc", v1, via=nobypass)
     s3.delete_object(Bucket=B, Key="nc", VersionId=v2, BypassGovernanceRetention=True)
     # v1 is current again, with the lock it got while it was not.
     out["v1Current"] = lock_of(B, "nc")

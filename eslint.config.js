@@ -37,6 +37,7 @@ export default tseslint.config(
   restrict(['src/s3/**/*.ts'], [HONO, layer(['swift', 'operations', 'auth', 'http', 'credentials', 'observe'], 's3/ speaks S3 only: it imports nothing above it, and never swift/.')], ['src/s3/xml.ts']),
   restrict(['src/swift/**/*.ts'], [HONO, layer(['s3', 'operations', 'auth', 'http', 'credentials', 'observe'], 'swift/ speaks Swift only: it imports nothing above it, and never s3/.')]),
   // auth/ verifies S3 signatures: it imports s3/ only.
+  restrict(['src/namespace/**/*.ts'], [HONO, layer(['http', 'credentials', 'observe', 'auth'], 'namespace/ maps bucket names to Swift accounts: it imports swift/, s3/ errors and the port it implements (operations/context.ts).')]),
   restrict(['src/auth/**/*.ts'], [HONO, layer(['swift', 'operations', 'http', 'credentials', 'observe'], 'auth/ imports s3/ only.')]),
   // operations/ translate between s3/ and swift/; they never see HTTP, credentials or logs.
   restrict(['src/operations/**/*.ts'], [HONO, layer(['http', 'credentials', 'observe', 'auth'], 'operations/ import s3/ and swift/ only.')]),

@@ -9,7 +9,8 @@ import { listenS3 } from './http/listen.js';
 import { SigningKeyCache } from './auth/signing-keys.js';
 import type { Config } from './config.js';
 import { ConnectionLimit } from './http/connection-limit.js';
-import { buildCredentialStores, integrityKeyOf } from './credentials/stores.js';
+import { buildCredentialStores, integrityKeyOf, serviceIdentityOf } from './credentials/stores.js';
+import { buildNamespace } from './namespace/build.js';
 import { Readiness } from './observe/health.js';
 import type { Logger } from './observe/log.js';
 import { Metrics } from './observe/metrics.js';
@@ -91,6 +92,23 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
   if (integrity.derived) {
     log.log('warn', 's3.integrityKey is not set: the metadata seal key is derived from a secret; set it so that key survives that secret changing', { derivedFrom: integrity.derived });
   }
+  const seal = new Sealer(integrity.key);
+  const namespace = config.namespace.mode !== 'global' ? undefined : buildNamespace({
+    swift,
+    identity: credentials.serviceIdentity ?? serviceIdentityOf(config),
+    seal,
+    container: config.namespace.registryContainer,
+    cacheSeconds: config.namespace.cacheSeconds,
+    events: {
+      lookup: (outcome) => metrics.cacheEvents.inc({ cache: 'bucket_registry', event: outcome }),
+      unreadable: (bucket) => log.log('warn', 'bucket registry entry is not a record; treated as absent', { bucket }),
+      conflict: (bucket, registeredTo, usedBy) => {
+        metrics.bucketNameConflicts.inc();
+        log.log('warn', 'bucket name registered to another account; its owner here uses its own container', { bucket, registeredTo, usedBy });
+      },
+      adopted: (bucket, account) => log.log('info', 'registered an existing bucket on its owner\'s first access', { bucket, account }),
+    },
+  });
   const connections = new ConnectionLimit(config.listen.maxConnectionsPerClient, () => metrics.connectionsOverLimit.inc());
   const app = createApp({
     domains: config.s3.domains,
@@ -106,8 +124,9 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     metrics,
     log,
     now: Date.now,
-    seal: new Sealer(integrity.key),
+    seal,
     segmentsContainers: new KnownContainers(),
+    namespace,
     bodyIdleTimeoutMs: config.s3.bodyIdleTimeoutSeconds * 1000,
     admits: (incoming) => connections.admits(incoming.socket),
   });
@@ -154,6 +173,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     domains: config.s3.domains,
     credentials: credentials.fileCredentials.length,
     keystoneCredentials: config.credentials.keystone,
+    namespace: config.namespace.mode,
   });
   readiness.start();
 

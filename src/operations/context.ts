@@ -6,6 +6,22 @@ import type { Dialect } from '../s3/dialect.js';
 import type { S3Request } from '../s3/request.js';
 import type { SwiftStore } from '../swift/store.js';
 import type { KnownContainers } from './common/segments.js';
+import type { BucketOwnerInfo, BucketRecord, BucketSettings } from '../namespace/record.js';
+
+/**
+ * The global bucket namespace (namespace.mode global), as this request's
+ * requester sees it; absent in mode account, where every project has its own names.
+ */
+export interface BucketNamespace {
+  /** Registers a name for the requester: 'claimed' (it was free), 'ours' (already the requester's), 'taken' (another account's). */
+  claim(bucket: string): Promise<'claimed' | 'ours' | 'taken'>;
+  /** Frees a name of the requester's (its container was deleted). */
+  release(bucket: string): Promise<void>;
+  /** The registry's entry for a bucket of the requester's, if registered. */
+  record(bucket: string): Promise<BucketRecord | undefined>;
+  /** Changes the settings kept for a bucket of the requester's; false when it is not registered to them. */
+  updateSettings(bucket: string, change: (settings: BucketSettings) => BucketSettings): Promise<boolean>;
+}
 
 export interface Limits {
   /** Largest single PUT (Swift's max_file_size; AWS: 5 GiB). */
@@ -34,6 +50,10 @@ export interface OperationContext {
   readonly region: string;
   /** Which buckets have a segments container (per app, shared by its requests). */
   readonly segmentsContainers: KnownContainers;
+  /** The global bucket namespace; undefined in namespace.mode account (and for anonymous requests). */
+  readonly namespace?: BucketNamespace;
+  /** The bucket's owner when it is not the requester (another project's bucket, or an anonymous request). */
+  readonly bucketOwner?: BucketOwnerInfo;
 }
 
 export const DEFAULT_LIMITS: Limits = {

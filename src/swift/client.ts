@@ -67,6 +67,8 @@ export interface SwiftSession {
   account(): Promise<SwiftToken>;
   /** Limits of the Swift cluster holding this account. */
   limits(): Promise<SwiftLimits>;
+  /** The storage URL of the account the calls go to. */
+  location(): Promise<string>;
 }
 
 /**
@@ -117,6 +119,10 @@ export class SwiftClient {
       call: (call) => this.call(identity, call, sink, targetAccount),
       account: () => this.#opts.tokens.get(identity),
       limits: async () => this.#opts.limits((await this.#opts.tokens.get(identity)).storageUrl),
+      location: async () => {
+        const own = (await this.#opts.tokens.get(identity)).storageUrl;
+        return targetAccount === undefined ? own : storageUrlOfAccount(own, targetAccount);
+      },
     };
   }
 
@@ -131,6 +137,7 @@ export class SwiftClient {
       call: async (call) => this.#send({ storageUrl: storageUrlOfAccount(await storageUrl(), targetAccount) }, call, sink),
       account: () => Promise.reject(new NoIdentity()),
       limits: async () => this.#opts.limits(await storageUrl()),
+      location: async () => storageUrlOfAccount(await storageUrl(), targetAccount),
     };
   }
 

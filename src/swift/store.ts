@@ -88,6 +88,11 @@ export class SwiftStore {
     return this.session.limits();
   }
 
+  /** The storage URL of the account the calls go to (the token's own, or the target account's). */
+  location(): Promise<string> {
+    return this.session.location();
+  }
+
   /** A SwiftError for an answer, its body released (a short error text kept). */
   async #fail(res: SwiftResponse, method: string, container?: string, object?: string): Promise<SwiftError> {
     if (!TEXT_STATUSES.has(res.status)) {

@@ -6,7 +6,7 @@ import { swiftPath } from '../../src/swift/paths.js';
 import { keystoneToken, type Stack, type StackUserKey } from './stack.js';
 
 /** A stack user whose own Swift account tests read or write directly. */
-export type DirectUser = 'demo' | 'alt' | 's3gateway';
+export type DirectUser = 'demo' | 'alt' | 'third' | 's3gateway';
 
 /** The storage URL of a stack user's project (stack.json names it for the S3 users; the rest follow the cluster's AUTH_<project> rule). */
 export function storageUrlOf(stack: Stack, user: StackUserKey): string {

@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { ConnectionLimit } from './http/connection-limit.js';
 import { buildCredentialStores, integrityKeyOf, serviceIdentityOf } from './credentials/stores.js';
 import { buildNamespace } from './namespace/build.js';
+import { buildBackend } from './backend.js';
 import { Readiness } from './observe/health.js';
 import type { Logger } from './observe/log.js';
 import { Metrics } from './observe/metrics.js';
@@ -18,9 +19,6 @@ import { DEFAULT_LIMITS, type Limits } from './operations/context.js';
 import { KnownContainers } from './operations/common/segments.js';
 import { Sealer } from './swift/sealed-state.js';
 import { DIALECTS } from './s3/dialect.js';
-import { SwiftClient, type TokenSource } from './swift/client.js';
-import { SwiftInfo } from './swift/info.js';
-import { KeystoneTokens } from './swift/keystone.js';
 
 export interface Running {
   readonly metrics: Metrics;
@@ -44,49 +42,10 @@ export interface StartOverrides {
 export async function start(config: Config, log: Logger, overrides: StartOverrides = {}): Promise<Running> {
   const metrics = new Metrics();
   metrics.collectProcessMetrics();
-  const dispatcher = new Agent({ connections: config.swift.connections, keepAliveTimeout: 30_000, pipelining: 1 });
-  const tokens = new KeystoneTokens({
-    authUrl: config.keystone.authUrl,
-    dispatcher,
-    interface: config.keystone.interface,
-    region: config.keystone.region,
-    storageUrlTemplate: config.keystone.storageUrl,
-    safetyMarginMs: config.keystone.tokenSafetyMarginSeconds * 1000,
-    maxEntries: config.keystone.cacheSize,
-    timeoutMs: config.keystone.timeoutMs,
-    events: {
-      tokenCall: (kind, outcome, seconds) => {
-        metrics.keystoneCalls.inc({ kind, outcome });
-        metrics.keystoneDuration.observe({ kind }, seconds);
-      },
-      cache: (event) => metrics.cacheEvents.inc({ cache: 'token', event }),
-    },
-  });
   // The first storage URL any token brings tells the readiness check where
   // Swift is, when no URL is configured.
   let seenStorageUrl: string | undefined;
-  const observedTokens: TokenSource = {
-    get: async (identity) => {
-      const token = await tokens.get(identity);
-      seenStorageUrl ??= token.storageUrl;
-      return token;
-    },
-    invalidate: (identity) => tokens.invalidate(identity),
-  };
-  const info = new SwiftInfo(dispatcher);
-  const swift = new SwiftClient({
-    dispatcher,
-    tokens: observedTokens,
-    limits: (storageUrl) => info.limits(storageUrl),
-    headersTimeoutMs: config.swift.headersTimeoutMs,
-    bodyTimeoutMs: config.swift.bodyTimeoutMs,
-    events: {
-      call: (method, status, seconds) => {
-        metrics.swiftRequests.inc({ method, status: String(status) });
-        metrics.swiftDuration.observe({ method }, seconds);
-      },
-    },
-  });
+  const { dispatcher, tokens, swift } = buildBackend(config, { metrics, onToken: (token) => { seenStorageUrl ??= token.storageUrl; } });
   const credentials = buildCredentialStores(config, { dispatcher, tokens, metrics });
   const integrity = integrityKeyOf(config, credentials);
   if (integrity.derived) {
@@ -146,7 +105,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
         if (!seenStorageUrl) {
           const identity = credentials.fileCredentials[0]?.identity ?? credentials.serviceIdentity;
           if (!identity) throw new Error('no credentials to discover the Swift URL with; set swift.healthUrl');
-          await observedTokens.get(identity);
+          await swift.session(identity, { transId: '' }).account();
         }
         origin = new URL(seenStorageUrl!).origin;
       }

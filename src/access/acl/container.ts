@@ -44,6 +44,13 @@ export interface ContainerAcl {
 export interface ContainerAclOptions {
   /** The gateway's own `<project>:<user>`, written into X-Container-Write for AllUsers WRITE. */
   readonly delegate?: string;
+  /**
+   * Also put the delegate into X-Container-Read, so the gateway's token can
+   * read objects whose own ACLs let others read them (Swift has no object
+   * ACLs: the gateway checks those and reads for the requester). Not shown by
+   * aclFromContainer, and not kept from `current`: say it each time.
+   */
+  readonly delegateReads?: boolean;
   /** The container's present ACL values, whose entries S3 cannot express are kept (see containerAclFor). */
   readonly current?: { readonly read?: string | undefined; readonly write?: string | undefined };
 }
@@ -132,7 +139,7 @@ function swiftCannotHold(g: Grant, ownerId: string): boolean {
  * written only for AllUsers WRITE.
  */
 export function containerAclFor(acl: Acl, options: ContainerAclOptions = {}): ContainerAcl {
-  const { delegate, current } = options;
+  const { delegate, current, delegateReads = false } = options;
   const ownerId = acl.owner.id;
   const read: string[] = [];
   const write: string[] = [];
@@ -167,6 +174,7 @@ export function containerAclFor(acl: Acl, options: ContainerAclOptions = {}): Co
   };
   keep(current?.read, read);
   keep(current?.write, write);
+  if (delegateReads && delegate !== undefined) add(read, delegate);
   return { read: read.join(','), write: write.join(','), extra };
 }
 

@@ -55,6 +55,14 @@ describe('containerAclFor', () => {
     expect(containerAclFor(acl(grant(group(ALL_USERS), 'FULL_CONTROL'))).write).toBe('');
   });
 
+  it('puts the delegate into X-Container-Read when asked, which the S3 view does not show', () => {
+    const out = containerAclFor(cannedAcl('private', OWNER, 'bucket'), { delegate: DELEGATE, delegateReads: true });
+    expect(out.read).toBe(DELEGATE);
+    expect(out.write).toBe('');
+    expect(keys(aclFromContainer(out.read, out.write, OWNER, out.extra, DELEGATE).grants)).toEqual([`FULL_CONTROL ${OWNER.id}`]);
+    expect(containerAclFor(cannedAcl('public-read', OWNER, 'bucket'), { delegateReads: true }).read).toBe('.r:*,.rlistings');
+  });
+
   it('keeps the entries S3 cannot express and drops referrers and its own entries', () => {
     const current = {
       read: `.r:.example.com,.rlistings,${OTHER.id}:alice,*:bob,admin,${OWNER.id}:*,*:*,${THIRD}:*,${DELEGATE}`,

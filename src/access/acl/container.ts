@@ -135,8 +135,8 @@ function swiftCannotHold(g: Grant, ownerId: string): boolean {
  * entries are S3's to set: `.r:*` and `.rlistings` exactly when AllUsers may
  * READ, and any `.r:<host>` set through Swift is dropped, since a Referer is
  * not authentication and an S3 `private` must not leave the container readable
- * by whoever sends that header. The delegate entry is the gateway's and is
- * written only for AllUsers WRITE.
+ * by whoever sends that header. The delegate entry is the gateway's: in
+ * X-Container-Write for AllUsers WRITE only, in X-Container-Read when asked.
  */
 export function containerAclFor(acl: Acl, options: ContainerAclOptions = {}): ContainerAcl {
   const { delegate, current, delegateReads = false } = options;

@@ -32,7 +32,7 @@
 //   WRITE CanonicalUser p     -> write `p:*`
 // Swift quirk: `.r:*` lets anyone read every object of the container, whatever
 // its object ACL, through the Swift API; in S3 a bucket's READ only lists.
-import { ALL_USERS, AUTHENTICATED_USERS, LOG_DELIVERY, grant, group, isGroup, isUser, sameGrantee, user, type Acl, type Grant, type Grantee, type Owner } from './model.js';
+import { ALL_USERS, AUTHENTICATED_USERS, LOG_DELIVERY, grant, group, isCanonicalId, isGroup, isUser, sameGrantee, user, type Acl, type Grant, type Grantee, type Owner } from './model.js';
 
 /** X-Container-Read and X-Container-Write values ('' for none), and the grants Swift cannot hold. */
 export interface ContainerAcl {
@@ -111,7 +111,8 @@ function classify(entry: string, ownerId: string, delegate: string | undefined):
   if (colon < 0) return { kind: 'other' };
   const project = entry.slice(0, colon);
   const who = entry.slice(colon + 1);
-  if (who !== '*' || project === '' || project === ownerId) return { kind: 'other' };
+  // A project Swift names that no grant could name (a project name with a space, say) stays Swift's.
+  if (who !== '*' || project === ownerId || (project !== '*' && !isCanonicalId(project))) return { kind: 'other' };
   return { kind: 'grantee', grantee: project === '*' ? group(AUTHENTICATED_USERS) : user(project) };
 }
 

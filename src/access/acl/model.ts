@@ -63,9 +63,11 @@ export function isPermission(value: string): value is Permission {
  */
 const CANONICAL_ID = /^[A-Za-z0-9_.@-]{1,64}$/;
 
+export const isCanonicalId = (id: string): boolean => CANONICAL_ID.test(id);
+
 /** S3 answers an id it does not know with InvalidArgument "Invalid id". */
 export function checkCanonicalId(id: string, argumentName: string): string {
-  if (!CANONICAL_ID.test(id)) throw s3Error('InvalidArgument', { ArgumentName: argumentName, ArgumentValue: id }, 'Invalid id');
+  if (!isCanonicalId(id)) throw s3Error('InvalidArgument', { ArgumentName: argumentName, ArgumentValue: id }, 'Invalid id');
   return id;
 }
 

@@ -91,6 +91,7 @@ describe('aclFromContainer: ACLs made through Swift', () => {
     '*:* in both': ['*:*', '*:*', [`FULL_CONTROL ${OWNER.id}`, `READ ${AUTHENTICATED_USERS}`, `WRITE ${AUTHENTICATED_USERS}`]],
     'a referrer for one domain only (not public to a request without Referer)': ['.r:.example.com,.rlistings', '', [`FULL_CONTROL ${OWNER.id}`]],
     '.rlistings alone': ['.rlistings', '', [`FULL_CONTROL ${OWNER.id}`]],
+    'a project name no grant could name': ['my project:*,:*', '', [`FULL_CONTROL ${OWNER.id}`]],
     'one user of a project, a role, the owner project': [`${OTHER.id}:alice,*:bob,admin,${OWNER.id}:*`, `${OTHER.id}:alice`, [`FULL_CONTROL ${OWNER.id}`]],
     'the delegate in write (AllUsers WRITE) and in read (not shown)': [DELEGATE, DELEGATE, [`FULL_CONTROL ${OWNER.id}`, `WRITE ${ALL_USERS}`]],
   };

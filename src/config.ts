@@ -63,6 +63,12 @@ export interface Config {
     readonly readerRoles: readonly string[];
   };
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error' };
+  readonly namespace: {
+    /** global: one bucket namespace for all projects (the registry); account: each project its own names. */
+    readonly mode: 'auto' | 'global' | 'account';
+    readonly registryContainer: string;
+    readonly cacheSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -124,6 +130,9 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'credentials.keystoneLookupsPerSecond', kind: 'int', default: 10, help: 'most Keystone credential reads a second for access keys not cached (more answer 503 SlowDown), so unknown keys cannot flood Keystone' },
   { path: 'credentials.operatorRoles', kind: 'list', default: ['member', 'admin'], help: 'Keystone roles that give an EC2 key read and write access to its project' },
   { path: 'credentials.readerRoles', kind: 'list', default: ['reader'], help: 'Keystone roles that give an EC2 key read-only access (GET, HEAD, listings)' },
+  { path: 'namespace.mode', kind: { oneOf: ['auto', 'global', 'account'] }, default: 'auto', help: 'global: bucket names are unique across all projects, kept in a registry in the service identity\'s Swift account (needed for anonymous access and other projects\' buckets); account: each project has its own names, as Swift containers do; auto: global when keystone.service is set' },
+  { path: 'namespace.registryContainer', kind: 'string', default: 's3gw-bucket-registry', help: 'container of the service identity\'s account holding the bucket registry (one small object per bucket name)' },
+  { path: 'namespace.cacheSeconds', kind: 'int', default: 30, help: 'how long a replica trusts a registry entry it read (a bucket deleted or re-owned elsewhere shows within this time)' },
   { path: 'log.level', kind: { oneOf: ['debug', 'info', 'warn', 'error'] }, default: 'info', help: 'lowest level logged' },
 ];
 
@@ -260,7 +269,19 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   // A relative credentials path is relative to the config file that names it.
   if (config.credentials.file !== undefined) assign(out, 'credentials.file', resolve(baseDir, config.credentials.file));
   checkCredentialSources(config);
+  assign(out, 'namespace.mode', namespaceMode(config));
   return config;
+}
+
+/** The namespace mode `auto` stands for, and a clear error when `global` lacks its identity. */
+function namespaceMode(config: Config): 'global' | 'account' {
+  const s = config.keystone.service;
+  const hasService = Boolean((s.username && s.password && s.projectName) || (s.applicationCredentialId && s.applicationCredentialSecret));
+  if (config.namespace.mode === 'account') return 'account';
+  if (config.namespace.mode === 'global' && !hasService) {
+    throw new ConfigError('namespace.mode global keeps the bucket registry in the gateway\'s own Swift account: set keystone.service (a user with a role on its project that Swift\'s operator_roles accept), or set namespace.mode: account.');
+  }
+  return hasService ? 'global' : 'account';
 }
 
 /** At least one source of credentials, and a complete service identity when Keystone is one. */

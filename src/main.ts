@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, SETTINGS, envName, loadConfig, type Config } from './config.js';
 import { errorFields, jsonLogger } from './observe/log.js';
+import { NAMESPACE_USAGE, namespaceCommand } from './namespace-command.js';
 import { start, type Running } from './server.js';
 
 function version(): string {
@@ -14,6 +15,7 @@ function usage(): string {
   const lines = SETTINGS.map((s) => `  ${s.path.padEnd(34)} ${envName(s.path).padEnd(40)} ${s.help}${s.default !== undefined ? ` (default ${JSON.stringify(s.default)})` : ''}`);
   return [
     'Usage: s3-swift-gateway [--config FILE] [--help] [--version]',
+    '       s3-swift-gateway namespace list|register ... (see: s3-swift-gateway namespace --help)',
     '',
     'An S3 API gateway for OpenStack Swift, authenticated by Keystone.',
     'Settings come from the config file (YAML or JSON) and, overriding it, the environment.',
@@ -28,8 +30,12 @@ function usage(): string {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  if (argv[0] !== 'namespace' && (argv.includes('--help') || argv.includes('-h'))) {
     process.stdout.write(usage());
+    return;
+  }
+  if (argv[0] === 'namespace' && argv.includes('--help')) {
+    process.stdout.write(NAMESPACE_USAGE);
     return;
   }
   if (argv.includes('--version')) {
@@ -47,6 +53,11 @@ async function main(argv: readonly string[]): Promise<void> {
       process.exit(2);
     }
     throw err;
+  }
+  if (argv[0] === 'namespace') {
+    const rest = argv.slice(1).filter((arg, i, all) => arg !== '--config' && all[i - 1] !== '--config');
+    process.exitCode = await namespaceCommand(rest, config, (line) => process.stdout.write(line + '\n'));
+    return;
   }
   const log = jsonLogger(config.log.level);
   let running: Running;

@@ -9,7 +9,9 @@ import { listenS3 } from './http/listen.js';
 import { SigningKeyCache } from './auth/signing-keys.js';
 import type { Config } from './config.js';
 import { ConnectionLimit } from './http/connection-limit.js';
-import { buildCredentialStores, integrityKeyOf } from './credentials/stores.js';
+import { buildCredentialStores, integrityKeyOf, serviceIdentityOf } from './credentials/stores.js';
+import { buildNamespace } from './namespace/build.js';
+import { buildBackend } from './backend.js';
 import { Readiness } from './observe/health.js';
 import type { Logger } from './observe/log.js';
 import { Metrics } from './observe/metrics.js';
@@ -18,9 +20,6 @@ import { KnownContainers } from './operations/common/segments.js';
 import { BucketLocks } from './operations/lock/bucket-config.js';
 import { Sealer } from './swift/sealed-state.js';
 import { DIALECTS } from './s3/dialect.js';
-import { SwiftClient, type TokenSource } from './swift/client.js';
-import { SwiftInfo } from './swift/info.js';
-import { KeystoneTokens } from './swift/keystone.js';
 
 export interface Running {
   readonly metrics: Metrics;
@@ -44,54 +43,32 @@ export interface StartOverrides {
 export async function start(config: Config, log: Logger, overrides: StartOverrides = {}): Promise<Running> {
   const metrics = new Metrics();
   metrics.collectProcessMetrics();
-  const dispatcher = new Agent({ connections: config.swift.connections, keepAliveTimeout: 30_000, pipelining: 1 });
-  const tokens = new KeystoneTokens({
-    authUrl: config.keystone.authUrl,
-    dispatcher,
-    interface: config.keystone.interface,
-    region: config.keystone.region,
-    storageUrlTemplate: config.keystone.storageUrl,
-    safetyMarginMs: config.keystone.tokenSafetyMarginSeconds * 1000,
-    maxEntries: config.keystone.cacheSize,
-    timeoutMs: config.keystone.timeoutMs,
-    events: {
-      tokenCall: (kind, outcome, seconds) => {
-        metrics.keystoneCalls.inc({ kind, outcome });
-        metrics.keystoneDuration.observe({ kind }, seconds);
-      },
-      cache: (event) => metrics.cacheEvents.inc({ cache: 'token', event }),
-    },
-  });
   // The first storage URL any token brings tells the readiness check where
   // Swift is, when no URL is configured.
   let seenStorageUrl: string | undefined;
-  const observedTokens: TokenSource = {
-    get: async (identity) => {
-      const token = await tokens.get(identity);
-      seenStorageUrl ??= token.storageUrl;
-      return token;
-    },
-    invalidate: (identity) => tokens.invalidate(identity),
-  };
-  const info = new SwiftInfo(dispatcher);
-  const swift = new SwiftClient({
-    dispatcher,
-    tokens: observedTokens,
-    limits: (storageUrl) => info.limits(storageUrl),
-    headersTimeoutMs: config.swift.headersTimeoutMs,
-    bodyTimeoutMs: config.swift.bodyTimeoutMs,
-    events: {
-      call: (method, status, seconds) => {
-        metrics.swiftRequests.inc({ method, status: String(status) });
-        metrics.swiftDuration.observe({ method }, seconds);
-      },
-    },
-  });
+  const { dispatcher, tokens, swift } = buildBackend(config, { metrics, onToken: (token) => { seenStorageUrl ??= token.storageUrl; } });
   const credentials = buildCredentialStores(config, { dispatcher, tokens, metrics });
   const integrity = integrityKeyOf(config, credentials);
   if (integrity.derived) {
     log.log('warn', 's3.integrityKey is not set: the metadata seal key is derived from a secret; set it so that key survives that secret changing', { derivedFrom: integrity.derived });
   }
+  const seal = new Sealer(integrity.key);
+  const namespace = config.namespace.mode !== 'global' ? undefined : buildNamespace({
+    swift,
+    identity: credentials.serviceIdentity ?? serviceIdentityOf(config),
+    seal,
+    container: config.namespace.registryContainer,
+    cacheSeconds: config.namespace.cacheSeconds,
+    events: {
+      lookup: (outcome) => metrics.cacheEvents.inc({ cache: 'bucket_registry', event: outcome }),
+      unreadable: (bucket) => log.log('warn', 'bucket registry entry is not a record; treated as absent', { bucket }),
+      conflict: (bucket, registeredTo, usedBy) => {
+        metrics.bucketNameConflicts.inc();
+        log.log('warn', 'bucket name registered to another account; its owner here uses its own container', { bucket, registeredTo, usedBy });
+      },
+      adopted: (bucket, account) => log.log('info', 'registered an existing bucket on its owner\'s first access', { bucket, account }),
+    },
+  });
   const connections = new ConnectionLimit(config.listen.maxConnectionsPerClient, () => metrics.connectionsOverLimit.inc());
   const app = createApp({
     domains: config.s3.domains,
@@ -107,8 +84,9 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     metrics,
     log,
     now: Date.now,
-    seal: new Sealer(integrity.key),
+    seal,
     segmentsContainers: new KnownContainers(),
+    namespace,
     objectLock: { bypassGovernanceRoles: config.s3.objectLock.bypassGovernanceRoles, bucketLocks: new BucketLocks() },
     bodyIdleTimeoutMs: config.s3.bodyIdleTimeoutSeconds * 1000,
     admits: (incoming) => connections.admits(incoming.socket),
@@ -129,7 +107,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
         if (!seenStorageUrl) {
           const identity = credentials.fileCredentials[0]?.identity ?? credentials.serviceIdentity;
           if (!identity) throw new Error('no credentials to discover the Swift URL with; set swift.healthUrl');
-          await observedTokens.get(identity);
+          await swift.session(identity, { transId: '' }).account();
         }
         origin = new URL(seenStorageUrl!).origin;
       }
@@ -156,6 +134,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     domains: config.s3.domains,
     credentials: credentials.fileCredentials.length,
     keystoneCredentials: config.credentials.keystone,
+    namespace: config.namespace.mode,
   });
   readiness.start();
 

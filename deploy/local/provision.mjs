@@ -92,8 +92,10 @@ const USERS = {
   demo: { project: 'demo', roles: ['member'], storage: true },
   // Second tenant, for isolation tests.
   alt: { project: 'alt', roles: ['member'], storage: true },
+  // Third tenant: with demo (an owner) and alt (a grantee), the stranger of access-control tests.
+  third: { project: 'third', roles: ['member'], storage: true },
 };
-const PROJECTS = ['service', 'demo', 'alt'];
+const PROJECTS = ['service', 'demo', 'alt', 'third'];
 const ROLES = ['admin', 'member', 'reader', 'ResellerAdmin'];
 
 async function provisionKeystone() {

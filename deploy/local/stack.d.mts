@@ -37,6 +37,7 @@ export interface Stack {
     s3gateway: StackUser;
     demo: StackStorageUser;
     alt: StackStorageUser;
+    third: StackStorageUser;
   };
   logDir?: string;
 }

@@ -21,7 +21,7 @@ const STORAGE_FIELDS = [...USER_FIELDS, 'storageUrl', 'ec2.access', 'ec2.secret'
 const REQUIRED = [
   'dataDir', 'keystone.url', 'keystone.authUrl', 'keystone.region', 'swift.url', 's3api.url', 's3api.region',
   ...['admin', 'swift', 's3gateway'].flatMap((u) => USER_FIELDS.map((f) => `users.${u}.${f}`)),
-  ...['demo', 'alt'].flatMap((u) => STORAGE_FIELDS.map((f) => `users.${u}.${f}`)),
+  ...['demo', 'alt', 'third'].flatMap((u) => STORAGE_FIELDS.map((f) => `users.${u}.${f}`)),
 ];
 
 const lookup = (doc, path) => path.split('.').reduce((node, part) => (node && typeof node === 'object' ? node[part] : undefined), doc);

@@ -117,6 +117,13 @@ export function checkOneAuthMechanism(req: S3Request): void {
   }
 }
 
+/** A request with no signature in any form (no Authorization header, no signing query parameters). */
+export function isAnonymous(req: S3Request): boolean {
+  if (req.headers['authorization'] !== undefined) return false;
+  const q = req.query;
+  return !['X-Amz-Algorithm', 'X-Amz-Signature', 'X-Amz-Credential', 'AWSAccessKeyId', 'Signature', 'Expires'].some((name) => q.has(name));
+}
+
 /**
  * Returns the caller's credential, or throws the S3 error a client should see.
  * A request without any signature is anonymous; the gateway serves no anonymous

@@ -6,7 +6,10 @@ import type { CredentialStore } from '../auth/credentials.js';
 import { authorize, type AccessPolicy } from '../credentials/authorize.js';
 import type { SigningKeyCache } from '../auth/signing-keys.js';
 import { prepareBody, type PreparedBody } from '../auth/payload.js';
-import { authenticate } from '../auth/verify.js';
+import { authenticate, isAnonymous } from '../auth/verify.js';
+import { requesterNamespace, type Namespace } from '../namespace/index.js';
+import type { BucketOwnerInfo } from '../namespace/record.js';
+import type { BucketNamespace } from '../operations/context.js';
 import type { Logger } from '../observe/log.js';
 import { errorFields } from '../observe/log.js';
 import type { Metrics } from '../observe/metrics.js';
@@ -22,8 +25,8 @@ import { writeError, writeResult } from '../s3/render.js';
 import { ClientGone, requestBody, type RequestBody } from './request-body.js';
 import { parseRequest, withLiteralPlus, type S3Request } from '../s3/request.js';
 import type { RequestContext } from '../s3/result.js';
-import type { SwiftClient } from '../swift/client.js';
-import { CrossAccountTarget, IdentityRejected, TokenRejected, UpstreamUnavailable } from '../swift/errors.js';
+import type { SwiftClient, SwiftSession, TransactionSink } from '../swift/client.js';
+import { CrossAccountTarget, IdentityRejected, TokenRejected, UpstreamUnavailable, accountOfStorageUrl } from '../swift/errors.js';
 import type { SwiftIdentity } from '../swift/keystone.js';
 
 export interface PipelineDeps {
@@ -52,6 +55,8 @@ export interface PipelineDeps {
   readonly bodyIdleTimeoutMs?: number;
   /** False for a connection over listen.maxConnectionsPerClient: it is answered SlowDown and closed. */
   readonly admits?: (incoming: IncomingMessage) => boolean;
+  /** The global bucket namespace (namespace.mode global); undefined: every project has its own names. */
+  readonly namespace?: Namespace;
 }
 
 const DEFAULT_ACCESS: AccessPolicy = { operatorRoles: ['member', 'admin'], readerRoles: ['reader'] };
@@ -88,10 +93,10 @@ export function toS3Error(err: unknown, deps: PipelineDeps, ctx: RequestContext)
  * copy): the request goes on only if the bucket belongs to that owner. Here
  * every bucket a request reaches is in the key's own project (its owner ID).
  */
-async function checkExpectedOwner(req: S3Request, swift: { account(): Promise<{ projectId: string }> }): Promise<void> {
+async function checkExpectedOwner(req: S3Request, ownerId: () => Promise<string>): Promise<void> {
   for (const header of ['x-amz-expected-bucket-owner', 'x-amz-source-expected-bucket-owner']) {
     const expected = req.headers[header];
-    if (expected !== undefined && expected.trim() !== (await swift.account()).projectId) {
+    if (expected !== undefined && expected.trim() !== (await ownerId())) {
       throw s3Error('AccessDenied', { Header: header }, `The bucket is not owned by the account named in ${header}.`);
     }
   }
@@ -115,6 +120,45 @@ function clientWentAway(err: ClientGone, outgoing: ServerResponse, deps: Pipelin
   outgoing.destroy();
 }
 
+/** Where a request acts in Swift, and as whom. */
+interface Reach {
+  readonly swift: SwiftSession;
+  /** The bucket's owner when it is not the requester. */
+  readonly bucketOwner?: BucketOwnerInfo;
+  readonly namespace?: BucketNamespace;
+}
+
+/**
+ * A signed request acts with its own identity: in its own account, or, for
+ * another project's bucket (global namespace), in that account with its own
+ * token, where Swift grants exactly what the container's ACLs give it.
+ */
+async function signedReach(req: S3Request, operation: string, identity: SwiftIdentity, method: string, deps: PipelineDeps, sink: TransactionSink): Promise<Reach> {
+  const own = deps.swift.session(identity, sink);
+  // An EC2 key's roles are those of its user's token (fetched here, then cached).
+  if (identity.kind === 'ec2') authorize((await own.account()).roles, method, operation, deps.access ?? DEFAULT_ACCESS);
+  const ns = deps.namespace;
+  if (ns === undefined || req.bucket === undefined) return { swift: own };
+  const token = await own.account();
+  const account = accountOfStorageUrl(new URL(token.storageUrl).pathname) ?? '';
+  const owner = { id: token.projectId, displayName: token.userName };
+  const namespace = requesterNamespace(ns.registry, ns.resolver, { account, owner }, deps.now);
+  if (operation === 'CreateBucket') return { swift: own, namespace };
+  const home = await ns.resolver.resolve(req.bucket, { account, owner, store: new SwiftStore(own, deps.seal) });
+  if (home.kind !== 'foreign') return { swift: own, namespace };
+  return { swift: deps.swift.session(identity, sink, home.record.account), bucketOwner: home.record.owner };
+}
+
+/** An anonymous request reaches a registered bucket with no token: Swift lets through what the ACLs give everyone. */
+async function anonymousReach(req: S3Request, operation: string, ns: Namespace, deps: PipelineDeps, sink: TransactionSink): Promise<Reach> {
+  if (req.bucket === undefined || operation === 'CreateBucket') {
+    throw s3Error('AccessDenied', {}, 'Anonymous users cannot list or create buckets; sign the request.');
+  }
+  const home = await ns.resolver.resolve(req.bucket, undefined);
+  if (home.kind !== 'foreign') throw s3Error('NoSuchBucket', { BucketName: req.bucket });
+  return { swift: deps.swift.anonymousSession(ns.storageUrl, home.record.account, sink), bucketOwner: home.record.owner };
+}
+
 export async function serveS3(incoming: IncomingMessage, outgoing: ServerResponse, deps: PipelineDeps, ctx: RequestContext): Promise<void> {
   const method = (incoming.method ?? 'GET').toUpperCase();
   let req: S3Request | undefined;
@@ -131,30 +175,35 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     req = parseRequest({ method, url: incoming.url ?? '/', rawHeaders: incoming.rawHeaders }, deps.domains);
     ctx.bucket = req.bucket;
     const extra = req.headers['x-trans-id-extra'];
+    // Unsigned requests are anonymous: served only where a bucket's ACLs let
+    // everyone in, which needs the global namespace to know whose bucket it is.
+    const anonymous = deps.namespace !== undefined && isAnonymous(req);
     let authenticated;
-    try {
-      authenticated = await authenticate(req, deps.credentials, {
-        maxSkewMs: deps.maxSkewMs, now: deps.now, acceptedRegions: deps.acceptedRegions, signingKeys: deps.signingKeys,
-      });
-    } catch (err) {
-      if (isS3Error(err) && AUTH_CODES.has(err.code)) deps.metrics.authFailures.inc({ code: err.code });
-      throw err;
+    if (!anonymous) {
+      try {
+        authenticated = await authenticate(req, deps.credentials, {
+          maxSkewMs: deps.maxSkewMs, now: deps.now, acceptedRegions: deps.acceptedRegions, signingKeys: deps.signingKeys,
+        });
+      } catch (err) {
+        if (isS3Error(err) && AUTH_CODES.has(err.code)) deps.metrics.authFailures.inc({ code: err.code });
+        throw err;
+      }
+      ctx.accessKeyId = authenticated.credential.accessKeyId;
+      // The query as it was signed: a `+` the signature proved literal stays a `+`.
+      if (authenticated.v4?.queryPlusIsSpace === false) req = withLiteralPlus(req);
     }
-    ctx.accessKeyId = authenticated.credential.accessKeyId;
-    // The query as it was signed: a `+` the signature proved literal stays a `+`.
-    if (authenticated.v4?.queryPlusIsSpace === false) req = withLiteralPlus(req);
     const operation = route(req);
     ctx.operation = operation;
     const handler = handlerFor(operation);
-    const identity = authenticated.credential.identity;
     const sink = { get transId() { return ctx.transId; }, set transId(id: string) { ctx.transId = id; }, transIdExtra: extra };
-    const swift = deps.swift.session(identity, sink);
-    // An EC2 key's roles are those of its user's token (fetched here, then cached).
-    if (identity.kind === 'ec2') authorize((await swift.account()).roles, method, operation, deps.access ?? DEFAULT_ACCESS);
-    await checkExpectedOwner(req, swift);
+    const reach = authenticated === undefined
+      ? await anonymousReach(req, operation, deps.namespace!, deps, sink)
+      : await signedReach(req, operation, authenticated.credential.identity, method, deps, sink);
+    const swift = reach.swift;
+    await checkExpectedOwner(req, async () => reach.bucketOwner?.id ?? (await swift.account()).projectId);
     checkTarget(operation, req);
     body = requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
-    prepared = prepareBody(req, body.stream, authenticated.v4);
+    prepared = prepareBody(req, body.stream, authenticated?.v4);
     // Only now, signed and accepted, may the client send its body (RFC 9110
     // §10.1.1). server.ts turned off node's automatic 100 Continue, which
     // would have invited the body of any request, signed or not.
@@ -169,6 +218,8 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       limits: deps.limits,
       region: deps.region,
       segmentsContainers: deps.segmentsContainers,
+      namespace: reach.namespace,
+      bucketOwner: reach.bucketOwner,
       objectLock: deps.objectLock,
     };
     const result = await handler(opCtx);

@@ -54,6 +54,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly bucketNameConflicts = new Counter({
+    name: 's3gw_bucket_name_conflicts_total',
+    help: 'Signed requests for a bucket name registered to another account, served from the requester\'s own container of that name',
+    registers: [this.registry],
+  });
+
   readonly connectionsOverLimit = new Counter({
     name: 's3gw_connections_over_limit_total',
     help: 'Connections answered SlowDown and closed: their client address had listen.maxConnectionsPerClient connections open already',

@@ -7,6 +7,7 @@ import type { S3Request } from '../s3/request.js';
 import type { SwiftStore } from '../swift/store.js';
 import type { KnownContainers } from './common/segments.js';
 import type { BucketLocks } from './lock/bucket-config.js';
+import type { BucketOwnerInfo, BucketRecord, BucketSettings } from '../namespace/record.js';
 
 /** Object Lock settings and state of one app (s3.objectLock.*). */
 export interface ObjectLockSettings {
@@ -14,6 +15,21 @@ export interface ObjectLockSettings {
   readonly bypassGovernanceRoles: readonly string[];
   /** Bucket lock configurations, briefly cached. */
   readonly bucketLocks: BucketLocks;
+}
+
+/**
+ * The global bucket namespace (namespace.mode global), as this request's
+ * requester sees it; absent in mode account, where every project has its own names.
+ */
+export interface BucketNamespace {
+  /** Registers a name for the requester: 'claimed' (it was free), 'ours' (already the requester's), 'taken' (another account's). */
+  claim(bucket: string): Promise<'claimed' | 'ours' | 'taken'>;
+  /** Frees a name of the requester's (its container was deleted). */
+  release(bucket: string): Promise<void>;
+  /** The registry's entry for a bucket of the requester's, if registered. */
+  record(bucket: string): Promise<BucketRecord | undefined>;
+  /** Changes the settings kept for a bucket of the requester's; false when it is not registered to them. */
+  updateSettings(bucket: string, change: (settings: BucketSettings) => BucketSettings): Promise<boolean>;
 }
 
 export interface Limits {
@@ -43,6 +59,10 @@ export interface OperationContext {
   readonly region: string;
   /** Which buckets have a segments container (per app, shared by its requests). */
   readonly segmentsContainers: KnownContainers;
+  /** The global bucket namespace; undefined in namespace.mode account (and for anonymous requests). */
+  readonly namespace?: BucketNamespace;
+  /** The bucket's owner when it is not the requester (another project's bucket, or an anonymous request). */
+  readonly bucketOwner?: BucketOwnerInfo;
   /** Unset: the operator roles' defaults (member, admin) may bypass, nothing is cached. */
   readonly objectLock?: ObjectLockSettings;
 }

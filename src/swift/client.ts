@@ -58,12 +58,38 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
 
 /** What a request handler sees: Swift for one identity, recording the transaction id. */
 export interface SwiftSession {
-  readonly identity: SwiftIdentity;
+  /** Who the calls act as; undefined for an anonymous session (no token sent). */
+  readonly identity?: SwiftIdentity;
+  /** The Swift account the calls go to (`AUTH_<project>`), when not the identity's own. */
+  readonly targetAccount?: string;
   call(call: SwiftCall): Promise<SwiftResponse>;
   /** The token's account facts (project id and user name), fetching a token if needed. */
   account(): Promise<SwiftToken>;
   /** Limits of the Swift cluster holding this account. */
   limits(): Promise<SwiftLimits>;
+  /** The storage URL of the account the calls go to. */
+  location(): Promise<string>;
+}
+
+/**
+ * A storage URL with its account (the last path segment) replaced: the same
+ * cluster and reseller prefix, another project's account. Swift then judges
+ * the call by that container's ACLs (keystoneauth's cross-tenant rules).
+ */
+export function storageUrlOfAccount(storageUrl: string, account: string): string {
+  const url = new URL(storageUrl);
+  const parts = url.pathname.replace(/\/+$/, '').split('/');
+  parts[parts.length - 1] = encodeURIComponent(account);
+  url.pathname = parts.join('/');
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** An anonymous session has no token and so no account facts. */
+export class NoIdentity extends Error {
+  constructor() {
+    super('An anonymous Swift session has no token');
+    this.name = 'NoIdentity';
+  }
 }
 
 export interface TransactionSink {
@@ -81,32 +107,60 @@ export class SwiftClient {
     this.#now = opts.now ?? Date.now;
   }
 
-  session(identity: SwiftIdentity, sink: TransactionSink): SwiftSession {
+  /**
+   * Swift as one identity. With `targetAccount`, the calls go to that account
+   * with the identity's own token, so Swift decides by the container's ACLs
+   * whether this identity may do them.
+   */
+  session(identity: SwiftIdentity, sink: TransactionSink, targetAccount?: string): SwiftSession {
     return {
       identity,
-      call: (call) => this.call(identity, call, sink),
+      targetAccount,
+      call: (call) => this.call(identity, call, sink, targetAccount),
       account: () => this.#opts.tokens.get(identity),
       limits: async () => this.#opts.limits((await this.#opts.tokens.get(identity)).storageUrl),
+      location: async () => {
+        const own = (await this.#opts.tokens.get(identity)).storageUrl;
+        return targetAccount === undefined ? own : storageUrlOfAccount(own, targetAccount);
+      },
     };
   }
 
-  async call(identity: SwiftIdentity, call: SwiftCall, sink: TransactionSink): Promise<SwiftResponse> {
+  /**
+   * Swift with no token at all, on `targetAccount` of the cluster that
+   * `storageUrl` (any account's) names: only what the container's ACLs grant
+   * everyone (`.r:*`, `.rlistings`) is allowed, and Swift enforces it.
+   */
+  anonymousSession(storageUrl: () => Promise<string>, targetAccount: string, sink: TransactionSink): SwiftSession {
+    return {
+      targetAccount,
+      call: async (call) => this.#send({ storageUrl: storageUrlOfAccount(await storageUrl(), targetAccount) }, call, sink),
+      account: () => Promise.reject(new NoIdentity()),
+      limits: async () => this.#opts.limits(await storageUrl()),
+      location: async () => storageUrlOfAccount(await storageUrl(), targetAccount),
+    };
+  }
+
+  async call(identity: SwiftIdentity, call: SwiftCall, sink: TransactionSink, targetAccount?: string): Promise<SwiftResponse> {
     const replayable = !(call.body instanceof Readable);
+    const at = (token: SwiftToken) => (targetAccount === undefined ? token : { token: token.token, storageUrl: storageUrlOfAccount(token.storageUrl, targetAccount) });
     let token = await this.#opts.tokens.get(identity);
-    let response = await this.#send(token, call, sink);
+    let response = await this.#send(at(token), call, sink);
     if (response.status === 401) {
+      // Also on another account a 401 means a stale token: keystoneauth
+      // answers a valid token it does not grant with 403.
       await discard(response);
       this.#opts.tokens.invalidate(identity);
       if (!replayable) throw new TokenRejected();
       token = await this.#opts.tokens.get(identity);
-      response = await this.#send(token, call, sink);
+      response = await this.#send(at(token), call, sink);
     }
     return response;
   }
 
-  async #send(token: SwiftToken, call: SwiftCall, sink: TransactionSink): Promise<SwiftResponse> {
-    const url = new URL(token.storageUrl);
-    const headers: Record<string, string> = { 'x-auth-token': token.token };
+  async #send(target: { readonly token?: string; readonly storageUrl: string }, call: SwiftCall, sink: TransactionSink): Promise<SwiftResponse> {
+    const url = new URL(target.storageUrl);
+    const headers: Record<string, string> = target.token === undefined ? {} : { 'x-auth-token': target.token };
     for (const [name, value] of Object.entries(call.headers ?? {})) {
       if (value !== undefined) headers[name] = value;
     }

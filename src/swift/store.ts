@@ -90,6 +90,11 @@ export class SwiftStore {
     return this.session.limits();
   }
 
+  /** The storage URL of the account the calls go to (the token's own, or the target account's). */
+  location(): Promise<string> {
+    return this.session.location();
+  }
+
   /** A SwiftError for an answer, its body released (a short error text kept). */
   async #fail(res: SwiftResponse, method: string, container?: string, object?: string): Promise<SwiftError> {
     if (!TEXT_STATUSES.has(res.status)) {
@@ -334,6 +339,26 @@ export class SwiftStore {
       }
     });
     if (first !== undefined) throw first;
+  }
+
+  // ---- small documents of the gateway's own (its bucket registry) --------
+
+  /** A small object's text and ETag; undefined when it (or its container) is not there. */
+  async readDocument(container: string, object: string): Promise<{ text: string; etag: string } | undefined> {
+    const res = await this.session.call({ method: 'GET', container, object });
+    if (res.status === 404) return discard(res).then(() => undefined);
+    if (res.status !== 200) throw await this.#fail(res, 'GET', container, object);
+    return { text: await readText(res), etag: unquote(res.headers['etag']) };
+  }
+
+  /** Writes a small object; 'no-container' when its container does not exist (404). */
+  async writeDocument(container: string, object: string, text: string): Promise<'written' | 'no-container'> {
+    const body = Buffer.from(text, 'utf8');
+    const headers = { 'content-type': 'application/json', 'content-length': String(body.length) };
+    const res = await this.session.call({ method: 'PUT', container, object, body, headers });
+    if (res.status === 404) return discard(res).then(() => 'no-container' as const);
+    await this.#done(res, 'PUT', container, object, (status) => status === 201);
+    return 'written';
   }
 
   /**

@@ -3,7 +3,16 @@
 // client would.
 import { request } from 'node:http';
 import { swiftPath } from '../../src/swift/paths.js';
-import { keystoneToken, type Stack } from './stack.js';
+import { keystoneToken, type Stack, type StackUserKey } from './stack.js';
+
+/** A stack user whose own Swift account tests read or write directly. */
+export type DirectUser = 'demo' | 'alt' | 'third' | 's3gateway';
+
+/** The storage URL of a stack user's project (stack.json names it for the S3 users; the rest follow the cluster's AUTH_<project> rule). */
+export function storageUrlOf(stack: Stack, user: StackUserKey): string {
+  const u = stack.users[user] as { storageUrl?: string; projectId: string };
+  return u.storageUrl ?? `${stack.swift.url}/v1/AUTH_${u.projectId}`;
+}
 
 export interface DirectResponse {
   readonly status: number;
@@ -13,7 +22,7 @@ export interface DirectResponse {
 
 const tokens = new Map<string, Promise<string>>();
 
-function tokenFor(stack: Stack, user: 'demo' | 'alt'): Promise<string> {
+function tokenFor(stack: Stack, user: DirectUser): Promise<string> {
   let t = tokens.get(user);
   if (!t) {
     t = keystoneToken(stack, user).then((r) => r.token);
@@ -24,13 +33,13 @@ function tokenFor(stack: Stack, user: 'demo' | 'alt'): Promise<string> {
 
 export async function swiftDirect(
   stack: Stack,
-  user: 'demo' | 'alt',
+  user: DirectUser,
   method: string,
   container?: string,
   object?: string,
-  opts: { headers?: Record<string, string>; body?: Buffer | string; query?: Record<string, string> } = {},
+  opts: { headers?: Record<string, string>; body?: Buffer | string; query?: Record<string, string>; /** another account than the user's own (`AUTH_x`) */ account?: string } = {},
 ): Promise<DirectResponse> {
-  const storage = new URL(stack.users[user].storageUrl);
+  const storage = new URL(opts.account === undefined ? storageUrlOf(stack, user) : `${stack.swift.url}/v1/${opts.account}`);
   const headers: Record<string, string> = { 'x-auth-token': await tokenFor(stack, user), ...opts.headers };
   if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
   return new Promise((resolve, reject) => {
@@ -52,7 +61,7 @@ export async function swiftDirect(
 }
 
 /** Deletes a container and everything in it, directly in Swift (test cleanup). */
-export async function purgeContainer(stack: Stack, user: 'demo' | 'alt', container: string): Promise<void> {
+export async function purgeContainer(stack: Stack, user: DirectUser, container: string): Promise<void> {
   for (;;) {
     const list = await swiftDirect(stack, user, 'GET', container, undefined, { query: { format: 'json', limit: '1000' } });
     if (list.status === 404) return;
@@ -67,19 +76,19 @@ export async function purgeContainer(stack: Stack, user: 'demo' | 'alt', contain
 export interface VersionRow { name: string; version_id: string; is_latest: boolean; content_type: string }
 
 /** Every version and delete marker of a container (under prefix), straight from Swift; none for a missing container. */
-export async function versionRows(stack: Stack, user: 'demo' | 'alt', container: string, prefix = ''): Promise<VersionRow[]> {
+export async function versionRows(stack: Stack, user: DirectUser, container: string, prefix = ''): Promise<VersionRow[]> {
   const res = await swiftDirect(stack, user, 'GET', container, undefined, { query: { versions: '', format: 'json', prefix } });
   return res.status === 200 ? (JSON.parse(res.body.toString() || '[]') as VersionRow[]) : [];
 }
 
 /** The object names in a bucket's `+segments` container (none when it has none). */
-export async function segmentNames(stack: Stack, user: 'demo' | 'alt', bucket: string): Promise<string[]> {
+export async function segmentNames(stack: Stack, user: DirectUser, bucket: string): Promise<string[]> {
   const res = await swiftDirect(stack, user, 'GET', `${bucket}+segments`, undefined, { query: { format: 'json' } });
   return res.status === 200 ? (JSON.parse(res.body.toString()) as { name: string }[]).map((r) => r.name) : [];
 }
 
 /** Test cleanup of a bucket the gateway may have versioned: its versions first (Swift refuses the container else), then it, its segments and its object lock records. */
-export async function purgeBucket(stack: Stack, user: 'demo' | 'alt', bucket: string): Promise<void> {
+export async function purgeBucket(stack: Stack, user: DirectUser, bucket: string): Promise<void> {
   for (const v of await versionRows(stack, user, bucket)) await swiftDirect(stack, user, 'DELETE', bucket, v.name, { query: { 'version-id': v.version_id } });
   await purgeContainer(stack, user, bucket);
   await purgeContainer(stack, user, `${bucket}+segments`);

@@ -32,7 +32,7 @@ const stack: Stack = {
   s3api: { url: 'http://127.0.0.1:8081', region: 'RegionOne' },
   memcached: '127.0.0.1:11212',
   // A password YAML would misread unquoted.
-  users: { admin: user('admin'), swift: user('swift'), s3gateway: { ...user('s3gateway'), password: '1e5: #not-a-comment' }, demo: storage('demo'), alt: storage('alt') },
+  users: { admin: user('admin'), swift: user('swift'), s3gateway: { ...user('s3gateway'), password: '1e5: #not-a-comment' }, demo: storage('demo'), alt: storage('alt'), third: storage('third') },
 };
 
 const tmp = () => mkdtempSync(join(tmpdir(), 's3gw-stack-unit-'));

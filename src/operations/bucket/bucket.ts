@@ -46,8 +46,28 @@ export async function createBucket(ctx: OperationContext): Promise<S3Result> {
   if (location && location !== ctx.region && !(location === 'us-east-1' && ctx.region === 'us-east-1')) {
     throw s3Error('InvalidLocationConstraint', { LocationConstraint: location }, `The specified location-constraint is not valid: this service's region is ${ctx.region}.`);
   }
-  if ((await ctx.store.putContainer(bucket)) === 'created') {
-    if (withLock) await enableLockOnNewBucket(ctx, bucket);
+  // One namespace for all projects: the name is claimed before the container
+  // is made, so of two projects creating it at once exactly one gets it.
+  const claim = await ctx.namespace?.claim(bucket);
+  if (claim === 'taken') {
+    throw s3Error('BucketAlreadyExists', { BucketName: bucket });
+  }
+  let made: 'created' | 'existed';
+  try {
+    made = await ctx.store.putContainer(bucket);
+  } catch (err) {
+    // No container, so no bucket: a name claimed for it is free again.
+    if (claim === 'claimed') await ctx.namespace!.release(bucket).catch(() => undefined);
+    throw err;
+  }
+  if (made === 'created') {
+    if (withLock) {
+      await enableLockOnNewBucket(ctx, bucket).catch(async (err: unknown) => {
+        // enableLockOnNewBucket removed the container again: so the name is free again too.
+        if (claim === 'claimed') await ctx.namespace!.release(bucket).catch(() => undefined);
+        throw err;
+      });
+    }
     return { status: ctx.dialect.bucketCreatedStatus, headers: { location: `/${bucket}` } };
   }
   // Swift containers live in the caller's own account, so an existing one is theirs.
@@ -58,6 +78,10 @@ export async function createBucket(ctx: OperationContext): Promise<S3Result> {
 export async function deleteBucket(ctx: OperationContext): Promise<S3Result> {
   const bucket = ctx.req.bucket!;
   await ctx.store.deleteContainer(bucket);
+  // The name is free for anyone once the container is gone; if the registry
+  // cannot be told now, the entry stays with this account (which may create
+  // the bucket again) until the next DeleteBucket or the namespace command.
+  await ctx.namespace?.release(bucket).catch(() => undefined);
   // With the bucket empty, no manifest references its segments: what is left
   // belongs to unfinished uploads, which die with the bucket. The bucket is
   // gone whatever happens now, so that is what the client hears; a Swift

@@ -29,8 +29,9 @@ export async function missingObject(ctx: OperationContext, bucket: string, key: 
   throw s3Error('NoSuchKey', { Key: key });
 }
 
-/** The owner of every bucket the request reaches: the token's project, named by its user. */
+/** The owner of the request's bucket: the registry's for another project's bucket, else the token's project, named by its user. */
 export async function ownerOf(ctx: OperationContext): Promise<Owner> {
+  if (ctx.bucketOwner) return ctx.bucketOwner;
   const account = await ctx.store.account();
   return { id: account.projectId, displayName: account.userName };
 }

@@ -4,6 +4,8 @@
 // extra Swift call in buckets that never saw a multipart upload).
 import { LRUCache } from 'lru-cache';
 import type { OperationContext } from '../context.js';
+import { SwiftError } from '../../swift/errors.js';
+import { s3Error } from '../../s3/errors.js';
 
 /** Suffix of the container where multipart segments live, as Swift's s3api names it. */
 export const SEGMENTS_SUFFIX = '+segments';
@@ -28,8 +30,9 @@ export class KnownContainers {
   }
 }
 
+/** Per Swift account (the bucket's, which for another project's bucket is not the token's). */
 async function cacheKey(ctx: OperationContext, bucket: string): Promise<string> {
-  return `${(await ctx.store.account()).storageUrl}\n${bucket}`;
+  return `${await ctx.store.location()}\n${bucket}`;
 }
 
 export async function markSegmentsContainer(ctx: OperationContext, bucket: string, exists: boolean): Promise<void> {
@@ -38,32 +41,53 @@ export async function markSegmentsContainer(ctx: OperationContext, bucket: strin
 
 /** Whether `<bucket>+segments` exists (cached as above). */
 export async function hasSegmentsContainer(ctx: OperationContext, bucket: string): Promise<boolean> {
+  return (await segmentsAccess(ctx, bucket)) !== 'none';
+}
+
+/**
+ * Whether `<bucket>+segments` exists, or 'forbidden' when Swift will not say:
+ * another project's bucket whose ACLs (set through the Swift API) do not
+ * cover its segments container.
+ */
+async function segmentsAccess(ctx: OperationContext, bucket: string): Promise<'none' | 'exists' | 'forbidden'> {
   const key = await cacheKey(ctx, bucket);
   const cached = ctx.segmentsContainers.get(key);
-  if (cached !== undefined) return cached;
-  const exists = await ctx.store.containerExists(segmentsContainer(bucket));
+  if (cached !== undefined) return cached ? 'exists' : 'none';
+  let exists: boolean;
+  try {
+    exists = await ctx.store.containerExists(segmentsContainer(bucket));
+  } catch (err) {
+    if (err instanceof SwiftError && (err.status === 401 || err.status === 403)) return 'forbidden';
+    throw err;
+  }
   ctx.segmentsContainers.set(key, exists);
-  return exists;
+  return exists ? 'exists' : 'none';
 }
 
 /**
  * The segments in `<bucket>+segments` that the object at bucket/key (or one
  * version of it) references, if it is a manifest (none otherwise): what must
  * go when it is replaced or deleted. A Swift failure reading the manifest fails the request,
- * never passes for "no segments" (that would orphan them).
+ * never passes for "no segments" (that would orphan them); so does a
+ * multipart object whose segments the requester may not delete.
  */
 export async function ownedSegments(ctx: OperationContext, bucket: string, key: string, versionId?: string): Promise<string[]> {
-  if (!(await hasSegmentsContainer(ctx, bucket))) return [];
+  const access = await segmentsAccess(ctx, bucket);
+  if (access === 'none') return [];
   // Without a version: the object itself, not what a symlink points to. In a
   // versioned bucket the current object is a symlink to its version, which an
   // overwrite or a delete marker leaves in place, segments and all.
   const manifest = await ctx.store.manifestOf(bucket, key, versionId === undefined ? { symlink: true } : { versionId });
   if (manifest === 'plain' || manifest === 'missing') return [];
   const prefix = `/${segmentsContainer(bucket)}/`;
-  return manifest
+  const owned = manifest
     .map((entry) => entry.path ?? entry.name ?? '')
     .filter((path) => path.startsWith(prefix))
     .map((path) => path.slice(prefix.length));
+  if (owned.length > 0 && access === 'forbidden') {
+    throw s3Error('AccessDenied', { Key: key }, 'This multipart object\'s parts are kept where the bucket\'s owner has not given you access; it cannot be replaced or deleted with your key.');
+  }
+  return owned;
 }
 
 /** Deletes segments, a few at a time; a segment already gone is fine. */

@@ -78,8 +78,9 @@ export class BucketLocks {
   }
 }
 
+/** Per Swift account (the bucket's: for another project's bucket, not the requester's). */
 async function cacheKey(ctx: OperationContext, bucket: string): Promise<string> {
-  return `${(await ctx.store.account()).storageUrl}\n${bucket}`;
+  return `${await ctx.store.location()}\n${bucket}`;
 }
 
 /** The bucket's lock configuration (NoSuchBucket when it is gone); `fresh`: not from the cache. */

@@ -4,6 +4,7 @@
 // marker and is always allowed, as in S3.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html#object-lock-retention-modes
 import { s3Error, type S3Error } from '../../s3/errors.js';
+import { SwiftError } from '../../swift/errors.js';
 import type { ObjectInfo } from '../../swift/store.js';
 import type { OperationContext } from '../context.js';
 import { bucketLock } from './bucket-config.js';
@@ -26,6 +27,23 @@ export async function versionLock(ctx: OperationContext, bucket: string, key: st
   return (await lockWithSource(ctx, bucket, key, info)).state;
 }
 
+const isForbidden = (err: unknown): boolean => err instanceof SwiftError && (err.status === 401 || err.status === 403);
+
+/**
+ * The lock to show on GetObject and HeadObject. A requester who may read the
+ * object but not the bucket or its records (another project's grantee, an
+ * anonymous reader of a public object) sees the lock the version was written
+ * with; deleting or changing it needs them readable (see checkDeletable).
+ */
+export async function shownLock(ctx: OperationContext, bucket: string, key: string, info: ObjectInfo): Promise<LockState> {
+  try {
+    return await versionLock(ctx, bucket, key, info);
+  } catch (err) {
+    if (isForbidden(err)) return writtenLock(info);
+    throw err;
+  }
+}
+
 /** The lock, and whether records were looked up (the version may have some). */
 async function lockWithSource(ctx: OperationContext, bucket: string, key: string, info: ObjectInfo): Promise<{ state: LockState; records: boolean }> {
   const written = writtenLock(info);
@@ -36,8 +54,13 @@ async function lockWithSource(ctx: OperationContext, bucket: string, key: string
 /** `x-amz-bypass-governance-retention: true` on the request. */
 export const bypassRequested = (ctx: OperationContext): boolean => ctx.req.headers['x-amz-bypass-governance-retention']?.trim().toLowerCase() === 'true';
 
-/** Whether the requester's roles include one of s3.objectLock.bypassGovernanceRoles. */
+/**
+ * Whether the requester's roles include one of s3.objectLock.bypassGovernanceRoles.
+ * Only in its own project: another project's key (a container ACL's grantee) or an
+ * anonymous request never bypasses, whatever roles it has at home.
+ */
 export async function mayBypassGovernance(ctx: OperationContext): Promise<boolean> {
+  if (ctx.bucketOwner !== undefined) return false;
   const roles = new Set((await ctx.store.account()).roles.map((r) => r.toLowerCase()));
   const allowed = ctx.objectLock?.bypassGovernanceRoles ?? DEFAULT_BYPASS_ROLES;
   return allowed.some((r) => roles.has(r.toLowerCase()));

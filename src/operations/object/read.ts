@@ -11,7 +11,7 @@ import { parsePartNumber } from '../common/part-number.js';
 import { findVersion, isDeleteMarker, latestVersion, parseVersionId, versionHeaders } from '../common/versions.js';
 import type { OperationContext } from '../context.js';
 import { bucketInfo } from '../common/bucket.js';
-import { versionLock } from '../lock/enforce.js';
+import { shownLock } from '../lock/enforce.js';
 import { lockResponseHeaders } from '../lock/state.js';
 
 interface PartRange {
@@ -105,7 +105,7 @@ async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', read: O
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const info = read.info;
   if (read.answer === 'not-modified') return { status: 304, headers: { etag: quoteEtag(info.etag), 'last-modified': info.lastModified } };
-  const out = { ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...lockResponseHeaders(await versionLock(ctx, bucket, key, info)) };
+  const out = { ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...lockResponseHeaders(await shownLock(ctx, bucket, key, info)) };
   if (info.isManifest) out['etag'] = await s3EtagOf(ctx, bucket, key, info);
   // S3 quirk: checksums are returned only when asked for, and only for the whole
   // object (a client validates the body it receives against them).

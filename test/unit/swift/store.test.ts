@@ -32,6 +32,7 @@ function scripted(answers: Scripted[]) {
     },
     account: async () => ({ token: 't', expiresAt: 0, storageUrl: 'http://swift/v1/AUTH_p', projectId: 'p', projectName: 'p', userId: 'u', userName: 'u', roles: [] }),
     limits: async () => SWIFT_DEFAULT_LIMITS,
+    location: async () => 'http://swift/v1/AUTH_p',
   };
   const released = () => bodies.every((b) => b.readableEnded || b.destroyed);
   return { store: new SwiftStore(session, sealer), calls, released };

@@ -1,0 +1,58 @@
+// Keystone tokens and the Swift client, built from the settings: what the
+// server and the command-line tools (namespace register) both talk through.
+import { Agent } from 'undici';
+import type { Config } from './config.js';
+import type { Metrics } from './observe/metrics.js';
+import { SwiftClient } from './swift/client.js';
+import { SwiftInfo } from './swift/info.js';
+import { KeystoneTokens, type SwiftToken } from './swift/keystone.js';
+
+export interface Backend {
+  readonly dispatcher: Agent;
+  readonly tokens: KeystoneTokens;
+  readonly swift: SwiftClient;
+}
+
+export function buildBackend(config: Config, opts: { readonly metrics?: Metrics; readonly onToken?: (token: SwiftToken) => void } = {}): Backend {
+  const { metrics } = opts;
+  const dispatcher = new Agent({ connections: config.swift.connections, keepAliveTimeout: 30_000, pipelining: 1 });
+  const tokens = new KeystoneTokens({
+    authUrl: config.keystone.authUrl,
+    dispatcher,
+    interface: config.keystone.interface,
+    region: config.keystone.region,
+    storageUrlTemplate: config.keystone.storageUrl,
+    safetyMarginMs: config.keystone.tokenSafetyMarginSeconds * 1000,
+    maxEntries: config.keystone.cacheSize,
+    timeoutMs: config.keystone.timeoutMs,
+    events: metrics && {
+      tokenCall: (kind, outcome, seconds) => {
+        metrics.keystoneCalls.inc({ kind, outcome });
+        metrics.keystoneDuration.observe({ kind }, seconds);
+      },
+      cache: (event) => metrics.cacheEvents.inc({ cache: 'token', event }),
+    },
+  });
+  const info = new SwiftInfo(dispatcher);
+  const swift = new SwiftClient({
+    dispatcher,
+    tokens: {
+      get: async (identity) => {
+        const token = await tokens.get(identity);
+        opts.onToken?.(token);
+        return token;
+      },
+      invalidate: (identity) => tokens.invalidate(identity),
+    },
+    limits: (storageUrl) => info.limits(storageUrl),
+    headersTimeoutMs: config.swift.headersTimeoutMs,
+    bodyTimeoutMs: config.swift.bodyTimeoutMs,
+    events: metrics && {
+      call: (method, status, seconds) => {
+        metrics.swiftRequests.inc({ method, status: String(status) });
+        metrics.swiftDuration.observe({ method }, seconds);
+      },
+    },
+  });
+  return { dispatcher, tokens, swift };
+}

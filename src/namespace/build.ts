@@ -1,0 +1,40 @@
+// Wires the namespace from the gateway's own identity: its registry lives in
+// that identity's Swift account, and its storage URL tells anonymous requests
+// where the cluster is.
+import type { SwiftClient, TransactionSink } from '../swift/client.js';
+import type { KeystoneIdentity } from '../swift/keystone.js';
+import type { Sealer } from '../swift/sealed-state.js';
+import { SwiftStore } from '../swift/store.js';
+import type { Namespace } from './index.js';
+import { BucketRegistry, type RegistryEvents } from './registry.js';
+import { BucketResolver, type ResolverEvents } from './resolve.js';
+
+export interface NamespaceOptions {
+  readonly swift: SwiftClient;
+  readonly identity: KeystoneIdentity;
+  readonly seal: Sealer;
+  readonly container: string;
+  readonly cacheSeconds: number;
+  readonly events?: RegistryEvents & ResolverEvents;
+  readonly now?: () => number;
+}
+
+/** The registry's own calls carry no client's transaction: their ids are not reported to one. */
+const NO_CLIENT: TransactionSink = { transId: '' };
+
+export function buildNamespace(opts: NamespaceOptions): Namespace {
+  const session = opts.swift.session(opts.identity, NO_CLIENT);
+  const registry = new BucketRegistry({
+    store: new SwiftStore(session, opts.seal),
+    container: opts.container,
+    ttlMs: opts.cacheSeconds * 1000,
+    absentTtlMs: Math.min(opts.cacheSeconds, 5) * 1000,
+    maxEntries: 100_000,
+    events: opts.events,
+  });
+  return {
+    registry,
+    resolver: new BucketResolver(registry, opts.events, opts.now),
+    storageUrl: async () => (await session.account()).storageUrl,
+  };
+}

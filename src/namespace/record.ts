@@ -1,0 +1,66 @@
+// One bucket's entry in the registry: which Swift account holds it, who owns
+// it, and the bucket's access settings that Swift has no place for (its
+// policy, public access block, ownership controls, ACL grants Swift cannot
+// express). Kept as a small JSON object in the gateway's own account, which
+// no project can write, so unlike container metadata it needs no seal.
+
+export interface BucketOwnerInfo {
+  /** The owner's canonical id: its Keystone project id. */
+  readonly id: string;
+  readonly displayName: string;
+}
+
+/** Settings of a bucket that live in its registry entry (each feature reads its own). */
+export interface BucketSettings {
+  /** The bucket policy as PutBucketPolicy stored it (JSON text). */
+  readonly policy?: string;
+  readonly publicAccessBlock?: {
+    readonly BlockPublicAcls: boolean;
+    readonly IgnorePublicAcls: boolean;
+    readonly BlockPublicPolicy: boolean;
+    readonly RestrictPublicBuckets: boolean;
+  };
+  /** Object Ownership: BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter. */
+  readonly ownership?: string;
+  /** Bucket grants Swift's container ACLs cannot hold (READ_ACP, WRITE_ACP), encoded by access/acl. */
+  readonly aclGrants?: readonly unknown[];
+  /** True once the gateway's own identity was added to the bucket's container ACLs (see README: delegated access). */
+  readonly delegated?: boolean;
+}
+
+export interface BucketRecord {
+  /** The Swift account (`AUTH_<project>`) holding the bucket's container. */
+  readonly account: string;
+  readonly owner: BucketOwnerInfo;
+  /** When the name was registered (ISO 8601). */
+  readonly registered: string;
+  readonly settings: BucketSettings;
+}
+
+const FORMAT = 1;
+
+export function encodeRecord(record: BucketRecord): string {
+  return JSON.stringify({ format: FORMAT, ...record });
+}
+
+/** The record a registry object holds; undefined for anything that is not one (it is then treated as absent and logged). */
+export function decodeRecord(text: string): BucketRecord | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof doc !== 'object' || doc === null) return undefined;
+  const d = doc as Record<string, unknown>;
+  const owner = d['owner'] as Record<string, unknown> | undefined;
+  if (d['format'] !== FORMAT || typeof d['account'] !== 'string' || d['account'] === '') return undefined;
+  if (typeof owner !== 'object' || owner === null || typeof owner['id'] !== 'string' || typeof owner['displayName'] !== 'string') return undefined;
+  const settings = typeof d['settings'] === 'object' && d['settings'] !== null ? (d['settings'] as BucketSettings) : {};
+  return {
+    account: d['account'],
+    owner: { id: owner['id'], displayName: owner['displayName'] },
+    registered: typeof d['registered'] === 'string' ? d['registered'] : '',
+    settings,
+  };
+}

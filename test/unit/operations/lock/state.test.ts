@@ -104,6 +104,11 @@ describe('checkRetentionChange: who may shorten, remove or weaken a retention', 
     expect(await judge(ctxWith(true, ['admin']), state('GOVERNANCE', 5), { mode: 'GOVERNANCE', days: 1 })).toBe('allowed');
   });
 
+  it("another project's key (or an anonymous request) never bypasses, whatever its roles at home", async () => {
+    const foreign = { ...ctxWith(true, ['admin']), bucketOwner: { id: 'owner-project', displayName: 'owner' } } as OperationContext;
+    expect(await judge(foreign, state('GOVERNANCE', 5), null)).toBe('AccessDenied');
+  });
+
   it('a lock that cannot be verified is never changed', async () => {
     expect(await judge(ctxWith(true, ['admin']), { unverified: true }, { mode: 'COMPLIANCE', days: 9 })).toBe('AccessDenied');
   });

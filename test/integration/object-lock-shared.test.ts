@@ -1,0 +1,67 @@
+// Object Lock in a bucket another project reaches through Swift container
+// ACLs, and anonymous readers (the global namespace): the bucket's default
+// applies to a grantee's writes, a grantee's bypass header never lifts
+// GOVERNANCE, and readers who cannot see the lock records still read the
+// object, with the lock its version was written with.
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
+import { rawS3, xmlValue, type Keys } from '../helpers/raw-s3.js';
+import { loadStack } from '../helpers/stack.js';
+import { purgeBucket, swiftDirect } from '../helpers/swift-direct.js';
+
+const stack = loadStack();
+const demo: Keys = stack.users.demo.ec2!;
+const alt: Keys = stack.users.alt.ec2!;
+const md5 = (s: string) => createHash('md5').update(s).digest('base64');
+const b = uniqueBucket('olshare');
+let gw: TestGateway;
+let version = '';
+
+beforeAll(async () => {
+  gw = await startGateway({ keystoneEc2: true, dialect: 'aws' });
+  expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}`, keys: demo, headers: { 'x-amz-bucket-object-lock-enabled': 'true' } })).status).toBe(200);
+  const config = '<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>1</Days></DefaultRetention></Rule></ObjectLockConfiguration>';
+  expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}?object-lock`, keys: demo, body: config, headers: { 'content-md5': md5(config) } })).status).toBe(200);
+  const put = await rawS3(gw.url, { method: 'PUT', path: `/${b}/doc`, keys: demo, body: 'locked', headers: { 'content-md5': md5('locked') } });
+  expect(put.status).toBe(200);
+  version = put.headers['x-amz-version-id']!;
+  const acl = { 'x-container-read': `.r:*,.rlistings,${stack.users.alt.projectId}:*`, 'x-container-write': `${stack.users.alt.projectId}:*` };
+  expect((await swiftDirect(stack, 'demo', 'POST', b, undefined, { headers: acl })).status).toBe(204);
+});
+
+afterAll(async () => {
+  await purgeBucket(stack, 'demo', b);
+  await rawS3(gw.url, { method: 'DELETE', path: `/${b}`, keys: demo });
+  await gw?.stop();
+});
+
+describe('object lock in a bucket shared through Swift ACLs', () => {
+  it('an anonymous reader reads a locked object, with its lock', async () => {
+    const got = await rawS3(gw.url, { method: 'GET', path: `/${b}/doc` });
+    expect(got.status, got.text()).toBe(200);
+    expect(got.text()).toBe('locked');
+    expect(got.headers['x-amz-object-lock-mode']).toBe('GOVERNANCE');
+  });
+
+  it("another project's grantee reads it too, and its writes get the bucket's default retention", async () => {
+    const head = await rawS3(gw.url, { method: 'HEAD', path: `/${b}/doc`, keys: alt });
+    expect(head.status).toBe(200);
+    expect(head.headers['x-amz-object-lock-mode']).toBe('GOVERNANCE');
+    const put = await rawS3(gw.url, { method: 'PUT', path: `/${b}/from-alt`, keys: alt, body: 'by alt', headers: { 'content-md5': md5('by alt') } });
+    expect(put.status, put.text()).toBe(200);
+    const seen = await rawS3(gw.url, { method: 'HEAD', path: `/${b}/from-alt`, keys: demo });
+    expect(seen.headers['x-amz-object-lock-mode']).toBe('GOVERNANCE');
+    expect(new Date(seen.headers['x-amz-object-lock-retain-until-date']!).getTime() - Date.now()).toBeGreaterThan(23 * 3600_000);
+  });
+
+  it("the grantee's x-amz-bypass-governance-retention does not lift GOVERNANCE in the owner's bucket", async () => {
+    const del = await rawS3(gw.url, { method: 'DELETE', path: `/${b}/doc?versionId=${version}`, keys: alt, headers: { 'x-amz-bypass-governance-retention': 'true' } });
+    expect(del.status).toBe(403);
+    expect(xmlValue(del.text(), 'Code')).toBe('AccessDenied');
+    expect((await rawS3(gw.url, { method: 'HEAD', path: `/${b}/doc?versionId=${version}`, keys: demo })).status).toBe(200);
+    // The owner's own key may.
+    const own = await rawS3(gw.url, { method: 'DELETE', path: `/${b}/doc?versionId=${version}`, keys: demo, headers: { 'x-amz-bypass-governance-retention': 'true' } });
+    expect(own.status).toBe(204);
+  });
+});

@@ -51,6 +51,12 @@ const withLockBucketObject = async (rig: GatewayRig) => {
   await rig.s3('PUT', '/bkt/k', { body: 'hello' });
   return {};
 };
+const withLockedUpload = async (rig: GatewayRig) => {
+  await rig.s3('PUT', '/bkt', { headers: LOCK_ON });
+  const id = xmlValue((await rig.s3('POST', '/bkt/k?uploads', { headers: { 'x-amz-object-lock-legal-hold': 'ON' } })).text(), 'UploadId')!;
+  const etag = (await rig.s3('PUT', `/bkt/k?partNumber=1&uploadId=${id}`, { body: 'part one' })).headers['etag']!;
+  return { id, etag };
+};
 const lockConfigBody = '<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>1</Days></DefaultRetention></Rule></ObjectLockConfiguration>';
 const retentionBody = '<Retention><Mode>GOVERNANCE</Mode><RetainUntilDate>2199-06-01T00:00:00Z</RetainUntilDate></Retention>';
 const legalHoldBody = '<LegalHold><Status>ON</Status></LegalHold>';
@@ -86,6 +92,7 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     DeleteObjects: { seed: withObject, request: () => ({ method: 'POST', path: '/bkt?delete', body: deleteBody, headers: { 'content-md5': md5b64(deleteBody) } }), ok: 200 },
     GetObjectAcl: { seed: withObject, request: () => ({ method: 'GET', path: '/bkt/k?acl' }), ok: 200 },
     'PutObject (object lock)': { seed: lockedBucket, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body', headers: { 'content-md5': md5b64('new body'), 'x-amz-object-lock-legal-hold': 'ON' } }), ok: 200 },
+    'CopyObject (object lock)': { seed: withLockBucketObject, request: () => ({ method: 'PUT', path: '/bkt/copy', headers: { 'x-amz-copy-source': '/bkt/k', 'x-amz-object-lock-mode': 'COMPLIANCE', 'x-amz-object-lock-retain-until-date': '2199-01-01T00:00:00Z' } }), ok: 200 },
     'DeleteObject (lock-enabled bucket)': { seed: withLockBucketObject, request: () => ({ method: 'DELETE', path: '/bkt/k?versionId=null' }), ok: 204 },
     GetObjectRetention: { seed: withLockedObject, request: () => ({ method: 'GET', path: '/bkt/k?retention' }), ok: 200 },
     PutObjectRetention: { seed: withLockedObject, request: () => md5Body('PUT', '/bkt/k?retention', retentionBody), ok: 200 },
@@ -98,6 +105,12 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     ListParts: { seed: withUpload, request: (v) => ({ method: 'GET', path: `/bkt/k?uploadId=${v.id}` }), ok: 200 },
     ListMultipartUploads: { seed: withUpload, request: () => ({ method: 'GET', path: '/bkt?uploads' }), ok: 200 },
     AbortMultipartUpload: { seed: withUpload, request: (v) => ({ method: 'DELETE', path: `/bkt/k?uploadId=${v.id}` }), ok: 204 },
+    'CreateMultipartUpload (object lock)': { seed: lockedBucket, request: () => ({ method: 'POST', path: '/bkt/k?uploads', headers: { 'x-amz-object-lock-legal-hold': 'ON' } }), ok: 200 },
+    'CompleteMultipartUpload (object lock)': {
+      seed: withLockedUpload,
+      request: (v) => ({ method: 'POST', path: `/bkt/k?uploadId=${v.id}`, body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${v.etag}</ETag></Part></CompleteMultipartUpload>` }),
+      ok: 200,
+    },
     CompleteMultipartUpload: {
       seed: withUpload,
       request: (v) => ({ method: 'POST', path: `/bkt/k?uploadId=${v.id}`, body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${v.etag}</ETag></Part></CompleteMultipartUpload>` }),
@@ -161,14 +174,14 @@ function rule(fault: Fault): { status: number; code: string } | undefined {
 /** What a 404 of a call means: which S3 error, by what the call touched. */
 function expected404(operation: string, c: RecordedCall): string[] {
   // The parts' listing gone under a Complete: the parts it names are not there.
-  if (operation === 'CompleteMultipartUpload' && c.object === undefined && c.container?.endsWith('+segments')) return ['InvalidPart'];
+  if (operation.startsWith('CompleteMultipartUpload') && c.object === undefined && c.container?.endsWith('+segments')) return ['InvalidPart'];
   if (c.container?.endsWith('+segments')) return ['NoSuchUpload', 'NoSuchBucket', 'NoSuchKey'];
   if (c.object !== undefined) return ['NoSuchKey', 'NoSuchBucket', 'NoSuchUpload'];
   return ['NoSuchBucket'];
 }
 
 /** The bucket family's table reads a 409 as a bucket in use; an Abort's claim that lost to a racing DELETE is NoSuchUpload; else a racing write. */
-const BUCKET_TABLE_OPS = new Set(['HeadBucket', 'CreateBucket', 'CreateBucket (object lock)', 'GetObjectLockConfiguration', 'PutObjectLockConfiguration', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'ListMultipartUploads', 'CreateMultipartUpload']);
+const BUCKET_TABLE_OPS = new Set(['CreateMultipartUpload (object lock)', 'HeadBucket', 'CreateBucket', 'CreateBucket (object lock)', 'GetObjectLockConfiguration', 'PutObjectLockConfiguration', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'ListMultipartUploads', 'CreateMultipartUpload']);
 function expected409(operation: string, c: RecordedCall): string {
   if (operation === 'AbortMultipartUpload' && c.method === 'DELETE') return 'NoSuchUpload';
   return BUCKET_TABLE_OPS.has(operation) ? 'BucketNotEmpty' : 'OperationAborted';

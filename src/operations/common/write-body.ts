@@ -65,9 +65,11 @@ export async function bodyLength(ctx: OperationContext): Promise<number> {
 /**
  * Streams the verified request body to a Swift object (an object or a part).
  * A checksum known up front is stored with it; one from the trailer is known
- * only at the end and added afterwards (the POST repeats `lock`, the
- * version's object lock items). `afterWrite` runs once Swift has the object.
- * Answers the ETag and the checksum header.
+ * only at the end and added afterwards by a POST, which repeats `lock` (the
+ * version's object lock items); `noMetadataPost` (a lock-enabled bucket):
+ * no POST, so a trailer checksum is verified and answered but not stored
+ * (see operations/lock/write-lock.ts). `afterWrite` runs once Swift has the
+ * object. Answers the ETag and the checksum header.
  */
 export async function writeBody(
   ctx: OperationContext,
@@ -75,8 +77,9 @@ export async function writeBody(
   headers: Record<string, string>,
   length: number,
   afterWrite: () => Promise<void> = async () => {},
-  lock: Readonly<Record<string, string>> = {},
+  version: { lock?: Readonly<Record<string, string>>; noMetadataPost?: boolean } = {},
 ): Promise<Record<string, string | undefined>> {
+  const lock = version.lock ?? {};
   let body: Readable | Buffer = ctx.body;
   if (length === 0) {
     // Nothing to hold back in an empty body: read (and so verify) it before Swift sees anything.
@@ -93,7 +96,7 @@ export async function writeBody(
   if (checksum) {
     const value = checksum.value();
     // A trailer checksum is known only once the body has ended.
-    if (known === undefined && value !== undefined) await ctx.store.updateReserved(written, checksumItem(checksum.algorithm, value));
+    if (known === undefined && value !== undefined && !version.noMetadataPost) await ctx.store.updateReserved(written, checksumItem(checksum.algorithm, value));
     out[checksumHeader(checksum.algorithm)] = value;
   }
   return out;

@@ -11,32 +11,43 @@ import { lockItems, parseLockHeaders, type Retention } from './state.js';
 
 export const MISSING_LOCK_CONFIGURATION = 'Bucket is missing Object Lock Configuration';
 
+export interface WriteLock {
+  /** Reserved items to store with the new version (none outside lock-enabled buckets). */
+  readonly items: Record<string, string>;
+  /**
+   * The bucket has (or may have: its configuration was not readable) Object
+   * Lock. No metadata POST may follow a write there: a POST lands on whatever
+   * version is current by then, and one from a concurrent writer would replace
+   * that version's lock items with this write's.
+   */
+  readonly lockedBucket: boolean;
+}
+
 /**
- * Reserved items for a new version of a key in `bucket` (none outside
- * lock-enabled buckets). `needsIntegrity`: S3 requires Content-MD5 or a
- * flexible checksum on a PutObject that carries a lock (its own or the
- * bucket's default).
+ * The lock of a new version of a key in `bucket`. `needsIntegrity`: S3
+ * requires Content-MD5 or a flexible checksum on a PutObject that carries a
+ * lock (its own or the bucket's default).
  */
-export async function lockForWrite(ctx: OperationContext, bucket: string, opts: { needsIntegrity: boolean }): Promise<Record<string, string>> {
+export async function lockForWrite(ctx: OperationContext, bucket: string, opts: { needsIntegrity: boolean }): Promise<WriteLock> {
   const now = Date.now();
   const asked = parseLockHeaders(ctx.req.headers, now);
   let lock = await readableLock(ctx, bucket);
   // The bucket's configuration is not readable by this requester (another
   // project's key with a write-only container ACL): its own lock headers are
   // honoured, a default cannot be known (README, Object Lock).
-  if (lock === undefined) return asked ? checkedItems(ctx, lockItems(asked), opts) : {};
+  if (lock === undefined) return { items: asked ? checkedItems(ctx, lockItems(asked), opts) : {}, lockedBucket: true };
   // Lock enabled through another replica in the last moments: ask Swift before refusing.
   if (asked && !lock.enabled) lock = await bucketLock(ctx, bucket, { fresh: true });
   if (!lock.enabled) {
     if (asked) throw s3Error('InvalidRequest', {}, MISSING_LOCK_CONFIGURATION);
-    return {};
+    return { items: {}, lockedBucket: false };
   }
   let retention: Retention | undefined = asked?.retention;
   if (!retention && lock.unverified) {
     throw s3Error('InvalidBucketState', {}, "The bucket's Object Lock configuration cannot be verified, so its default retention is unknown; set it again with PutObjectLockConfiguration, or give this write its own x-amz-object-lock-mode and x-amz-object-lock-retain-until-date.");
   }
   if (!retention && lock.rule) retention = retentionFromDefault(lock.rule, now);
-  return checkedItems(ctx, lockItems({ retention, legalHold: asked?.legalHold }), opts);
+  return { items: checkedItems(ctx, lockItems({ retention, legalHold: asked?.legalHold }), opts), lockedBucket: true };
 }
 
 function checkedItems(ctx: OperationContext, items: Record<string, string>, opts: { needsIntegrity: boolean }): Record<string, string> {

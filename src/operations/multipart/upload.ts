@@ -39,7 +39,7 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
   // The marker carries what the final object gets, where s3api's Complete reads
   // it too: Content-Type, the stored content headers and X-Object-Meta-*.
   await ctx.store.putObject(segmentsContainer(bucket), markerName(key, uploadId), {
-    body: '', length: 0, headers: { ...stored, 'content-type': stored['content-type'] ?? 'application/octet-stream' }, reserved: lock,
+    body: '', length: 0, headers: { ...stored, 'content-type': stored['content-type'] ?? 'application/octet-stream' }, reserved: lock.items,
   });
   return { status: 200, xml: initiateMultipartUploadResult(bucket, key, uploadId) };
 }

@@ -50,7 +50,7 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const written = await ctx.store.copyObject(
     { container: bucket, object: key },
     { container: source.bucket, object: source.key, info, versionId: source.versionId },
-    { replace, reserved: { ...checksumItems(info.reserved), ...lock } },
+    { replace, reserved: { ...checksumItems(info.reserved), ...lock.items } },
   );
   await deleteSegments(ctx, bucket, replaced);
   const etag = quoteEtag(written.etag || info.etag) ?? '""';

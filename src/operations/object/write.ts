@@ -21,7 +21,7 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   checkMetadataLimits(headers, await ctx.store.limits());
   const lock = await lockForWrite(ctx, bucket, { needsIntegrity: true });
   const replaced = await ownedSegments(ctx, bucket, key);
-  const out = await writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), lock);
+  const out = await writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), { lock: lock.items, noMetadataPost: lock.lockedBucket });
   return { status: ctx.dialect.objectCreatedStatus, headers: out };
 }
 

@@ -7,6 +7,7 @@ import { s3Error } from '../../s3/errors.js';
 import { plainContentType } from '../../swift/sealed-state.js';
 import type { Written } from '../../swift/store.js';
 import type { OperationContext } from '../context.js';
+import type { Reserved } from '../../swift/sealed-state.js';
 import { readSmallBody } from './body.js';
 import { checksumItem } from './checksums.js';
 import { metadataToSwift } from './metadata.js';
@@ -74,6 +75,8 @@ export async function writeBody(
   headers: Record<string, string>,
   length: number,
   afterWrite: () => Promise<void> = async () => {},
+  /** Reserved items the object gets beside its checksum (its ACL). */
+  extra: Reserved = {},
 ): Promise<Record<string, string | undefined>> {
   let body: Readable | Buffer = ctx.body;
   if (length === 0) {
@@ -83,14 +86,14 @@ export async function writeBody(
   }
   const checksum = ctx.checksum;
   const known = checksum?.value();
-  const reserved = checksum && known !== undefined ? checksumItem(checksum.algorithm, known) : undefined;
+  const reserved = { ...extra, ...(checksum && known !== undefined ? checksumItem(checksum.algorithm, known) : {}) };
   const written: Written = await ctx.store.putObject(target.container, target.object, { body, length, headers, md5: requestMd5(ctx.req.headers), reserved });
   await afterWrite();
   const out: Record<string, string | undefined> = { etag: quoteEtag(written.etag), 'x-amz-version-id': written.versionId };
   if (checksum) {
     const value = checksum.value();
     // A trailer checksum is known only once the body has ended.
-    if (known === undefined && value !== undefined) await ctx.store.updateReserved(written, checksumItem(checksum.algorithm, value));
+    if (known === undefined && value !== undefined) await ctx.store.updateReserved(written, { ...extra, ...checksumItem(checksum.algorithm, value) });
     out[checksumHeader(checksum.algorithm)] = value;
   }
   return out;

@@ -10,6 +10,7 @@ import type { ObjectInfo } from '../../swift/store.js';
 import { checkContentMd5, readXmlBody } from '../common/body.js';
 import { deleteSegments, ownedSegments } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
+import { aclItems } from '../common/object-acl.js';
 import { MAX_COMPLETE_BODY, parseCompleteBody, type RequestedPart } from './complete-body.js';
 import { claimedElsewhere, delay, racingAbort } from './complete-race.js';
 import {
@@ -91,7 +92,7 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
   let written;
   try {
     // The object's own reserved item: the upload that made it (for retries and races).
-    written = await ctx.store.putManifest(bucket, key, manifest, { ...objectHeaders(marker), s3Etag: etag, reserved: { [UPLOAD_ID]: uploadId } });
+    written = await ctx.store.putManifest(bucket, key, manifest, { ...objectHeaders(marker), s3Etag: etag, reserved: { ...aclItems(marker.reserved), [UPLOAD_ID]: uploadId } });
   } catch (err) {
     // Swift refuses a manifest whose segments an Abort is deleting right now:
     // if the upload was claimed meanwhile, that is the answer, not InvalidPart.

@@ -14,6 +14,8 @@ import { deleteSegments, markSegmentsContainer } from '../common/segments.js';
 import { translate } from '../common/swift-errors.js';
 import { bodyLength, storedObjectHeaders, writeBody } from '../common/write-body.js';
 import type { OperationContext } from '../context.js';
+import { ensureDelegatedReads } from '../common/delegation.js';
+import { requestedObjectAcl } from '../common/object-acl.js';
 import { checkUploadId, markerName, newUploadId, partName, segmentsContainer } from './layout.js';
 import { uploadMarker } from './upload-state.js';
 
@@ -31,13 +33,16 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
   checkKey(key, ctx.limits.maxKeyBytes);
   const stored = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(stored, await ctx.store.limits());
+  const acl = await requestedObjectAcl(ctx);
   await ensureSegmentsContainer(ctx, bucket);
   const uploadId = newUploadId();
   // The marker carries what the final object gets, where s3api's Complete reads
-  // it too: Content-Type, the stored content headers and X-Object-Meta-*.
+  // it too: Content-Type, the stored content headers and X-Object-Meta-*; and,
+  // as the gateway's sealed items, its ACL.
   await ctx.store.putObject(segmentsContainer(bucket), markerName(key, uploadId), {
-    body: '', length: 0, headers: { ...stored, 'content-type': stored['content-type'] ?? 'application/octet-stream' },
+    body: '', length: 0, headers: { ...stored, 'content-type': stored['content-type'] ?? 'application/octet-stream' }, reserved: acl.items,
   });
+  if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   return { status: 200, xml: initiateMultipartUploadResult(bucket, key, uploadId) };
 }
 

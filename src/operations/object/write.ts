@@ -11,6 +11,8 @@ import { deleteVersion } from '../common/delete-version.js';
 import { versionHeaders } from '../common/versions.js';
 import { bodyLength, storedObjectHeaders, writeBody } from '../common/write-body.js';
 import type { OperationContext } from '../context.js';
+import { ensureDelegatedReads } from '../common/delegation.js';
+import { requestedObjectAcl } from '../common/object-acl.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
@@ -18,8 +20,10 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const length = await bodyLength(ctx);
   const headers = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(headers, await ctx.store.limits());
+  const acl = await requestedObjectAcl(ctx);
   const replaced = await ownedSegments(ctx, bucket, key);
-  const out = await writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced));
+  const out = await writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), acl.items);
+  if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   return { status: ctx.dialect.objectCreatedStatus, headers: out };
 }
 

@@ -1,0 +1,124 @@
+// A bucket policy document: parsed and validated once, when PutBucketPolicy
+// stores it (or when the gateway reads a stored one), into statements the
+// evaluator can apply to every request without parsing again.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html
+import { parseConditions, type Condition } from './conditions.js';
+import { malformed, REASONS } from './malformed.js';
+import type { Pattern } from './pattern.js';
+import { parsePrincipal, type PrincipalSet } from './principal.js';
+import { checkActionsApply, checkConditionsApply, parseActions, parseResources } from './statement-checks.js';
+
+/** "Bucket policies are limited to 20 KB in size." */
+export const MAX_POLICY_BYTES = 20 * 1024;
+
+export type PolicyVersion = '2012-10-17' | '2008-10-17';
+
+export interface Statement {
+  readonly sid?: string;
+  readonly effect: 'Allow' | 'Deny';
+  /** Exactly one of principal / notPrincipal is set. */
+  readonly principal?: PrincipalSet;
+  readonly notPrincipal?: PrincipalSet;
+  /** Exactly one of action / notAction: lower-cased patterns (`s3:get*`). */
+  readonly action?: readonly Pattern[];
+  readonly notAction?: readonly Pattern[];
+  /** Exactly one of resource / notResource: ARN patterns, case-sensitive, variables resolved per request. */
+  readonly resource?: readonly Pattern[];
+  readonly notResource?: readonly Pattern[];
+  /** All must hold. */
+  readonly conditions: readonly Condition[];
+}
+
+export interface BucketPolicy {
+  /** The document as the client sent it: what GetBucketPolicy returns. */
+  readonly text: string;
+  readonly version: PolicyVersion;
+  readonly id?: string;
+  readonly statements: readonly Statement[];
+}
+
+const POLICY_FIELDS = new Set(['Version', 'Id', 'Statement']);
+const STATEMENT_FIELDS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
+
+/**
+ * Parses and validates a bucket policy for `bucket`. Throws MalformedPolicy
+ * with S3's reason: not JSON or not starting with `{`, over 20 KB, an unknown
+ * element, a missing Effect / Principal / Action / Resource, an action S3 does
+ * not have, a resource outside this bucket, an action none of the statement's
+ * resources can carry, an unknown condition operator or key, a value the
+ * operator cannot read. A missing Version means 2008-10-17, in which `${...}`
+ * is literal text.
+ */
+export function parseBucketPolicy(input: string | Buffer, bucket: string): BucketPolicy {
+  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  if (bytes.length > MAX_POLICY_BYTES) throw malformed(REASONS.tooLarge);
+  if (bytes[0] !== 0x7b) throw malformed(REASONS.firstByte);
+  let text: string;
+  let document: unknown;
+  try {
+    text = typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    document = JSON.parse(text);
+  } catch {
+    throw malformed(REASONS.invalidJson);
+  }
+  const root = asObject(document);
+  rejectUnknown(root, POLICY_FIELDS);
+  const version = root['Version'] === undefined ? '2008-10-17' : root['Version'];
+  if (version !== '2012-10-17' && version !== '2008-10-17') throw malformed(REASONS.version);
+  if (root['Id'] !== undefined && typeof root['Id'] !== 'string') throw malformed(REASONS.invalidJson);
+  const element = root['Statement'];
+  if (element === undefined) throw malformed(REASONS.missingStatement);
+  const list = Array.isArray(element) ? element : [element];
+  if (list.length === 0) throw malformed(REASONS.emptyStatement);
+  const statements = list.map((raw) => parseStatement(asObject(raw), bucket, version === '2012-10-17'));
+  return { text, version, ...(typeof root['Id'] === 'string' ? { id: root['Id'] } : {}), statements };
+}
+
+function parseStatement(raw: Record<string, unknown>, bucket: string, variables: boolean): Statement {
+  rejectUnknown(raw, STATEMENT_FIELDS);
+  if (raw['Sid'] !== undefined && typeof raw['Sid'] !== 'string') throw malformed(REASONS.invalidJson);
+  const effect = raw['Effect'];
+  if (effect === undefined) throw malformed('Missing required field Effect');
+  if (effect !== 'Allow' && effect !== 'Deny') throw malformed(`Invalid effect: ${typeof effect === 'string' ? effect : JSON.stringify(effect)}`);
+
+  const principal = oneOf(raw, 'Principal', 'NotPrincipal');
+  const action = oneOf(raw, 'Action', 'NotAction');
+  const resource = oneOf(raw, 'Resource', 'NotResource');
+  const principals = parsePrincipal(principal.value);
+  const actions = parseActions(action.value);
+  const resources = parseResources(resource.value, bucket, variables);
+  const conditions = raw['Condition'] === undefined ? [] : parseConditions(raw['Condition'], variables);
+  if (action.name === 'Action') checkConditionsApply(conditions, actions);
+  if (action.name === 'Action' && resource.name === 'Resource') checkActionsApply(actions, resources, bucket);
+
+  return {
+    ...(typeof raw['Sid'] === 'string' ? { sid: raw['Sid'] } : {}),
+    effect,
+    ...(principal.name === 'Principal' ? { principal: principals } : { notPrincipal: principals }),
+    ...(action.name === 'Action' ? { action: actions } : { notAction: actions }),
+    ...(resource.name === 'Resource' ? { resource: resources } : { notResource: resources }),
+    conditions,
+  };
+}
+
+/** A statement holds exactly one of Principal / NotPrincipal (and so on). */
+function oneOf(raw: Record<string, unknown>, name: string, negated: string): { name: string; value: unknown } {
+  const has = raw[name] !== undefined;
+  const hasNegated = raw[negated] !== undefined;
+  if (has && hasNegated) throw malformed(`Statement cannot contain both ${name} and ${negated}`);
+  if (!has && !hasNegated) throw malformed(`Missing required field ${name}`);
+  return has ? { name, value: raw[name] } : { name: negated, value: raw[negated] };
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(REASONS.invalidJson);
+  return value as Record<string, unknown>;
+}
+
+function rejectUnknown(raw: Record<string, unknown>, known: ReadonlySet<string>): void {
+  for (const name of Object.keys(raw)) {
+    if (!known.has(name)) throw malformed(`Unknown field ${name}`);
+  }
+}
+

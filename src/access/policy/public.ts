@@ -1,0 +1,51 @@
+// Whether a bucket policy is public, as S3 decides it for GetBucketPolicyStatus
+// (IsPublic), BlockPublicPolicy (PutBucketPolicy refused) and
+// RestrictPublicBuckets (only the owner's account served).
+//
+// "When evaluating a bucket policy, Amazon S3 begins by assuming that the
+// policy is public. It then evaluates the policy to determine whether it
+// qualifies as non-public. To be considered non-public, a bucket policy must
+// grant access only to fixed values (values that don't contain a wildcard) of
+// one or more of the following:" a set of CIDRs using aws:SourceIp, an AWS
+// principal, user, role or service principal, aws:SourceArn, aws:SourceVpc, ...
+// Its examples: Principal "*" is public; {"Federated": "graph.facebook.com"} is
+// public; "*" with StringLike aws:SourceVpc "vpc-*" is public; with
+// StringEquals aws:SourceVpc "vpc-91237329" it is not.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
+import { RESTRICTING_KEYS } from './condition-keys.js';
+import { valueSource, type Condition } from './conditions.js';
+import type { BucketPolicy, Statement } from './document.js';
+
+/** Whether any Allow statement grants to the public. Deny statements never make a policy public. */
+export function isPublicPolicy(policy: BucketPolicy): boolean {
+  return policy.statements.some(isPublicStatement);
+}
+
+export function isPublicStatement(statement: Statement): boolean {
+  if (statement.effect !== 'Allow') return false;
+  // NotPrincipal with Allow grants to everyone but the ones it names.
+  const toEveryone = statement.notPrincipal !== undefined
+    || statement.principal!.everyone
+    || statement.principal!.federated;
+  if (!toEveryone) return false;
+  return !statement.conditions.some(restrictsToFixedValues);
+}
+
+/**
+ * A condition that pins one of the restricting keys to fixed values: an
+ * operator that must match (not negated, not ...IfExists, not ForAllValues —
+ * each holds for a request without the key), values with no wildcard and no
+ * policy variable. For aws:SourceIp, CIDRs; a /0 range is everyone, so it
+ * restricts nothing. For aws:userid, a value of the form "AROLEID:*" is public.
+ */
+function restrictsToFixedValues(condition: Condition): boolean {
+  const { operator, key, values } = condition;
+  if (!RESTRICTING_KEYS.has(key)) return false;
+  if (operator.negated || operator.ifExists || operator.set === 'ForAllValues' || values.length === 0) return false;
+  if (operator.family === 'ip') return key === 'aws:sourceip' && values.every((value) => value.family === 'ip' && value.cidr.prefix > 0);
+  if (operator.family !== 'string' && operator.family !== 'arn') return false;
+  return values.every((value) => {
+    const source = valueSource(value);
+    return source !== undefined && !/[*?]/.test(source) && !source.includes('${');
+  });
+}

@@ -7,6 +7,7 @@ import { parseConditions, type Condition } from './conditions.js';
 import { malformed, REASONS } from './malformed.js';
 import type { Pattern } from './pattern.js';
 import { parsePrincipal, type PrincipalSet } from './principal.js';
+import { isPublicStatement } from './public.js';
 import { checkActionsApply, checkConditionsApply, parseActions, parseResources } from './statement-checks.js';
 
 /** "Bucket policies are limited to 20 KB in size." */
@@ -36,6 +37,8 @@ export interface BucketPolicy {
   readonly version: PolicyVersion;
   readonly id?: string;
   readonly statements: readonly Statement[];
+  /** Whether S3 counts the policy as public (isPublicPolicy), worked out once here. */
+  readonly isPublic: boolean;
 }
 
 const POLICY_FIELDS = new Set(['Version', 'Id', 'Statement']);
@@ -72,7 +75,7 @@ export function parseBucketPolicy(input: string | Buffer, bucket: string): Bucke
   const list = Array.isArray(element) ? element : [element];
   if (list.length === 0) throw malformed(REASONS.emptyStatement);
   const statements = list.map((raw) => parseStatement(asObject(raw), bucket, version === '2012-10-17'));
-  return { text, version, ...(typeof root['Id'] === 'string' ? { id: root['Id'] } : {}), statements };
+  return { text, version, ...(typeof root['Id'] === 'string' ? { id: root['Id'] } : {}), statements, isPublic: statements.some(isPublicStatement) };
 }
 
 function parseStatement(raw: Record<string, unknown>, bucket: string, variables: boolean): Statement {

@@ -32,28 +32,43 @@ export interface RequestFacts {
 /** Allow: a statement allows and none denies. Deny: a statement denies. Default: none applies. */
 export type Decision = 'Allow' | 'Deny' | 'Default';
 
+export interface EvaluateOptions {
+  /**
+   * The bucket's RestrictPublicBuckets is on: if the policy is public, its
+   * Allow statements serve only users of the owner's project ("restricts
+   * access to an access point or bucket with a public policy to only AWS
+   * services and authorized users within the bucket owner's account ...
+   * including non-public delegation to specific accounts"). Denies still apply.
+   */
+  readonly restrictPublicBuckets?: { readonly ownerProjectId: string };
+}
+
 /**
  * The policy's decision on the request. With several actions (PutObject with
  * an ACL needs s3:PutObject and s3:PutObjectAcl) a Deny of any is Deny, and
  * Allow needs every one allowed.
  */
-export function evaluatePolicy(policy: BucketPolicy, facts: RequestFacts): Decision {
+export function evaluatePolicy(policy: BucketPolicy, facts: RequestFacts, options: EvaluateOptions = {}): Decision {
   const lookup: VariableLookup = (key) => {
     const value = facts.context[key];
     return typeof value === 'string' ? value : undefined;
   };
+  const restrict = options.restrictPublicBuckets;
+  const allowsCount = restrict === undefined || !policy.isPublic
+    || (facts.requester.kind === 'project' && facts.requester.projectId === restrict.ownerProjectId);
   let allAllowed = facts.actions.length > 0;
   for (const action of facts.actions) {
-    const decision = decide(policy.statements, action.toLowerCase(), facts, lookup);
+    const decision = decide(policy.statements, action.toLowerCase(), facts, lookup, allowsCount);
     if (decision === 'Deny') return 'Deny';
     if (decision !== 'Allow') allAllowed = false;
   }
   return allAllowed ? 'Allow' : 'Default';
 }
 
-function decide(statements: readonly Statement[], action: string, facts: RequestFacts, lookup: VariableLookup): Decision {
+function decide(statements: readonly Statement[], action: string, facts: RequestFacts, lookup: VariableLookup, allowsCount: boolean): Decision {
   let allowed = false;
   for (const statement of statements) {
+    if (statement.effect === 'Allow' && (!allowsCount || allowed)) continue;
     if (!applies(statement, action, facts, lookup)) continue;
     if (statement.effect === 'Deny') return 'Deny';
     allowed = true;

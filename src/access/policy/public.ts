@@ -16,9 +16,12 @@ import { RESTRICTING_KEYS } from './condition-keys.js';
 import { valueSource, type Condition } from './conditions.js';
 import type { BucketPolicy, Statement } from './document.js';
 
-/** Whether any Allow statement grants to the public. Deny statements never make a policy public. */
+/**
+ * Whether any Allow statement grants to the public (parseBucketPolicy has
+ * worked it out: BucketPolicy.isPublic). Deny statements never make a policy public.
+ */
 export function isPublicPolicy(policy: BucketPolicy): boolean {
-  return policy.statements.some(isPublicStatement);
+  return policy.isPublic;
 }
 
 export function isPublicStatement(statement: Statement): boolean {

@@ -263,3 +263,28 @@ describe('decisions', () => {
     expect(evaluatePolicy(q, facts(anonymous, 's3:GetObject', object('k'), { 's3:existingobjecttag/visibility': 'public' }))).toBe('Default');
   });
 });
+
+describe('RestrictPublicBuckets', () => {
+  const restrict = { restrictPublicBuckets: { ownerProjectId: OWNER } };
+  const publicPolicy = policy(
+    { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: object('*') },
+    { Effect: 'Allow', Principal: { AWS: GRANTEE }, Action: 's3:PutObject', Resource: object('*') },
+    { Effect: 'Allow', Principal: { AWS: OWNER }, Action: 's3:DeleteObject', Resource: object('*') },
+    { Effect: 'Deny', Principal: '*', Action: 's3:DeleteObject', Resource: object('locked/*') },
+  );
+  it('serves only the owner\'s project from a public policy, and still denies', () => {
+    expect(publicPolicy.isPublic).toBe(true);
+    expect(evaluatePolicy(publicPolicy, facts(anonymous, 's3:GetObject', object('k')), restrict)).toBe('Default');
+    expect(evaluatePolicy(publicPolicy, facts(alice, 's3:PutObject', object('k')), restrict)).toBe('Default');
+    expect(evaluatePolicy(publicPolicy, facts(owner, 's3:GetObject', object('k')), restrict)).toBe('Allow');
+    expect(evaluatePolicy(publicPolicy, facts(owner, 's3:DeleteObject', object('k')), restrict)).toBe('Allow');
+    expect(evaluatePolicy(publicPolicy, facts(owner, 's3:DeleteObject', object('locked/k')), restrict)).toBe('Deny');
+    expect(evaluatePolicy(publicPolicy, facts(alice, 's3:PutObject', object('k')))).toBe('Allow');
+  });
+
+  it('leaves a non-public policy as written (delegation to another account keeps working)', () => {
+    const shared = policy({ Effect: 'Allow', Principal: { AWS: GRANTEE }, Action: 's3:PutObject', Resource: object('*') });
+    expect(shared.isPublic).toBe(false);
+    expect(evaluatePolicy(shared, facts(alice, 's3:PutObject', object('k')), restrict)).toBe('Allow');
+  });
+});

@@ -6,7 +6,7 @@
 // applies the policy has nothing to say (the gateway falls back to ownership
 // and ACLs).
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
-import { conditionHolds, type RequestContext } from './conditions.js';
+import { conditionHolds, type RequestContext } from './condition-eval.js';
 import type { BucketPolicy, Statement } from './document.js';
 import { globMatch, resolve, type Pattern, type VariableLookup } from './pattern.js';
 import { principalMatches, type Requester } from './principal.js';

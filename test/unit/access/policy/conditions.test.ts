@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { conditionHolds, parseConditions, parseOperator, splitArn, type RequestContext } from '../../../../src/access/policy/conditions.js';
+import { conditionHolds, type RequestContext } from '../../../../src/access/policy/condition-eval.js';
+import { parseConditions, parseOperator, splitArn } from '../../../../src/access/policy/conditions.js';
 
 type Values = string | number | boolean | readonly (string | number | boolean)[];
 

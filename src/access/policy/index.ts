@@ -8,3 +8,4 @@ export { policyActionsFor, KNOWN_S3_ACTIONS, type RequestHeaders } from './actio
 export { isPublicPolicy } from './public.js';
 export { conditionKeyName } from './condition-keys.js';
 export { type RequestContext } from './condition-eval.js';
+export { buildRequestContext, resourceArn, type ContextInput } from './context.js';

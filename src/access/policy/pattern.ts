@@ -33,6 +33,7 @@ export interface Pattern {
 /** Looks up a request value for `${key}` (key lower-cased); undefined when the request has none. */
 export type VariableLookup = (key: string) => string | undefined;
 
+const SURROGATE = /[\uD800-\uDFFF]/;
 const VARIABLE = /^\s*([^\s,'}]+)\s*(?:,\s*'([^']*)'\s*)?$/;
 
 /**
@@ -121,7 +122,8 @@ export function resolveText(pattern: Pattern, lookup: VariableLookup): string | 
 
 /** Whether the whole input matches the glob (`*` any run, `?` one character). */
 export function globMatch(glob: Glob, input: string): boolean {
-  const chars = Array.from(input);
+  // By code point, so `?` is one character; a string without surrogates is indexed as it is (the hot path).
+  const chars: ArrayLike<string> = SURROGATE.test(input) ? Array.from(input) : input;
   let p = 0;
   let s = 0;
   let starAt = -1;

@@ -27,6 +27,11 @@ describe('wildcard patterns', () => {
     ['arn:aws:s3:::bucket/home/*', 'arn:aws:s3:::bucket/Home/x', false],
     ['arn:aws:s3:::bucket/?.txt', 'arn:aws:s3:::bucket/é.txt', true],
     ['arn:aws:s3:::bucket/*.jpg', 'arn:aws:s3:::bucket/a.jpg.png', false],
+    ['arn:aws:s3:::bucket/?.txt', 'arn:aws:s3:::bucket/\u{1F600}.txt', true],
+    ['arn:aws:s3:::bucket/??.txt', 'arn:aws:s3:::bucket/\u{1F600}.txt', false],
+    ['arn:aws:s3:::bucket/\u{1F600}*', 'arn:aws:s3:::bucket/\u{1F600}x', true],
+    ['a*', 'a*?', true],
+    ['a?', 'a*', true],
   ])('%s against %s: %s', (source, input, expected) => {
     expect(globMatch(resolve(like(source), () => undefined)!, input)).toBe(expected);
   });

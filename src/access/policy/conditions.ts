@@ -81,11 +81,10 @@ export interface Condition {
 export function parseOperator(name: string): Operator | undefined {
   let rest = name;
   let set: Operator['set'];
-  for (const qualifier of ['ForAllValues', 'ForAnyValue'] as const) {
-    if (rest.startsWith(`${qualifier}:`)) {
-      set = qualifier;
-      rest = rest.slice(qualifier.length + 1);
-    }
+  const qualifier = (['ForAllValues', 'ForAnyValue'] as const).find((q) => rest.startsWith(`${q}:`));
+  if (qualifier) {
+    set = qualifier;
+    rest = rest.slice(qualifier.length + 1);
   }
   let ifExists = false;
   if (rest.endsWith('IfExists') && rest !== 'Null') {
@@ -153,7 +152,7 @@ function parseValue(operator: Operator, key: string, text: string, variables: bo
       return cidr === undefined ? throwIp() : { family: 'ip', cidr };
     }
     case 'arn':
-      return { family: 'arn', parts: splitArn(text).map((part) => compilePattern(part, { wildcards: true, variables })) };
+      return { family: 'arn', parts: splitArn(text, variables).map((part) => compilePattern(part, { wildcards: true, variables })) };
     case 'null': {
       const lower = text.toLowerCase();
       return lower === 'true' || lower === 'false' ? { family: 'null', absent: lower === 'true' } : invalid();
@@ -167,15 +166,15 @@ function throwIp(): never {
 
 /**
  * The six parts of an ARN (`arn:partition:service:region:account:resource`);
- * the resource may itself hold colons, and a `${aws:...}` variable's colon
- * splits nothing. Fewer than six parts: not an ARN.
+ * the resource may itself hold colons, and in a policy value (`variables`) the
+ * colon of a `${aws:...}` variable splits nothing. Fewer than six parts: not an ARN.
  */
-export function splitArn(text: string): string[] {
+export function splitArn(text: string, variables = false): string[] {
   const parts: string[] = [];
   let start = 0;
   let depth = 0;
   for (let i = 0; i < text.length && parts.length < 5; i++) {
-    if (text[i] === '$' && text[i + 1] === '{') depth++;
+    if (variables && text[i] === '$' && text[i + 1] === '{') depth++;
     else if (text[i] === '}' && depth > 0) depth--;
     else if (text[i] === ':' && depth === 0) {
       parts.push(text.slice(start, i));

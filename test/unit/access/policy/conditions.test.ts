@@ -174,7 +174,8 @@ describe('ARN operators (each of the six parts matched on its own)', () => {
 
   it('splits an ARN into six parts, keeping colons of the resource and of ${...}', () => {
     expect(splitArn('arn:aws:s3:::bucket/a:b')).toEqual(['arn', 'aws', 's3', '', '', 'bucket/a:b']);
-    expect(splitArn('arn:aws:iam::${aws:PrincipalAccount}:root')).toEqual(['arn', 'aws', 'iam', '', '${aws:PrincipalAccount}', 'root']);
+    expect(splitArn('arn:aws:iam::${aws:PrincipalAccount}:root', true)).toEqual(['arn', 'aws', 'iam', '', '${aws:PrincipalAccount}', 'root']);
+    expect(splitArn('arn:aws:iam::${aws:PrincipalAccount}:root')).toEqual(['arn', 'aws', 'iam', '', '${aws', 'PrincipalAccount}:root']);
     expect(splitArn('a:b')).toEqual(['a', 'b']);
   });
 });
@@ -271,7 +272,16 @@ describe('operator names', () => {
     expect(operator.set).toBe(set);
     expect(operator.ifExists).toBe(ifExists);
   });
-  it.each(['stringEquals', 'StringEqual', 'NullIfExists', 'ForAnyValue:Null', 'IfExists', 'ForAnyValue:', 'toString', 'constructor'])('%s is not an operator', (name) => {
+  it.each(['stringEquals', 'StringEqual', 'NullIfExists', 'ForAllValues:ForAnyValue:StringEquals', 'ForAnyValue:ForAnyValue:StringEquals', 'ForAnyValue:Null', 'IfExists', 'ForAnyValue:', 'toString', 'constructor'])('%s is not an operator', (name) => {
     expect(parseOperator(name)).toBeUndefined();
+  });
+});
+
+describe('ARN values with policy variables', () => {
+  it('resolves ${aws:PrincipalAccount} inside the account part', () => {
+    const extra = { 'aws:principalaccount': '111122223333' };
+    expect(holds('ArnLike', 'aws:sourcearn', 'arn:aws:sns:*:${aws:PrincipalAccount}:*', 'arn:aws:sns:us-east-1:111122223333:t', extra)).toBe(true);
+    expect(holds('ArnLike', 'aws:sourcearn', 'arn:aws:sns:*:${aws:PrincipalAccount}:*', 'arn:aws:sns:us-east-1:444455556666:t', extra)).toBe(false);
+    expect(holds('ArnLike', 'aws:sourcearn', 'arn:aws:sns:*:${aws:PrincipalAccount}:*', 'arn:aws:sns:us-east-1:444455556666:t')).toBeNull();
   });
 });

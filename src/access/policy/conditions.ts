@@ -103,12 +103,12 @@ export function parseOperator(name: string): Operator | undefined {
  * and Bool values.
  */
 export function parseConditions(element: unknown, variables: boolean): Condition[] {
-  if (!isObject(element)) throw malformed(REASONS.invalidJson);
+  if (!isObject(element)) throw malformed(REASONS.syntax);
   const conditions: Condition[] = [];
   for (const [operatorName, block] of Object.entries(element)) {
     const operator = parseOperator(operatorName);
     if (operator === undefined) throw malformed(`Invalid Condition type : ${operatorName}`);
-    if (!isObject(block)) throw malformed(REASONS.invalidJson);
+    if (!isObject(block)) throw malformed(REASONS.syntax);
     for (const [keyName, raw] of Object.entries(block)) {
       const key = conditionKeyName(keyName);
       if (!isKnownConditionKey(key)) throw malformed(REASONS.conditionKey);
@@ -123,7 +123,7 @@ export function parseConditions(element: unknown, variables: boolean): Condition
 function scalarText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw malformed(REASONS.invalidJson);
+  throw malformed(REASONS.syntax);
 }
 
 function parseValue(operator: Operator, key: string, text: string, variables: boolean): PolicyValue {

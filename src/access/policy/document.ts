@@ -10,8 +10,13 @@ import { parsePrincipal, type PrincipalSet } from './principal.js';
 import { isPublicStatement } from './public.js';
 import { checkActionsApply, checkConditionsApply, parseActions, parseResources } from './statement-checks.js';
 
-/** "Bucket policies are limited to 20 KB in size." */
+/**
+ * "Bucket policies are limited to 20 KB in size", counted as S3 keeps the
+ * policy: without the whitespace between elements. A body past
+ * MAX_RAW_BYTES is refused without being parsed.
+ */
 export const MAX_POLICY_BYTES = 20 * 1024;
+export const MAX_RAW_BYTES = 64 * 1024;
 
 export type PolicyVersion = '2012-10-17' | '2008-10-17';
 
@@ -55,7 +60,7 @@ const STATEMENT_FIELDS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 
  */
 export function parseBucketPolicy(input: string | Buffer, bucket: string): BucketPolicy {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-  if (bytes.length > MAX_POLICY_BYTES) throw malformed(REASONS.tooLarge);
+  if (bytes.length > MAX_RAW_BYTES) throw malformed(REASONS.tooLarge);
   if (bytes[0] !== 0x7b) throw malformed(REASONS.firstByte);
   let text: string;
   let document: unknown;
@@ -65,11 +70,16 @@ export function parseBucketPolicy(input: string | Buffer, bucket: string): Bucke
   } catch {
     throw malformed(REASONS.invalidJson);
   }
+  // S3 measures the policy as it stores it, without the layout's whitespace.
+  if (bytes.length > MAX_POLICY_BYTES && Buffer.byteLength(JSON.stringify(document)) > MAX_POLICY_BYTES) throw malformed(REASONS.tooLarge);
+  // JSON.parse keeps the last of two equal names; S3 refuses the document.
+  const duplicate = duplicateName(text);
+  if (duplicate !== undefined) throw malformed(`Statement/policy already has instance of ${duplicate}`);
   const root = asObject(document);
   rejectUnknown(root, POLICY_FIELDS);
   const version = root['Version'] === undefined ? '2008-10-17' : root['Version'];
   if (version !== '2012-10-17' && version !== '2008-10-17') throw malformed(REASONS.version);
-  if (root['Id'] !== undefined && typeof root['Id'] !== 'string') throw malformed(REASONS.invalidJson);
+  if (root['Id'] !== undefined && typeof root['Id'] !== 'string') throw malformed(REASONS.syntax);
   const element = root['Statement'];
   if (element === undefined) throw malformed(REASONS.missingStatement);
   const list = Array.isArray(element) ? element : [element];
@@ -80,7 +90,7 @@ export function parseBucketPolicy(input: string | Buffer, bucket: string): Bucke
 
 function parseStatement(raw: Record<string, unknown>, bucket: string, variables: boolean): Statement {
   rejectUnknown(raw, STATEMENT_FIELDS);
-  if (raw['Sid'] !== undefined && typeof raw['Sid'] !== 'string') throw malformed(REASONS.invalidJson);
+  if (raw['Sid'] !== undefined && typeof raw['Sid'] !== 'string') throw malformed(REASONS.syntax);
   const effect = raw['Effect'];
   if (effect === undefined) throw malformed('Missing required field Effect');
   if (effect !== 'Allow' && effect !== 'Deny') throw malformed(`Invalid effect: ${typeof effect === 'string' ? effect : JSON.stringify(effect)}`);
@@ -109,13 +119,13 @@ function parseStatement(raw: Record<string, unknown>, bucket: string, variables:
 function oneOf(raw: Record<string, unknown>, name: string, negated: string): { name: string; value: unknown } {
   const has = raw[name] !== undefined;
   const hasNegated = raw[negated] !== undefined;
-  if (has && hasNegated) throw malformed(`Statement cannot contain both ${name} and ${negated}`);
+  if (has && hasNegated) throw malformed(`Statement/policy already has instance of ${name}`);
   if (!has && !hasNegated) throw malformed(`Missing required field ${name}`);
   return has ? { name, value: raw[name] } : { name: negated, value: raw[negated] };
 }
 
 function asObject(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(REASONS.invalidJson);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(REASONS.syntax);
   return value as Record<string, unknown>;
 }
 
@@ -125,3 +135,36 @@ function rejectUnknown(raw: Record<string, unknown>, known: ReadonlySet<string>)
   }
 }
 
+/**
+ * The first name that one object of the (valid) JSON text holds twice, at any
+ * depth; undefined when there is none.
+ */
+function duplicateName(text: string): string | undefined {
+  // For each open container: the names seen so far of an object, null for an array.
+  const open: (Set<string> | null)[] = [];
+  let expectingName = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const names = open[open.length - 1];
+      if (expectingName && names) {
+        const name = JSON.parse(text.slice(i, end + 1)) as string;
+        if (names.has(name)) return name;
+        names.add(name);
+        expectingName = false;
+      }
+      i = end;
+    } else if (char === '{' || char === '[') {
+      open.push(char === '{' ? new Set() : null);
+      expectingName = char === '{';
+    } else if (char === '}' || char === ']') {
+      open.pop();
+      expectingName = false;
+    } else if (char === ',') {
+      expectingName = open[open.length - 1] != null;
+    }
+  }
+  return undefined;
+}

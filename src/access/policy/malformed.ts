@@ -5,6 +5,8 @@ import { s3Error, type S3Error } from '../../s3/errors.js';
 export const REASONS = {
   firstByte: "Policies must be valid JSON and the first byte must be '{'",
   invalidJson: 'This policy contains invalid Json',
+  // Well-formed JSON of the wrong shape: a Sid that is a number, a Statement entry that is a string.
+  syntax: 'Invalid policy syntax.',
   tooLarge: 'Policy exceeds the maximum allowed document size.',
   version: 'The policy must contain a valid version string',
   missingStatement: 'Missing required field Statement',

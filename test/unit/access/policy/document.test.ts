@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_POLICY_BYTES, parseBucketPolicy } from '../../../../src/access/policy/document.js';
+import { MAX_POLICY_BYTES, MAX_RAW_BYTES, parseBucketPolicy } from '../../../../src/access/policy/document.js';
 import { s3ErrorOf } from '../../../helpers/s3-error.js';
 
 const BUCKET = 'examplebucket';
@@ -91,12 +91,21 @@ describe('parseBucketPolicy accepts', () => {
     expect(() => parseBucketPolicy(policyWith(change), BUCKET)).not.toThrow();
   });
 
-  it('exactly 20 KB, not one byte more', () => {
-    const base = policyWith({});
-    const padded = base.slice(0, -1) + ' '.repeat(MAX_POLICY_BYTES - base.length) + '}';
-    expect(Buffer.byteLength(padded)).toBe(MAX_POLICY_BYTES);
-    expect(() => parseBucketPolicy(padded, BUCKET)).not.toThrow();
-    expect(reason(padded.slice(0, -1) + ' }')).toBe('Policy exceeds the maximum allowed document size.');
+  it('up to 20 KB as S3 counts it, without the whitespace of the layout', () => {
+    const withSid = (length: number) => policyWith({ Sid: 'x'.repeat(length) });
+    const room = MAX_POLICY_BYTES - Buffer.byteLength(withSid(0));
+    expect(Buffer.byteLength(withSid(room))).toBe(MAX_POLICY_BYTES);
+    expect(() => parseBucketPolicy(withSid(room), BUCKET)).not.toThrow();
+    expect(reason(withSid(room + 1))).toBe('Policy exceeds the maximum allowed document size.');
+    // The same 20 KB pretty-printed is larger as text, and still fits.
+    const pretty = JSON.stringify(JSON.parse(withSid(room)), null, 4);
+    expect(Buffer.byteLength(pretty)).toBeGreaterThan(MAX_POLICY_BYTES);
+    expect(parseBucketPolicy(pretty, BUCKET).text).toBe(pretty);
+    expect(reason(JSON.stringify(JSON.parse(withSid(room + 1)), null, 4))).toBe('Policy exceeds the maximum allowed document size.');
+  });
+
+  it('refuses a body past 64 KB without reading it as JSON', () => {
+    expect(reason(`{${' '.repeat(MAX_RAW_BYTES)}`)).toBe('Policy exceeds the maximum allowed document size.');
   });
 });
 
@@ -110,7 +119,8 @@ describe('parseBucketPolicy refuses, with the reason S3 gives', () => {
     ["{'Statement': []}", 'This policy contains invalid Json'],
     ['{"Version":"2012-10-17"}', 'Missing required field Statement'],
     ['{"Version":"2012-10-17","Statement":[]}', 'Could not parse the policy: Statement is empty!'],
-    ['{"Version":"2012-10-17","Statement":["x"]}', 'This policy contains invalid Json'],
+    ['{"Version":"2012-10-17","Statement":["x"]}', 'Invalid policy syntax.'],
+    ['{"Version":"2012-10-17","Version":"2012-10-17","Statement":[]}', 'Statement/policy already has instance of Version'],
     ['{"Version":"2012-10-18","Statement":[]}', 'The policy must contain a valid version string'],
     ['{"Version":2012,"Statement":[]}', 'The policy must contain a valid version string'],
   ])('%j: %s', (text, message) => {
@@ -128,9 +138,10 @@ describe('parseBucketPolicy refuses, with the reason S3 gives', () => {
     [{ Principal: undefined }, 'Missing required field Principal'],
     [{ Action: undefined }, 'Missing required field Action'],
     [{ Resource: undefined }, 'Missing required field Resource'],
-    [{ NotPrincipal: '*' }, 'Statement cannot contain both Principal and NotPrincipal'],
-    [{ NotAction: 's3:PutObject' }, 'Statement cannot contain both Action and NotAction'],
-    [{ Sid: 7 }, 'This policy contains invalid Json'],
+    [{ NotPrincipal: '*' }, 'Statement/policy already has instance of Principal'],
+    [{ NotAction: 's3:PutObject' }, 'Statement/policy already has instance of Action'],
+    [{ NotResource: `arn:aws:s3:::${BUCKET}/x` }, 'Statement/policy already has instance of Resource'],
+    [{ Sid: 7 }, 'Invalid policy syntax.'],
     [{ Principal: 'me' }, 'Invalid principal in policy'],
     [{ Principal: {} }, 'Invalid principal in policy'],
     [{ Principal: { AWS: [] } }, 'Invalid principal in policy'],
@@ -179,9 +190,10 @@ describe('parseBucketPolicy refuses, with the reason S3 gives', () => {
     [{ Condition: { DateGreaterThan: { 'aws:CurrentTime': 'tomorrow' } } }, 'Invalid value for DateGreaterThan on aws:currenttime: tomorrow'],
     [{ Condition: { Null: { 'aws:Referer': 'maybe' } } }, 'Invalid value for Null on aws:referer: maybe'],
     [{ Condition: { BinaryEquals: { 'aws:UserAgent': 'not base64!' } } }, 'Invalid value for BinaryEquals on aws:useragent: not base64!'],
-    [{ Condition: { StringEquals: { 'aws:Referer': { nested: 1 } } } }, 'This policy contains invalid Json'],
-    [{ Condition: { StringEquals: 'aws:Referer' } }, 'This policy contains invalid Json'],
-    [{ Condition: ['StringEquals'] }, 'This policy contains invalid Json'],
+    [{ Condition: { StringEquals: { 'aws:Referer': { nested: 1 } } } }, 'Invalid policy syntax.'],
+    [{ Condition: { StringEquals: { 'aws:Referer': null } } }, 'Invalid policy syntax.'],
+    [{ Condition: { StringEquals: 'aws:Referer' } }, 'Invalid policy syntax.'],
+    [{ Condition: ['StringEquals'] }, 'Invalid policy syntax.'],
   ])('a statement with %j: %s', (change, message) => {
     expect(reason(policyWith(change))).toBe(message);
   });
@@ -192,8 +204,16 @@ describe('parseBucketPolicy refuses, with the reason S3 gives', () => {
     expect(reason(policyWith({ effect: 'Allow' }))).toBe('Unknown field effect');
   });
 
+  it('a name given twice in one object, at any depth', () => {
+    const statement = `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::${BUCKET}/*"`;
+    expect(reason(`{"Statement":[${statement},"Effect":"Deny"}]}`)).toBe('Statement/policy already has instance of Effect');
+    expect(reason(`{"Statement":[${statement},"Condition":{"StringLike":{"aws:Referer":"a","aws:Referer":"b"}}}]}`)).toBe('Statement/policy already has instance of aws:Referer');
+    // Equal names in different objects, and names inside strings, are fine.
+    expect(() => parseBucketPolicy(`{"Statement":[${statement},"Sid":"a \\"Sid\\": {\\"x"}, ${statement},"Sid":"b"}]}`, BUCKET)).not.toThrow();
+  });
+
   it('an Id that is not a string', () => {
-    expect(reason(policyWith({}, { Id: 5 }))).toBe('This policy contains invalid Json');
+    expect(reason(policyWith({}, { Id: 5 }))).toBe('Invalid policy syntax.');
   });
 
   it('the first bad statement of several', () => {

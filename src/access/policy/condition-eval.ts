@@ -35,8 +35,12 @@ export function conditionHolds(condition: Condition, context: RequestContext, lo
     const matchesAny = values.some((value) => compareOne(operator, parsed, value));
     return operator.negated ? !matchesAny : matchesAny;
   };
-  // Without a set qualifier a multi-valued key is read as ForAnyValue.
-  return operator.set === 'ForAllValues' ? requestValues.every(holdsFor) : requestValues.some(holdsFor);
+  if (operator.set === 'ForAllValues') return requestValues.every(holdsFor);
+  if (operator.set === 'ForAnyValue') return requestValues.some(holdsFor);
+  // Without a qualifier a key with several values holds when one of them
+  // matches, and a negated operator is the plain one turned round
+  // (StringNotEquals holds when StringEquals does not): none may match.
+  return operator.negated ? requestValues.every(holdsFor) : requestValues.some(holdsFor);
 }
 
 /** Condition keys of a request, normalised with conditionKeyName; a key is absent (or []) when the request has none. */

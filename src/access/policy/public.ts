@@ -15,6 +15,7 @@
 import { RESTRICTING_KEYS } from './condition-keys.js';
 import { valueSource, type Condition } from './conditions.js';
 import type { BucketPolicy, Statement } from './document.js';
+import { parseCidr, type Cidr } from './ip.js';
 
 /**
  * Whether any Allow statement grants to the public (parseBucketPolicy has
@@ -26,10 +27,10 @@ export function isPublicPolicy(policy: BucketPolicy): boolean {
 
 export function isPublicStatement(statement: Statement): boolean {
   if (statement.effect !== 'Allow') return false;
-  // NotPrincipal with Allow grants to everyone but the ones it names.
+  // NotPrincipal with Allow grants to everyone but the ones it names (unless it names everyone).
   const toEveryone = statement.notPrincipal !== undefined
-    || statement.principal!.everyone
-    || statement.principal!.federated;
+    ? !statement.notPrincipal.everyone
+    : statement.principal!.everyone || statement.principal!.federated;
   if (!toEveryone) return false;
   return !statement.conditions.some(restrictsToFixedValues);
 }
@@ -38,17 +39,43 @@ export function isPublicStatement(statement: Statement): boolean {
  * A condition that pins one of the restricting keys to fixed values: an
  * operator that must match (not negated, not ...IfExists, not ForAllValues —
  * each holds for a request without the key), values with no wildcard and no
- * policy variable. For aws:SourceIp, CIDRs; a /0 range is everyone, so it
- * restricts nothing. For aws:userid, a value of the form "AROLEID:*" is public.
+ * policy variable. For aws:userid that makes "AROLEID:*" public.
  */
 function restrictsToFixedValues(condition: Condition): boolean {
   const { operator, key, values } = condition;
   if (!RESTRICTING_KEYS.has(key)) return false;
   if (operator.negated || operator.ifExists || operator.set === 'ForAllValues' || values.length === 0) return false;
-  if (operator.family === 'ip') return key === 'aws:sourceip' && values.every((value) => value.family === 'ip' && value.cidr.prefix > 0);
+  if (operator.family === 'ip') return key === 'aws:sourceip' && values.every((value) => value.family === 'ip' && !isWholeInternet(value.cidr));
   if (operator.family !== 'string' && operator.family !== 'arn') return false;
   return values.every((value) => {
     const source = valueSource(value);
-    return source !== undefined && !/[*?]/.test(source) && !source.includes('${');
+    if (source === undefined) return false;
+    if (key === 'aws:sourceip') {
+      const cidr = parseCidr(source);
+      return cidr !== undefined && !isWholeInternet(cidr);
+    }
+    return isFixed(source) || (key === 's3:dataaccesspointarn' && isAccessPointOfFixedAccount(source));
   });
+}
+
+const isFixed = (source: string): boolean => !/[*?]/.test(source) && !source.includes('${');
+
+/**
+ * A range wider than /8 (IPv4) or /32 (IPv6) is taken for the whole internet:
+ * such an aws:SourceIp restricts nothing. The user guide names no width; this
+ * is the line other S3 implementations draw, and the safer side for
+ * BlockPublicPolicy (0.0.0.0/0 must not make a policy private).
+ */
+function isWholeInternet(cidr: Cidr): boolean {
+  return cidr.prefix < (cidr.bytes.length === 4 ? 8 : 32);
+}
+
+/**
+ * "When used in a bucket policy, this value can contain a wildcard for the
+ * access point name without rendering the policy public, as long as the
+ * account id is fixed" (`arn:aws:s3:us-west-2:123456789012:accesspoint/*`).
+ */
+function isAccessPointOfFixedAccount(source: string): boolean {
+  const parts = source.split(':');
+  return parts.length >= 6 && parts.slice(0, 5).every(isFixed) && /^\d+$/.test(parts[4]!);
 }

@@ -210,9 +210,12 @@ describe('ForAnyValue and ForAllValues over multi-valued keys', () => {
     ['ForAllValues:StringNotEquals', ['Secret'], ['a', 'Secret'], false],
     ['ForAnyValue:StringNotEquals', ['Secret'], ['a', 'Secret'], true],
     ['ForAnyValue:StringNotEquals', ['Secret'], ['Secret'], false],
-    // Without a qualifier a multi-valued key reads as ForAnyValue.
+    // Without a qualifier: one matching value is enough, and the negated operator is its opposite.
     ['StringEquals', ['Project'], ['x', 'Project'], true],
     ['StringEquals', ['Project'], ['x', 'y'], false],
+    ['StringNotEquals', ['Project'], ['x', 'Project'], false],
+    ['StringNotEquals', ['Project'], ['x', 'y'], true],
+    ['StringNotLike', ['P*'], ['x', 'Project'], false],
     ['ForAllValues:StringEqualsIfExists', ['a'], ['b'], false],
   ])('%s %j against %j: %s', (operator, values, request, expected) => {
     expect(holds(operator, key, values, request)).toBe(expected);

@@ -22,6 +22,14 @@ describe('isPublicPolicy', () => {
     ['a canonical user', { Principal: { CanonicalUser: '0123456789abcdef0123456789abcdef' } }, false],
     ['"*" limited to a set of CIDRs', { Principal: '*', Condition: { IpAddress: { 'aws:SourceIp': ['192.0.2.0/24', '2001:db8::/32'] } } }, false],
     ['"*" limited to 0.0.0.0/0 (everyone)', { Principal: '*', Condition: { IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } } }, true],
+    ['"*" limited to a /7 (wider than /8: the internet)', { Principal: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/7' } } }, true],
+    ['"*" limited to a /8', { Principal: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }, false],
+    ['"*" limited to an IPv6 /31', { Principal: '*', Condition: { IpAddress: { 'aws:SourceIp': '2001:db8::/31' } } }, true],
+    ['"*" limited to an IPv6 /32', { Principal: '*', Condition: { IpAddress: { 'aws:SourceIp': '2001:db8::/32' } } }, false],
+    ['"*" with one narrow and one wide range', { Principal: '*', Condition: { IpAddress: { 'aws:SourceIp': ['192.0.2.0/24', '0.0.0.0/1'] } } }, true],
+    ['"*" with StringEquals on one aws:SourceIp', { Principal: '*', Condition: { StringEquals: { 'aws:SourceIp': '192.0.2.7' } } }, false],
+    ['"*" with any access point of a fixed account', { Principal: '*', Condition: { StringLike: { 's3:DataAccessPointArn': 'arn:aws:s3:us-west-2:123456789012:accesspoint/*' } } }, false],
+    ['"*" with access points of any account', { Principal: '*', Condition: { StringLike: { 's3:DataAccessPointArn': 'arn:aws:s3:us-west-2:*:accesspoint/*' } } }, true],
     ['"*" excluding a range only (NotIpAddress)', { Principal: '*', Condition: { NotIpAddress: { 'aws:SourceIp': '192.0.2.0/24' } } }, true],
     ['"*" with IpAddressIfExists', { Principal: '*', Condition: { IpAddressIfExists: { 'aws:SourceIp': '192.0.2.0/24' } } }, true],
     ['"*" with a fixed aws:SourceArn', { Principal: '*', Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:cloudtrail:us-east-1:111122223333:trail/t' } } }, false],
@@ -39,6 +47,7 @@ describe('isPublicPolicy', () => {
     ['"*" with aws:Referer (anyone can send it)', { Principal: '*', Condition: { StringLike: { 'aws:Referer': 'http://www.example.com/*' } } }, true],
     ['"*" with aws:SecureTransport', { Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } }, true],
     ['NotPrincipal with Allow', { NotPrincipal: { AWS: '111122223333' } }, true],
+    ['NotPrincipal "*" with Allow (grants to no one)', { NotPrincipal: '*' }, false],
   ])('%s: %s', (_name, extra, expected) => {
     expect(isPublic(statement(extra))).toBe(expected);
   });

@@ -96,6 +96,8 @@ function parseStatement(raw: Record<string, unknown>, bucket: string, variables:
   if (effect !== 'Allow' && effect !== 'Deny') throw malformed(`Invalid effect: ${typeof effect === 'string' ? effect : JSON.stringify(effect)}`);
 
   const principal = oneOf(raw, 'Principal', 'NotPrincipal');
+  // "NotPrincipal must be used with "Effect":"Deny". Using it with "Effect":"Allow" is not supported."
+  if (principal.name === 'NotPrincipal' && effect === 'Allow') throw malformed(REASONS.notPrincipalAllow);
   const action = oneOf(raw, 'Action', 'NotAction');
   const resource = oneOf(raw, 'Resource', 'NotResource');
   const principals = parsePrincipal(principal.value);

@@ -12,6 +12,7 @@ export const REASONS = {
   missingStatement: 'Missing required field Statement',
   emptyStatement: 'Could not parse the policy: Statement is empty!',
   principal: 'Invalid principal in policy',
+  notPrincipalAllow: 'NotPrincipal must be used with "Effect":"Deny"',
   action: 'Policy has invalid action',
   resource: 'Policy has invalid resource',
   actionResource: 'Action does not apply to any resource(s) in statement',

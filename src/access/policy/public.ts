@@ -27,11 +27,9 @@ export function isPublicPolicy(policy: BucketPolicy): boolean {
 
 export function isPublicStatement(statement: Statement): boolean {
   if (statement.effect !== 'Allow') return false;
-  // NotPrincipal with Allow grants to everyone but the ones it names (unless it names everyone).
-  const toEveryone = statement.notPrincipal !== undefined
-    ? !statement.notPrincipal.everyone
-    : statement.principal!.everyone || statement.principal!.federated;
-  if (!toEveryone) return false;
+  // An Allow has a Principal: parseBucketPolicy refuses NotPrincipal with Allow.
+  const principal = statement.principal;
+  if (principal === undefined || !(principal.everyone || principal.federated)) return false;
   return !statement.conditions.some(restrictsToFixedValues);
 }
 

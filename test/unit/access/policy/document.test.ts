@@ -139,6 +139,7 @@ describe('parseBucketPolicy refuses, with the reason S3 gives', () => {
     [{ Action: undefined }, 'Missing required field Action'],
     [{ Resource: undefined }, 'Missing required field Resource'],
     [{ NotPrincipal: '*' }, 'Statement/policy already has instance of Principal'],
+    [{ NotPrincipal: { AWS: '111122223333' }, Principal: undefined }, 'NotPrincipal must be used with "Effect":"Deny"'],
     [{ NotAction: 's3:PutObject' }, 'Statement/policy already has instance of Action'],
     [{ NotResource: `arn:aws:s3:::${BUCKET}/x` }, 'Statement/policy already has instance of Resource'],
     [{ Sid: 7 }, 'Invalid policy syntax.'],

@@ -46,8 +46,6 @@ describe('isPublicPolicy', () => {
     ['"*" with a fixed KMS key id', { Principal: '*', Condition: { StringEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:us-east-1:111122223333:key/k' } } }, false],
     ['"*" with aws:Referer (anyone can send it)', { Principal: '*', Condition: { StringLike: { 'aws:Referer': 'http://www.example.com/*' } } }, true],
     ['"*" with aws:SecureTransport', { Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } }, true],
-    ['NotPrincipal with Allow', { NotPrincipal: { AWS: '111122223333' } }, true],
-    ['NotPrincipal "*" with Allow (grants to no one)', { NotPrincipal: '*' }, false],
   ])('%s: %s', (_name, extra, expected) => {
     expect(isPublic(statement(extra))).toBe(expected);
   });

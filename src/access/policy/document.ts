@@ -170,3 +170,20 @@ function duplicateName(text: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Every project and user the policy names (Principal and NotPrincipal), for a
+ * caller that checks they exist: S3 refuses a policy naming a principal that
+ * does not ("Invalid principal in policy"), which needs Keystone, so it is
+ * not done here.
+ */
+export function namedPrincipals(policy: BucketPolicy): { projects: Set<string>; users: { projectId: string; user: string }[] } {
+  const projects = new Set<string>();
+  const users: { projectId: string; user: string }[] = [];
+  for (const statement of policy.statements) {
+    const set = statement.principal ?? statement.notPrincipal!;
+    for (const project of set.projects) projects.add(project);
+    users.push(...set.users);
+  }
+  return { projects, users };
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { namedPrincipals, parseBucketPolicy } from '../../../../src/access/policy/document.js';
 import { parsePrincipal, principalMatches, type Requester } from '../../../../src/access/policy/principal.js';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
@@ -35,5 +36,21 @@ describe('Principal matching (Keystone projects as accounts)', () => {
     expect(parsePrincipal({ AWS: ['*'] }).everyone).toBe(true);
     expect(parsePrincipal({ Federated: 'accounts.google.com' }).federated).toBe(true);
     expect(parsePrincipal({ AWS: PROJECT }).everyone).toBe(false);
+  });
+});
+
+describe('namedPrincipals', () => {
+  it('lists the projects and users of Principal and NotPrincipal, for an existence check against Keystone', () => {
+    const policy = parseBucketPolicy(JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: [PROJECT, `arn:aws:iam::${PROJECT}:user/alice`], CanonicalUser: 'c0ffee' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' },
+        { Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::abc:root' }, Action: 's3:*', Resource: 'arn:aws:s3:::b/*' },
+        { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/public/*' },
+      ],
+    }), 'b');
+    const named = namedPrincipals(policy);
+    expect([...named.projects].sort()).toEqual([PROJECT, 'abc', 'c0ffee'].sort());
+    expect(named.users).toEqual([{ projectId: PROJECT, user: 'alice' }]);
   });
 });

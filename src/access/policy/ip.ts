@@ -29,15 +29,22 @@ export function parseCidr(text: string): Cidr | undefined {
 /**
  * A request's address as 4 or 16 bytes. An IPv4-mapped IPv6 address
  * (`::ffff:192.0.2.1`, what Node reports for IPv4 clients of a dual-stack
- * listener) becomes its IPv4 address, so IPv4 ranges in a policy match it.
+ * listener) becomes its IPv4 address, so IPv4 ranges in a policy match it;
+ * the zone of a link-local address (`fe80::1%eth0`) is dropped.
+ * `request` false (a policy value): no brackets, no zone, no unmapping.
  */
-export function parseAddress(text: string, unmapIPv4 = true): Uint8Array | undefined {
+export function parseAddress(text: string, request = true): Uint8Array | undefined {
   if (isIPv4(text)) return Uint8Array.from(text.split('.').map(Number));
-  const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+  let bare = text;
+  if (request) {
+    if (bare.startsWith('[') && bare.endsWith(']')) bare = bare.slice(1, -1);
+    const zone = bare.indexOf('%');
+    if (zone >= 0) bare = bare.slice(0, zone);
+  }
   if (!isIPv6(bare) || bare.includes('%')) return undefined;
   const bytes = ipv6Bytes(bare);
   const mapped = bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
-  return unmapIPv4 && mapped ? bytes.slice(12) : bytes;
+  return request && mapped ? bytes.slice(12) : bytes;
 }
 
 /** Whether the address lies in the range (an IPv4 address is never in an IPv6 range and the other way round). */

@@ -288,3 +288,51 @@ describe('RestrictPublicBuckets', () => {
     expect(evaluatePolicy(shared, facts(alice, 's3:PutObject', object('k')), restrict)).toBe('Allow');
   });
 });
+
+describe('more examples from the S3 user guide', () => {
+  it('denies uploads without server-side encryption, or with the wrong kind (Null and StringNotEquals)', () => {
+    const p = policy(
+      { Effect: 'Allow', Principal: { AWS: GRANTEE }, Action: 's3:PutObject', Resource: object('*') },
+      { Sid: 'DenyIncorrectEncryptionHeader', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: object('*'), Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } } },
+      { Sid: 'DenyUnencryptedObjectUploads', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: object('*'), Condition: { Null: { 's3:x-amz-server-side-encryption': 'true' } } },
+    );
+    expect(evaluatePolicy(p, facts(alice, 's3:PutObject', object('k'), { 's3:x-amz-server-side-encryption': 'aws:kms' }))).toBe('Allow');
+    expect(evaluatePolicy(p, facts(alice, 's3:PutObject', object('k'), { 's3:x-amz-server-side-encryption': 'AES256' }))).toBe('Deny');
+    expect(evaluatePolicy(p, facts(alice, 's3:PutObject', object('k')))).toBe('Deny');
+  });
+
+  it('grants several accounts uploads only with the public-read canned ACL', () => {
+    const p = policy({
+      Sid: 'AddCannedAcl', Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${GRANTEE}:root`, `arn:aws:iam::${OWNER}:root`] },
+      Action: ['s3:PutObject', 's3:PutObjectAcl'], Resource: object('*'), Condition: { StringEquals: { 's3:x-amz-acl': ['public-read'] } },
+    });
+    expect(evaluatePolicy(p, facts(bob, ['s3:PutObject', 's3:PutObjectAcl'], object('k'), { 's3:x-amz-acl': 'public-read' }))).toBe('Allow');
+    expect(evaluatePolicy(p, facts(bob, ['s3:PutObject'], object('k'), { 's3:x-amz-acl': 'private' }))).toBe('Default');
+    expect(evaluatePolicy(p, facts(stranger, ['s3:PutObject'], object('k'), { 's3:x-amz-acl': 'public-read' }))).toBe('Default');
+  });
+
+  it('allows tagged uploads only with the listed tag keys (ForAllValues over s3:RequestObjectTagKeys)', () => {
+    const p = policy({
+      Effect: 'Allow', Principal: { AWS: GRANTEE }, Action: ['s3:PutObject', 's3:PutObjectTagging'], Resource: object('*'),
+      Condition: { 'ForAllValues:StringLike': { 's3:RequestObjectTagKeys': ['Owner', 'CreationDate'] } },
+    });
+    const put = (keys?: string[]) => evaluatePolicy(p, facts(alice, ['s3:PutObject', 's3:PutObjectTagging'], object('k'), keys ? { 's3:requestobjecttagkeys': keys } : {}));
+    expect(put(['Owner'])).toBe('Allow');
+    expect(put(['Owner', 'CreationDate'])).toBe('Allow');
+    expect(put(['Owner', 'Secret'])).toBe('Default');
+    // ForAllValues holds over no values at all: an upload without tags is allowed too, as IAM warns.
+    expect(put()).toBe('Allow');
+  });
+
+  it('keeps the owner\'s own folder when a Deny for everyone else uses ArnNotLike on aws:PrincipalArn', () => {
+    const p = policy(
+      { Effect: 'Allow', Principal: { AWS: GRANTEE }, Action: 's3:*', Resource: [bucketArn, object('*')] },
+      { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: object('admin/*'), Condition: { ArnNotLike: { 'aws:PrincipalArn': `arn:aws:iam::${GRANTEE}:user/alice` } } },
+    );
+    const withArn = (who: Requester) => ({ 'aws:principalarn': who.kind === 'project' ? `arn:aws:iam::${who.projectId}:user/${who.userName}` : undefined });
+    expect(evaluatePolicy(p, facts(alice, 's3:GetObject', object('admin/x'), withArn(alice)))).toBe('Allow');
+    expect(evaluatePolicy(p, facts(bob, 's3:GetObject', object('admin/x'), withArn(bob)))).toBe('Deny');
+    expect(evaluatePolicy(p, facts(anonymous, 's3:GetObject', object('admin/x')))).toBe('Deny');
+    expect(evaluatePolicy(p, facts(bob, 's3:GetObject', object('public/x'), withArn(bob)))).toBe('Allow');
+  });
+});

@@ -48,6 +48,9 @@ describe('CIDR ranges of IpAddress / NotIpAddress', () => {
     expect(Array.from(parseAddress('64:ff9b::192.0.2.33', false)!)).toEqual([0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, 192, 0, 2, 33]);
     expect(Array.from(parseAddress('1:2:3:4:5:6:7::')!)).toEqual([0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 0]);
     expect(Array.from(parseAddress('[::1]')!)).toEqual([...new Array(15).fill(0), 1]);
+    expect(inRange('fe80::/10', 'fe80::1%eth0')).toBe(true);
+    expect(parseCidr('fe80::1%eth0')).toBeUndefined();
+    expect(parseCidr('[::1]')).toBeUndefined();
   });
 
   it.each(['', '1.2.3', '1.2.3.4/33', '1.2.3.4/', '1.2.3.4/-1', '256.1.1.1', '2001:db8::/129', '2001:db8::g', 'example.com', '1.2.3.4/8/8', '01.2.3.4'])(

@@ -16,12 +16,13 @@ const GLOBAL_KEYS: ReadonlySet<string> = new Set([
   'aws:securetransport', 'aws:sourceaccount', 'aws:sourcearn', 'aws:sourceidentity', 'aws:sourceip',
   'aws:sourceorgid', 'aws:sourceorgpaths', 'aws:sourceowner', 'aws:sourcevpc', 'aws:sourcevpce',
   'aws:tagkeys', 'aws:tokenissuetime', 'aws:useragent', 'aws:userid', 'aws:username', 'aws:viaawsservice',
-  'aws:vpcsourceip', 'aws:ec2instancesourceprivateipv4', 'aws:ec2instancesourcevpc',
+  'aws:vpcsourceip', 'aws:ec2instancesourceprivateipv4', 'aws:ec2instancesourcevpc', 'aws:sourcevpcarn',
+  'aws:vpceaccount', 'aws:vpceorgid', 'aws:vpceorgpaths',
 ]);
 
 const S3_KEYS: ReadonlySet<string> = new Set([
   's3:accesspointnetworkorigin', 's3:authtype', 's3:dataaccesspointaccount', 's3:dataaccesspointarn',
-  's3:delimiter', 's3:locationconstraint', 's3:max-keys', 's3:object-lock-legal-hold', 's3:object-lock-mode',
+  's3:delimiter', 's3:if-match', 's3:if-none-match', 's3:locationconstraint', 's3:max-keys', 's3:object-lock-legal-hold', 's3:object-lock-mode',
   's3:object-lock-remaining-retention-days', 's3:object-lock-retain-until-date', 's3:objectcreationoperation',
   's3:prefix', 's3:requestobjecttagkeys', 's3:resourceaccount', 's3:signatureage', 's3:signatureversion',
   's3:tlsversion', 's3:versionid', 's3:x-amz-acl', 's3:x-amz-content-sha256', 's3:x-amz-copy-source',

@@ -106,3 +106,31 @@ describe('prefix reachability (can this Resource name objects of the bucket?)', 
     expect(globCanMatchPrefix(glob(source), prefix)).toBe(expected);
   });
 });
+
+describe('the matcher against a regular-expression oracle', () => {
+  // A small deterministic generator, so a failure names its case and repeats.
+  let seed = 12345;
+  const next = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const word = (alphabet: string, max: number) => Array.from({ length: next(max + 1) }, () => alphabet[next(alphabet.length)]).join('');
+  const oracle = (pattern: string) => new RegExp(`^${[...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c)).join('')}$`, 's');
+
+  // Every string over {a, b} of up to 7 characters: enough to complete any pattern of up to 7 characters.
+  const tails = [''];
+  for (let length = 1; length <= 7; length++) {
+    for (let bits = 0; bits < 2 ** length; bits++) tails.push([...Array(length).keys()].map((j) => ((bits >> j) & 1 ? 'b' : 'a')).join(''));
+  }
+
+  it('agrees on 2000 random patterns and inputs, for whole matches and for prefixes', () => {
+    for (let i = 0; i < 2000; i++) {
+      const source = word('ab*?', 7);
+      const input = word('ab', 8);
+      const glob = like(source, false).fixed!;
+      const regex = oracle(source);
+      expect(globMatch(glob, input), `${source} ~ ${input}`).toBe(regex.test(input));
+      expect(globCanMatchPrefix(glob, input), `${source} reaches past ${input}`).toBe(tails.some((tail) => regex.test(input + tail)));
+    }
+  });
+});

@@ -36,7 +36,7 @@ export default tseslint.config(
   // s3/ is S3 protocol, swift/ is Swift: neither knows the other, nor anything above them.
   restrict(['src/s3/**/*.ts'], [HONO, layer(['swift', 'operations', 'auth', 'http', 'credentials', 'observe', 'access'], 's3/ speaks S3 only: it imports nothing above it, and never swift/.')], ['src/s3/xml.ts']),
   restrict(['src/swift/**/*.ts'], [HONO, layer(['s3', 'operations', 'auth', 'http', 'credentials', 'observe', 'access'], 'swift/ speaks Swift only: it imports nothing above it, and never s3/.')]),
-  // access/ is the access-control model (ACLs, ownership): pure S3 terms, so it imports s3/ only.
+  // access/ is the access-control model (ACLs, ownership, bucket policies): pure S3 terms, so it imports s3/ only.
   restrict(['src/access/**/*.ts'], [HONO, layer(['swift', 'operations', 'auth', 'http', 'credentials', 'observe'], 'access/ imports s3/ only.')]),
   // auth/ verifies S3 signatures: it imports s3/ only.
   restrict(['src/namespace/**/*.ts'], [HONO, layer(['http', 'credentials', 'observe', 'auth'], 'namespace/ maps bucket names to Swift accounts: it imports swift/, s3/ errors and the port it implements (operations/context.ts).')]),

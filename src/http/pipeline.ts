@@ -8,8 +8,8 @@ import type { SigningKeyCache } from '../auth/signing-keys.js';
 import { prepareBody, type PreparedBody } from '../auth/payload.js';
 import { authenticate, isAnonymous } from '../auth/verify.js';
 import { requesterNamespace, type Namespace } from '../namespace/index.js';
-import type { BucketOwnerInfo } from '../namespace/record.js';
-import type { BucketNamespace } from '../operations/context.js';
+import type { BucketOwnerInfo, BucketRecord } from '../namespace/record.js';
+import type { BucketNamespace, Requester } from '../operations/context.js';
 import type { Logger } from '../observe/log.js';
 import { errorFields } from '../observe/log.js';
 import type { Metrics } from '../observe/metrics.js';
@@ -26,7 +26,8 @@ import { ClientGone, requestBody, type RequestBody } from './request-body.js';
 import { parseRequest, withLiteralPlus, type S3Request } from '../s3/request.js';
 import type { RequestContext } from '../s3/result.js';
 import type { SwiftClient, SwiftSession, TransactionSink } from '../swift/client.js';
-import { CrossAccountTarget, IdentityRejected, TokenRejected, UpstreamUnavailable, accountOfStorageUrl } from '../swift/errors.js';
+import { CrossAccountTarget, IdentityRejected, SwiftError, TokenRejected, UpstreamUnavailable, accountOfStorageUrl } from '../swift/errors.js';
+import { objectGateFor } from '../operations/common/delegation.js';
 import type { SwiftIdentity } from '../swift/keystone.js';
 
 export interface PipelineDeps {
@@ -120,9 +121,27 @@ function clientWentAway(err: ClientGone, outgoing: ServerResponse, deps: Pipelin
   outgoing.destroy();
 }
 
+/** Reads an object ACL can allow beyond the bucket's own ACLs, and the permission each needs. */
+const GATED_READS: Readonly<Record<string, 'READ' | 'READ_ACP'>> = { GetObject: 'READ', HeadObject: 'READ', GetObjectAcl: 'READ_ACP' };
+
+/**
+ * Whether a refused read may be tried as the gateway: another project's or an
+ * anonymous read (no body to resend) of a bucket whose owner let the gateway
+ * read it, refused by Swift itself.
+ */
+function gatedRetry(err: unknown, operation: string, reach: Reach): { account: string; permission: 'READ' | 'READ_ACP' } | undefined {
+  const permission = GATED_READS[operation];
+  const record = reach.bucketRecord;
+  if (!permission || reach.bucketOwner === undefined || !record?.settings.delegatedReads) return undefined;
+  if (!isS3Error(err) || err.code !== 'AccessDenied' || !(err.cause instanceof SwiftError) || ![401, 403].includes(err.cause.status)) return undefined;
+  return { account: record.account, permission };
+}
+
 /** Where a request acts in Swift, and as whom. */
 interface Reach {
   readonly swift: SwiftSession;
+  readonly requester?: Requester;
+  readonly bucketRecord?: BucketRecord;
   /** The bucket's owner when it is not the requester. */
   readonly bucketOwner?: BucketOwnerInfo;
   readonly namespace?: BucketNamespace;
@@ -143,10 +162,11 @@ async function signedReach(req: S3Request, operation: string, identity: SwiftIde
   const account = accountOfStorageUrl(new URL(token.storageUrl).pathname) ?? '';
   const owner = { id: token.projectId, displayName: token.userName };
   const namespace = requesterNamespace(ns.registry, ns.resolver, { account, owner }, deps.now);
-  if (operation === 'CreateBucket') return { swift: own, namespace };
+  const requester: Requester = { kind: 'project', projectId: token.projectId };
+  if (operation === 'CreateBucket') return { swift: own, namespace, requester };
   const home = await ns.resolver.resolve(req.bucket, { account, owner, store: new SwiftStore(own, deps.seal) });
-  if (home.kind !== 'foreign') return { swift: own, namespace };
-  return { swift: deps.swift.session(identity, sink, home.record.account), bucketOwner: home.record.owner };
+  if (home.kind !== 'foreign') return { swift: own, namespace, requester, bucketRecord: home.kind === 'own' ? home.record : undefined };
+  return { swift: deps.swift.session(identity, sink, home.record.account), bucketOwner: home.record.owner, requester, bucketRecord: home.record };
 }
 
 /** An anonymous request reaches a registered bucket with no token: Swift lets through what the ACLs give everyone. */
@@ -156,7 +176,7 @@ async function anonymousReach(req: S3Request, operation: string, ns: Namespace, 
   }
   const home = await ns.resolver.resolve(req.bucket, undefined);
   if (home.kind !== 'foreign') throw s3Error('NoSuchBucket', { BucketName: req.bucket });
-  return { swift: deps.swift.anonymousSession(ns.storageUrl, home.record.account, sink), bucketOwner: home.record.owner };
+  return { swift: deps.swift.anonymousSession(ns.storageUrl, home.record.account, sink), bucketOwner: home.record.owner, requester: { kind: 'anonymous' }, bucketRecord: home.record };
 }
 
 export async function serveS3(incoming: IncomingMessage, outgoing: ServerResponse, deps: PipelineDeps, ctx: RequestContext): Promise<void> {
@@ -220,9 +240,19 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       segmentsContainers: deps.segmentsContainers,
       namespace: reach.namespace,
       bucketOwner: reach.bucketOwner,
+      bucketRecord: reach.bucketRecord,
+      requester: reach.requester,
+      delegate: deps.namespace && (await deps.namespace.delegate()),
       objectLock: deps.objectLock,
     };
-    const result = await handler(opCtx);
+    const result = await handler(opCtx).catch(async (err: unknown) => {
+      // An object ACL may admit a reader Swift refused: read again as the
+      // gateway, which then checks that ACL (and follows nothing) itself.
+      const retry = deps.namespace && gatedRetry(err, operation, reach);
+      if (!retry) throw err;
+      const store = new SwiftStore(deps.namespace!.asGateway(sink, retry.account), deps.seal);
+      return handler({ ...opCtx, store, objectGate: objectGateFor(retry.permission) });
+    });
     await writeResult(outgoing, result, { dialect: deps.dialect, method, transId: ctx.transId, toError: (err) => toS3Error(err, deps, ctx) });
   } catch (err) {
     // The body's own failure explains what failed with it (a Swift upload the

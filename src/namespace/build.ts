@@ -36,5 +36,10 @@ export function buildNamespace(opts: NamespaceOptions): Namespace {
     registry,
     resolver: new BucketResolver(registry, opts.events, opts.now),
     storageUrl: async () => (await session.account()).storageUrl,
+    asGateway: (sink, account) => opts.swift.session(opts.identity, sink, account),
+    delegate: async () => {
+      const token = await session.account();
+      return `${token.projectId}:${token.userId}`;
+    },
   };
 }

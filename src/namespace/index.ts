@@ -1,4 +1,5 @@
 // What the pipeline needs of the bucket namespace (namespace.mode global).
+import type { SwiftSession, TransactionSink } from '../swift/client.js';
 import type { BucketRegistry } from './registry.js';
 import type { BucketResolver } from './resolve.js';
 
@@ -7,6 +8,10 @@ export interface Namespace {
   readonly resolver: BucketResolver;
   /** A storage URL of the cluster (any account's): anonymous requests go to the bucket's account there. */
   readonly storageUrl: () => Promise<string>;
+  /** The gateway's own identity as a container ACL entry (`<project>:<user>`), for what Swift cannot judge itself. */
+  readonly delegate: () => Promise<string>;
+  /** Swift as the gateway's own identity on a bucket's account: only for reads the gateway has judged itself (operations/common/delegation.ts). */
+  readonly asGateway: (sink: TransactionSink, account: string) => SwiftSession;
 }
 
 export { requesterNamespace } from './requester-namespace.js';

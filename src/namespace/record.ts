@@ -22,10 +22,10 @@ export interface BucketSettings {
   };
   /** Object Ownership: BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter. */
   readonly ownership?: string;
-  /** Bucket grants Swift's container ACLs cannot hold (READ_ACP, WRITE_ACP), encoded by access/acl. */
-  readonly aclGrants?: readonly unknown[];
-  /** True once the gateway's own identity was added to the bucket's container ACLs (see README: delegated access). */
-  readonly delegated?: boolean;
+  /** The bucket ACL as last set through the gateway (access/acl encodeGrantList items); Swift holds its READ and WRITE halves. */
+  readonly acl?: Readonly<Record<string, string>>;
+  /** True once the gateway's own identity was added to the bucket's X-Container-Read, to serve reads that object ACLs allow. */
+  readonly delegatedReads?: boolean;
 }
 
 export interface BucketRecord {

@@ -27,10 +27,6 @@ export function requesterNamespace(
       resolver.forgetLocal(bucket, who.account);
       await registry.release(bucket, who.account);
     },
-    async record(bucket) {
-      const record = await registry.lookup(bucket);
-      return record?.account === who.account ? record : undefined;
-    },
     async updateSettings(bucket, change) {
       return (await registry.updateSettings(bucket, who.account, change)) !== undefined;
     },

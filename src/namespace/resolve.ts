@@ -12,7 +12,7 @@ import type { BucketRegistry } from './registry.js';
 
 export type BucketHome =
   /** The requester's own account (also for a name nobody has: the operation says NoSuchBucket). */
-  | { readonly kind: 'own' }
+  | { readonly kind: 'own'; readonly record?: BucketRecord }
   /** Another account's bucket: the requester acts there only as its ACLs and policy allow. */
   | { readonly kind: 'foreign'; readonly record: BucketRecord }
   /** An anonymous request for a name nobody registered. */
@@ -51,7 +51,7 @@ export class BucketResolver {
   async resolve(bucket: string, who: Resident | undefined): Promise<BucketHome> {
     const record = await this.registry.lookup(bucket);
     if (who === undefined) return record === undefined ? { kind: 'unknown' } : { kind: 'foreign', record };
-    if (record?.account === who.account) return { kind: 'own' };
+    if (record?.account === who.account) return { kind: 'own', record };
     if (record !== undefined) {
       if (!(await this.#hasLocally(bucket, who))) return { kind: 'foreign', record };
       this.events.conflict?.(bucket, record.account, who.account);

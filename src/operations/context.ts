@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { ChecksumAlgorithm } from '../s3/checksums.js';
 import type { Dialect } from '../s3/dialect.js';
 import type { S3Request } from '../s3/request.js';
-import type { SwiftStore } from '../swift/store.js';
+import type { ObjectInfo, SwiftStore } from '../swift/store.js';
 import type { KnownContainers } from './common/segments.js';
 import type { BucketLocks } from './lock/bucket-config.js';
 import type { BucketOwnerInfo, BucketRecord, BucketSettings } from '../namespace/record.js';
@@ -26,8 +26,6 @@ export interface BucketNamespace {
   claim(bucket: string): Promise<'claimed' | 'ours' | 'taken'>;
   /** Frees a name of the requester's (its container was deleted). */
   release(bucket: string): Promise<void>;
-  /** The registry's entry for a bucket of the requester's, if registered. */
-  record(bucket: string): Promise<BucketRecord | undefined>;
   /** Changes the settings kept for a bucket of the requester's; false when it is not registered to them. */
   updateSettings(bucket: string, change: (settings: BucketSettings) => BucketSettings): Promise<boolean>;
 }
@@ -63,9 +61,25 @@ export interface OperationContext {
   readonly namespace?: BucketNamespace;
   /** The bucket's owner when it is not the requester (another project's bucket, or an anonymous request). */
   readonly bucketOwner?: BucketOwnerInfo;
+  /** The registry's entry for the request's bucket, when it has one (global namespace). */
+  readonly bucketRecord?: BucketRecord;
+  /** Who asks: anonymous, or a project (undefined in namespace.mode account, where only owners reach buckets). */
+  readonly requester?: Requester;
+  /** The gateway's own `<project>:<user>`, as container ACLs name it (global namespace). */
+  readonly delegate?: string;
+  /**
+   * Set when the store acts with the gateway's own token for a reader Swift
+   * refused (an object ACL may let it in): every object read must pass it
+   * before anything of the object is answered (common/delegation.ts).
+   */
+  readonly objectGate?: ObjectGate;
   /** Unset: the operator roles' defaults (member, admin) may bypass, nothing is cached. */
   readonly objectLock?: ObjectLockSettings;
 }
+
+export type ObjectGate = (ctx: OperationContext, info: ObjectInfo) => Promise<void>;
+
+export type Requester = { readonly kind: 'anonymous' } | { readonly kind: 'project'; readonly projectId: string };
 
 export const DEFAULT_LIMITS: Limits = {
   maxObjectSize: 5 * 1024 ** 3,

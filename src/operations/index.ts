@@ -4,7 +4,8 @@
 import { s3Error } from '../s3/errors.js';
 import type { S3Request } from '../s3/request.js';
 import type { S3Result } from '../s3/result.js';
-import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './bucket/acl.js';
+import { getBucketAcl, putBucketAcl } from './bucket/acl.js';
+import { getObjectAcl, putObjectAcl } from './object/acl.js';
 import { createBucket, deleteBucket, getBucketLocation, headBucket } from './bucket/bucket.js';
 import { getBucketVersioning, putBucketVersioning } from './bucket/versioning.js';
 import { checkBucketName } from './common/names.js';

@@ -53,6 +53,10 @@ export interface ObjectInfo {
   readonly reservedHeaders: readonly string[];
   /** Swift's object version id (X-Object-Version-Id): a timestamp, or 'null'; undefined where versioning never was. */
   readonly versionId?: string;
+  /** Where Swift found the bytes when it followed a symlink (Content-Location: `/v1/<account>/<container>/<object>`). */
+  readonly followedTo?: string;
+  /** A dynamic large object (X-Object-Manifest: its segments are whatever a prefix lists). */
+  readonly isDynamicManifest: boolean;
 }
 
 const num = (value: string | undefined): number => (value === undefined ? 0 : Number(value) || 0);
@@ -115,5 +119,7 @@ export function objectInfo(container: string, object: string, headers: Readonly<
     hasStoredEtag: hasEtagParams(rawType),
     reservedHeaders,
     versionId: headers['x-object-version-id'],
+    followedTo: headers['content-location'],
+    isDynamicManifest: headers['x-object-manifest'] !== undefined,
   };
 }

@@ -280,6 +280,25 @@ export class SwiftStore {
   }
 
   /**
+   * Replaces the reserved items of an object as it is now (`info`, from a
+   * HEAD of it): a POST that re-sends its content headers, user metadata and
+   * (multipart) stored ETag, since Swift's POST replaces all of them. Swift
+   * quirk: a POST reaches only the current version. False when the object
+   * changed since `info` was read (another ETag, or another version with the
+   * same bytes: its reserved items, an object lock among them, are its own),
+   * so nothing was sent.
+   */
+  async rewriteReserved(container: string, object: string, info: ObjectInfo, reserved: Reserved): Promise<boolean> {
+    const now = await this.findObject(container, object);
+    if (!now || now.etag !== info.etag || (now.versionId ?? 'null') !== (info.versionId ?? 'null')) return false;
+    const target = { container, object, size: now.size };
+    const contentType = now.contentType === undefined ? undefined : now.contentType + (now.storedEtag === undefined ? '' : this.sealer.etagParams(target, now.storedEtag));
+    const headers = { ...now.contentHeaders, ...now.userMetadata, ...(contentType === undefined ? {} : { 'content-type': contentType }), ...this.sealer.headers(target, reserved) };
+    await this.#done(await this.session.call({ method: 'POST', container, object, headers }), 'POST', container, object, (s) => s === 202);
+    return true;
+  }
+
+  /**
    * Server-side copy (PUT with X-Copy-From). `replace`: the copy's own content
    * headers and metadata (X-Fresh-Metadata), else the source's are kept; the
    * source's reserved items never follow (they are blanked), `reserved` are
@@ -408,6 +427,18 @@ export class SwiftStore {
   }
 
   /** Turns Swift's object versioning of a container on, or off (it cannot be removed once set). */
+  /**
+   * Sets a container's ACLs (X-Container-Read / X-Container-Write, '' for
+   * none). Only the account's owner may: another project's token gets 403.
+   */
+  async setContainerAcl(container: string, acl: { readonly read: string; readonly write: string }): Promise<void> {
+    const headers = {
+      ...(acl.read === '' ? { 'x-remove-container-read': '1' } : { 'x-container-read': acl.read }),
+      ...(acl.write === '' ? { 'x-remove-container-write': '1' } : { 'x-container-write': acl.write }),
+    };
+    await this.#done(await this.session.call({ method: 'POST', container, headers }), 'POST', container);
+  }
+
   async setVersioning(container: string, enabled: boolean): Promise<void> {
     await this.#done(await this.session.call({ method: 'POST', container, headers: { 'x-versions-enabled': enabled ? 'true' : 'false' } }), 'POST', container);
   }

@@ -1,6 +1,6 @@
 // Get/PutBucketAcl, Get/PutObjectAcl and GetBucketVersioning through the
-// gateway against the real stack: the owner alone with FULL_CONTROL, the canned
-// `private` accepted as a no-op, any other ACL NotImplemented; versioning never on.
+// gateway against the real stack (namespace.mode account: one project): the
+// default owner-only ACL, ACLs set and read back, S3's refusals; versioning never on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawS3, xmlValue, xmlValues, type Keys } from '../helpers/raw-s3.js';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
@@ -83,19 +83,42 @@ describe('PutBucketAcl and PutObjectAcl', () => {
     }
   });
 
-  it('answer NotImplemented, saying why, for any other canned ACL, grant header or policy', async () => {
-    const cases: { headers?: Record<string, string>; body?: string }[] = [
-      { headers: { 'x-amz-acl': 'public-read' } },
-      { headers: { 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' } },
-      { body: policy(ownerGrant() + grant('<URI>http://acs.amazonaws.com/groups/global/AllUsers</URI>', 'READ')) },
-      { body: policy(grant(`<ID>${demo().projectId}</ID>`, 'READ')) },
-      { body: policy(grant('<ID>someone-else</ID>', 'FULL_CONTROL')) },
+  it('set any other ACL as asked, and read it back: the object\'s kept with it, the bucket\'s READ and WRITE in Swift\'s container ACLs', async () => {
+    const allUsers = '<URI>http://acs.amazonaws.com/groups/global/AllUsers</URI>';
+    const objectCases: { headers?: Record<string, string>; body?: string; permissions: string[] }[] = [
+      { headers: { 'x-amz-acl': 'public-read' }, permissions: ['FULL_CONTROL', 'READ'] },
+      { headers: { 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' }, permissions: ['READ'] },
+      { body: policy(ownerGrant() + grant(allUsers, 'READ')), permissions: ['FULL_CONTROL', 'READ'] },
+      { body: policy(grant(`<ID>${demo().projectId}</ID>`, 'READ')), permissions: ['READ'] },
     ];
-    for (const c of cases) {
+    for (const c of objectCases) {
       const res = await rawS3(gw.url, { method: 'PUT', path: `/${b}/obj?acl`, keys, headers: c.headers, body: c.body });
-      expect(res.status, JSON.stringify(c)).toBe(501);
-      expect(xmlValue(res.text(), 'Code')).toBe('NotImplemented');
-      expect(xmlValue(res.text(), 'Message')).toMatch(/private/);
+      expect(res.status, `${JSON.stringify(c)}: ${res.text()}`).toBe(200);
+      const back = await rawS3(gw.url, { method: 'GET', path: `/${b}/obj?acl`, keys });
+      expect(xmlValues(back.text(), 'Permission'), JSON.stringify(c)).toEqual(c.permissions);
+    }
+    expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}/obj?acl`, keys, headers: { 'x-amz-acl': 'private' } })).status).toBe(200);
+    expectOwnerOnly((await rawS3(gw.url, { method: 'GET', path: `/${b}/obj?acl`, keys })).text());
+
+    expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}?acl`, keys, headers: { 'x-amz-acl': 'public-read' } })).status).toBe(200);
+    expect((await swiftDirect(gw.stack, 'demo', 'HEAD', b)).headers['x-container-read']).toBe('.r:*,.rlistings');
+    const bucketAcl = await rawS3(gw.url, { method: 'GET', path: `/${b}?acl`, keys });
+    expect(xmlValues(bucketAcl.text(), 'Permission')).toEqual(['FULL_CONTROL', 'READ']);
+    expect(bucketAcl.text()).toContain('http://acs.amazonaws.com/groups/global/AllUsers');
+    expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}?acl`, keys, headers: { 'x-amz-acl': 'private' } })).status).toBe(200);
+    expect((await swiftDirect(gw.stack, 'demo', 'HEAD', b)).headers['x-container-read']).toBeUndefined();
+  });
+
+  it('refuse what S3 refuses: an unknown canned ACL (InvalidArgument), an e-mail grantee (UnresolvableGrantByEmailAddress), canned and grant headers at once (InvalidRequest)', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ 'x-amz-acl': 'world-writable' }, 'InvalidArgument'],
+      [{ 'x-amz-grant-read': 'emailAddress="someone@example.com"' }, 'UnresolvableGrantByEmailAddress'],
+      [{ 'x-amz-acl': 'public-read', 'x-amz-grant-read': `id="${demo().projectId}"` }, 'InvalidRequest'],
+    ];
+    for (const [headers, code] of cases) {
+      const res = await rawS3(gw.url, { method: 'PUT', path: `/${b}/obj?acl`, keys, headers });
+      expect(res.status, JSON.stringify(headers)).toBe(400);
+      expect(xmlValue(res.text(), 'Code'), JSON.stringify(headers)).toBe(code);
     }
   });
 

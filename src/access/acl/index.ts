@@ -13,7 +13,7 @@ export { aclAllows, granteeMatches, isPublicAcl, withoutPublicGrants, type Reque
 export { aclFromContainer, anonymousReadAllowed, containerAclFor, parseSwiftAcl, type ContainerAcl, type ContainerAclOptions } from './container.js';
 export { MAX_VALUE_BYTES, decodeGrantList, decodeObjectAcl, encodeGrantList, encodeObjectAcl } from './metadata.js';
 export {
-  OBJECT_OWNERSHIPS, checkAclAllowedByOwnership, checkOwnershipChange, enforcedAcl, objectOwnerFor,
+  OBJECT_OWNERSHIPS, checkAclAllowedByOwnership, isObjectOwnership, checkOwnershipChange, enforcedAcl, objectOwnerFor,
   ownershipControlsDocument, parseObjectOwnershipHeader, parseOwnershipControls,
   type AclUse, type ObjectOwnership,
 } from './ownership.js';

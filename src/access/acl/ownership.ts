@@ -17,7 +17,7 @@ import { isUser, type Acl, type Owner } from './model.js';
 export const OBJECT_OWNERSHIPS = ['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'] as const;
 export type ObjectOwnership = (typeof OBJECT_OWNERSHIPS)[number];
 
-const isObjectOwnership = (v: string): v is ObjectOwnership => (OBJECT_OWNERSHIPS as readonly string[]).includes(v);
+export const isObjectOwnership = (v: string): v is ObjectOwnership => (OBJECT_OWNERSHIPS as readonly string[]).includes(v);
 
 /** CreateBucket's x-amz-object-ownership header; InvalidArgument for any other value. */
 export function parseObjectOwnershipHeader(value: string): ObjectOwnership {

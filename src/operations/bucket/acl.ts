@@ -1,83 +1,93 @@
-// Bucket and object ACLs, as far as Swift has them through this gateway: the
-// owner (the project) has FULL_CONTROL and nobody else has anything. Get*Acl
-// answers exactly that; Put*Acl accepts only a request that asks for exactly
-// that (the canned `private` ACL) and answers NotImplemented for anything else,
-// rather than pretend a grant took effect.
+// Bucket ACLs: GetBucketAcl, PutBucketAcl, and the ACL of CreateBucket.
+// The READ and WRITE halves of a bucket ACL live in Swift's own container
+// ACLs (X-Container-Read / X-Container-Write), so Swift enforces them and the
+// Swift API and the S3 API see one ACL: a container made world-readable
+// through Swift reads back as public-read. What Swift cannot hold (READ_ACP,
+// WRITE_ACP, the grant list as the client wrote it) is kept in the bucket's
+// registry entry. See access/acl/container.ts for the mapping.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAcl.html
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAcl.html
-// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAcl.html
+import {
+  aclAllows, aclDocument, aclFromContainer, aclFromPutAclRequest, checkAclAllowedByOwnership, containerAclFor,
+  decodeGrantList, encodeGrantList, isPublicAcl, withoutPublicGrants, type Acl,
+} from '../../access/acl/index.js';
+import type { BucketSettings } from '../../namespace/record.js';
 import { s3Error } from '../../s3/errors.js';
 import type { S3Result } from '../../s3/result.js';
-import { isBlank, parseXml } from '../../s3/xml.js';
 import { readXmlBody } from '../common/body.js';
+import { bucketInfo, ownerOf } from '../common/bucket.js';
+import { bucketOwnership } from '../common/object-acl.js';
+import { hasSegmentsContainer, segmentsContainer } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
-import { ownerOnlyPolicy } from '../../s3/results.js';
-import { missingObject, ownerOf, requireBucket } from '../common/bucket.js';
 
-async function requireObject(ctx: OperationContext, bucket: string, key: string): Promise<void> {
-  const versionId = ctx.req.query.get('versionId');
-  if (await ctx.store.findObject(bucket, key, { versionId })) return;
-  if (versionId === undefined) await missingObject(ctx, bucket, key);
-  await requireBucket(ctx, bucket);
-  throw s3Error('NoSuchVersion', { Key: key, VersionId: versionId });
+/** The settings kept for the request's bucket in its registry entry (none in namespace.mode account). */
+export function bucketSettings(ctx: OperationContext): BucketSettings {
+  return ctx.bucketRecord?.settings ?? {};
 }
 
-const GRANT_HEADERS = ['x-amz-grant-read', 'x-amz-grant-write', 'x-amz-grant-read-acp', 'x-amz-grant-write-acp', 'x-amz-grant-full-control'];
-
-function notImplemented(what: string): never {
-  throw s3Error('NotImplemented', {}, `This gateway keeps every bucket and object private to its owner: ${what} is not implemented; only the canned ACL "private" (or a policy granting only the owner FULL_CONTROL) is accepted.`);
+/** The ACL last set through the gateway, from the registry (undefined: never set, or not kept in this mode). */
+export function storedAcl(settings: BucketSettings, owner: Acl['owner']): Acl | undefined {
+  const grants = settings.acl && decodeGrantList(settings.acl, owner.id);
+  return grants && { owner, grants };
 }
 
-type Grant = { Grantee?: { ID?: unknown; URI?: unknown; EmailAddress?: unknown }; Permission?: unknown };
+/** Whether a request is the bucket owner's (its own account's bucket). */
+export const isBucketOwner = (ctx: OperationContext): boolean => ctx.bucketOwner === undefined;
+
+/** The bucket's ACL as the owner sees it: Swift's container ACLs, with the stored grants Swift cannot hold. */
+async function currentBucketAcl(ctx: OperationContext, bucket: string): Promise<Acl> {
+  const owner = await ownerOf(ctx);
+  const info = await bucketInfo(ctx, bucket);
+  const stored = storedAcl(bucketSettings(ctx), owner);
+  const extra = stored && containerAclFor(stored, { delegate: ctx.delegate }).extra;
+  return aclFromContainer(info.read, info.write, owner, extra, ctx.delegate);
+}
 
 /**
- * Whether a Put*Acl request asks for what already holds (the owner alone, with
- * FULL_CONTROL); NotImplemented for any other ACL, MalformedXML for a bad body.
+ * Applies a bucket ACL: Swift's halves to the container (and its segments
+ * container, so grantees' multipart uploads and overwrites work), the whole
+ * list to the registry. Public grants are refused under BlockPublicAcls and
+ * left out of Swift under IgnorePublicAcls.
  */
-export async function checkPrivateAcl(headers: Readonly<Record<string, string>>, body: Buffer | string, ownerId: string): Promise<void> {
-  const canned = headers['x-amz-acl'];
-  const grants = GRANT_HEADERS.filter((h) => headers[h] !== undefined);
-  if (grants.length > 0) notImplemented(`granting with ${grants.join(', ')}`);
-  if (canned !== undefined) {
-    if (canned.trim() !== 'private') notImplemented(`the canned ACL "${canned.trim()}"`);
-    if (!isBlank(body)) throw s3Error('UnexpectedContent', {}, 'This request does not support content when x-amz-acl is given.');
-    return;
+export async function applyBucketAcl(ctx: OperationContext, bucket: string, acl: Acl, current: { read?: string; write?: string }): Promise<void> {
+  const settings = bucketSettings(ctx);
+  const block = settings.publicAccessBlock;
+  if (block?.BlockPublicAcls && isPublicAcl(acl)) {
+    throw s3Error('AccessDenied', {}, 'The bucket\'s public access block (BlockPublicAcls) refuses ACLs that grant public access.');
   }
-  if (isBlank(body)) throw s3Error('MissingSecurityHeader', { MissingHeaderName: 'x-amz-acl' }, 'Your request was missing a required header: x-amz-acl, or an AccessControlPolicy body.');
-  let doc: Record<string, unknown>;
-  try {
-    doc = await parseXml(body, ['AccessControlPolicy.AccessControlList.Grant']);
-  } catch {
-    throw s3Error('MalformedACLError');
+  const effective = block?.IgnorePublicAcls ? withoutPublicGrants(acl) : acl;
+  const swiftAcl = containerAclFor(effective, { delegate: ctx.delegate, delegateReads: settings.delegatedReads, current });
+  await ctx.store.setContainerAcl(bucket, swiftAcl);
+  if (swiftAcl.write !== '' && !(await hasSegmentsContainer(ctx, bucket))) {
+    // A grantee cannot create containers in the owner's account: make the
+    // segments container now, so its multipart uploads have a place.
+    await ctx.store.putContainer(segmentsContainer(bucket));
   }
-  const policy = doc['AccessControlPolicy'] as { AccessControlList?: { Grant?: Grant[] } | string } | undefined;
-  if (policy === undefined || typeof policy !== 'object' || policy === null) throw s3Error('MalformedACLError');
-  const list = policy.AccessControlList;
-  const entries = typeof list === 'object' && list !== null ? (list.Grant ?? []) : [];
-  const ownerOnly = entries.length === 1 && typeof entries[0]?.Grantee === 'object' && entries[0].Grantee !== null
-    && String(entries[0].Grantee.ID ?? '').trim() === ownerId && String(entries[0].Permission ?? '').trim() === 'FULL_CONTROL';
-  if (!ownerOnly) notImplemented('an ACL granting anything but FULL_CONTROL to the owner alone');
+  if (await hasSegmentsContainer(ctx, bucket)) await ctx.store.setContainerAcl(segmentsContainer(bucket), swiftAcl);
+  await ctx.namespace?.updateSettings(bucket, (s) => ({ ...s, acl: encodeGrantList(acl.grants, acl.owner.id) }));
 }
 
 export async function getBucketAcl(ctx: OperationContext): Promise<S3Result> {
-  await requireBucket(ctx, ctx.req.bucket!);
-  return { status: 200, xml: ownerOnlyPolicy(await ownerOf(ctx)) };
-}
-
-export async function getObjectAcl(ctx: OperationContext): Promise<S3Result> {
-  await requireObject(ctx, ctx.req.bucket!, ctx.req.key!);
-  return { status: 200, xml: ownerOnlyPolicy(await ownerOf(ctx)) };
+  const bucket = ctx.req.bucket!;
+  if (isBucketOwner(ctx)) return { status: 200, xml: aclDocument(await currentBucketAcl(ctx, bucket)) };
+  // Another project (or anyone): only with READ_ACP, from the ACL as last set
+  // (Swift shows container ACLs to owners only).
+  await bucketInfo(ctx, bucket);
+  const owner = await ownerOf(ctx);
+  const stored = storedAcl(bucketSettings(ctx), owner);
+  if (!stored || !ctx.requester || !aclAllows(stored, ctx.requester, 'READ_ACP')) throw s3Error('AccessDenied');
+  return { status: 200, xml: aclDocument(stored) };
 }
 
 export async function putBucketAcl(ctx: OperationContext): Promise<S3Result> {
+  const bucket = ctx.req.bucket!;
   const body = (await readXmlBody(ctx, ctx.limits.maxXmlBodyBytes)).bytes;
-  await requireBucket(ctx, ctx.req.bucket!);
-  await checkPrivateAcl(ctx.req.headers, body, (await ownerOf(ctx)).id);
-  return { status: 200 };
-}
-
-export async function putObjectAcl(ctx: OperationContext): Promise<S3Result> {
-  const body = (await readXmlBody(ctx, ctx.limits.maxXmlBodyBytes)).bytes;
-  await requireObject(ctx, ctx.req.bucket!, ctx.req.key!);
-  await checkPrivateAcl(ctx.req.headers, body, (await ownerOf(ctx)).id);
+  // Only the owner may: Swift lets only an account's owner change its containers.
+  if (!isBucketOwner(ctx)) throw s3Error('AccessDenied', {}, 'Only the bucket owner can change its ACL through this gateway.');
+  const info = await bucketInfo(ctx, bucket);
+  const owner = await ownerOf(ctx);
+  const acl = await aclFromPutAclRequest(ctx.req.headers, body, owner, 'bucket');
+  checkAclAllowedByOwnership(acl, bucketOwnership(ctx), 'PutBucketAcl', owner.id);
+  await applyBucketAcl(ctx, bucket, acl, info);
   return { status: 200 };
 }

@@ -4,7 +4,10 @@ import type { S3Result } from '../../s3/result.js';
 import { isBlank, parseXml } from '../../s3/xml.js';
 import { locationConstraint } from '../../s3/results.js';
 import { readXmlBody } from '../common/body.js';
+import { aclFromRequestHeaders, checkAclAllowedByOwnership, parseObjectOwnershipHeader } from '../../access/acl/index.js';
+import { ownerOf } from '../common/bucket.js';
 import { isValidNewBucketName } from '../common/names.js';
+import { applyBucketAcl } from './acl.js';
 import { deleteSegments, markSegmentsContainer, segmentsContainer } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
 import { deleteLocksContainer } from '../lock/records.js';
@@ -46,6 +49,12 @@ export async function createBucket(ctx: OperationContext): Promise<S3Result> {
   if (location && location !== ctx.region && !(location === 'us-east-1' && ctx.region === 'us-east-1')) {
     throw s3Error('InvalidLocationConstraint', { LocationConstraint: location }, `The specified location-constraint is not valid: this service's region is ${ctx.region}.`);
   }
+  // The ACL and Object Ownership asked for are checked before anything is made.
+  const owner = await ownerOf(ctx);
+  const ownershipHeader = ctx.req.headers['x-amz-object-ownership'];
+  const ownership = ownershipHeader === undefined ? undefined : parseObjectOwnershipHeader(ownershipHeader);
+  const acl = aclFromRequestHeaders(ctx.req.headers, owner, 'bucket');
+  checkAclAllowedByOwnership(acl, ownership, 'CreateBucket', owner.id);
   // One namespace for all projects: the name is claimed before the container
   // is made, so of two projects creating it at once exactly one gets it.
   const claim = await ctx.namespace?.claim(bucket);
@@ -68,6 +77,8 @@ export async function createBucket(ctx: OperationContext): Promise<S3Result> {
         throw err;
       });
     }
+    if (ownership !== undefined) await ctx.namespace?.updateSettings(bucket, (settings) => ({ ...settings, ownership }));
+    if (acl !== undefined) await applyBucketAcl(ctx, bucket, acl, {});
     return { status: ctx.dialect.bucketCreatedStatus, headers: { location: `/${bucket}` } };
   }
   // Swift containers live in the caller's own account, so an existing one is theirs.

@@ -1,14 +1,10 @@
 // Headers that ask for a feature this gateway does not have yet. Accepting
 // them and doing nothing would half-honour the request (a client believes its
-// object is encrypted, public, locked or tagged), so each is refused before any
+// object is encrypted, locked or tagged), so each is refused before any
 // Swift call: NotImplemented naming the header, or S3's own error where a value
 // is not valid at all. Checked for every operation; a header S3 ignores on an
 // operation is refused there too, since no client sends it by accident.
 import { s3Error } from '../../s3/errors.js';
-
-/** Canned ACLs that mean "the owner alone": the owner is also the bucket owner here. */
-const OWNER_ONLY_ACLS = new Set(['private', 'bucket-owner-read', 'bucket-owner-full-control']);
-const CANNED_ACLS = new Set([...OWNER_ONLY_ACLS, 'public-read', 'public-read-write', 'authenticated-read', 'aws-exec-read', 'log-delivery-write']);
 
 /** Storage classes S3 knows; only STANDARD exists here. */
 const STORAGE_CLASSES = new Set([
@@ -34,9 +30,6 @@ const REFUSED: Readonly<Record<string, string>> = {
   'x-amz-mfa': 'MFA delete',
 };
 
-/** Operations whose x-amz-acl / x-amz-grant-* set an ACL (Put*Acl judge their own). */
-const ACL_SETTERS = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload', 'CreateBucket']);
-
 function notImplemented(header: string, what: string): never {
   throw s3Error('NotImplemented', { Header: header }, `The ${header} header asks for ${what}, which this gateway does not implement; the request was not carried out.`);
 }
@@ -48,12 +41,6 @@ export function refuseUnimplementedHeaders(operation: string, headers: Readonly<
     if (prefix) notImplemented(name, 'server-side encryption');
     const what = REFUSED[name];
     if (what) notImplemented(name, what);
-    if (name.startsWith('x-amz-grant-') && ACL_SETTERS.has(operation)) notImplemented(name, 'an access grant');
-  }
-  const acl = headers['x-amz-acl']?.trim();
-  if (acl !== undefined && ACL_SETTERS.has(operation)) {
-    if (!CANNED_ACLS.has(acl)) throw s3Error('InvalidArgument', { ArgumentName: 'x-amz-acl', ArgumentValue: acl });
-    if (!OWNER_ONLY_ACLS.has(acl)) notImplemented('x-amz-acl', `the canned ACL "${acl}" (every bucket and object here is private to its owner)`);
   }
   const storageClass = headers['x-amz-storage-class']?.trim();
   if (storageClass !== undefined && storageClass !== 'STANDARD') {

@@ -7,6 +7,7 @@ import { s3Error } from '../../s3/errors.js';
 import { plainContentType } from '../../swift/sealed-state.js';
 import type { Written } from '../../swift/store.js';
 import type { OperationContext } from '../context.js';
+import type { Reserved } from '../../swift/sealed-state.js';
 import { readSmallBody } from './body.js';
 import { checksumItem } from './checksums.js';
 import { metadataToSwift } from './metadata.js';
@@ -65,11 +66,11 @@ export async function bodyLength(ctx: OperationContext): Promise<number> {
 /**
  * Streams the verified request body to a Swift object (an object or a part).
  * A checksum known up front is stored with it; one from the trailer is known
- * only at the end and added afterwards by a POST, which repeats `lock` (the
- * version's object lock items); `noMetadataPost` (a lock-enabled bucket):
- * no POST, so a trailer checksum is verified and answered but not stored
- * (see operations/lock/write-lock.ts). `afterWrite` runs once Swift has the
- * object. Answers the ETag and the checksum header.
+ * only at the end and added afterwards by a POST, which repeats `extra`;
+ * `noMetadataPost` (a lock-enabled bucket): no POST, so a trailer checksum
+ * is verified and answered but not stored (see operations/lock/write-lock.ts).
+ * `afterWrite` runs once Swift has the object. Answers the ETag and the
+ * checksum header.
  */
 export async function writeBody(
   ctx: OperationContext,
@@ -77,9 +78,11 @@ export async function writeBody(
   headers: Record<string, string>,
   length: number,
   afterWrite: () => Promise<void> = async () => {},
-  version: { lock?: Readonly<Record<string, string>>; noMetadataPost?: boolean } = {},
+  /** Reserved items the object gets beside its checksum (its ACL, its object lock). */
+  extra: Reserved = {},
+  /** noMetadataPost (a lock-enabled bucket): no POST after the write, so a trailer checksum is verified and answered but not stored. */
+  opts: { noMetadataPost?: boolean } = {},
 ): Promise<Record<string, string | undefined>> {
-  const lock = version.lock ?? {};
   let body: Readable | Buffer = ctx.body;
   if (length === 0) {
     // Nothing to hold back in an empty body: read (and so verify) it before Swift sees anything.
@@ -88,15 +91,15 @@ export async function writeBody(
   }
   const checksum = ctx.checksum;
   const known = checksum?.value();
-  // The version's lock (object lock) is stored with it, in the same PUT.
-  const reserved = { ...lock, ...(checksum && known !== undefined ? checksumItem(checksum.algorithm, known) : {}) };
+  // The version's own reserved items (its ACL, its object lock) are stored with it, in the same PUT.
+  const reserved = { ...extra, ...(checksum && known !== undefined ? checksumItem(checksum.algorithm, known) : {}) };
   const written: Written = await ctx.store.putObject(target.container, target.object, { body, length, headers, md5: requestMd5(ctx.req.headers), reserved });
   await afterWrite();
   const out: Record<string, string | undefined> = { etag: quoteEtag(written.etag), 'x-amz-version-id': written.versionId };
   if (checksum) {
     const value = checksum.value();
     // A trailer checksum is known only once the body has ended.
-    if (known === undefined && value !== undefined && !version.noMetadataPost) await ctx.store.updateReserved(written, checksumItem(checksum.algorithm, value));
+    if (known === undefined && value !== undefined && !opts.noMetadataPost) await ctx.store.updateReserved(written, { ...extra, ...checksumItem(checksum.algorithm, value) });
     out[checksumHeader(checksum.algorithm)] = value;
   }
   return out;

@@ -11,6 +11,7 @@ import { checkContentMd5, readXmlBody } from '../common/body.js';
 import { deleteSegments, ownedSegments } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
 import { lockItemsOf } from '../lock/state.js';
+import { aclItems } from '../common/object-acl.js';
 import { MAX_COMPLETE_BODY, parseCompleteBody, type RequestedPart } from './complete-body.js';
 import { claimedElsewhere, delay, racingAbort } from './complete-race.js';
 import {
@@ -92,8 +93,8 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
   let written;
   try {
     // The object's own reserved items: the upload that made it (for retries and
-    // races), and the object lock its CreateMultipartUpload decided.
-    const reserved = { ...lockItemsOf(marker.reserved), [UPLOAD_ID]: uploadId };
+    // races), its ACL, and the object lock its CreateMultipartUpload decided.
+    const reserved = { ...aclItems(marker.reserved), ...lockItemsOf(marker.reserved), [UPLOAD_ID]: uploadId };
     written = await ctx.store.putManifest(bucket, key, manifest, { ...objectHeaders(marker), s3Etag: etag, reserved });
   } catch (err) {
     // Swift refuses a manifest whose segments an Abort is deleting right now:

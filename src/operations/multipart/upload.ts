@@ -15,6 +15,8 @@ import { translate } from '../common/swift-errors.js';
 import { bodyLength, storedObjectHeaders, writeBody } from '../common/write-body.js';
 import type { OperationContext } from '../context.js';
 import { lockForWrite } from '../lock/write-lock.js';
+import { ensureDelegatedReads } from '../common/delegation.js';
+import { requestedObjectAcl } from '../common/object-acl.js';
 import { checkUploadId, markerName, newUploadId, partName, segmentsContainer } from './layout.js';
 import { uploadMarker } from './upload-state.js';
 
@@ -34,13 +36,16 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
   checkMetadataLimits(stored, await ctx.store.limits());
   // The final object's lock, decided now (the default's days count from here) and kept on the marker.
   const lock = await lockForWrite(ctx, bucket, { needsIntegrity: false });
+  const acl = await requestedObjectAcl(ctx);
   await ensureSegmentsContainer(ctx, bucket);
   const uploadId = newUploadId();
   // The marker carries what the final object gets, where s3api's Complete reads
-  // it too: Content-Type, the stored content headers and X-Object-Meta-*.
+  // it too: Content-Type, the stored content headers and X-Object-Meta-*; and,
+  // as the gateway's sealed items, its ACL.
   await ctx.store.putObject(segmentsContainer(bucket), markerName(key, uploadId), {
-    body: '', length: 0, headers: { ...stored, 'content-type': stored['content-type'] ?? 'application/octet-stream' }, reserved: lock.items,
+    body: '', length: 0, headers: { ...stored, 'content-type': stored['content-type'] ?? 'application/octet-stream' }, reserved: { ...acl.items, ...lock.items },
   });
+  if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   return { status: 200, xml: initiateMultipartUploadResult(bucket, key, uploadId) };
 }
 

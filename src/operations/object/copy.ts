@@ -13,6 +13,8 @@ import { STORED_CONTENT_HEADERS, pick, quoteEtag } from '../common/object-header
 import { deleteSegments, ownedSegments } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
 import { lockForWrite } from '../lock/write-lock.js';
+import { ensureDelegatedReads } from '../common/delegation.js';
+import { requestedObjectAcl } from '../common/object-acl.js';
 
 export type MetadataDirective = 'COPY' | 'REPLACE';
 
@@ -46,13 +48,15 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   // segments go once the copy is written, as for any overwrite.
   const replaced = await ownedSegments(ctx, bucket, key);
   // The source's verified checksums describe the copy's bytes too: they follow,
-  // sealed for the copy.
+  // sealed for the copy. Its ACL does not: S3 gives a copy the request's ACL.
+  const acl = await requestedObjectAcl(ctx);
   const written = await ctx.store.copyObject(
     { container: bucket, object: key },
     { container: source.bucket, object: source.key, info, versionId: source.versionId },
-    { replace, reserved: { ...checksumItems(info.reserved), ...lock.items } },
+    { replace, reserved: { ...checksumItems(info.reserved), ...acl.items, ...lock.items } },
   );
   await deleteSegments(ctx, bucket, replaced);
+  if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   const etag = quoteEtag(written.etag || info.etag) ?? '""';
   const modified = written.lastModified ? new Date(written.lastModified) : new Date();
   return { status: ctx.dialect.objectCreatedStatus, headers: copyVersionHeaders(info, written), xml: copyObjectResult(etag, modified) };

@@ -78,6 +78,12 @@ async function readObject(ctx: OperationContext, method: 'GET' | 'HEAD'): Promis
   const partQuery = ctx.req.query.get('partNumber');
   const part = partQuery === undefined ? undefined : parsePartNumber(partQuery);
   const overrides = method === 'GET' ? responseOverrides(ctx.req.query) : {};
+  if (ctx.objectGate) {
+    // Read with the gateway's own token: nothing of the object (not even
+    // whether a condition or a part number matches) before its ACL admits the reader.
+    const gated = await ctx.store.findObject(bucket, key, { versionId });
+    if (gated) await ctx.objectGate(ctx, gated);
+  }
   let parts: PartRange | undefined;
   if (part !== undefined) {
     if (headers['range'] !== undefined) throw s3Error('InvalidRequest', {}, 'Cannot specify both Range header and partNumber query parameter');
@@ -92,6 +98,8 @@ async function readObject(ctx: OperationContext, method: 'GET' | 'HEAD'): Promis
   const read = await ctx.store.readObject(bucket, key, method, headers, versionId);
   if (!read) return missingVersion(ctx, bucket, key, versionId);
   try {
+    // Again for what was read: it may have been replaced since the check above.
+    if (ctx.objectGate) await ctx.objectGate(ctx, read.info);
     return await answerRead(ctx, method, read, parts, overrides);
   } catch (err) {
     // Whatever fails once Swift has answered releases its response at once:

@@ -12,6 +12,8 @@ import { versionHeaders } from '../common/versions.js';
 import { bodyLength, storedObjectHeaders, writeBody } from '../common/write-body.js';
 import type { OperationContext } from '../context.js';
 import { lockForWrite } from '../lock/write-lock.js';
+import { ensureDelegatedReads } from '../common/delegation.js';
+import { requestedObjectAcl } from '../common/object-acl.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
@@ -20,8 +22,10 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const headers = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(headers, await ctx.store.limits());
   const lock = await lockForWrite(ctx, bucket, { needsIntegrity: true });
+  const acl = await requestedObjectAcl(ctx);
   const replaced = await ownedSegments(ctx, bucket, key);
-  const out = await writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), { lock: lock.items, noMetadataPost: lock.lockedBucket });
+  const out = await writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), { ...acl.items, ...lock.items }, { noMetadataPost: lock.lockedBucket });
+  if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   return { status: ctx.dialect.objectCreatedStatus, headers: out };
 }
 

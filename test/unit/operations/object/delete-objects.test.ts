@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { checkContentMd5 } from '../../../../src/operations/common/body.js';
 import { parseDeleteBody } from '../../../../src/operations/object/delete-objects.js';
 import { deleteResult } from '../../../../src/s3/results.js';
-import { checkPrivateAcl } from '../../../../src/operations/bucket/acl.js';
 import { s3Error } from '../../../../src/s3/errors.js';
 
 const codeOf = async (fn: () => unknown): Promise<string | undefined> => {
@@ -61,26 +60,5 @@ describe('deleteResult', () => {
       Error: [{ Key: 'b', VersionId: 'v1', Code: 'NoSuchVersion', Message: 'The specified version does not exist.' }],
     });
     expect(deleteResult(outcomes, true).doc['Deleted']).toEqual([]);
-  });
-});
-
-describe('checkPrivateAcl', () => {
-  const owner = 'p123';
-  const acl = (grants: string) => `<AccessControlPolicy><Owner><ID>${owner}</ID></Owner><AccessControlList>${grants}</AccessControlList></AccessControlPolicy>`;
-  const grant = (id: string, perm: string) => `<Grant><Grantee xsi:type="CanonicalUser"><ID>${id}</ID></Grantee><Permission>${perm}</Permission></Grant>`;
-  it('accepts the canned private ACL and an owner-only FULL_CONTROL policy', async () => {
-    expect(await codeOf(() => checkPrivateAcl({ 'x-amz-acl': 'private' }, '', owner))).toBeUndefined();
-    expect(await codeOf(() => checkPrivateAcl({}, acl(grant(owner, 'FULL_CONTROL')), owner))).toBeUndefined();
-  });
-  it('answers NotImplemented for every other ACL', async () => {
-    expect(await codeOf(() => checkPrivateAcl({ 'x-amz-acl': 'public-read' }, '', owner))).toBe('NotImplemented');
-    expect(await codeOf(() => checkPrivateAcl({ 'x-amz-grant-read': 'id=x' }, '', owner))).toBe('NotImplemented');
-    expect(await codeOf(() => checkPrivateAcl({}, acl(grant(owner, 'FULL_CONTROL') + grant('other', 'READ')), owner))).toBe('NotImplemented');
-    expect(await codeOf(() => checkPrivateAcl({}, acl(''), owner))).toBe('NotImplemented');
-  });
-  it('answers MalformedACLError, MissingSecurityHeader and UnexpectedContent for requests S3 refuses', async () => {
-    expect(await codeOf(() => checkPrivateAcl({}, '<Nope/>', owner))).toBe('MalformedACLError');
-    expect(await codeOf(() => checkPrivateAcl({}, '', owner))).toBe('MissingSecurityHeader');
-    expect(await codeOf(() => checkPrivateAcl({ 'x-amz-acl': 'private' }, acl(''), owner))).toBe('UnexpectedContent');
   });
 });

@@ -1,0 +1,65 @@
+// Reads that only the gateway can judge: an object whose own ACL lets others
+// read it, in a bucket whose container ACLs do not. Swift has no object ACLs,
+// so the bucket's owner lets the gateway's own identity read the container
+// (its `<project>:<user>` in X-Container-Read, added when such an ACL is first
+// set), and for those requests the gateway reads with its own token and
+// decides from the object's ACL. Acting with a token broader than the
+// requester's, it follows nothing into other data: no symlink (but to the
+// bucket's own versions), no manifest it did not write itself, no dynamic
+// large object (whose segments are whatever a prefix lists).
+import { aclAllows, type Acl } from '../../access/acl/index.js';
+import { s3Error } from '../../s3/errors.js';
+import type { ObjectInfo } from '../../swift/store.js';
+import type { ObjectGate, OperationContext } from '../context.js';
+import { bucketInfo } from './bucket.js';
+import { objectAcl } from './object-acl.js';
+import { hasSegmentsContainer, segmentsContainer } from './segments.js';
+
+/** The sealed item the gateway's own multipart manifests carry (multipart/layout.ts UPLOAD_ID). */
+const UPLOAD_ID_ITEM = 'upload-id';
+
+/** Whether an ACL lets anyone but the bucket owner read: then the gateway must be able to. */
+function grantsReadToOthers(acl: Acl, bucketOwnerId: string): boolean {
+  return acl.grants.some((g) => (g.permission === 'READ' || g.permission === 'FULL_CONTROL')
+    && !(g.grantee.type === 'CanonicalUser' && g.grantee.id === bucketOwnerId));
+}
+
+/**
+ * After an object ACL that lets others read: the gateway's identity may read
+ * the bucket (and its segments), once per bucket. Only the owner can change
+ * container ACLs; anyone else's object ACL is served only in buckets already
+ * set up so.
+ */
+export async function ensureDelegatedReads(ctx: OperationContext, bucket: string, acl: Acl): Promise<void> {
+  const delegate = ctx.delegate;
+  if (delegate === undefined || ctx.bucketOwner !== undefined || ctx.bucketRecord?.settings.delegatedReads) return;
+  if (!grantsReadToOthers(acl, (await ctx.store.account()).projectId)) return;
+  for (const container of [bucket, ...((await hasSegmentsContainer(ctx, bucket)) ? [segmentsContainer(bucket)] : [])]) {
+    const info = await bucketInfo(ctx, container);
+    const read = (info.read ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+    if (!read.includes(delegate)) await ctx.store.setContainerAcl(container, { read: [...read, delegate].join(','), write: info.write ?? '' });
+  }
+  await ctx.namespace?.updateSettings(bucket, (s) => ({ ...s, delegatedReads: true }));
+}
+
+/** Swift quirk: object versioning keeps versions in `\0versions\0<container>`, reached through a symlink. */
+function isOwnVersion(followedTo: string, bucket: string): boolean {
+  const container = followedTo.split('/')[3];
+  try {
+    return container !== undefined && decodeURIComponent(container) === `\u0000versions\u0000${bucket}`;
+  } catch {
+    return false;
+  }
+}
+
+/** The check of an object read with the gateway's own token, for the requester's permission. */
+export function objectGateFor(permission: 'READ' | 'READ_ACP'): ObjectGate {
+  return async (ctx: OperationContext, info: ObjectInfo): Promise<void> => {
+    const refuse = (why: string) => { throw s3Error('AccessDenied', {}, why); };
+    if (info.followedTo !== undefined && !isOwnVersion(info.followedTo, ctx.req.bucket!)) refuse('The object is a symlink; this gateway does not follow it for a reader the bucket itself does not admit.');
+    if (info.isDynamicManifest) refuse('The object is a dynamic large object; it is served only to readers the bucket itself admits.');
+    if (info.isManifest && info.reserved[UPLOAD_ID_ITEM] === undefined) refuse('The object is a large-object manifest this gateway did not write; it is served only to readers the bucket itself admits.');
+    const acl = await objectAcl(ctx, info);
+    if (ctx.requester === undefined || !aclAllows(acl, ctx.requester, permission)) refuse('Access Denied');
+  };
+}

@@ -81,3 +81,23 @@ describe('two gateway replicas', () => {
     expect(del.status).toBe(403);
   });
 });
+
+describe('PutObjectAcl on a locked version', () => {
+  it('rewrites its metadata with the lock kept', async () => {
+    const put = await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/acl`, body: 'acl', headers: { 'x-amz-checksum-crc32': crc32(Buffer.from('acl')), 'x-amz-object-lock-mode': 'COMPLIANCE', 'x-amz-object-lock-retain-until-date': '2199-01-01T00:00:00Z', 'x-amz-meta-kept': 'yes' } });
+    expect(put.status, put.text()).toBe(200);
+    const version = put.headers['x-amz-version-id']!;
+    const before = await swiftDirect(gw.stack, 'demo', 'HEAD', b, 'acl', { query: { 'version-id': version } });
+    const acl = await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/acl?acl`, headers: { 'x-amz-acl': 'authenticated-read' } });
+    expect(acl.status, acl.text()).toBe(200);
+    // The ACL went into the version's reserved items: a new seal over them and the lock.
+    const after = await swiftDirect(gw.stack, 'demo', 'HEAD', b, 'acl', { query: { 'version-id': version } });
+    expect(after.headers['x-object-meta-s3gw-seal']).not.toBe(before.headers['x-object-meta-s3gw-seal']);
+    expect(after.headers['x-object-meta-s3gw-lock-mode']).toBe('COMPLIANCE');
+    const head = await rawS3v4(gw.url, keys, { method: 'HEAD', path: `/${b}/acl?versionId=${version}` });
+    expect(head.headers['x-amz-object-lock-mode']).toBe('COMPLIANCE');
+    expect(head.headers['x-amz-object-lock-retain-until-date']).toBe('2199-01-01T00:00:00.000Z');
+    expect(head.headers['x-amz-meta-kept']).toBe('yes');
+    expect((await rawS3v4(gw.url, keys, { method: 'DELETE', path: `/${b}/acl?versionId=${version}` })).status).toBe(403);
+  });
+});

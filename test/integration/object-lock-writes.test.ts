@@ -82,6 +82,33 @@ describe('two gateway replicas', () => {
   });
 });
 
+describe('lock enabled on an existing bucket through one replica', () => {
+  it('protects at once on the other, whose cache still said "not enabled"', async () => {
+    const plain = uniqueBucket('olstale');
+    try {
+      expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${plain}` })).status).toBe(200);
+      const versioning = '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>';
+      expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${plain}?versioning`, body: versioning })).status).toBe(200);
+      const put = await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${plain}/k`, body: 'v' });
+      const version = put.headers['x-amz-version-id']!;
+      // gw reads (and caches) the bucket's configuration: not enabled.
+      expect((await rawS3v4(gw.url, keys, { method: 'HEAD', path: `/${plain}/k` })).headers['x-amz-object-lock-mode']).toBeUndefined();
+      const config = '<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>';
+      expect((await rawS3v4(other.url, keys, { method: 'PUT', path: `/${plain}?object-lock`, body: config, headers: { 'content-md5': createHash('md5').update(config).digest('base64') } })).status).toBe(200);
+      const hold = '<LegalHold><Status>ON</Status></LegalHold>';
+      expect((await rawS3v4(other.url, keys, { method: 'PUT', path: `/${plain}/k?legal-hold&versionId=${version}`, body: hold, headers: { 'content-md5': createHash('md5').update(hold).digest('base64') } })).status).toBe(200);
+      // At once, within gw's cache time: the delete still sees the hold.
+      const del = await rawS3v4(gw.url, keys, { method: 'DELETE', path: `/${plain}/k?versionId=${version}` });
+      expect(del.status).toBe(403);
+      const batch = `<Delete><Object><Key>k</Key><VersionId>${version}</VersionId></Object></Delete>`;
+      const many = await rawS3v4(gw.url, keys, { method: 'POST', path: `/${plain}?delete`, body: batch, headers: { 'content-md5': createHash('md5').update(batch).digest('base64') } });
+      expect(xmlValue(many.text(), 'Code')).toBe('AccessDenied');
+    } finally {
+      await purgeBucket(gw.stack, 'demo', plain);
+    }
+  });
+});
+
 describe('PutObjectAcl on a locked version', () => {
   it('rewrites its metadata with the lock kept', async () => {
     const put = await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/acl`, body: 'acl', headers: { 'x-amz-checksum-crc32': crc32(Buffer.from('acl')), 'x-amz-object-lock-mode': 'COMPLIANCE', 'x-amz-object-lock-retain-until-date': '2199-01-01T00:00:00Z', 'x-amz-meta-kept': 'yes' } });

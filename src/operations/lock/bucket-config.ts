@@ -83,12 +83,17 @@ async function cacheKey(ctx: OperationContext, bucket: string): Promise<string> 
   return `${await ctx.store.location()}\n${bucket}`;
 }
 
-/** The bucket's lock configuration (NoSuchBucket when it is gone); `fresh`: not from the cache. */
-export async function bucketLock(ctx: OperationContext, bucket: string, opts: { fresh?: boolean } = {}): Promise<BucketLock> {
+/**
+ * The bucket's lock configuration (NoSuchBucket when it is gone). `fresh`:
+ * not from the cache; `freshUnlessEnabled`: from the cache only when it says
+ * enabled (lock is never turned off, so only that answer cannot be stale:
+ * what protects versions never relies on a cached "not enabled").
+ */
+export async function bucketLock(ctx: OperationContext, bucket: string, opts: { fresh?: boolean; freshUnlessEnabled?: boolean } = {}): Promise<BucketLock> {
   const cache = ctx.objectLock?.bucketLocks;
   const key = cache ? await cacheKey(ctx, bucket) : '';
   const cached = cache && !opts.fresh ? cache.get(key) : undefined;
-  if (cached) return cached;
+  if (cached && (cached.enabled || !opts.freshUnlessEnabled)) return cached;
   let info: ContainerInfo;
   try {
     info = await ctx.store.headContainer(bucket);

@@ -7,7 +7,7 @@ import { s3Error, type S3Error } from '../../s3/errors.js';
 import { SwiftError } from '../../swift/errors.js';
 import type { ObjectInfo } from '../../swift/store.js';
 import type { OperationContext } from '../context.js';
-import { bucketLock } from './bucket-config.js';
+import { bucketLock, type BucketLock } from './bucket-config.js';
 import { withRecords } from './records.js';
 import { activeRetention, hasLockItems, writtenLock, type LockState, type Retention } from './state.js';
 
@@ -44,10 +44,16 @@ export async function shownLock(ctx: OperationContext, bucket: string, key: stri
   }
 }
 
-/** The lock, and whether records were looked up (the version may have some). */
-async function lockWithSource(ctx: OperationContext, bucket: string, key: string, info: ObjectInfo): Promise<{ state: LockState; records: boolean }> {
+/**
+ * The lock, and whether records were looked up (the version may have some).
+ * `known`: the bucket's configuration as the caller just read it. `strict`
+ * (deletes): a cached "not enabled" is read again, since a bucket enabled
+ * through another replica a moment ago may already have records.
+ */
+async function lockWithSource(ctx: OperationContext, bucket: string, key: string, info: ObjectInfo, opts: { known?: BucketLock; strict?: boolean } = {}): Promise<{ state: LockState; records: boolean }> {
   const written = writtenLock(info);
-  if (!hasLockItems(info) && !(await bucketLock(ctx, bucket)).enabled) return { state: written, records: false };
+  const enabled = async () => (opts.known ?? (await bucketLock(ctx, bucket, { freshUnlessEnabled: opts.strict }))).enabled;
+  if (!hasLockItems(info) && !(await enabled())) return { state: written, records: false };
   return { state: await withRecords(ctx, bucket, key, info.versionId ?? 'null', written), records: true };
 }
 
@@ -78,10 +84,11 @@ const UNVERIFIED = 'Access Denied: the object lock state of this version cannot 
 
 /**
  * AccessDenied unless this version (not a delete marker) may be deleted now.
- * True when the version may have lock records (to remove with it).
+ * True when the version may have lock records (to remove with it). `known`:
+ * the bucket's configuration, read afresh by the caller for this request.
  */
-export async function checkDeletable(ctx: OperationContext, bucket: string, key: string, info: ObjectInfo): Promise<boolean> {
-  const { state, records } = await lockWithSource(ctx, bucket, key, info);
+export async function checkDeletable(ctx: OperationContext, bucket: string, key: string, info: ObjectInfo, known?: BucketLock): Promise<boolean> {
+  const { state, records } = await lockWithSource(ctx, bucket, key, info, { known, strict: true });
   if (state.unverified) throw lockedError(UNVERIFIED);
   if (state.legalHold) throw lockedError();
   const active = activeRetention(state, Date.now());

@@ -35,7 +35,7 @@ export function storedAcl(settings: BucketSettings, owner: Acl['owner']): Acl | 
 export const isBucketOwner = (ctx: OperationContext): boolean => ctx.bucketOwner === undefined;
 
 /** The bucket's ACL as the owner sees it: Swift's container ACLs, with the stored grants Swift cannot hold. */
-async function currentBucketAcl(ctx: OperationContext, bucket: string): Promise<Acl> {
+export async function currentBucketAcl(ctx: OperationContext, bucket: string): Promise<Acl> {
   const owner = await ownerOf(ctx);
   const info = await bucketInfo(ctx, bucket);
   const stored = storedAcl(bucketSettings(ctx), owner);

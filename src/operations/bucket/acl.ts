@@ -17,7 +17,7 @@ import type { S3Result } from '../../s3/result.js';
 import { readXmlBody } from '../common/body.js';
 import { bucketInfo, ownerOf } from '../common/bucket.js';
 import { bucketOwnership } from '../common/object-acl.js';
-import { hasSegmentsContainer, segmentsContainer } from '../common/segments.js';
+import { hasSegmentsContainer, markSegmentsContainer, segmentsContainer } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
 
 /** The settings kept for the request's bucket in its registry entry (none in namespace.mode account). */
@@ -62,6 +62,7 @@ export async function applyBucketAcl(ctx: OperationContext, bucket: string, acl:
     // A grantee cannot create containers in the owner's account: make the
     // segments container now, so its multipart uploads have a place.
     await ctx.store.putContainer(segmentsContainer(bucket));
+    await markSegmentsContainer(ctx, bucket, true);
   }
   if (await hasSegmentsContainer(ctx, bucket)) await ctx.store.setContainerAcl(segmentsContainer(bucket), swiftAcl);
   await ctx.namespace?.updateSettings(bucket, (s) => ({ ...s, acl: encodeGrantList(acl.grants, acl.owner.id) }));

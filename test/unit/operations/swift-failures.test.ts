@@ -49,6 +49,7 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     GetBucketVersioning: { seed: bucketOnly, request: () => ({ method: 'GET', path: '/bkt?versioning' }), ok: 200 },
     PutBucketVersioning: { seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?versioning', body: '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>' }), ok: 200 },
     GetBucketAcl: { seed: bucketOnly, request: () => ({ method: 'GET', path: '/bkt?acl' }), ok: 200 },
+    PutBucketAcl: { seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?acl', headers: { 'x-amz-grant-write': 'id="p-other"', 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' } }), ok: 200 },
   },
   listing: {
     ListObjects: { seed: withObject, request: () => ({ method: 'GET', path: '/bkt' }), ok: 200 },
@@ -63,6 +64,7 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     DeleteObject: { seed: withObject, request: () => ({ method: 'DELETE', path: '/bkt/k' }), ok: 204 },
     DeleteObjects: { seed: withObject, request: () => ({ method: 'POST', path: '/bkt?delete', body: deleteBody, headers: { 'content-md5': md5b64(deleteBody) } }), ok: 200 },
     GetObjectAcl: { seed: withObject, request: () => ({ method: 'GET', path: '/bkt/k?acl' }), ok: 200 },
+    PutObjectAcl: { seed: withObject, request: () => ({ method: 'PUT', path: '/bkt/k?acl', headers: { 'x-amz-acl': 'public-read' } }), ok: 200 },
   },
   multipart: {
     CreateMultipartUpload: { seed: bucketOnly, request: () => ({ method: 'POST', path: '/bkt/k?uploads' }), ok: 200 },
@@ -140,7 +142,7 @@ function expected404(operation: string, c: RecordedCall): string[] {
 }
 
 /** The bucket family's table reads a 409 as a bucket in use; an Abort's claim that lost to a racing DELETE is NoSuchUpload; else a racing write. */
-const BUCKET_TABLE_OPS = new Set(['HeadBucket', 'CreateBucket', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'ListMultipartUploads', 'CreateMultipartUpload']);
+const BUCKET_TABLE_OPS = new Set(['HeadBucket', 'CreateBucket', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'PutBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'ListMultipartUploads', 'CreateMultipartUpload']);
 function expected409(operation: string, c: RecordedCall): string {
   if (operation === 'AbortMultipartUpload' && c.method === 'DELETE') return 'NoSuchUpload';
   return BUCKET_TABLE_OPS.has(operation) ? 'BucketNotEmpty' : 'OperationAborted';

@@ -28,6 +28,7 @@ import type { RequestContext } from '../s3/result.js';
 import type { SwiftClient, SwiftSession, TransactionSink } from '../swift/client.js';
 import { CrossAccountTarget, IdentityRejected, SwiftError, TokenRejected, UpstreamUnavailable, accountOfStorageUrl } from '../swift/errors.js';
 import { objectGateFor } from '../operations/common/delegation.js';
+import { decideAccess, type AccessOutcome } from './bucket-access.js';
 import type { SwiftIdentity } from '../swift/keystone.js';
 
 export interface PipelineDeps {
@@ -141,6 +142,8 @@ function gatedRetry(err: unknown, operation: string, reach: Reach): { account: s
 interface Reach {
   readonly swift: SwiftSession;
   readonly requester?: Requester;
+  /** A signed requester's Keystone user (policies may name it). */
+  readonly user?: { readonly id: string; readonly name: string };
   readonly bucketRecord?: BucketRecord;
   /** The bucket's owner when it is not the requester. */
   readonly bucketOwner?: BucketOwnerInfo;
@@ -163,10 +166,11 @@ async function signedReach(req: S3Request, operation: string, identity: SwiftIde
   const owner = { id: token.projectId, displayName: token.userName };
   const namespace = requesterNamespace(ns.registry, ns.resolver, { account, owner }, deps.now);
   const requester: Requester = { kind: 'project', projectId: token.projectId };
-  if (operation === 'CreateBucket') return { swift: own, namespace, requester };
+  const user = { id: token.userId, name: token.userName };
+  if (operation === 'CreateBucket') return { swift: own, namespace, requester, user };
   const home = await ns.resolver.resolve(req.bucket, { account, owner, store: new SwiftStore(own, deps.seal) });
-  if (home.kind !== 'foreign') return { swift: own, namespace, requester, bucketRecord: home.kind === 'own' ? home.record : undefined };
-  return { swift: deps.swift.session(identity, sink, home.record.account), bucketOwner: home.record.owner, requester, bucketRecord: home.record };
+  if (home.kind !== 'foreign') return { swift: own, namespace, requester, user, bucketRecord: home.kind === 'own' ? home.record : undefined };
+  return { swift: deps.swift.session(identity, sink, home.record.account), bucketOwner: home.record.owner, requester, user, bucketRecord: home.record };
 }
 
 /** An anonymous request reaches a registered bucket with no token: Swift lets through what the ACLs give everyone. */
@@ -219,7 +223,11 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     const reach = authenticated === undefined
       ? await anonymousReach(req, operation, deps.namespace!, deps, sink)
       : await signedReach(req, operation, authenticated.credential.identity, method, deps, sink);
-    const swift = reach.swift;
+    const access = deps.namespace === undefined ? { asGateway: false } as AccessOutcome : decideAccess({
+      req, operation, incoming, record: reach.bucketRecord, bucketOwner: reach.bucketOwner, requester: reach.requester, user: reach.user,
+      scheme: authenticated?.scheme, policies: deps.namespace.policies, now: deps.now(),
+    });
+    const swift = access.asGateway ? deps.namespace!.asGateway(sink, reach.bucketRecord!.account) : reach.swift;
     await checkExpectedOwner(req, async () => reach.bucketOwner?.id ?? (await swift.account()).projectId);
     checkTarget(operation, req);
     body = requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
@@ -243,6 +251,9 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       bucketRecord: reach.bucketRecord,
       requester: reach.requester,
       delegate: deps.namespace && (await deps.namespace.delegate()),
+      policyDecision: access.policyDecision,
+      objectGate: access.objectGate,
+      permitsKey: access.permitsKey,
       objectLock: deps.objectLock,
     };
     const result = await handler(opCtx).catch(async (err: unknown) => {

@@ -1,6 +1,7 @@
 // Wires the namespace from the gateway's own identity: its registry lives in
 // that identity's Swift account, and its storage URL tells anonymous requests
 // where the cluster is.
+import { PolicyCache } from '../access/policy-cache.js';
 import type { SwiftClient, TransactionSink } from '../swift/client.js';
 import type { KeystoneIdentity } from '../swift/keystone.js';
 import type { Sealer } from '../swift/sealed-state.js';
@@ -37,6 +38,7 @@ export function buildNamespace(opts: NamespaceOptions): Namespace {
     resolver: new BucketResolver(registry, opts.events, opts.now),
     storageUrl: async () => (await session.account()).storageUrl,
     asGateway: (sink, account) => opts.swift.session(opts.identity, sink, account),
+    policies: new PolicyCache(),
     delegate: async () => {
       const token = await session.account();
       return `${token.projectId}:${token.userId}`;

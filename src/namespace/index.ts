@@ -1,4 +1,5 @@
 // What the pipeline needs of the bucket namespace (namespace.mode global).
+import type { PolicyCache } from '../access/policy-cache.js';
 import type { SwiftSession, TransactionSink } from '../swift/client.js';
 import type { BucketRegistry } from './registry.js';
 import type { BucketResolver } from './resolve.js';
@@ -12,6 +13,8 @@ export interface Namespace {
   readonly delegate: () => Promise<string>;
   /** Swift as the gateway's own identity on a bucket's account: only for reads the gateway has judged itself (operations/common/delegation.ts). */
   readonly asGateway: (sink: TransactionSink, account: string) => SwiftSession;
+  /** Parsed bucket policies of the registry's entries. */
+  readonly policies: PolicyCache;
 }
 
 export { requesterNamespace } from './requester-namespace.js';

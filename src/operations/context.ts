@@ -73,6 +73,10 @@ export interface OperationContext {
    * before anything of the object is answered (common/delegation.ts).
    */
   readonly objectGate?: ObjectGate;
+  /** What the bucket's policy said of this request (undefined: the bucket has none). */
+  readonly policyDecision?: 'Allow' | 'Deny' | 'Default';
+  /** Throws AccessDenied for a key (DeleteObjects) the bucket policy does not let this requester delete. */
+  readonly permitsKey?: (key: string, versionId: string | undefined) => void;
   /** Unset: the operator roles' defaults (member, admin) may bypass, nothing is cached. */
   readonly objectLock?: ObjectLockSettings;
 }

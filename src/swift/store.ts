@@ -283,19 +283,20 @@ export class SwiftStore {
    * Replaces the reserved items of an object as it is now (`info`, from a
    * HEAD of it): a POST that re-sends its content headers, user metadata and
    * (multipart) stored ETag, since Swift's POST replaces all of them. Swift
-   * quirk: a POST reaches only the current version. False when the object
-   * changed since `info` was read (another ETag, or another version with the
-   * same bytes: its reserved items, an object lock among them, are its own),
-   * so nothing was sent.
+   * quirk: a POST reaches only the current version. 'changed' when the
+   * object changed since `info` was read (another ETag, or another version
+   * with the same bytes: its reserved items, an object lock among them, are
+   * its own), 'gone' when it is not there any more; nothing was sent then.
    */
-  async rewriteReserved(container: string, object: string, info: ObjectInfo, reserved: Reserved): Promise<boolean> {
+  async rewriteReserved(container: string, object: string, info: ObjectInfo, reserved: Reserved): Promise<'done' | 'changed' | 'gone'> {
     const now = await this.findObject(container, object);
-    if (!now || now.etag !== info.etag || (now.versionId ?? 'null') !== (info.versionId ?? 'null')) return false;
+    if (!now) return 'gone';
+    if (now.etag !== info.etag || (now.versionId ?? 'null') !== (info.versionId ?? 'null')) return 'changed';
     const target = { container, object, size: now.size };
     const contentType = now.contentType === undefined ? undefined : now.contentType + (now.storedEtag === undefined ? '' : this.sealer.etagParams(target, now.storedEtag));
     const headers = { ...now.contentHeaders, ...now.userMetadata, ...(contentType === undefined ? {} : { 'content-type': contentType }), ...this.sealer.headers(target, reserved) };
     await this.#done(await this.session.call({ method: 'POST', container, object, headers }), 'POST', container, object, (s) => s === 202);
-    return true;
+    return 'done';
   }
 
   /**

@@ -53,9 +53,9 @@ export async function putObjectAcl(ctx: OperationContext): Promise<S3Result> {
   // Object lock items that do not verify would not survive the rewrite (only verified items are re-sealed): such a version reads as locked, and stays so.
   if (hasUnverifiedLock(info)) throw s3Error('AccessDenied', {}, 'Access Denied: the object lock state of this version cannot be verified, so its metadata is not rewritten.');
   const owned: Record<string, string> = owner.id === bucketOwner.id ? {} : { owner: owner.id };
-  if (!(await ctx.store.rewriteReserved(bucket, key, info, { ...withoutAclItems(info.reserved), ...encodeObjectAcl(acl), ...owned }))) {
-    throw s3Error('OperationAborted', { Key: key }, 'The object changed while its ACL was being set; please retry.');
-  }
+  const rewritten = await ctx.store.rewriteReserved(bucket, key, info, { ...withoutAclItems(info.reserved), ...encodeObjectAcl(acl), ...owned });
+  if (rewritten === 'gone') throw s3Error('NoSuchKey', { Key: key });
+  if (rewritten === 'changed') throw s3Error('OperationAborted', { Key: key }, 'The object changed while its ACL was being set; please retry.');
   await ensureDelegatedReads(ctx, bucket, acl);
   return { status: 200 };
 }

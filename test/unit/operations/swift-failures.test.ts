@@ -74,6 +74,7 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     GetBucketVersioning: { seed: bucketOnly, request: () => ({ method: 'GET', path: '/bkt?versioning' }), ok: 200 },
     PutBucketVersioning: { seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?versioning', body: '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>' }), ok: 200 },
     GetBucketAcl: { seed: bucketOnly, request: () => ({ method: 'GET', path: '/bkt?acl' }), ok: 200 },
+    PutBucketAcl: { seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?acl', headers: { 'x-amz-grant-write': 'id="p-other"', 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' } }), ok: 200 },
     'CreateBucket (object lock)': { seed: async () => ({}), request: () => ({ method: 'PUT', path: '/bkt', headers: LOCK_ON }), ok: 200 },
     GetObjectLockConfiguration: { seed: lockedBucket, request: () => ({ method: 'GET', path: '/bkt?object-lock' }), ok: 200 },
     PutObjectLockConfiguration: { seed: lockedBucket, request: () => md5Body('PUT', '/bkt?object-lock', lockConfigBody), ok: 200 },
@@ -91,6 +92,7 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     DeleteObject: { seed: withObject, request: () => ({ method: 'DELETE', path: '/bkt/k' }), ok: 204 },
     DeleteObjects: { seed: withObject, request: () => ({ method: 'POST', path: '/bkt?delete', body: deleteBody, headers: { 'content-md5': md5b64(deleteBody) } }), ok: 200 },
     GetObjectAcl: { seed: withObject, request: () => ({ method: 'GET', path: '/bkt/k?acl' }), ok: 200 },
+    PutObjectAcl: { seed: withObject, request: () => ({ method: 'PUT', path: '/bkt/k?acl', headers: { 'x-amz-acl': 'public-read' } }), ok: 200 },
     'PutObject (object lock)': { seed: lockedBucket, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body', headers: { 'content-md5': md5b64('new body'), 'x-amz-object-lock-legal-hold': 'ON' } }), ok: 200 },
     'CopyObject (object lock)': { seed: withLockBucketObject, request: () => ({ method: 'PUT', path: '/bkt/copy', headers: { 'x-amz-copy-source': '/bkt/k', 'x-amz-object-lock-mode': 'COMPLIANCE', 'x-amz-object-lock-retain-until-date': '2199-01-01T00:00:00Z' } }), ok: 200 },
     'DeleteObject (lock-enabled bucket)': { seed: withLockBucketObject, request: () => ({ method: 'DELETE', path: '/bkt/k?versionId=null' }), ok: 204 },
@@ -181,7 +183,7 @@ function expected404(operation: string, c: RecordedCall): string[] {
 }
 
 /** The bucket family's table reads a 409 as a bucket in use; an Abort's claim that lost to a racing DELETE is NoSuchUpload; else a racing write. */
-const BUCKET_TABLE_OPS = new Set(['CreateMultipartUpload (object lock)', 'HeadBucket', 'CreateBucket', 'CreateBucket (object lock)', 'GetObjectLockConfiguration', 'PutObjectLockConfiguration', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'ListMultipartUploads', 'CreateMultipartUpload']);
+const BUCKET_TABLE_OPS = new Set(['CreateMultipartUpload (object lock)', 'HeadBucket', 'CreateBucket', 'CreateBucket (object lock)', 'GetObjectLockConfiguration', 'PutObjectLockConfiguration', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'PutBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'ListMultipartUploads', 'CreateMultipartUpload']);
 function expected409(operation: string, c: RecordedCall): string {
   if (operation === 'AbortMultipartUpload' && c.method === 'DELETE') return 'NoSuchUpload';
   return BUCKET_TABLE_OPS.has(operation) ? 'BucketNotEmpty' : 'OperationAborted';

@@ -65,3 +65,39 @@ describe('object lock in a bucket shared through Swift ACLs', () => {
     expect(own.status).toBe(204);
   });
 });
+
+describe('a bucket policy allowing s3:BypassGovernanceRetention', () => {
+  let strict: TestGateway;
+  const pb = uniqueBucket('olpolicy');
+  beforeAll(async () => {
+    // The demo key's role (member) is not a bypass role on this gateway.
+    strict = await startGateway({ keystoneEc2: true, dialect: 'aws', env: { S3GW_S3_OBJECT_LOCK_BYPASS_GOVERNANCE_ROLES: 'lock-officer' } });
+    expect((await rawS3(strict.url, { method: 'PUT', path: `/${pb}`, keys: demo, headers: { 'x-amz-bucket-object-lock-enabled': 'true' } })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await purgeBucket(stack, 'demo', pb);
+    await rawS3(strict.url, { method: 'DELETE', path: `/${pb}`, keys: demo });
+    await strict?.stop();
+  });
+
+  it('lets a principal it names bypass, where the roles alone would not', async () => {
+    const lock = { 'content-md5': md5('gov'), 'x-amz-object-lock-mode': 'GOVERNANCE', 'x-amz-object-lock-retain-until-date': '2199-01-01T00:00:00Z' };
+    const put = await rawS3(strict.url, { method: 'PUT', path: `/${pb}/gov`, keys: demo, body: 'gov', headers: lock });
+    expect(put.status, put.text()).toBe(200);
+    const version = put.headers['x-amz-version-id']!;
+    const bypass = { 'x-amz-bypass-governance-retention': 'true' };
+    const refused = await rawS3(strict.url, { method: 'DELETE', path: `/${pb}/gov?versionId=${version}`, keys: demo, headers: bypass });
+    expect(refused.status).toBe(403);
+    expect(xmlValue(refused.text(), 'Message')).toContain('bypassGovernanceRoles');
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${stack.users.demo.projectId}:root` }, Action: ['s3:DeleteObjectVersion', 's3:BypassGovernanceRetention'], Resource: `arn:aws:s3:::${pb}/*` }],
+    });
+    const set = await rawS3(strict.url, { method: 'PUT', path: `/${pb}?policy`, keys: demo, body: policy });
+    expect(set.status, set.text()).toBe(204);
+    // Without the header the policy changes nothing: GOVERNANCE still holds.
+    expect((await rawS3(strict.url, { method: 'DELETE', path: `/${pb}/gov?versionId=${version}`, keys: demo })).status).toBe(403);
+    const allowed = await rawS3(strict.url, { method: 'DELETE', path: `/${pb}/gov?versionId=${version}`, keys: demo, headers: bypass });
+    expect(allowed.status, allowed.text()).toBe(204);
+  });
+});

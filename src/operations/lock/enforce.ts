@@ -61,11 +61,15 @@ async function lockWithSource(ctx: OperationContext, bucket: string, key: string
 export const bypassRequested = (ctx: OperationContext): boolean => ctx.req.headers['x-amz-bypass-governance-retention']?.trim().toLowerCase() === 'true';
 
 /**
- * Whether the requester's roles include one of s3.objectLock.bypassGovernanceRoles.
- * Only in its own project: another project's key (a container ACL's grantee) or an
- * anonymous request never bypasses, whatever roles it has at home.
+ * Whether the requester may bypass GOVERNANCE: the bucket's policy allowed
+ * this request (whose actions include s3:BypassGovernanceRetention when it
+ * sends the header: access/policy/actions.ts), or, in its own project, its
+ * roles include one of s3.objectLock.bypassGovernanceRoles. Another
+ * project's key (a container ACL's grantee) or an anonymous request never
+ * bypasses by its roles at home. (A policy's Deny refused the request before.)
  */
 export async function mayBypassGovernance(ctx: OperationContext): Promise<boolean> {
+  if (ctx.policyDecision === 'Allow') return true;
   if (ctx.bucketOwner !== undefined) return false;
   const roles = new Set((await ctx.store.account()).roles.map((r) => r.toLowerCase()));
   const allowed = ctx.objectLock?.bypassGovernanceRoles ?? DEFAULT_BYPASS_ROLES;
@@ -76,7 +80,7 @@ export async function mayBypassGovernance(ctx: OperationContext): Promise<boolea
 async function requireBypass(ctx: OperationContext): Promise<void> {
   if (!bypassRequested(ctx)) throw lockedError();
   if (!(await mayBypassGovernance(ctx))) {
-    throw lockedError('Access Denied: bypassing GOVERNANCE retention needs a role listed in s3.objectLock.bypassGovernanceRoles.');
+    throw lockedError('Access Denied: bypassing GOVERNANCE retention needs a role listed in s3.objectLock.bypassGovernanceRoles, or a bucket policy allowing s3:BypassGovernanceRetention.');
   }
 }
 

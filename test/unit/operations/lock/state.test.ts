@@ -109,6 +109,13 @@ describe('checkRetentionChange: who may shorten, remove or weaken a retention', 
     expect(await judge(foreign, state('GOVERNANCE', 5), null)).toBe('AccessDenied');
   });
 
+  it('a bucket policy that allowed the request (its actions include s3:BypassGovernanceRetention) lets it bypass', async () => {
+    const byPolicy = { ...ctxWith(true, ['member']), bucketOwner: { id: 'owner-project', displayName: 'owner' }, policyDecision: 'Allow' } as OperationContext;
+    expect(await judge(byPolicy, state('GOVERNANCE', 5), null)).toBe('allowed');
+    const noHeader = { ...ctxWith(false, ['admin']), policyDecision: 'Allow' } as OperationContext;
+    expect(await judge(noHeader, state('GOVERNANCE', 5), null)).toBe('AccessDenied');
+  });
+
   it('a lock that cannot be verified is never changed', async () => {
     expect(await judge(ctxWith(true, ['admin']), { unverified: true }, { mode: 'COMPLIANCE', days: 9 })).toBe('AccessDenied');
   });

@@ -26,7 +26,7 @@ import { ClientGone, requestBody, type RequestBody } from './request-body.js';
 import { parseRequest, withLiteralPlus, type S3Request } from '../s3/request.js';
 import type { RequestContext } from '../s3/result.js';
 import type { SwiftClient, SwiftSession, TransactionSink } from '../swift/client.js';
-import { CrossAccountTarget, IdentityRejected, SwiftError, TokenRejected, UpstreamUnavailable, accountOfStorageUrl } from '../swift/errors.js';
+import { CrossAccountTarget, IdentityRejected, SwiftError, TokenRejected, UpstreamUnavailable } from '../swift/errors.js';
 import { objectGateFor } from '../operations/common/delegation.js';
 import { decideAccess, type AccessOutcome } from './bucket-access.js';
 import type { SwiftIdentity } from '../swift/keystone.js';
@@ -162,12 +162,16 @@ async function signedReach(req: S3Request, operation: string, identity: SwiftIde
   const ns = deps.namespace;
   if (ns === undefined || req.bucket === undefined) return { swift: own };
   const token = await own.account();
-  const account = accountOfStorageUrl(new URL(token.storageUrl).pathname) ?? '';
+  const account = ns.accountOf(token.storageUrl);
   const owner = { id: token.projectId, displayName: token.userName };
   const namespace = requesterNamespace(ns.registry, ns.resolver, { account, owner }, deps.now);
   const requester: Requester = { kind: 'project', projectId: token.projectId };
   const user = { id: token.userId, name: token.userName };
   if (operation === 'CreateBucket') return { swift: own, namespace, requester, user };
+  // The hot path, a bucket of the requester's own whose entry this replica
+  // read recently, costs no promise; everything else asks the resolver.
+  const known = ns.registry.peek(req.bucket);
+  if (known?.account === account) return { swift: own, namespace, requester, user, bucketRecord: known };
   const home = await ns.resolver.resolve(req.bucket, { account, owner, store: new SwiftStore(own, deps.seal) });
   if (home.kind !== 'foreign') return { swift: own, namespace, requester, user, bucketRecord: home.kind === 'own' ? home.record : undefined };
   return { swift: deps.swift.session(identity, sink, home.record.account), bucketOwner: home.record.owner, requester, user, bucketRecord: home.record };
@@ -250,7 +254,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       bucketOwner: reach.bucketOwner,
       bucketRecord: reach.bucketRecord,
       requester: reach.requester,
-      delegate: deps.namespace && (await deps.namespace.delegate()),
+      delegate: deps.namespace && (deps.namespace.delegateNow() ?? (await deps.namespace.delegate())),
       policyDecision: access.policyDecision,
       objectGate: access.objectGate,
       permitsKey: access.permitsKey,

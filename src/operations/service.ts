@@ -4,7 +4,7 @@ import type { S3Result } from '../s3/result.js';
 import { ownerOf } from './common/bucket.js';
 import { SEGMENTS_SUFFIX } from './common/segments.js';
 import type { OperationContext } from './context.js';
-import { LOCKS_SUFFIX } from './lock/records.js';
+import { LOCKS_SUFFIX } from './lock/layout.js';
 import { swiftIsoTimestamp } from './common/listing-rows.js';
 
 export async function listBuckets(ctx: OperationContext): Promise<S3Result> {

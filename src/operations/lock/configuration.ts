@@ -5,6 +5,7 @@ import { s3Error } from '../../s3/errors.js';
 import { objectLockConfiguration } from '../../s3/lock-documents.js';
 import type { S3Result } from '../../s3/result.js';
 import { bucketInfo } from '../common/bucket.js';
+import { ensureDelegatedLocks } from '../common/delegation.js';
 import type { OperationContext } from '../context.js';
 import { BUCKET_LOCK_ITEM, bucketLock, bucketLockOf, encodeBucketLock, rememberBucketLock, type DefaultRetention } from './bucket-config.js';
 import { element, readBody, readLockDocument } from './lock-body.js';
@@ -54,6 +55,8 @@ export async function putObjectLockConfiguration(ctx: OperationContext): Promise
   }
   await ctx.store.setContainerReserved(bucket, { [BUCKET_LOCK_ITEM]: encodeBucketLock(rule) });
   await rememberBucketLock(ctx, bucket, { enabled: true, rule, unverified: false });
+  // Lock enabled on a bucket whose policy already admits others: they reach its records through the gateway.
+  if (!current.enabled && ctx.bucketRecord?.settings.delegatedWrites) await ensureDelegatedLocks(ctx, bucket);
   return { status: 200 };
 }
 

@@ -15,12 +15,12 @@ import { createHash } from 'node:crypto';
 import { s3Error } from '../../s3/errors.js';
 import { SwiftError } from '../../swift/errors.js';
 import type { ObjectInfo } from '../../swift/store.js';
+import { shareWithDelegate } from '../common/delegation.js';
 import type { OperationContext } from '../context.js';
+import { locksContainer } from './layout.js';
 import { lockItems, readLockItems, type LockState, type Retention } from './state.js';
 
-/** Suffix of the container of lock records (bucket names cannot hold `+`, so no bucket is ever named so). */
-export const LOCKS_SUFFIX = '+locks';
-export const locksContainer = (bucket: string): string => bucket + LOCKS_SUFFIX;
+export { LOCKS_SUFFIX, locksContainer } from './layout.js';
 
 export type RecordKind = 'retention' | 'legal-hold';
 
@@ -68,6 +68,8 @@ export async function writeRecord(ctx: OperationContext, bucket: string, key: st
       // Swift's 404 to a container PUT: the account (so the bucket) is gone.
       throw e instanceof SwiftError && e.status === 404 ? s3Error('NoSuchBucket', { BucketName: bucket }) : e;
     });
+    // In a bucket whose policy admits others, the gateway acts for them: it must reach the records too.
+    if (ctx.delegate !== undefined && ctx.bucketOwner === undefined && ctx.bucketRecord?.settings.delegatedWrites) await shareWithDelegate(ctx, container, ctx.delegate);
     await put();
   }
 }

@@ -109,6 +109,42 @@ describe('lock enabled on an existing bucket through one replica', () => {
   });
 });
 
+describe('a multipart object written before versioning, in a bucket that gets lock later', () => {
+  it('stays whole as a version when overwritten, and takes a retention once it is a version of its own', async () => {
+    const old = uniqueBucket('olnullmp');
+    try {
+      expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${old}` })).status).toBe(200);
+      const id = xmlValue((await rawS3v4(gw.url, keys, { method: 'POST', path: `/${old}/k?uploads` })).text(), 'UploadId')!;
+      const etag = (await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${old}/k?partNumber=1&uploadId=${id}`, body: 'part one' })).headers['etag']!;
+      const done = await rawS3v4(gw.url, keys, { method: 'POST', path: `/${old}/k?uploadId=${id}`, body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>` });
+      expect(done.status).toBe(200);
+      const versioning = '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>';
+      expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${old}?versioning`, body: versioning })).status).toBe(200);
+      const config = '<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>';
+      expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${old}?object-lock`, body: config, headers: { 'content-md5': createHash('md5').update(config).digest('base64') } })).status).toBe(200);
+      const retention = '<Retention><Mode>GOVERNANCE</Mode><RetainUntilDate>2199-01-01T00:00:00Z</RetainUntilDate></Retention>';
+      const md5 = createHash('md5').update(retention).digest('base64');
+      // Still the version `null`, which Swift renames when it is overwritten: not lockable yet.
+      const early = await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${old}/k?retention`, body: retention, headers: { 'content-md5': md5 } });
+      expect(early.status).toBe(400);
+      expect(xmlValue(early.text(), 'Message')).toContain('before versioning was enabled');
+      // The overwrite keeps the null multipart version, segments and all, under a version id of its own.
+      expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${old}/k`, body: 'new', headers: { 'x-amz-checksum-crc32': crc32(Buffer.from('new')) } })).status).toBe(200);
+      const versions = (await rawS3v4(gw.url, keys, { method: 'GET', path: `/${old}?versions` })).text();
+      const ids = [...versions.matchAll(/<VersionId>([^<]+)<\/VersionId>/g)].map((m) => m[1]!);
+      expect(ids).toHaveLength(2);
+      expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${old}/k?retention&versionId=${ids[1]}`, body: retention, headers: { 'content-md5': md5 } })).status).toBe(200);
+      const older = await rawS3v4(gw.url, keys, { method: 'GET', path: `/${old}/k?versionId=${ids[1]}` });
+      expect(older.status, older.text()).toBe(200);
+      expect(older.text()).toBe('part one');
+      expect(older.headers['x-amz-object-lock-mode']).toBe('GOVERNANCE');
+      expect((await rawS3v4(gw.url, keys, { method: 'DELETE', path: `/${old}/k?versionId=${ids[1]}` })).status).toBe(403);
+    } finally {
+      await purgeBucket(gw.stack, 'demo', old);
+    }
+  });
+});
+
 describe('PutObjectAcl on a locked version', () => {
   it('rewrites its metadata with the lock kept', async () => {
     const put = await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/acl`, body: 'acl', headers: { 'x-amz-checksum-crc32': crc32(Buffer.from('acl')), 'x-amz-object-lock-mode': 'COMPLIANCE', 'x-amz-object-lock-retain-until-date': '2199-01-01T00:00:00Z', 'x-amz-meta-kept': 'yes' } });

@@ -43,6 +43,8 @@ export async function putBucketVersioning(ctx: OperationContext): Promise<S3Resu
     throw s3Error('InvalidBucketState', {}, 'An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.');
   }
   await ctx.store.setVersioning(ctx.req.bucket!, status === 'Enabled');
+  // This replica's cached view of the bucket (lock and versioning) is read again.
+  await bucketLock(ctx, ctx.req.bucket!, { fresh: true });
   return { status: 200 };
 }
 

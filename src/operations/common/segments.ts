@@ -4,6 +4,7 @@
 // extra Swift call in buckets that never saw a multipart upload).
 import { LRUCache } from 'lru-cache';
 import type { OperationContext } from '../context.js';
+import { bucketLock } from '../lock/bucket-config.js';
 import { SwiftError } from '../../swift/errors.js';
 import { s3Error } from '../../s3/errors.js';
 
@@ -87,6 +88,11 @@ export async function ownedSegments(ctx: OperationContext, bucket: string, key: 
   if (owned.length > 0 && access === 'forbidden') {
     throw s3Error('AccessDenied', { Key: key }, 'This multipart object\'s parts are kept where the bucket\'s owner has not given you access; it cannot be replaced or deleted with your key.');
   }
+  // A manifest that is no symlink in a versioned bucket: a null version written
+  // before versioning was enabled. Swift keeps it as a version when it is
+  // overwritten or deleted, so its segments stay with it (an object lock may
+  // hold it, too).
+  if (owned.length > 0 && versionId === undefined && (await bucketLock(ctx, bucket)).versioning === 'enabled') return [];
   return owned;
 }
 

@@ -29,6 +29,8 @@ export interface BucketLock {
   readonly rule?: DefaultRetention;
   /** The stored configuration did not verify: enabled, its default unknown. */
   readonly unverified: boolean;
+  /** The bucket's versioning, read along (cached with it; see common/segments.ts ownedSegments). */
+  readonly versioning?: 'enabled' | 'disabled';
 }
 
 const NOT_ENABLED: BucketLock = { enabled: false, unverified: false };
@@ -48,7 +50,7 @@ export function decodeBucketLock(value: string | null | undefined): BucketLock {
   return { enabled: true, unverified: false, rule: { mode: m[1] as LockMode, ...(m[3] === 'd' ? { days: n } : { years: n }) } };
 }
 
-export const bucketLockOf = (info: ContainerInfo): BucketLock => decodeBucketLock(info.reserved[BUCKET_LOCK_ITEM]);
+export const bucketLockOf = (info: ContainerInfo): BucketLock => ({ ...decodeBucketLock(info.reserved[BUCKET_LOCK_ITEM]), versioning: info.versioning });
 
 const DAY_MS = 86_400_000;
 

@@ -12,7 +12,7 @@ import type { OperationContext } from '../context.js';
 import { lockedError, versionLock } from './enforce.js';
 import { element, readBody, readLockDocument } from './lock-body.js';
 import { writeRecord } from './records.js';
-import { targetVersion } from './target-version.js';
+import { requireLockableVersion, targetVersion } from './target-version.js';
 
 export async function parseLegalHold(body: Buffer | string): Promise<boolean> {
   const status = element(await readLockDocument(body, 'LegalHold'), 'Status');
@@ -22,7 +22,9 @@ export async function parseLegalHold(body: Buffer | string): Promise<boolean> {
 
 export async function putObjectLegalHold(ctx: OperationContext): Promise<S3Result> {
   const on = await parseLegalHold(await readBody(ctx));
-  const { bucket, key, info } = await targetVersion(ctx);
+  const target = await targetVersion(ctx);
+  requireLockableVersion(target);
+  const { bucket, key, info } = target;
   // A hold that cannot be verified is not lifted: it may be a real one.
   if (!on && (await versionLock(ctx, bucket, key, info)).unverified) throw lockedError('Access Denied: the object lock state of this version cannot be verified.');
   await writeRecord(ctx, bucket, key, info.versionId ?? 'null', { legalHold: on });

@@ -28,5 +28,5 @@ export async function enableLockOnNewBucket(ctx: OperationContext, bucket: strin
     await ctx.store.deleteContainer(bucket).catch(() => undefined);
     throw err;
   }
-  await rememberBucketLock(ctx, bucket, { enabled: true, unverified: false });
+  await rememberBucketLock(ctx, bucket, { enabled: true, unverified: false, versioning: 'enabled' });
 }

@@ -10,7 +10,7 @@ import { checkRetentionChange, versionLock } from './enforce.js';
 import { element, readBody, readLockDocument } from './lock-body.js';
 import { writeRecord } from './records.js';
 import { LOCK_MODES, parseRetainUntil, requireFuture, type LockMode, type Retention } from './state.js';
-import { targetVersion } from './target-version.js';
+import { requireLockableVersion, targetVersion } from './target-version.js';
 
 /** A Retention document: a mode and a date, or neither (the retention removed). */
 export async function parseRetention(body: Buffer | string, now: number): Promise<Retention | null> {
@@ -26,7 +26,9 @@ export async function parseRetention(body: Buffer | string, now: number): Promis
 
 export async function putObjectRetention(ctx: OperationContext): Promise<S3Result> {
   const next = await parseRetention(await readBody(ctx), Date.now());
-  const { bucket, key, info } = await targetVersion(ctx);
+  const target = await targetVersion(ctx);
+  requireLockableVersion(target);
+  const { bucket, key, info } = target;
   await checkRetentionChange(ctx, await versionLock(ctx, bucket, key, info), next);
   await writeRecord(ctx, bucket, key, info.versionId ?? 'null', { retention: next });
   return { status: 200, headers: versionHeaders(info.versionId) };

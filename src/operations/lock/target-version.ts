@@ -20,6 +20,19 @@ export async function requireLockEnabled(ctx: OperationContext, bucket: string):
   if (!(await bucketLock(ctx, bucket, { fresh: true })).enabled) throw s3Error('InvalidRequest', {}, MISSING_LOCK_CONFIGURATION);
 }
 
+/**
+ * Swift quirk: an object written before versioning was enabled is the
+ * version `null` until it is overwritten or deleted; Swift then keeps it
+ * under a new version id (its timestamp), so a lock record made for `null`
+ * would no longer find it. Its lock cannot be changed until then.
+ */
+export function requireLockableVersion(target: TargetVersion): void {
+  if (target.info.versionId === 'null') {
+    throw s3Error('InvalidRequest', { Key: target.key, VersionId: 'null' },
+      'This object was written before versioning was enabled on the bucket, and this gateway cannot lock it until it becomes a version of its own (when it is overwritten: then lock that version).');
+  }
+}
+
 export async function targetVersion(ctx: OperationContext): Promise<TargetVersion> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const versionId = parseVersionId(ctx.req.query.get('versionId'));

@@ -24,7 +24,8 @@ import { ClientGone, requestBody, type RequestBody } from './request-body.js';
 import { parseRequest, withLiteralPlus, type S3Request } from '../s3/request.js';
 import type { RequestContext } from '../s3/result.js';
 import type { SwiftClient } from '../swift/client.js';
-import { CrossAccountTarget, IdentityRejected, TokenRejected, UpstreamUnavailable } from '../swift/errors.js';
+import { CrossAccountTarget, IdentityRejected, SwiftError, TokenRejected, UpstreamUnavailable } from '../swift/errors.js';
+import { translate } from '../operations/common/swift-errors.js';
 import { objectGateFor } from '../operations/common/delegation.js';
 import { decideAccess, type AccessOutcome } from './bucket-access.js';
 import { anonymousReach, gatedRetry, signedReach } from './reach.js';
@@ -80,6 +81,12 @@ export function toS3Error(err: unknown, deps: PipelineDeps, ctx: RequestContext)
   }
   if (err instanceof TokenRejected) {
     return s3Error('ServiceUnavailable', {}, 'The storage token was renewed while this upload was in flight; please retry.');
+  }
+  if (err instanceof SwiftError) {
+    // A Swift answer outside an operation's table (the bucket registry, a
+    // request's placement): the statuses every family agrees on.
+    const translated = translate(err, {});
+    if (isS3Error(translated) && translated.code !== 'InternalError') return translated;
   }
   deps.log.log('error', 'internal error', { transId: ctx.transId, operation: ctx.operation, ...errorFields(err) });
   return s3Error('InternalError', {}, undefined, err);

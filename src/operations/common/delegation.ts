@@ -11,7 +11,6 @@ import { aclAllows, withoutPublicGrants, type Acl } from '../../access/acl/index
 import { s3Error } from '../../s3/errors.js';
 import type { ObjectInfo } from '../../swift/store.js';
 import type { ObjectGate, OperationContext } from '../context.js';
-import { bucketInfo } from './bucket.js';
 import { objectAcl } from './object-acl.js';
 import { hasSegmentsContainer, markSegmentsContainer, segmentsContainer } from './segments.js';
 
@@ -35,7 +34,7 @@ export async function ensureDelegatedReads(ctx: OperationContext, bucket: string
   if (delegate === undefined || ctx.bucketOwner !== undefined || ctx.bucketRecord?.settings.delegatedReads) return;
   if (!grantsReadToOthers(acl, (await ctx.store.account()).projectId)) return;
   for (const container of [bucket, ...((await hasSegmentsContainer(ctx, bucket)) ? [segmentsContainer(bucket)] : [])]) {
-    const info = await bucketInfo(ctx, container);
+    const info = await ctx.store.headContainer(container);
     const read = (info.read ?? '').split(',').map((e) => e.trim()).filter(Boolean);
     if (!read.includes(delegate)) await ctx.store.setContainerAcl(container, { read: [...read, delegate].join(','), write: info.write ?? '' });
   }
@@ -59,7 +58,7 @@ export async function ensureDelegatedWrites(ctx: OperationContext, bucket: strin
     await markSegmentsContainer(ctx, bucket, true);
   }
   for (const container of [bucket, segmentsContainer(bucket)]) {
-    const info = await bucketInfo(ctx, container);
+    const info = await ctx.store.headContainer(container);
     const entries = (value: string | undefined) => (value ?? '').split(',').map((e) => e.trim()).filter(Boolean);
     const read = entries(info.read);
     const write = entries(info.write);

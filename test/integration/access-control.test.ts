@@ -146,6 +146,31 @@ describe('bucket ACLs on Swift container ACLs', () => {
     }
   });
 
+  it('READ_ACP lets another project read a bucket\'s and an object\'s ACL, nothing more; the object\'s writer manages its own ACL', async () => {
+    const altProject = stack.users.alt.projectId;
+    const readAcpOnly = await newBucket('readacp', { 'x-amz-grant-read-acp': `id="${altProject}"` });
+    const acl = await rawS3(gw.url, { method: 'GET', path: `/${readAcpOnly}?acl`, keys: grantee });
+    expect(acl.status, acl.text()).toBe(200);
+    expect(xmlValues(acl.text(), 'Permission')).toEqual(['READ_ACP']);
+    expect((await rawS3(gw.url, { method: 'GET', path: `/${readAcpOnly}?acl`, keys: stranger })).status).toBe(403);
+    expect((await rawS3(gw.url, { method: 'GET', path: `/${readAcpOnly}`, keys: grantee })).status).toBe(403);
+    // WRITE without READ: the gateway must read a key before it replaces it (a
+    // multipart object's parts go with it), so such a grantee cannot write.
+    const writeOnly = await newBucket('writeonly', { 'x-amz-grant-write': `id="${altProject}"` });
+    expect((await put(writeOnly, 'x', grantee)).status).toBe(403);
+
+    const b = await newBucket('objowner', { 'x-amz-grant-read': `id="${altProject}"`, 'x-amz-grant-write': `id="${altProject}"` });
+
+    // An object alt writes is alt's: alt reads and sets its ACL, the bucket owner too; the stranger cannot.
+    expect((await put(b, 'alts', grantee, 'by alt', { 'x-amz-acl': 'bucket-owner-full-control' })).status).toBe(200);
+    const objectAcl = await rawS3(gw.url, { method: 'GET', path: `/${b}/alts?acl`, keys: grantee });
+    expect(objectAcl.status, objectAcl.text()).toBe(200);
+    expect(xmlValues(objectAcl.text(), 'ID')).toEqual([altProject, altProject, stack.users.demo.projectId]);
+    expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}/alts?acl`, keys: grantee, headers: { 'x-amz-grant-read': `id="${stack.users.third.projectId}"` } })).status).toBe(200);
+    expect((await rawS3(gw.url, { method: 'GET', path: `/${b}/alts?acl`, keys: owner })).status).toBe(200);
+    expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}/alts?acl`, keys: stranger, headers: { 'x-amz-acl': 'public-read' } })).status).toBe(403);
+  });
+
   it('public-read-write lets anonymous users write (the gateway writes for them), and the objects stay readable to all', async () => {
     const b = await newBucket('pubrw', { 'x-amz-acl': 'public-read-write' });
     const write = await put(b, 'dropped', undefined, 'anonymous bytes');

@@ -305,13 +305,15 @@ export class SwiftStore {
    * source's reserved items never follow (they are blanked), `reserved` are
    * the copy's, sealed for it. `range`: part of the source only.
    */
-  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo; versionId?: string }, c: { replace?: Headers; range?: string; reserved?: Reserved }): Promise<Written> {
+  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo; versionId?: string; account?: string }, c: { replace?: Headers; range?: string; reserved?: Reserved }): Promise<Written> {
     const size = c.range === undefined ? from.info.size : rangeLength(c.range);
     const target = { container: to.container, object: to.object, size };
     const headers: Record<string, string> = {
       'x-copy-from': `/${encodeSegment(from.container)}/${encodeObjectPath(from.object)}`,
       'content-length': '0',
     };
+    // A source in another account (Swift checks the token may read it there).
+    if (from.account !== undefined) headers['x-copy-from-account'] = from.account;
     if (c.range !== undefined) headers['range'] = c.range;
     if (c.replace) {
       headers['x-fresh-metadata'] = 'true';

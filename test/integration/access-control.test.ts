@@ -117,6 +117,60 @@ describe('bucket ACLs on Swift container ACLs', () => {
     expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}?acl`, keys: grantee, headers: { 'x-amz-acl': 'public-read' } })).status).toBe(403);
   });
 
+  it('copies across projects: from a bucket the requester may read into its own, with its own token; never from one it may not', async () => {
+    const altProject = stack.users.alt.projectId;
+    const shared = await newBucket('copysrc', { 'x-amz-grant-read': `id="${altProject}"` });
+    const closed = await newBucket('copyclosed');
+    expect((await put(shared, 'doc', owner, 'shared doc')).status).toBe(200);
+    expect((await put(closed, 'doc', owner, 'closed doc')).status).toBe(200);
+    const mine = uniqueBucket('copydst');
+    expect((await rawS3(gw.url, { method: 'PUT', path: `/${mine}`, keys: grantee })).status).toBe(200);
+    try {
+      const copy = await rawS3(gw.url, { method: 'PUT', path: `/${mine}/copied`, keys: grantee, headers: { 'x-amz-copy-source': `/${shared}/doc` } });
+      expect(copy.status, copy.text()).toBe(200);
+      expect((await swiftDirect(stack, 'alt', 'GET', mine, 'copied')).body.toString()).toBe('shared doc');
+      // UploadPartCopy from it too.
+      const id = xmlValue((await rawS3(gw.url, { method: 'POST', path: `/${mine}/mp?uploads`, keys: grantee })).text(), 'UploadId')!;
+      const part = await rawS3(gw.url, { method: 'PUT', path: `/${mine}/mp?partNumber=1&uploadId=${id}`, keys: grantee, headers: { 'x-amz-copy-source': `/${shared}/doc` } });
+      expect(part.status, part.text()).toBe(200);
+      await rawS3(gw.url, { method: 'DELETE', path: `/${mine}/mp?uploadId=${id}`, keys: grantee });
+      // No grant on the source: Swift refuses the read, nothing is written.
+      const refused = await rawS3(gw.url, { method: 'PUT', path: `/${mine}/stolen`, keys: grantee, headers: { 'x-amz-copy-source': `/${closed}/doc` } });
+      expect(refused.status).toBe(403);
+      expect((await swiftDirect(stack, 'alt', 'HEAD', mine, 'stolen')).status).toBe(404);
+      const stranger3 = await rawS3(gw.url, { method: 'PUT', path: `/${shared}/x`, keys: stranger, headers: { 'x-amz-copy-source': `/${shared}/doc` } });
+      expect(stranger3.status).toBe(403);
+    } finally {
+      await purgeBucket(stack, 'alt', mine);
+      await rawS3(gw.url, { method: 'DELETE', path: `/${mine}`, keys: grantee });
+    }
+  });
+
+  it('READ_ACP lets another project read a bucket\'s and an object\'s ACL, nothing more; the object\'s writer manages its own ACL', async () => {
+    const altProject = stack.users.alt.projectId;
+    const readAcpOnly = await newBucket('readacp', { 'x-amz-grant-read-acp': `id="${altProject}"` });
+    const acl = await rawS3(gw.url, { method: 'GET', path: `/${readAcpOnly}?acl`, keys: grantee });
+    expect(acl.status, acl.text()).toBe(200);
+    expect(xmlValues(acl.text(), 'Permission')).toEqual(['READ_ACP']);
+    expect((await rawS3(gw.url, { method: 'GET', path: `/${readAcpOnly}?acl`, keys: stranger })).status).toBe(403);
+    expect((await rawS3(gw.url, { method: 'GET', path: `/${readAcpOnly}`, keys: grantee })).status).toBe(403);
+    // WRITE without READ: the gateway must read a key before it replaces it (a
+    // multipart object's parts go with it), so such a grantee cannot write.
+    const writeOnly = await newBucket('writeonly', { 'x-amz-grant-write': `id="${altProject}"` });
+    expect((await put(writeOnly, 'x', grantee)).status).toBe(403);
+
+    const b = await newBucket('objowner', { 'x-amz-grant-read': `id="${altProject}"`, 'x-amz-grant-write': `id="${altProject}"` });
+
+    // An object alt writes is alt's: alt reads and sets its ACL, the bucket owner too; the stranger cannot.
+    expect((await put(b, 'alts', grantee, 'by alt', { 'x-amz-acl': 'bucket-owner-full-control' })).status).toBe(200);
+    const objectAcl = await rawS3(gw.url, { method: 'GET', path: `/${b}/alts?acl`, keys: grantee });
+    expect(objectAcl.status, objectAcl.text()).toBe(200);
+    expect(xmlValues(objectAcl.text(), 'ID')).toEqual([altProject, altProject, stack.users.demo.projectId]);
+    expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}/alts?acl`, keys: grantee, headers: { 'x-amz-grant-read': `id="${stack.users.third.projectId}"` } })).status).toBe(200);
+    expect((await rawS3(gw.url, { method: 'GET', path: `/${b}/alts?acl`, keys: owner })).status).toBe(200);
+    expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}/alts?acl`, keys: stranger, headers: { 'x-amz-acl': 'public-read' } })).status).toBe(403);
+  });
+
   it('public-read-write lets anonymous users write (the gateway writes for them), and the objects stay readable to all', async () => {
     const b = await newBucket('pubrw', { 'x-amz-acl': 'public-read-write' });
     const write = await put(b, 'dropped', undefined, 'anonymous bytes');

@@ -75,8 +75,8 @@ export async function getBucketAcl(ctx: OperationContext): Promise<S3Result> {
   const bucket = ctx.req.bucket!;
   if (isBucketOwner(ctx)) return { status: 200, xml: aclDocument(await currentBucketAcl(ctx, bucket)) };
   // Another project (or anyone): only with READ_ACP, from the ACL as last set
-  // (Swift shows container ACLs to owners only).
-  await bucketInfo(ctx, bucket);
+  // in the registry (Swift shows container ACLs to owners only, and a grantee
+  // without READ may not even HEAD the container).
   const owner = await ownerOf(ctx);
   const stored = storedAcl(bucketSettings(ctx), owner);
   if (!stored || !ctx.requester || !aclAllows(stored, ctx.requester, 'READ_ACP')) throw s3Error('AccessDenied');

@@ -11,7 +11,6 @@ import { aclAllows, withoutPublicGrants, type Acl } from '../../access/acl/index
 import { s3Error } from '../../s3/errors.js';
 import type { ObjectInfo } from '../../swift/store.js';
 import type { ObjectGate, OperationContext } from '../context.js';
-import { bucketInfo } from './bucket.js';
 import { objectAcl } from './object-acl.js';
 import { hasSegmentsContainer, markSegmentsContainer, segmentsContainer } from './segments.js';
 import { bucketLock } from '../lock/bucket-config.js';
@@ -37,7 +36,7 @@ export async function ensureDelegatedReads(ctx: OperationContext, bucket: string
   if (delegate === undefined || ctx.bucketOwner !== undefined || ctx.bucketRecord?.settings.delegatedReads) return;
   if (!grantsReadToOthers(acl, (await ctx.store.account()).projectId)) return;
   for (const container of [bucket, ...((await hasSegmentsContainer(ctx, bucket)) ? [segmentsContainer(bucket)] : [])]) {
-    const info = await bucketInfo(ctx, container);
+    const info = await ctx.store.headContainer(container);
     const read = (info.read ?? '').split(',').map((e) => e.trim()).filter(Boolean);
     if (!read.includes(delegate)) await ctx.store.setContainerAcl(container, { read: [...read, delegate].join(','), write: info.write ?? '' });
   }
@@ -49,7 +48,7 @@ const writerEntry = (delegate: string): string => `*:${delegate.split(':')[1]}`;
 
 /** Adds the gateway's identity to a container's read and write ACLs (the owner's request). */
 export async function shareWithDelegate(ctx: OperationContext, container: string, delegate: string): Promise<void> {
-  const info = await bucketInfo(ctx, container);
+  const info = await ctx.store.headContainer(container);
   const entries = (value: string | undefined) => (value ?? '').split(',').map((e) => e.trim()).filter(Boolean);
   const read = entries(info.read);
   const write = entries(info.write);

@@ -17,6 +17,8 @@ interface Scenario {
   readonly seed: (rig: GatewayRig) => Promise<Record<string, string>>;
   readonly request: (v: Record<string, string>) => { method: string; path: string; body?: string | Buffer; headers?: Record<string, string> };
   readonly ok: number;
+  /** Run in the global namespace (a registry in the fake's service account). */
+  readonly namespace?: boolean;
 }
 
 const md5b64 = (s: string) => createHash('md5').update(s).digest('base64');
@@ -61,6 +63,16 @@ const lockConfigBody = '<ObjectLockConfiguration><ObjectLockEnabled>Enabled</Obj
 const retentionBody = '<Retention><Mode>GOVERNANCE</Mode><RetainUntilDate>2199-06-01T00:00:00Z</RetainUntilDate></Retention>';
 const legalHoldBody = '<LegalHold><Status>ON</Status></LegalHold>';
 const md5Body = (method: string, path: string, body: string) => ({ method, path, body, headers: { 'content-md5': md5b64(body) } });
+const policyBody = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bkt/*' }] });
+const withPolicy = async (rig: GatewayRig) => {
+  await rig.s3('PUT', '/bkt');
+  await rig.s3('PUT', '/bkt?policy', { body: policyBody });
+  return {};
+};
+const blockBody = '<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls></PublicAccessBlockConfiguration>';
+const ownershipBody = '<OwnershipControls><Rule><ObjectOwnership>BucketOwnerPreferred</ObjectOwnership></Rule></OwnershipControls>';
+/** In the global namespace: the registry's own calls (in the service account) fail in turn too. */
+const inNamespace = (s: Scenario): Scenario => ({ ...s, namespace: true });
 
 const SCENARIOS: Record<string, Record<string, Scenario>> = {
   service: {
@@ -101,6 +113,19 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     GetObjectLegalHold: { seed: withLockedObject, request: () => ({ method: 'GET', path: '/bkt/k?legal-hold' }), ok: 200 },
     PutObjectLegalHold: { seed: withLockedObject, request: () => md5Body('PUT', '/bkt/k?legal-hold', legalHoldBody), ok: 200 },
   },
+  namespace: {
+    CreateBucket: inNamespace({ seed: async () => ({}), request: () => ({ method: 'PUT', path: '/bkt', headers: { 'x-amz-acl': 'public-read' } }), ok: 200 }),
+    DeleteBucket: inNamespace({ seed: bucketOnly, request: () => ({ method: 'DELETE', path: '/bkt' }), ok: 204 }),
+    HeadBucket: inNamespace({ seed: bucketOnly, request: () => ({ method: 'HEAD', path: '/bkt' }), ok: 200 }),
+    GetObject: inNamespace({ seed: withObject, request: () => ({ method: 'GET', path: '/bkt/k' }), ok: 200 }),
+    PutObject: inNamespace({ seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'public', headers: { 'x-amz-acl': 'public-read' } }), ok: 200 }),
+    PutBucketPolicy: inNamespace({ seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?policy', body: policyBody }), ok: 204 }),
+    GetBucketPolicy: inNamespace({ seed: withPolicy, request: () => ({ method: 'GET', path: '/bkt?policy' }), ok: 200 }),
+    DeleteBucketPolicy: inNamespace({ seed: withPolicy, request: () => ({ method: 'DELETE', path: '/bkt?policy' }), ok: 204 }),
+    GetBucketPolicyStatus: inNamespace({ seed: withPolicy, request: () => ({ method: 'GET', path: '/bkt?policyStatus' }), ok: 200 }),
+    PutPublicAccessBlock: inNamespace({ seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?publicAccessBlock', body: blockBody }), ok: 200 }),
+    PutBucketOwnershipControls: inNamespace({ seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?ownershipControls', body: ownershipBody }), ok: 200 }),
+  },
   multipart: {
     CreateMultipartUpload: { seed: bucketOnly, request: () => ({ method: 'POST', path: '/bkt/k?uploads' }), ok: 200 },
     UploadPart: { seed: withUpload, request: (v) => ({ method: 'PUT', path: `/bkt/k?partNumber=2&uploadId=${v.id}`, body: 'part two' }), ok: 200 },
@@ -134,7 +159,7 @@ function pathPattern(call: RecordedCall, uploadId: string | undefined): RegExp {
 }
 
 async function answer(scenario: Scenario, fault?: { call: RecordedCall; uploadId?: string; skip: number; with: Fault }): Promise<{ status: number; code?: string; calls: RecordedCall[]; faulted: boolean; v: Record<string, string> }> {
-  const rig = await gatewayRig();
+  const rig = await gatewayRig({ namespace: scenario.namespace });
   try {
     const v = await scenario.seed(rig);
     rig.fake.clearCalls();
@@ -183,7 +208,7 @@ function expected404(operation: string, c: RecordedCall): string[] {
 }
 
 /** The bucket family's table reads a 409 as a bucket in use; an Abort's claim that lost to a racing DELETE is NoSuchUpload; else a racing write. */
-const BUCKET_TABLE_OPS = new Set(['CreateMultipartUpload (object lock)', 'HeadBucket', 'CreateBucket', 'CreateBucket (object lock)', 'GetObjectLockConfiguration', 'PutObjectLockConfiguration', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'PutBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'ListMultipartUploads', 'CreateMultipartUpload']);
+const BUCKET_TABLE_OPS = new Set(['CreateMultipartUpload (object lock)', 'CreateBucket (object lock)', 'GetObjectLockConfiguration', 'PutObjectLockConfiguration', 'PutBucketPolicy', 'GetBucketPolicy', 'DeleteBucketPolicy', 'GetBucketPolicyStatus', 'PutPublicAccessBlock', 'PutBucketOwnershipControls', 'HeadBucket', 'CreateBucket', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'PutBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'ListMultipartUploads', 'CreateMultipartUpload']);
 function expected409(operation: string, c: RecordedCall): string {
   if (operation === 'AbortMultipartUpload' && c.method === 'DELETE') return 'NoSuchUpload';
   return BUCKET_TABLE_OPS.has(operation) ? 'BucketNotEmpty' : 'OperationAborted';

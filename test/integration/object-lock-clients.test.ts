@@ -258,6 +258,14 @@ describe('the aws CLI object lock commands', () => {
     await aws(s3api('put-object-legal-hold', '--key', 'block', '--version-id', v2, '--legal-hold', 'Status=OFF'));
     expect((await aws(s3api('get-object-legal-hold', '--key', 'block', '--version-id', v2))).json).toEqual({ LegalHold: { Status: 'OFF' } });
     expect((await aws(s3api('delete-object', '--key', 'block', '--version-id', v2), false)).stderr).toContain('AccessDenied');
+    // aws s3 cp of a large file: a multipart upload, which takes the bucket's default.
+    writeFileSync(join(dir, 'large'), Buffer.alloc(9 * 1024 * 1024, 'L'));
+    await aws(['s3', 'cp', '--quiet', join(dir, 'large'), `s3://${b}/large`]);
+    const large = (await aws(s3api('head-object', '--key', 'large'))).json;
+    expect(large.ContentLength).toBe(9 * 1024 * 1024);
+    expect(large.ETag).toMatch(/-2"$/);
+    expect(large.ObjectLockMode).toBe('GOVERNANCE');
+    expect((await aws(s3api('delete-object', '--key', 'large', '--version-id', large.VersionId), false)).stderr).toContain('AccessDenied');
     const suspend = await aws(s3api('put-bucket-versioning', '--versioning-configuration', 'Status=Suspended'), false);
     expect(suspend.stderr).toContain('InvalidBucketState');
     expect((await aws(['s3api', 'delete-bucket', '--bucket', b], false)).stderr).toContain('BucketNotEmpty');

@@ -29,6 +29,7 @@ import { translate } from '../operations/common/swift-errors.js';
 import { objectGateFor } from '../operations/common/delegation.js';
 import { decideAccess, type AccessOutcome } from './bucket-access.js';
 import { anonymousReach, gatedRetry, signedReach } from './reach.js';
+import { addCorsHeaders, preflight } from './cors.js';
 import type { SwiftIdentity } from '../swift/keystone.js';
 
 export interface PipelineDeps {
@@ -141,6 +142,13 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     }
     req = parseRequest({ method, url: incoming.url ?? '/', rawHeaders: incoming.rawHeaders }, deps.domains);
     ctx.bucket = req.bucket;
+    if (method === 'OPTIONS') {
+      // A browser's CORS preflight: never signed, answered from the bucket's rules.
+      ctx.operation = 'PreflightRequest';
+      const answer = await preflight(req, deps.namespace);
+      await writeResult(outgoing, answer, { dialect: deps.dialect, method, transId: ctx.transId, toError: (err) => toS3Error(err, deps, ctx) });
+      return;
+    }
     const extra = req.headers['x-trans-id-extra'];
     // Unsigned requests are anonymous: served only where a bucket's ACLs let
     // everyone in, which needs the global namespace to know whose bucket it is.
@@ -171,6 +179,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       scheme: authenticated?.scheme, policies: deps.namespace.policies, now: deps.now(),
     });
     const swift = access.asGateway ? deps.namespace!.asGateway(sink, reach.bucketRecord!.account) : reach.swift;
+    addCorsHeaders(outgoing, req, reach.bucketRecord);
     await checkExpectedOwner(req, async () => reach.bucketOwner?.id ?? (await swift.account()).projectId);
     checkTarget(operation, req);
     body = requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });

@@ -9,6 +9,7 @@ import {
   deleteBucketOwnershipControls, deletePublicAccessBlock, getBucketOwnershipControls, getPublicAccessBlock, putBucketOwnershipControls, putPublicAccessBlock,
 } from './bucket/access-settings.js';
 import { deleteBucketPolicy, getBucketPolicy, getBucketPolicyStatus, putBucketPolicy } from './bucket/policy.js';
+import { deleteBucketCors, getBucketCors, putBucketCors } from './bucket/cors.js';
 import { getObjectAcl, putObjectAcl } from './object/acl.js';
 import { createBucket, deleteBucket, getBucketLocation, headBucket } from './bucket/bucket.js';
 import { getBucketVersioning, putBucketVersioning } from './bucket/versioning.js';
@@ -56,6 +57,9 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     PutBucketVersioning: putBucketVersioning,
     GetBucketAcl: getBucketAcl,
     PutBucketAcl: putBucketAcl,
+    GetBucketCors: getBucketCors,
+    PutBucketCors: putBucketCors,
+    DeleteBucketCors: deleteBucketCors,
     GetBucketPolicy: getBucketPolicy,
     PutBucketPolicy: putBucketPolicy,
     DeleteBucketPolicy: deleteBucketPolicy,

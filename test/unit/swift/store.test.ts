@@ -58,6 +58,7 @@ describe('SwiftStore: every unexpected answer is a SwiftError, its body released
     ['readDocument', (s) => s.readDocument('c', 'o'), 'GET'],
     ['writeDocument', (s) => s.writeDocument('c', 'o', '{}'), 'PUT'],
     ['setContainerAcl', (s) => s.setContainerAcl('c', { read: '.r:*', write: '' }), 'POST'],
+    ['setContainerCors', (s) => s.setContainerCors('c', { allowOrigin: '*' }), 'POST'],
     ['rewriteReserved', (s) => s.rewriteReserved('c', 'o', { etag: 'e' } as never, {}), 'HEAD'],
     ['setContainerReserved', (s) => s.setContainerReserved('c', { 'object-lock': 'Enabled' }), 'POST'],
   ];

@@ -30,10 +30,13 @@ import { objectGateFor } from '../operations/common/delegation.js';
 import { decideAccess, type AccessOutcome } from './bucket-access.js';
 import { anonymousReach, gatedRetry, signedReach } from './reach.js';
 import { addCorsHeaders, preflight } from './cors.js';
+import { serveWebsite, websiteBucketOf } from './website.js';
 import type { SwiftIdentity } from '../swift/keystone.js';
 
 export interface PipelineDeps {
   readonly domains: readonly string[];
+  /** s3.websiteDomains: hosts of the static website endpoint. */
+  readonly websiteDomains?: readonly string[];
   readonly region: string;
   /** Regions a SigV4 credential scope may name (s3.acceptedRegions). */
   readonly acceptedRegions: readonly string[];
@@ -142,6 +145,13 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     }
     req = parseRequest({ method, url: incoming.url ?? '/', rawHeaders: incoming.rawHeaders }, deps.domains);
     ctx.bucket = req.bucket;
+    const site = deps.namespace && websiteBucketOf(req, deps.websiteDomains);
+    if (site !== undefined && deps.namespace) {
+      ctx.operation = 'WebsiteRequest';
+      const sink = { get transId() { return ctx.transId; }, set transId(id: string) { ctx.transId = id; } };
+      await serveWebsite(outgoing, req, site, { namespace: deps.namespace, seal: deps.seal }, sink);
+      return;
+    }
     if (method === 'OPTIONS') {
       // A browser's CORS preflight: never signed, answered from the bucket's rules.
       ctx.operation = 'PreflightRequest';

@@ -10,6 +10,7 @@ import {
 } from './bucket/access-settings.js';
 import { deleteBucketPolicy, getBucketPolicy, getBucketPolicyStatus, putBucketPolicy } from './bucket/policy.js';
 import { deleteBucketCors, getBucketCors, putBucketCors } from './bucket/cors.js';
+import { deleteBucketWebsite, getBucketWebsite, putBucketWebsite } from './bucket/website.js';
 import { getObjectAcl, putObjectAcl } from './object/acl.js';
 import { createBucket, deleteBucket, getBucketLocation, headBucket } from './bucket/bucket.js';
 import { getBucketVersioning, putBucketVersioning } from './bucket/versioning.js';
@@ -57,6 +58,9 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     PutBucketVersioning: putBucketVersioning,
     GetBucketAcl: getBucketAcl,
     PutBucketAcl: putBucketAcl,
+    GetBucketWebsite: getBucketWebsite,
+    PutBucketWebsite: putBucketWebsite,
+    DeleteBucketWebsite: deleteBucketWebsite,
     GetBucketCors: getBucketCors,
     PutBucketCors: putBucketCors,
     DeleteBucketCors: deleteBucketCors,

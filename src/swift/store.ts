@@ -460,6 +460,18 @@ export class SwiftStore {
     await this.#done(await this.session.call({ method: 'POST', container, headers }), 'POST', container);
   }
 
+  /**
+   * Swift's staticweb metadata (X-Container-Meta-Web-Index, -Web-Error):
+   * what a Swift proxy running staticweb serves the container with.
+   * Undefined removes it.
+   */
+  async setContainerWeb(container: string, web: { readonly index: string; readonly error?: string } | undefined): Promise<void> {
+    const headers: Record<string, string> = web === undefined
+      ? { 'x-remove-container-meta-web-index': '1', 'x-remove-container-meta-web-error': '1' }
+      : { 'x-container-meta-web-index': web.index, ...(web.error ? { 'x-container-meta-web-error': web.error } : { 'x-remove-container-meta-web-error': '1' }) };
+    await this.#done(await this.session.call({ method: 'POST', container, headers }), 'POST', container);
+  }
+
   async setVersioning(container: string, enabled: boolean): Promise<void> {
     await this.#done(await this.session.call({ method: 'POST', container, headers: { 'x-versions-enabled': enabled ? 'true' : 'false' } }), 'POST', container);
   }

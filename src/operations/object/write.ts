@@ -14,6 +14,7 @@ import type { OperationContext } from '../context.js';
 import { lockForWrite } from '../lock/write-lock.js';
 import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
+import { requestedWebsiteRedirect } from '../common/website-redirect.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
@@ -24,7 +25,8 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const lock = await lockForWrite(ctx, bucket, { needsIntegrity: true });
   const acl = await requestedObjectAcl(ctx);
   const replaced = await ownedSegments(ctx, bucket, key);
-  const out = await writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), { ...acl.items, ...lock.items }, { noMetadataPost: lock.lockedBucket });
+  const redirect = requestedWebsiteRedirect(ctx.req.headers);
+  const out = await writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), { ...acl.items, ...redirect, ...lock.items }, { noMetadataPost: lock.lockedBucket });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   return { status: ctx.dialect.objectCreatedStatus, headers: out };
 }

@@ -59,6 +59,7 @@ describe('SwiftStore: every unexpected answer is a SwiftError, its body released
     ['writeDocument', (s) => s.writeDocument('c', 'o', '{}'), 'PUT'],
     ['setContainerAcl', (s) => s.setContainerAcl('c', { read: '.r:*', write: '' }), 'POST'],
     ['setContainerCors', (s) => s.setContainerCors('c', { allowOrigin: '*' }), 'POST'],
+    ['setContainerWeb', (s) => s.setContainerWeb('c', { index: 'index.html' }), 'POST'],
     ['rewriteReserved', (s) => s.rewriteReserved('c', 'o', { etag: 'e' } as never, {}), 'HEAD'],
     ['setContainerReserved', (s) => s.setContainerReserved('c', { 'object-lock': 'Enabled' }), 'POST'],
   ];

@@ -101,6 +101,16 @@ async function checkExpectedOwner(req: S3Request, ownerId: () => Promise<string>
   }
 }
 
+/**
+ * Operations whose x-amz-checksum-* headers mean something else than the
+ * checksum of the request body. CompleteMultipartUpload: the checksum of the
+ * object it makes (a COMPOSITE `<base64>-<N>` or a FULL_OBJECT CRC), checked
+ * by the operation against the parts; checked against the XML body, every
+ * client that sends it (minio-go, the SDKs' full-object uploads) failed.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
+ */
+const CHECKSUM_NOT_OF_BODY: ReadonlySet<string> = new Set(['CompleteMultipartUpload']);
+
 /** What the client sent `Expect: 100-continue` for: a body it holds back until told to send it. */
 function waitsForContinue(incoming: IncomingMessage): boolean {
   return !incoming.complete && incoming.headers.expect?.toLowerCase() === '100-continue';
@@ -221,7 +231,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     await checkExpectedOwner(req, async () => reach.bucketOwner?.id ?? (await swift.account()).projectId);
     checkTarget(operation, req);
     body = requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
-    prepared = prepareBody(req, body.stream, authenticated?.v4);
+    prepared = prepareBody(req, body.stream, authenticated?.v4, { checksumIsBody: !CHECKSUM_NOT_OF_BODY.has(operation) });
     // Only now, signed and accepted, may the client send its body (RFC 9110
     // §10.1.1). server.ts turned off node's automatic 100 Continue, which
     // would have invited the body of any request, signed or not.

@@ -21,6 +21,7 @@ import { listMultipartUploads, listParts } from './multipart/list.js';
 import { createMultipartUpload, uploadPart, uploadPartCopy } from './multipart/upload.js';
 import { copyObject } from './object/copy.js';
 import { deleteObjects } from './object/delete-objects.js';
+import { getObjectAttributes } from './object/attributes.js';
 import { getObject, headObject } from './object/read.js';
 import { deleteObject, putObject } from './object/write.js';
 import { listBuckets } from './service.js';
@@ -54,7 +55,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     // Its steps need the bucket; Swift's 404 means that is gone.
     CreateMultipartUpload: createMultipartUpload,
   }),
-  ...family(OBJECT_TABLE, { GetObject: getObject, HeadObject: headObject, DeleteObject: deleteObject, GetObjectAcl: getObjectAcl, PutObjectAcl: putObjectAcl }),
+  ...family(OBJECT_TABLE, { GetObject: getObject, HeadObject: headObject, GetObjectAttributes: getObjectAttributes, DeleteObject: deleteObject, GetObjectAcl: getObjectAcl, PutObjectAcl: putObjectAcl }),
   ...family(WRITE_TABLE, { PutObject: putObject, CopyObject: copyObject }),
   ...family(UPLOAD_TABLE, {
     UploadPart: uploadPart,

@@ -17,12 +17,17 @@ import {
   MIN_PART_SIZE, UPLOAD_ID, abortNoteName, checkUploadId, markerName, multipartEtag, partName, partNumberOf, partsPrefix, segmentsContainer,
 } from './layout.js';
 import { uploadMarker } from './upload-state.js';
+import type { PartChecksum } from '../../s3/multipart-checksums.js';
+import { completedChecksum } from './complete-checksum.js';
+import { uploadChecksumOf } from './part-checksums.js';
+import { partChecksumOfRow } from '../common/checksums.js';
 import { versionHeaders } from '../common/versions.js';
 
 interface StoredPart {
   readonly etag: string;
   readonly bytes: number;
   readonly name: string;
+  readonly checksum?: PartChecksum;
 }
 
 /** This upload's parts as Swift lists them, by part number. */
@@ -32,7 +37,9 @@ async function storedParts(ctx: OperationContext, bucket: string, key: string, u
   for await (const page of ctx.store.listPages(segmentsContainer(bucket), { prefix }, { missingOk: true })) {
     for (const row of page) {
       const n = partNumberOf(row.name!, prefix);
-      if (n !== undefined && n > 0) stored.set(n, { etag: (row.hash ?? '').split(';')[0]!.trim(), bytes: row.bytes ?? 0, name: row.name! });
+      if (n !== undefined && n > 0) {
+        stored.set(n, { etag: (row.hash ?? '').split(';')[0]!.trim(), bytes: row.bytes ?? 0, name: row.name!, checksum: partChecksumOfRow(ctx, segmentsContainer(bucket), row) });
+      }
     }
   }
   return stored;
@@ -81,6 +88,7 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
   }
   const stored = await storedParts(ctx, bucket, key, uploadId);
   checkParts(requested, stored, uploadId);
+  const checksum = completedChecksum(uploadChecksumOf(marker), ctx.req.headers, requested, stored, uploadId);
   const etag = multipartEtag(requested.map((p) => p.etag));
   const replaced = await ownedSegments(ctx, bucket, key);
   const manifest = requested.map((p) => ({
@@ -92,7 +100,7 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
   let written;
   try {
     // The object's own reserved item: the upload that made it (for retries and races).
-    written = await ctx.store.putManifest(bucket, key, manifest, { ...objectHeaders(marker), s3Etag: etag, reserved: { ...aclItems(marker.reserved), [UPLOAD_ID]: uploadId } });
+    written = await ctx.store.putManifest(bucket, key, manifest, { ...objectHeaders(marker), s3Etag: etag, reserved: { ...aclItems(marker.reserved), ...checksum?.items, [UPLOAD_ID]: uploadId } });
   } catch (err) {
     // Swift refuses a manifest whose segments an Abort is deleting right now:
     // if the upload was claimed meanwhile, that is the answer, not InvalidPart.
@@ -125,7 +133,7 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
   // claim would make a retried Complete answer NoSuchUpload.
   const unused = [...stored.values()].map((s) => s.name).filter((n) => !usedSet.has(n));
   await deleteSegments(ctx, bucket, [...unused, ...replacedNow, abortNoteName(key, uploadId)]);
-  return { doc: completeMultipartUploadResult(bucket, key, etag), versionId: written.versionId };
+  return { doc: completeMultipartUploadResult(bucket, key, etag, checksum?.elements), versionId: written.versionId };
 }
 
 export async function completeMultipartUpload(ctx: OperationContext): Promise<S3Result> {

@@ -28,6 +28,9 @@ import type { RequestContext } from '../s3/result.js';
 import type { SwiftClient, SwiftSession, TransactionSink } from '../swift/client.js';
 import { CrossAccountTarget, IdentityRejected, SwiftError, TokenRejected, UpstreamUnavailable, accountOfStorageUrl } from '../swift/errors.js';
 import { objectGateFor } from '../operations/common/delegation.js';
+import type { Credential } from '../auth/credentials.js';
+import type { V4Context } from '../auth/sigv4.js';
+import { isPostObject, readPostObject, type PostObjectRequest } from './post-object.js';
 import type { SwiftIdentity } from '../swift/keystone.js';
 
 export interface PipelineDeps {
@@ -203,11 +206,20 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     req = parseRequest({ method, url: incoming.url ?? '/', rawHeaders: incoming.rawHeaders }, deps.domains);
     ctx.bucket = req.bucket;
     const extra = req.headers['x-trans-id-extra'];
+    // A browser upload carries its signature in its form: read the fields first.
+    let post: PostObjectRequest<SwiftIdentity> | undefined;
+    if (isPostObject(req)) {
+      if (waitsForContinue(incoming)) outgoing.writeContinue();
+      body = requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
+      post = await readPostObject(req, body.stream, deps);
+      req = post.req;
+      if (!post.credential && deps.namespace === undefined) throw s3Error('AccessDenied', {}, 'Anonymous uploads need this gateway\'s global bucket namespace; sign the form.');
+    }
     // Unsigned requests are anonymous: served only where a bucket's ACLs let
     // everyone in, which needs the global namespace to know whose bucket it is.
-    const anonymous = deps.namespace !== undefined && isAnonymous(req);
-    let authenticated;
-    if (!anonymous) {
+    const anonymous = post ? !post.credential : deps.namespace !== undefined && isAnonymous(req);
+    let authenticated: { credential: Credential<SwiftIdentity>; v4?: V4Context } | undefined = post?.credential && { credential: post.credential };
+    if (!anonymous && !post) {
       try {
         authenticated = await authenticate(req, deps.credentials, {
           maxSkewMs: deps.maxSkewMs, now: deps.now, acceptedRegions: deps.acceptedRegions, signingKeys: deps.signingKeys,
@@ -216,26 +228,29 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
         if (isS3Error(err) && AUTH_CODES.has(err.code)) deps.metrics.authFailures.inc({ code: err.code });
         throw err;
       }
-      ctx.accessKeyId = authenticated.credential.accessKeyId;
       // The query as it was signed: a `+` the signature proved literal stays a `+`.
       if (authenticated.v4?.queryPlusIsSpace === false) req = withLiteralPlus(req);
     }
-    const operation = route(req);
+    if (authenticated) ctx.accessKeyId = authenticated.credential.accessKeyId;
+    // (A browser upload's request now names its key, as its operation sees it.)
+    const operation = post ? 'PostObject' : route(req);
     ctx.operation = operation;
     const handler = handlerFor(operation);
     const sink = { get transId() { return ctx.transId; }, set transId(id: string) { ctx.transId = id; }, transIdExtra: extra };
     const reach = authenticated === undefined
       ? await anonymousReach(req, operation, deps.namespace!, deps, sink)
       : await signedReach(req, operation, authenticated.credential.identity, method, deps, sink);
-    const swift = reach.swift;
+    // An anonymous upload acts as the gateway, which the operation allows only
+    // into a bucket whose ACL lets everyone write (operations/object/post.ts).
+    const swift = post && anonymous ? deps.namespace!.asGateway(sink, reach.bucketRecord!.account) : reach.swift;
     await checkExpectedOwner(req, async () => reach.bucketOwner?.id ?? (await swift.account()).projectId);
     checkTarget(operation, req);
-    body = requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
-    prepared = prepareBody(req, body.stream, authenticated?.v4, { checksumIsBody: !CHECKSUM_NOT_OF_BODY.has(operation) });
+    body ??= requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
+    prepared = prepareBody(req, post?.file ?? body.stream, authenticated?.v4, { checksumIsBody: !CHECKSUM_NOT_OF_BODY.has(operation) });
     // Only now, signed and accepted, may the client send its body (RFC 9110
     // §10.1.1). server.ts turned off node's automatic 100 Continue, which
     // would have invited the body of any request, signed or not.
-    if (waitsForContinue(incoming)) outgoing.writeContinue();
+    if (!post && waitsForContinue(incoming)) outgoing.writeContinue();
     const opCtx = {
       req,
       store: new SwiftStore(swift, deps.seal),
@@ -251,6 +266,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       bucketRecord: reach.bucketRecord,
       requester: reach.requester,
       delegate: deps.namespace && (await deps.namespace.delegate()),
+      postForm: post?.form,
     };
     const result = await handler(opCtx).catch(async (err: unknown) => {
       // An object ACL may admit a reader Swift refused: read again as the

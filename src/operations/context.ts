@@ -64,6 +64,16 @@ export interface OperationContext {
    * before anything of the object is answered (common/delegation.ts).
    */
   readonly objectGate?: ObjectGate;
+  /** A browser upload (PostObject): the form's answer fields. Its policy and signature were checked before the operation. */
+  readonly postForm?: PostFormInfo;
+}
+
+/** What a browser upload's form asks of the answer (PostObject). */
+export interface PostFormInfo {
+  /** success_action_status: 200 or 204 (empty, the default) or 201 (a PostResponse document). */
+  readonly successStatus?: string;
+  /** success_action_redirect (or the older `redirect`): 303 to it, with bucket, key and etag. */
+  readonly redirect?: string;
 }
 
 export type ObjectGate = (ctx: OperationContext, info: ObjectInfo) => Promise<void>;

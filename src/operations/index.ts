@@ -23,6 +23,7 @@ import { copyObject } from './object/copy.js';
 import { deleteObjects } from './object/delete-objects.js';
 import { getObjectAttributes } from './object/attributes.js';
 import { getObject, headObject } from './object/read.js';
+import { postObject } from './object/post.js';
 import { deleteObject, putObject } from './object/write.js';
 import { listBuckets } from './service.js';
 
@@ -56,7 +57,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     CreateMultipartUpload: createMultipartUpload,
   }),
   ...family(OBJECT_TABLE, { GetObject: getObject, HeadObject: headObject, GetObjectAttributes: getObjectAttributes, DeleteObject: deleteObject, GetObjectAcl: getObjectAcl, PutObjectAcl: putObjectAcl }),
-  ...family(WRITE_TABLE, { PutObject: putObject, CopyObject: copyObject }),
+  ...family(WRITE_TABLE, { PutObject: putObject, CopyObject: copyObject, PostObject: postObject }),
   ...family(UPLOAD_TABLE, {
     UploadPart: uploadPart,
     UploadPartCopy: uploadPartCopy,

@@ -125,6 +125,18 @@ describe('POST object with curl -F', () => {
     expect(await stored(bucket, 'ck/bad')).toBe(404);
   });
 
+  it('streams a 40 MiB file (curl waits for 100-continue) and stores it byte for byte', async () => {
+    const big = join(dir, 'big.bin');
+    const bytes = Buffer.alloc(40 * 1024 * 1024);
+    for (let i = 0; i < bytes.length; i += 4096) bytes.writeUInt32BE(i, i);
+    writeFileSync(big, bytes);
+    const res = await curlPost(bucket, { key: 'big/${filename}', ...signedV4([{ bucket }, ['starts-with', '$key', 'big/']]) }, big);
+    expect(res.status, res.body).toBe(204);
+    expect(res.headers['etag']).toBe(`"${createHash('md5').update(bytes).digest('hex')}"`);
+    const head = await rawS3(gw.url, { method: 'HEAD', path: `/${bucket}/big/big.bin`, keys });
+    expect(head.headers['content-length']).toBe(String(bytes.length));
+  });
+
   it('a boto3 generate_presigned_post form works as is', async () => {
     const script = `
 import boto3, json, sys

@@ -30,6 +30,8 @@ export interface Limits {
   readonly maxXmlBodyBytes: number;
   /** A CompleteMultipartUpload still working after this long answers 200 and keeps the connection alive. */
   readonly slowAnswerAfterMs: number;
+  /** The smallest part but the last (S3: 5 MiB); only tests lower it, to make uploads of thousands of parts. */
+  readonly minPartSize?: number;
 }
 
 export interface OperationContext {

@@ -402,13 +402,13 @@ export class SwiftStore {
    * and reserved items sealed for its total size. A segment Swift cannot find,
    * or whose ETag differs, is a SwiftError with reason 'segment'.
    */
-  async putManifest(container: string, object: string, segments: readonly ManifestSegment[], m: { headers: Headers; contentType: string; s3Etag: string; reserved: Reserved }): Promise<Written> {
+  async putManifest(container: string, object: string, segments: readonly ManifestSegment[], m: { headers: Headers; contentType: string; s3Etag?: string; reserved: Reserved }): Promise<Written> {
     const size = segments.reduce((n, s) => n + (s.size_bytes ?? 0), 0);
     const target = { container, object, size };
     const body = JSON.stringify(segments);
     const headers = {
       ...defined(m.headers),
-      'content-type': plainContentType(m.contentType) + this.sealer.etagParams(target, m.s3Etag),
+      'content-type': plainContentType(m.contentType) + (m.s3Etag === undefined ? '' : this.sealer.etagParams(target, m.s3Etag)),
       ...this.sealer.headers(target, m.reserved),
       'content-length': String(Buffer.byteLength(body)),
     };

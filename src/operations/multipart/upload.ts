@@ -53,6 +53,12 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
   return { status: 200, headers, xml: initiateMultipartUploadResult(bucket, key, uploadId) };
 }
 
+/**
+ * The most parts an upload can have: S3's 10,000, or as many as two levels of
+ * manifests hold (max_manifest_segments², see common/manifest.ts).
+ */
+export const partLimit = (maxManifestSegments: number): number => maxManifestSegments * maxManifestSegments;
+
 /** A part written after its upload was aborted would be orphaned: check again and clean up. */
 async function ensureStillOpen(ctx: OperationContext, bucket: string, key: string, uploadId: string, part: number): Promise<void> {
   try {
@@ -66,7 +72,7 @@ async function ensureStillOpen(ctx: OperationContext, bucket: string, key: strin
 export async function uploadPart(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
-  const part = parsePartNumber(ctx.req.query.get('partNumber'), (await ctx.store.limits()).maxManifestSegments);
+  const part = parsePartNumber(ctx.req.query.get('partNumber'), partLimit((await ctx.store.limits()).maxManifestSegments));
   const length = await bodyLength(ctx);
   const upload = uploadChecksumOf(await uploadMarker(ctx, bucket, key, uploadId));
   if (upload && ctx.checksum && ctx.checksum.algorithm !== upload.algorithm) checksumTypeMismatch(upload.algorithm, ctx.checksum.algorithm);
@@ -120,7 +126,7 @@ export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const headers = ctx.req.headers;
   const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
-  const part = parsePartNumber(ctx.req.query.get('partNumber'), (await ctx.store.limits()).maxManifestSegments);
+  const part = parsePartNumber(ctx.req.query.get('partNumber'), partLimit((await ctx.store.limits()).maxManifestSegments));
   const source = parseCopySource(headers['x-amz-copy-source']!);
   checkBucketName(source.bucket);
   const upload = uploadChecksumOf(await uploadMarker(ctx, bucket, key, uploadId));

@@ -8,6 +8,7 @@ import type { S3Result } from '../../s3/result.js';
 import type { ManifestSegment, ObjectInfo } from '../../swift/store.js';
 import { checksumElements, partChecksumOfRow, storedChecksum } from '../common/checksums.js';
 import { s3EtagOf } from '../common/etag.js';
+import { objectManifest } from '../common/manifest.js';
 import { MAX_PARTS } from '../common/part-number.js';
 import { parseVersionId, versionHeaders } from '../common/versions.js';
 import type { OperationContext } from '../context.js';
@@ -48,8 +49,9 @@ const sizeOf = (s: ManifestSegment): number => s.size_bytes ?? s.bytes ?? 0;
  * Content-Type), one Swift listing page per thousand parts.
  */
 async function objectParts(ctx: OperationContext, bucket: string, key: string, info: ObjectInfo, paging: { maxParts: number; marker: number }): Promise<Record<string, unknown> | undefined> {
-  const manifest = await ctx.store.manifestOf(bucket, key, { versionId: info.versionId });
-  if (manifest === 'plain' || manifest === 'missing') return undefined;
+  const found = await objectManifest(ctx, bucket, key, { versionId: info.versionId });
+  if (found === 'plain' || found === 'missing') return undefined;
+  const manifest = found.parts;
   const page = manifest.slice(paging.marker, paging.marker + paging.maxParts);
   const checksums = new Map<string, Record<string, string>>();
   // A part's path is /<segments container>/<key>/<upload id>/<n>: its siblings share the prefix.

@@ -11,6 +11,7 @@ import { parsePartNumber } from '../common/part-number.js';
 import { findVersion, isDeleteMarker, latestVersion, parseVersionId, versionHeaders } from '../common/versions.js';
 import type { OperationContext } from '../context.js';
 import { bucketInfo } from '../common/bucket.js';
+import { objectManifest } from '../common/manifest.js';
 
 interface PartRange {
   readonly range: string;
@@ -21,9 +22,10 @@ interface PartRange {
 
 /** The byte range of part N of a multipart object (a manifest), and how many parts it has; undefined for a plain object. */
 async function partRange(ctx: OperationContext, bucket: string, key: string, part: number, versionId: string | undefined): Promise<PartRange | undefined> {
-  const manifest = await ctx.store.manifestOf(bucket, key, { versionId });
-  if (manifest === 'missing') return missingVersion(ctx, bucket, key, versionId);
-  if (manifest === 'plain') return undefined;
+  const found = await objectManifest(ctx, bucket, key, { versionId });
+  if (found === 'missing') return missingVersion(ctx, bucket, key, versionId);
+  if (found === 'plain') return undefined;
+  const manifest = found.parts;
   if (part > manifest.length) throw s3Error('InvalidPartNumber', { PartNumberRequested: part, ActualPartCount: manifest.length });
   let start = 0;
   for (let i = 0; i < part - 1; i++) start += manifest[i]!.size_bytes ?? manifest[i]!.bytes ?? 0;

@@ -98,10 +98,11 @@ export async function uploadPart(ctx: OperationContext): Promise<S3Result> {
  * part's checksum from the copied bytes, so the gateway reads the part back
  * once and keeps its checksum as UploadPart would.
  */
-async function checksumCopiedPart(ctx: OperationContext, written: Written, algorithm: ChecksumAlgorithm): Promise<PartChecksum> {
+async function checksumCopiedPart(ctx: OperationContext, written: Written, algorithm: ChecksumAlgorithm, uploadId: string): Promise<PartChecksum> {
   const { container, object } = written.target;
   const read = await ctx.store.readObject(container, object, 'GET', { 'if-match': written.etag });
-  if (!read?.body) throw s3Error('InternalError', {}, 'The copied part could not be read back to compute its checksum.');
+  // Gone already: an Abort removed the upload's parts meanwhile.
+  if (!read?.body) throw s3Error('NoSuchUpload', { UploadId: uploadId });
   const crc = CHECKSUM_ALGORITHMS[algorithm].create();
   for await (const chunk of read.body) crc.update(chunk as Buffer);
   const value = crc.digest().toString('base64');
@@ -141,7 +142,7 @@ export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
     throw translate(err, { 404: 'NoSuchKey' }, ctx, { Key: source.key });
   });
   await ensureStillOpen(ctx, bucket, key, uploadId, part);
-  const checksum = upload ? await checksumCopiedPart(ctx, written, upload.algorithm) : undefined;
+  const checksum = upload ? await checksumCopiedPart(ctx, written, upload.algorithm, uploadId) : undefined;
   const versionHeaders = info.versionId !== undefined ? { 'x-amz-copy-source-version-id': info.versionId } : {};
   return { status: 200, headers: versionHeaders, xml: copyPartResult(quoteEtag(written.etag) ?? '""', new Date(written.lastModified ?? Date.now()), checksumElements(checksum)) };
 }

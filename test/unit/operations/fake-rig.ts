@@ -26,7 +26,7 @@ export interface GatewayRig {
   close(): Promise<void>;
 }
 
-const KEYS = { access: 'AKIAFAKERIG000000001', secret: 'fake-rig-secret-key-000000000000000000000' };
+export const RIG_KEYS = { access: 'AKIAFAKERIG000000001', secret: 'fake-rig-secret-key-000000000000000000000' };
 
 export async function gatewayRig(): Promise<GatewayRig> {
   const fake = new FakeSwift();
@@ -44,7 +44,7 @@ export async function gatewayRig(): Promise<GatewayRig> {
     maxSkewMs: 15 * 60_000,
     // A Complete answers at once here: its heartbeat would hide the status under test.
     limits: { ...DEFAULT_LIMITS, slowAnswerAfterMs: 60_000 },
-    credentials: new StaticCredentialStore([{ accessKeyId: KEYS.access, secretKey: KEYS.secret, identity: user.identity }]),
+    credentials: new StaticCredentialStore([{ accessKeyId: RIG_KEYS.access, secretKey: RIG_KEYS.secret, identity: user.identity }]),
     swift,
     metrics: new Metrics(),
     log: { log: () => {} },
@@ -58,7 +58,7 @@ export async function gatewayRig(): Promise<GatewayRig> {
   return {
     fake,
     user,
-    s3: (method, path, opts = {}) => rawS3(url, { method, path, keys: KEYS, ...opts }),
+    s3: (method, path, opts = {}) => rawS3(url, { method, path, keys: RIG_KEYS, ...opts }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

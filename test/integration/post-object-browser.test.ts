@@ -19,6 +19,7 @@ let gw: TestGateway;
 let keys: Keys;
 let bucket: string;
 let server: Server;
+let port = 0;
 let browser: ChildProcess | undefined;
 const profile = mkdtempSync(join(tmpdir(), 'chromium-'));
 let arrived: (url: URL) => void;
@@ -65,14 +66,19 @@ beforeAll(async () => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/done') arrived(url);
     res.setHeader('content-type', 'text/html');
-    const port = (server.address() as AddressInfo).port;
+    // (The port as listened: a late request of the browser, a favicon, may come after the server closed.)
     res.end(url.pathname === '/' ? page(`http://127.0.0.1:${port}/done`) : '<p>done</p>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
 });
 
 afterAll(async () => {
-  if (browser?.pid !== undefined && browser.exitCode === null) browser.kill('SIGKILL');
+  if (browser?.pid !== undefined && browser.exitCode === null) {
+    const gone = new Promise((resolve) => browser!.once('exit', resolve));
+    browser.kill('SIGKILL');
+    await gone;
+  }
   await new Promise<void>((resolve) => server.close(() => resolve()));
   rmSync(profile, { recursive: true, force: true });
   await purgeContainer(gw.stack, 'demo', bucket);
@@ -81,7 +87,6 @@ afterAll(async () => {
 
 describe('headless Chromium submits an HTML form upload', () => {
   it('is redirected with the bucket, key and ETag, and the object is stored with its fields', async () => {
-    const port = (server.address() as AddressInfo).port;
     browser = spawn('chromium', [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, `http://127.0.0.1:${port}/`,

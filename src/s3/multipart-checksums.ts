@@ -90,6 +90,11 @@ export interface StatedChecksum {
   /** The value as sent: `<base64>-<N>` (COMPOSITE) or `<base64>` (FULL_OBJECT). */
   readonly value: string;
   readonly type: ChecksumType;
+  /**
+   * Whether the request says the type (a `-N` suffix, or x-amz-checksum-type).
+   * minio-go sends a COMPOSITE value without `-N` and without the type header.
+   */
+  readonly typeStated: boolean;
 }
 
 /**
@@ -111,9 +116,11 @@ export function statedObjectChecksum(headers: Readonly<Record<string, string>>):
   if (!m || !isWellFormedChecksum(algorithm, m[1]!)) {
     throw s3Error('InvalidRequest', {}, `Value for ${checksumHeader(algorithm)} header is invalid.`);
   }
-  const type = m[2] !== undefined ? 'COMPOSITE' : rawType === 'COMPOSITE' ? 'COMPOSITE' : 'FULL_OBJECT';
+  // A bare value: FULL_OBJECT for a CRC, COMPOSITE for a SHA (which has no other type).
+  const composite = m[2] !== undefined || rawType === 'COMPOSITE' || (rawType === undefined && algorithm.startsWith('sha'));
+  const type = composite ? 'COMPOSITE' : 'FULL_OBJECT';
   if (rawType !== undefined && rawType !== type) {
     throw s3Error('InvalidRequest', {}, `The ${checksumHeader(algorithm)} value is a ${type} checksum, but x-amz-checksum-type says ${rawType}.`);
   }
-  return { algorithm, value, type };
+  return { algorithm, value, type, typeStated: m[2] !== undefined || rawType !== undefined };
 }

@@ -51,10 +51,12 @@ export function completedChecksum(
   if (upload && stated && stated.algorithm !== upload.algorithm) {
     throw s3Error('InvalidRequest', {}, `The upload was created using the ${name(upload)} checksum algorithm; the request states a ${name(stated)} checksum.`);
   }
-  if (upload && stated && stated.type !== upload.type) {
+  // A value without `-N` nor x-amz-checksum-type is of the upload's type (minio-go's composite CRC32C).
+  if (upload && stated && stated.typeStated && stated.type !== upload.type) {
     throw s3Error('InvalidRequest', {}, `The upload was created with the ${upload.type} checksum type; the request states a ${stated.type} checksum.`);
   }
   const effective = upload ?? (stated && { algorithm: stated.algorithm, type: stated.type });
+  // (With no upload checksum declared, a bare value is FULL_OBJECT for a CRC, as S3 reads it, and COMPOSITE for a SHA.)
   if (!effective) return undefined;
   if (effective.type === 'FULL_OBJECT' && !effective.algorithm.startsWith('crc')) {
     throw s3Error('InvalidRequest', {}, `The ${name(effective)} checksum algorithm does not support the FULL_OBJECT checksum type.`);

@@ -77,6 +77,10 @@ describe('AWS SDK for JavaScript v3: CRC32C and CRC64NVME multipart uploads', ()
       // The SDK validates a whole-object FULL_OBJECT checksum of what it reads.
       const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key, ChecksumMode: 'ENABLED' }));
       expect(Buffer.from(await got.Body!.transformToByteArray()).equals(data)).toBe(true);
+      // A part read with checksum mode answers the part's own checksum, which the SDK checks the part's bytes against.
+      const second = await s3.send(new GetObjectCommand({ Bucket: bucket, Key, PartNumber: 2, ChecksumMode: 'ENABLED' }));
+      expect(second[field]).toBe(partSums[1]);
+      expect(Buffer.from(await second.Body!.transformToByteArray()).equals(parts[1]!)).toBe(true);
       const attrs = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key, ObjectAttributes: ['Checksum', 'ObjectParts', 'ObjectSize'] }));
       expect(attrs.Checksum).toEqual({ [field]: expected.replace(/-3$/, ''), ChecksumType: type });
       expect(attrs.ObjectParts?.TotalPartsCount).toBe(3);

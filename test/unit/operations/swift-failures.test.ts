@@ -104,6 +104,9 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
       seed: withChecksumObject, request: () => ({ method: 'GET', path: '/bkt/k?attributes', headers: { 'x-amz-object-attributes': 'ETag,Checksum,ObjectParts,StorageClass,ObjectSize' } }), ok: 200,
     },
     PostObject: { seed: bucketOnly, request: () => ({ method: 'POST', path: '/bkt', ...postForm() }), ok: 204 },
+    'GetObject (partNumber with checksum mode: the part\'s checksum from its segment)': {
+      seed: withChecksumObject, request: () => ({ method: 'GET', path: '/bkt/k?partNumber=1', headers: { 'x-amz-checksum-mode': 'ENABLED' } }), ok: 206,
+    },
     PutObjectAcl: { seed: withObject, request: () => ({ method: 'PUT', path: '/bkt/k?acl', headers: { 'x-amz-acl': 'public-read' } }), ok: 200 },
   },
   namespace: {

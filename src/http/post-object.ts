@@ -41,7 +41,7 @@ export function headersOfFields(fields: ReadonlyMap<string, string>, fileContent
   if (algorithm !== undefined) out['x-amz-sdk-checksum-algorithm'] = algorithm;
   if (fields.has('acl')) out['x-amz-acl'] = fields.get('acl')!;
   if (fields.has('tagging')) out['x-amz-tagging'] = fields.get('tagging')!;
-  // S3 quirk: without a Content-Type field, the object gets the file part's own.
+  // Without a Content-Type field: the file part's own, what the browser says the file is.
   if (out['content-type'] === undefined && fileContentType !== undefined) out['content-type'] = fileContentType;
   return out;
 }

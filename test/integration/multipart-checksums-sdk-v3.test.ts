@@ -6,7 +6,7 @@
 // of a stream of unknown length.
 import {
   CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectAttributesCommand, GetObjectCommand,
-  HeadObjectCommand, ListPartsCommand, S3Client, UploadPartCommand, type ChecksumAlgorithm, type ChecksumType,
+  HeadObjectCommand, ListPartsCommand, PutObjectCommand, S3Client, UploadPartCommand, UploadPartCopyCommand, type ChecksumAlgorithm, type ChecksumType,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { randomBytes } from 'node:crypto';
@@ -87,6 +87,21 @@ describe('AWS SDK for JavaScript v3: CRC32C and CRC64NVME multipart uploads', ()
       expect(attrs.ObjectParts?.Parts?.map((p) => p[field])).toEqual(partSums);
     });
   }
+
+  it('UploadPartCopy into a CRC32C upload: the gateway computes the copied part\'s checksum, and the object\'s composite includes it', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'copy-source', Body: parts[0] }));
+    const Key = 'with-copied-part';
+    const create = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key, ChecksumAlgorithm: 'CRC32C' }));
+    const copied = await s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key, UploadId: create.UploadId, PartNumber: 1, CopySource: `${bucket}/copy-source` }));
+    expect(copied.CopyPartResult?.ChecksumCRC32C).toBe(sum('CRC32C', parts[0]!));
+    const second = await s3.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId: create.UploadId, PartNumber: 2, Body: parts[2], ChecksumAlgorithm: 'CRC32C' }));
+    const done = await s3.send(new CompleteMultipartUploadCommand({
+      Bucket: bucket, Key, UploadId: create.UploadId,
+      MultipartUpload: { Parts: [{ PartNumber: 1, ETag: copied.CopyPartResult!.ETag }, { PartNumber: 2, ETag: second.ETag }] },
+    }));
+    const sums = [sum('CRC32C', parts[0]!), sum('CRC32C', parts[2]!)];
+    expect(done.ChecksumCRC32C).toBe(`${sum('CRC32C', Buffer.concat(sums.map((v) => Buffer.from(v, 'base64'))))}-2`);
+  });
 
   it('refuses a Complete whose composite checksum header is not the parts\' (BadDigest), and keeps the upload', async () => {
     const Key = 'bad-composite';

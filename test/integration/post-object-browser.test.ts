@@ -75,12 +75,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (browser?.pid !== undefined && browser.exitCode === null) {
+    // SIGTERM: Chromium then ends its own child processes (a SIGKILL would leave them writing the profile).
     const gone = new Promise((resolve) => browser!.once('exit', resolve));
-    browser.kill('SIGKILL');
-    await gone;
+    browser.kill('SIGTERM');
+    await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    if (browser.exitCode === null && browser.signalCode === null) browser.kill('SIGKILL');
   }
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  rmSync(profile, { recursive: true, force: true });
+  rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   await purgeContainer(gw.stack, 'demo', bucket);
   await gw.stop();
 });

@@ -2,7 +2,10 @@
 # Debian packages the operations tests (test/ops/) use, installed when missing:
 #   prometheus      a real Prometheus scrapes the gateway; promtool checks the exposition
 #   docker-compose  `docker-compose config` validates docker-compose.yml (no engine needed)
-# (deploy/grafana/render-preview.mjs also needs chromium; no test does, so it is not installed here.)
+#   chromium        a real browser submits an HTML form upload (POST object) in
+#                   test/integration/post-object-browser.test.ts (deploy/grafana/render-preview.mjs uses it too)
+#   golang-go, golang-github-minio-minio-go-v7-dev
+#                   minio-go v7 built offline from /usr/share/gocode (test/clients/minio-go.test.ts)
 # Needs root for apt-get (as the local stack does). Called by scripts/test.sh.
 set -euo pipefail
 
@@ -10,6 +13,9 @@ need=()
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v go >/dev/null 2>&1 || need+=(golang-go)
+[ -d /usr/share/gocode/src/github.com/minio/minio-go ] || need+=(golang-github-minio-minio-go-v7-dev)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

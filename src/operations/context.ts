@@ -39,6 +39,8 @@ export interface Limits {
   readonly maxXmlBodyBytes: number;
   /** A CompleteMultipartUpload still working after this long answers 200 and keeps the connection alive. */
   readonly slowAnswerAfterMs: number;
+  /** The smallest part but the last (S3: 5 MiB); only tests lower it, to make uploads of thousands of parts. */
+  readonly minPartSize?: number;
 }
 
 export interface OperationContext {
@@ -86,6 +88,16 @@ export interface OperationContext {
   readonly permitsKey?: (key: string, versionId: string | undefined) => void;
   /** Unset: the operator roles' defaults (member, admin) may bypass, nothing is cached. */
   readonly objectLock?: ObjectLockSettings;
+  /** A browser upload (PostObject): the form's answer fields. Its policy and signature were checked before the operation. */
+  readonly postForm?: PostFormInfo;
+}
+
+/** What a browser upload's form asks of the answer (PostObject). */
+export interface PostFormInfo {
+  /** success_action_status: 200 or 204 (empty, the default) or 201 (a PostResponse document). */
+  readonly successStatus?: string;
+  /** success_action_redirect (or the older `redirect`): 303 to it, with bucket, key and etag. */
+  readonly redirect?: string;
 }
 
 export type ObjectGate = (ctx: OperationContext, info: ObjectInfo) => Promise<void>;

@@ -30,7 +30,9 @@ import { listMultipartUploads, listParts } from './multipart/list.js';
 import { createMultipartUpload, uploadPart, uploadPartCopy } from './multipart/upload.js';
 import { copyObject } from './object/copy.js';
 import { deleteObjects } from './object/delete-objects.js';
+import { getObjectAttributes } from './object/attributes.js';
 import { getObject, headObject } from './object/read.js';
+import { postObject } from './object/post.js';
 import { deleteObject, putObject } from './object/write.js';
 import { listBuckets } from './service.js';
 
@@ -87,8 +89,8 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     GetObjectLegalHold: getObjectLegalHold,
     PutObjectLegalHold: putObjectLegalHold,
   }),
-  ...family(OBJECT_TABLE, { GetObject: getObject, HeadObject: headObject, DeleteObject: deleteObject, GetObjectAcl: getObjectAcl, PutObjectAcl: putObjectAcl }),
-  ...family(WRITE_TABLE, { PutObject: putObject, CopyObject: copyObject }),
+  ...family(OBJECT_TABLE, { GetObject: getObject, HeadObject: headObject, GetObjectAttributes: getObjectAttributes, DeleteObject: deleteObject, GetObjectAcl: getObjectAcl, PutObjectAcl: putObjectAcl }),
+  ...family(WRITE_TABLE, { PutObject: putObject, CopyObject: copyObject, PostObject: postObject }),
   ...family(UPLOAD_TABLE, {
     UploadPart: uploadPart,
     UploadPartCopy: uploadPartCopy,

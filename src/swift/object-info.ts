@@ -45,6 +45,8 @@ export interface ObjectInfo {
   readonly reserved: Reserved;
   /** A multipart object's S3 ETag as the gateway stored it, when its seal verifies. */
   readonly storedEtag?: string;
+  /** A part's checksum (`<algorithm>.<hex>`) kept in its Content-Type, when its seal verifies (SwiftStore.putObject listedChecksum). */
+  readonly listedChecksum?: string;
   /** Swift holds it as a static large object manifest. */
   readonly isManifest: boolean;
   /** The gateway stored an ETag on it (verified or not): a copy must not carry that along. */
@@ -115,6 +117,7 @@ export function objectInfo(container: string, object: string, headers: Readonly<
     userMetadata,
     reserved: reservedHeaders.length === 0 ? {} : sealer.verified(target, headers),
     storedEtag: hasEtagParams(rawType) ? sealer.verifiedEtag(target, rawType) : undefined,
+    listedChecksum: sealer.verifiedChecksum(target, rawType),
     isManifest: headers['x-static-large-object']?.toLowerCase() === 'true',
     hasStoredEtag: hasEtagParams(rawType),
     reservedHeaders,

@@ -103,6 +103,30 @@ export class Sealer {
     return `;${ETAG_PARAM}=${etag};${SEAL_PARAM}=${this.#mac('etag', target, [etag])}`;
   }
 
+  /**
+   * The Content-Type parameter that keeps a part's checksum where a container
+   * listing and an SLO manifest show it (each segment's content_type), so
+   * ListParts, CompleteMultipartUpload and GetObjectAttributes read every
+   * part's checksum without a HEAD per part. `text`: `<algorithm>.<hex>`.
+   */
+  checksumParam(target: SealTarget, text: string): string {
+    return `;${SUM_PARAM}=${text}.${this.#mac('sum', target, [text])}`;
+  }
+
+  /** The checksum text a Content-Type keeps for this object, if its seal holds. */
+  verifiedChecksum(target: SealTarget, contentType: string | undefined): string | undefined {
+    if (contentType === undefined || !contentType.includes(SUM_PARAM)) return undefined;
+    for (const param of contentType.split(';').slice(1)) {
+      const eq = param.indexOf('=');
+      if (eq < 0 || param.slice(0, eq).trim() !== SUM_PARAM) continue;
+      const value = param.slice(eq + 1).trim();
+      const dot = value.lastIndexOf('.');
+      const text = value.slice(0, dot);
+      if (dot > 0 && value.slice(dot + 1) === this.#mac('sum', target, [text])) return text;
+    }
+    return undefined;
+  }
+
   /** The S3 ETag a Content-Type keeps for this object, if its seal holds. */
   verifiedEtag(target: SealTarget, contentType: string | undefined): string | undefined {
     const { etag, seal } = etagParamsOf(contentType);
@@ -113,6 +137,7 @@ export class Sealer {
 
 const ETAG_PARAM = 's3gw_etag';
 const SEAL_PARAM = 's3gw_seal';
+const SUM_PARAM = 's3gw_sum';
 
 /** The stored ETag and its seal, as written (unverified). */
 export function etagParamsOf(contentType: string | undefined): { etag?: string; seal?: string } {

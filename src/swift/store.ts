@@ -57,6 +57,10 @@ export interface ManifestSegment {
   readonly etag?: string | null;
   readonly size_bytes?: number;
   readonly bytes?: number;
+  /** As Swift stores it (manifestOf with `detailed`): the segment's Content-Type when the manifest was written. */
+  readonly content_type?: string;
+  /** As Swift stores it: the segment is itself a manifest (a nested SLO). */
+  readonly sub_slo?: boolean;
 }
 
 export interface Deleted {
@@ -246,9 +250,9 @@ export class SwiftStore {
    * Swift's names); `md5`: the hex MD5 Swift must verify (422 otherwise);
    * `reserved`: the gateway's own items, sealed for this object and size.
    */
-  async putObject(container: string, object: string, w: { body: Readable | Buffer | string; length: number; headers: Headers; md5?: string; reserved?: Reserved }): Promise<Written> {
+  async putObject(container: string, object: string, w: { body: Readable | Buffer | string; length: number; headers: Headers; md5?: string; reserved?: Reserved; listedChecksum?: string }): Promise<Written> {
     const target = { container, object, size: w.length };
-    const sent = defined(w.headers);
+    const sent = this.#withListedChecksum(target, defined(w.headers), w.listedChecksum);
     const reserved = w.reserved && Object.keys(w.reserved).length > 0 ? this.sealer.headers(target, w.reserved) : {};
     const res = await this.session.call({
       method: 'PUT', container, object, body: w.body,
@@ -268,13 +272,13 @@ export class SwiftStore {
    * lands between that HEAD and the POST can still get them: the window is a
    * few milliseconds.)
    */
-  async updateReserved(written: Written, reserved: Reserved): Promise<boolean> {
+  async updateReserved(written: Written, reserved: Reserved, listedChecksum?: string): Promise<boolean> {
     const { container, object } = written.target;
     if (!written.current) return false;
     const now = await this.findObject(container, object);
     // (A suspended container answers a write with no version, and a HEAD of it with 'null'.)
     if (!now || now.etag !== written.etag || (now.versionId ?? 'null') !== (written.versionId ?? 'null')) return false;
-    const headers = { ...written.headers, ...this.sealer.headers(written.target, { ...written.reserved, ...reserved }) };
+    const headers = { ...this.#withListedChecksum(written.target, written.headers, listedChecksum), ...this.sealer.headers(written.target, { ...written.reserved, ...reserved }) };
     await this.#done(await this.session.call({ method: 'POST', container, object, headers }), 'POST', container, object, (s) => s === 202);
     return true;
   }
@@ -387,8 +391,11 @@ export class SwiftStore {
    * An object's (or one version's) static large object manifest, 'plain' for
    * any other object (a symlink too, with `symlink`), 'missing' when there is none.
    */
-  async manifestOf(container: string, object: string, opts: { versionId?: string; symlink?: boolean } = {}): Promise<ManifestSegment[] | 'plain' | 'missing'> {
-    const res = await this.session.call({ method: 'GET', container, object, query: { 'multipart-manifest': 'get', format: 'raw', ...versionQuery(opts) } });
+  async manifestOf(container: string, object: string, opts: { versionId?: string; symlink?: boolean; detailed?: boolean } = {}): Promise<ManifestSegment[] | 'plain' | 'missing'> {
+    // `detailed`: the manifest as Swift stores it (name, bytes, content_type,
+    // sub_slo), not as it was PUT (format=raw: path, size_bytes).
+    const format = opts.detailed ? {} : { format: 'raw' };
+    const res = await this.session.call({ method: 'GET', container, object, query: { 'multipart-manifest': 'get', ...format, ...versionQuery({ versionId: opts.versionId, symlink: opts.symlink }) } });
     if (res.status === 404) return discard(res).then(() => 'missing' as const);
     if (res.status !== 200) throw await this.#fail(res, 'GET', container, object);
     if (res.headers['x-static-large-object']?.toLowerCase() !== 'true') {
@@ -403,13 +410,13 @@ export class SwiftStore {
    * and reserved items sealed for its total size. A segment Swift cannot find,
    * or whose ETag differs, is a SwiftError with reason 'segment'.
    */
-  async putManifest(container: string, object: string, segments: readonly ManifestSegment[], m: { headers: Headers; contentType: string; s3Etag: string; reserved: Reserved }): Promise<Written> {
+  async putManifest(container: string, object: string, segments: readonly ManifestSegment[], m: { headers: Headers; contentType: string; s3Etag?: string; reserved: Reserved }): Promise<Written> {
     const size = segments.reduce((n, s) => n + (s.size_bytes ?? 0), 0);
     const target = { container, object, size };
     const body = JSON.stringify(segments);
     const headers = {
       ...defined(m.headers),
-      'content-type': plainContentType(m.contentType) + this.sealer.etagParams(target, m.s3Etag),
+      'content-type': plainContentType(m.contentType) + (m.s3Etag === undefined ? '' : this.sealer.etagParams(target, m.s3Etag)),
       ...this.sealer.headers(target, m.reserved),
       'content-length': String(Buffer.byteLength(body)),
     };
@@ -498,6 +505,22 @@ export class SwiftStore {
   /** Makes an earlier version the current one again (PUT ?version-id with no body). */
   async restoreVersion(container: string, object: string, versionId: string): Promise<void> {
     await this.#done(await this.session.call({ method: 'PUT', container, object, query: { 'version-id': versionId }, headers: { 'content-length': '0' }, body: '' }), 'PUT', container, object);
+  }
+
+  /**
+   * Content headers with a checksum the gateway keeps in the Content-Type
+   * (sealed), where listings and manifests show it: a part's.
+   */
+  #withListedChecksum(target: SealTarget, headers: Record<string, string>, text: string | undefined): Record<string, string> {
+    if (text === undefined) return headers;
+    const type = plainContentType(headers['content-type'] ?? 'application/octet-stream');
+    return { ...headers, 'content-type': type + this.sealer.checksumParam(target, text) };
+  }
+
+  /** The checksum text (`<algorithm>.<hex>`) a listing row of this container keeps, if its seal verifies. */
+  listedChecksumOfRow(container: string, row: ObjectRow): string | undefined {
+    if (row.name === undefined) return undefined;
+    return this.sealer.verifiedChecksum({ container, object: row.name, size: row.bytes ?? 0 }, row.content_type);
   }
 
   /** The multipart ETag the gateway stored on a listing row of this container, if its seal verifies. */

@@ -5,6 +5,7 @@
 import { LRUCache } from 'lru-cache';
 import type { OperationContext } from '../context.js';
 import { bucketLock } from '../lock/bucket-config.js';
+import { objectManifest } from './manifest.js';
 import { SwiftError } from '../../swift/errors.js';
 import { s3Error } from '../../s3/errors.js';
 
@@ -78,10 +79,11 @@ export async function ownedSegments(ctx: OperationContext, bucket: string, key: 
   // Without a version: the object itself, not what a symlink points to. In a
   // versioned bucket the current object is a symlink to its version, which an
   // overwrite or a delete marker leaves in place, segments and all.
-  const manifest = await ctx.store.manifestOf(bucket, key, versionId === undefined ? { symlink: true } : { versionId });
+  const manifest = await objectManifest(ctx, bucket, key, versionId === undefined ? { symlink: true } : { versionId });
   if (manifest === 'plain' || manifest === 'missing') return [];
   const prefix = `/${segmentsContainer(bucket)}/`;
-  const owned = manifest
+  // The sub-manifests of an object of more parts than max_manifest_segments go too.
+  const owned = [...manifest.parts, ...manifest.subManifests]
     .map((entry) => entry.path ?? entry.name ?? '')
     .filter((path) => path.startsWith(prefix))
     .map((path) => path.slice(prefix.length));

@@ -3,6 +3,7 @@
 // what Swift keeps.
 import type { Readable } from 'node:stream';
 import { checksumHeader } from '../../s3/checksums.js';
+import { encodePartChecksum } from '../../s3/multipart-checksums.js';
 import { s3Error } from '../../s3/errors.js';
 import { plainContentType } from '../../swift/sealed-state.js';
 import type { Written } from '../../swift/store.js';
@@ -80,8 +81,14 @@ export async function writeBody(
   afterWrite: () => Promise<void> = async () => {},
   /** Reserved items the object gets beside its checksum (its ACL, its object lock). */
   extra: Reserved = {},
-  /** noMetadataPost (a lock-enabled bucket): no POST after the write, so a trailer checksum is verified and answered but not stored. */
-  opts: { noMetadataPost?: boolean } = {},
+  /**
+   * `noMetadataPost` (a lock-enabled bucket): no POST after the write, so a
+   * trailer checksum is verified and answered but not stored. `listChecksum`:
+   * the checksum also goes where listings show it (a part's: see
+   * SwiftStore.putObject listedChecksum). `checksum`: the checksum to keep when
+   * it is not the request's own (one the gateway computes).
+   */
+  opts: { noMetadataPost?: boolean; listChecksum?: boolean; checksum?: OperationContext['checksum'] } = {},
 ): Promise<Record<string, string | undefined>> {
   let body: Readable | Buffer = ctx.body;
   if (length === 0) {
@@ -89,17 +96,18 @@ export async function writeBody(
     await readSmallBody(ctx.body, 0);
     body = Buffer.alloc(0);
   }
-  const checksum = ctx.checksum;
+  const checksum = opts.checksum ?? ctx.checksum;
   const known = checksum?.value();
   // The version's own reserved items (its ACL, its object lock) are stored with it, in the same PUT.
   const reserved = { ...extra, ...(checksum && known !== undefined ? checksumItem(checksum.algorithm, known) : {}) };
-  const written: Written = await ctx.store.putObject(target.container, target.object, { body, length, headers, md5: requestMd5(ctx.req.headers), reserved });
+  const listed = (value: string | undefined) => (opts.listChecksum && checksum && value !== undefined ? encodePartChecksum({ algorithm: checksum.algorithm, value }) : undefined);
+  const written: Written = await ctx.store.putObject(target.container, target.object, { body, length, headers, md5: requestMd5(ctx.req.headers), reserved, listedChecksum: listed(known) });
   await afterWrite();
   const out: Record<string, string | undefined> = { etag: quoteEtag(written.etag), 'x-amz-version-id': written.versionId };
   if (checksum) {
     const value = checksum.value();
     // A trailer checksum is known only once the body has ended.
-    if (known === undefined && value !== undefined && !opts.noMetadataPost) await ctx.store.updateReserved(written, { ...extra, ...checksumItem(checksum.algorithm, value) });
+    if (known === undefined && value !== undefined && !opts.noMetadataPost) await ctx.store.updateReserved(written, { ...extra, ...checksumItem(checksum.algorithm, value) }, listed(value));
     out[checksumHeader(checksum.algorithm)] = value;
   }
   return out;

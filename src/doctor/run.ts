@@ -89,6 +89,13 @@ async function checkService(report: Report, config: Config, identity: KeystoneId
 /** One Keystone EC2 key, tried end to end. */
 async function checkEc2(report: Report, config: Config, service: IssuedToken): Promise<void> {
   const area = 'ec2 credentials';
+  // Keystone's default policy: reading another user's credential and asking
+  // /v3/ec2tokens are admin's (a non-admin lists only its own keys).
+  if (!service.roles.includes('admin')) {
+    report.fail(area, `Keystone will refuse the service identity reading EC2 credentials: its roles are ${service.roles.join(', ') || 'none'}, and reading other users' credentials takes admin`,
+      `openstack role add --user ${service.userName || '<service user>'} --project <its project> admin (or set credentials.keystone: false)`);
+    return;
+  }
   const keys = await listEc2Keys(config, service);
   if (isProblem(keys)) {
     report.fail(area, keys.problem, keys.fix);

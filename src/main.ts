@@ -5,7 +5,7 @@ import { ConfigError, SETTINGS, envName, loadConfig, type Config } from './confi
 import { errorFields, jsonLogger } from './observe/log.js';
 import { DOCTOR_USAGE, doctorCommand } from './doctor-command.js';
 import { NAMESPACE_USAGE, namespaceCommand } from './namespace-command.js';
-import { createReloader } from './reload.js';
+import { createReloader, type Reloader } from './reload.js';
 import { start, type Running } from './server.js';
 
 function version(): string {
@@ -73,6 +73,10 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const log = jsonLogger(config.log.level);
+  // SIGHUP's default action ends the process: take it over before anything
+  // listens (a SIGHUP while starting reloads nothing: the settings are fresh).
+  let reloader: Reloader | undefined;
+  process.on('SIGHUP', () => (reloader ? reloader.reload('SIGHUP') : log.log('info', 'SIGHUP while starting: nothing to reload')));
   let running: Running;
   try {
     running = await start(config, log);
@@ -85,13 +89,12 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   process.on('uncaughtException', (err) => log.log('error', 'uncaught exception', errorFields(err)));
   process.on('unhandledRejection', (err) => log.log('error', 'unhandled rejection', errorFields(err)));
-  const reloader = createReloader({ file, config, running, log });
-  process.on('SIGHUP', () => reloader.reload('SIGHUP'));
+  reloader = createReloader({ file, config, running, log });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    reloader.stop();
+    reloader?.stop();
     const graceMs = config.shutdownGraceSeconds * 1000;
     log.log('info', 'stopping: no new connections, waiting for requests in flight', { signal, graceMs });
     running.stop(graceMs).then(

@@ -34,13 +34,17 @@ log() { echo "[container-base] $*" >&2; }
 key="$( { sha256sum "$0" | cut -d' ' -f1; sha256sum "$NODE_BIN" | cut -d' ' -f1; sha256sum "$CA_BUNDLE" | cut -d' ' -f1; echo "$NPM_VERSION $SUITE $MIRROR"; } | sha256sum | cut -c1-12)"
 image="localhost/s3gw-base:$key"
 
+mkdir -p "$CACHE"
+# One builder at a time (test files run in parallel): the others wait, then reuse.
+exec 9>"$CACHE/.lock"
+flock 9
+
 if podman image exists "$image" 2>/dev/null; then
   log "podman has $image already"
   echo "$image"
   exit 0
 fi
 
-mkdir -p "$CACHE"
 tarball="$CACHE/$key.tar"
 if [ ! -s "$tarball" ]; then
   command -v debootstrap >/dev/null || { log "debootstrap is not installed (apt-get install debootstrap)"; exit 1; }

@@ -69,6 +69,8 @@ if [ ! -s "$tarball" ]; then
   chroot "$root" node --version >/dev/null
   tar -C "$root" --numeric-owner -cf "$tarball.tmp" .
   mv "$tarball.tmp" "$tarball"
+  # Trees of other keys (older inputs) are of no more use.
+  find "$CACHE" -maxdepth 1 -name '*.tar' ! -name "$key.tar" -delete
   log "built $tarball in $(( $(date +%s) - started )) s"
 else
   log "reusing $tarball"
@@ -77,4 +79,8 @@ podman import --change 'CMD ["/bin/bash"]' --change 'ENV PATH=/usr/local/bin:/us
   --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
   "$tarball" "$image" >/dev/null
 log "imported $image"
+# Older bases (other keys) go, unless an image still uses them.
+for old in $(podman images --format '{{.Repository}}:{{.Tag}}' | grep '^localhost/s3gw-base:' | grep -v ":$key\$"); do
+  podman rmi "$old" >/dev/null 2>&1 || true
+done
 echo "$image"

@@ -75,7 +75,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const log = jsonLogger(config.log.level);
   // SIGHUP's default action ends the process: take it over before anything
   // listens (a SIGHUP while starting reloads nothing: the settings are fresh).
-  let reloader: Reloader | undefined;
+  let reloader: Reloader | undefined = undefined;
   process.on('SIGHUP', () => (reloader ? reloader.reload('SIGHUP') : log.log('info', 'SIGHUP while starting: nothing to reload')));
   let running: Running;
   try {

@@ -5,7 +5,7 @@ import type { S3Result } from '../../s3/result.js';
 import { copyObjectResult } from '../../s3/results.js';
 import { plainContentType } from '../../swift/sealed-state.js';
 import { checksumItems } from '../common/checksums.js';
-import { copyVersionHeaders, findCopySource, parseCopySource } from '../common/copy-source.js';
+import { copySourceAccount, copyVersionHeaders, findCopySource, parseCopySource } from '../common/copy-source.js';
 import { metadataToSwift } from '../common/metadata.js';
 import { checkMetadataLimits } from '../common/metadata-limits.js';
 import { checkBucketName, checkKey } from '../common/names.js';
@@ -49,7 +49,7 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const acl = await requestedObjectAcl(ctx);
   const written = await ctx.store.copyObject(
     { container: bucket, object: key },
-    { container: source.bucket, object: source.key, info, versionId: source.versionId },
+    { container: source.bucket, object: source.key, info, versionId: source.versionId, account: await copySourceAccount(ctx, source) },
     { replace, reserved: { ...checksumItems(info.reserved), ...acl.items } },
   );
   await deleteSegments(ctx, bucket, replaced);

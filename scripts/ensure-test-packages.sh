@@ -5,6 +5,7 @@
 #   podman runc debootstrap podman-compose
 #                   test/ops/image.test.ts builds the Dockerfile on a Debian-made base and runs it
 #   restic duplicity python3-boto3 s3fs fuse3 ruby-aws-sdk-s3 golang-go golang-github-aws-aws-sdk-go-dev
+#                   golang-github-minio-minio-go-v7-dev
 #                   test/clients/programs/: backup tools, a FUSE mount and Ruby's SDK against the gateway
 # (deploy/grafana/render-preview.mjs also needs chromium; no test does, so it is not installed here.)
 # Needs root for apt-get (as the local stack does). Called by scripts/test.sh.
@@ -27,6 +28,7 @@ want fusermount3 fuse3
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || need+=(python3-boto3)
 want go golang-go
 [ -d /usr/share/gocode/src/github.com/aws/aws-sdk-go ] || need+=(golang-github-aws-aws-sdk-go-dev)
+[ -d /usr/share/gocode/src/github.com/minio/minio-go/v7 ] || need+=(golang-github-minio-minio-go-v7-dev)
 # Ruby's SDK is a library: look for its files.
 ls /usr/share/rubygems-integration/all/specifications/aws-sdk-s3-*.gemspec >/dev/null 2>&1 || need+=(ruby-aws-sdk-s3)
 

@@ -88,7 +88,7 @@ export function render(results) {
   return out.join('\n');
 }
 
-const PROGRAM_ORDER = ['restic', 'duplicity', 'rclone sync (path)', 'rclone sync (virtual-host)', 'aws s3 sync', 's3fs', 'Ruby aws-sdk-s3', 'AWS SDK for Go'];
+const PROGRAM_ORDER = ['restic', 'duplicity', 'rclone sync (path)', 'rclone sync (virtual-host)', 'aws s3 sync', 's3fs', 'Ruby aws-sdk-s3', 'AWS SDK for Go', 'minio-go'];
 
 /** The programs table (test/clients/programs/): one row per program, its steps' outcome, or why it cannot run here. */
 export function renderPrograms(results) {

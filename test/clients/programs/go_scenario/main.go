@@ -41,8 +41,6 @@ func main() {
 	b := aws.String(os.Getenv("BUCKET"))
 	out := map[string]interface{}{}
 	switch os.Args[1] {
-	case "version":
-		out["version"] = aws.SDKVersion
 	case "bucket":
 		_, err := c.CreateBucket(&s3.CreateBucketInput{Bucket: b})
 		must(err)

@@ -80,6 +80,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
   const connections = new ConnectionLimit(config.listen.maxConnectionsPerClient, () => metrics.connectionsOverLimit.inc());
   const app = createApp({
     domains: config.s3.domains,
+    websiteDomains: config.s3.websiteDomains,
     region: config.s3.region,
     acceptedRegions: config.s3.acceptedRegions,
     signingKeys: new SigningKeyCache(config.keystone.cacheSize),

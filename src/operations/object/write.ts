@@ -13,6 +13,7 @@ import { bodyLength, storedObjectHeaders, writeBody } from '../common/write-body
 import type { OperationContext } from '../context.js';
 import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
+import { requestedWebsiteRedirect } from '../common/website-redirect.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
@@ -22,7 +23,8 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   checkMetadataLimits(headers, await ctx.store.limits());
   const acl = await requestedObjectAcl(ctx);
   const replaced = await ownedSegments(ctx, bucket, key);
-  const out = await writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), acl.items);
+  const redirect = requestedWebsiteRedirect(ctx.req.headers);
+  const out = await writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), { ...acl.items, ...redirect });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   return { status: ctx.dialect.objectCreatedStatus, headers: out };
 }

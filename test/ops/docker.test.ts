@@ -56,7 +56,8 @@ describe('docker-compose.yml', () => {
   it("has every file it mounts or builds from", () => {
     for (const path of ['deploy/docker/stack.Dockerfile', 'deploy/docker/stack-entrypoint.sh', 'deploy/prometheus/prometheus.yml',
       'deploy/grafana/dashboard.json', 'deploy/grafana/provisioning/datasources/prometheus.yaml',
-      'deploy/grafana/provisioning/dashboards/s3-swift-gateway.yaml', 'scripts/local-config.mjs', 'deploy/local/stack.sh']) {
+      'deploy/grafana/provisioning/dashboards/s3-swift-gateway.yaml', 'scripts/local-config.mjs', 'scripts/local-banner.mjs', 'deploy/local/stack.sh',
+      'deploy/prometheus/alerts.yml', 'scripts/container-base.sh', 'deploy/podman/containers.conf']) {
       expect(existsSync(join(repoRoot, path)), path).toBe(true);
     }
   });

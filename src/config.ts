@@ -64,6 +64,7 @@ export interface Config {
     readonly readerRoles: readonly string[];
   };
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error' };
+  readonly reload: { readonly watchSeconds: number };
   readonly namespace: {
     /** global: one bucket namespace for all projects (the registry); account: each project its own names. */
     readonly mode: 'auto' | 'global' | 'account';
@@ -135,7 +136,8 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'namespace.mode', kind: { oneOf: ['auto', 'global', 'account'] }, default: 'auto', help: 'global: bucket names are unique across all projects, kept in a registry in the service identity\'s Swift account (needed for anonymous access and other projects\' buckets); account: each project has its own names, as Swift containers do; auto: global when keystone.service is set' },
   { path: 'namespace.registryContainer', kind: 'string', default: 's3gw-bucket-registry', help: 'container of the service identity\'s account holding the bucket registry (one small object per bucket name)' },
   { path: 'namespace.cacheSeconds', kind: 'int', default: 30, help: 'how long a replica trusts a registry entry it read (a bucket deleted or re-owned elsewhere shows within this time)' },
-  { path: 'log.level', kind: { oneOf: ['debug', 'info', 'warn', 'error'] }, default: 'info', help: 'lowest level logged' },
+  { path: 'log.level', kind: { oneOf: ['debug', 'info', 'warn', 'error'] }, default: 'info', help: 'lowest level logged (changes on reload)' },
+  { path: 'reload.watchSeconds', kind: 'int', default: 10, help: 'how often the config file and credentials file are checked for a change (a mounted Secret updated in place), which reloads them as SIGHUP does (0: only on SIGHUP)' },
 ];
 
 /** `keystone.authUrl` → `S3GW_KEYSTONE_AUTH_URL`; `S3GW_KEYSTONE_AUTH_URL_FILE` names a file holding the value. */

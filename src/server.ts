@@ -32,6 +32,12 @@ export interface Running {
    * everything finished in time.
    */
   stop(graceMs: number): Promise<boolean>;
+  /**
+   * Serves the credentials file's keys from `path` from now on; returns how
+   * many. Throws the file's ConfigError (and keeps the keys in use) when it
+   * does not load; undefined when the gateway started without a credentials file.
+   */
+  reloadCredentials(path: string): number | undefined;
 }
 
 /** What tests may change beyond the config file. */
@@ -147,6 +153,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     readiness,
     s3,
     admin,
+    reloadCredentials: (path) => credentials.reloadFile?.(path),
     async stop(graceMs: number) {
       readiness.markStopping();
       // close() stops listening at once (new connections are refused) and

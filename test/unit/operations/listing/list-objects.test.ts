@@ -86,7 +86,7 @@ describe('toPage', () => {
     expect(page.contents.map((c) => c.key)).toEqual(['a', 'b']);
     expect(page.contents[1]).toEqual({
       key: 'b',
-      lastModified: '2009-10-12T17:50:30.123Z',
+      lastModified: '2009-10-12T17:50:31.000Z',
       etag: '"d41d8cd98f00b204e9800998ecf8427e"',
       size: 10,
       storageClass: 'STANDARD',

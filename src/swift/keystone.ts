@@ -116,6 +116,8 @@ export class KeystoneTokens {
   readonly #cache: LRUCache<string, SwiftToken, { identity: SwiftIdentity }>;
   readonly #rejected: LRUCache<string, IdentityRejected>;
   readonly #base: string;
+  /** Each identity object's key, hashed once: every Swift call of a request asks for its token. */
+  readonly #keys = new WeakMap<SwiftIdentity, string>();
 
   constructor(opts: KeystoneOptions) {
     this.#opts = opts;
@@ -145,8 +147,17 @@ export class KeystoneTokens {
   }
 
   /** A valid token for the identity: from the cache, or ONE Keystone call shared by all waiters. */
+  #keyOf(identity: SwiftIdentity): string {
+    let key = this.#keys.get(identity);
+    if (key === undefined) {
+      key = identityKey(identity);
+      this.#keys.set(identity, key);
+    }
+    return key;
+  }
+
   async get(identity: SwiftIdentity): Promise<SwiftToken> {
-    const key = identityKey(identity);
+    const key = this.#keyOf(identity);
     const cached = this.#cache.get(key);
     if (cached) {
       this.#opts.events?.cache?.('hit');
@@ -162,7 +173,7 @@ export class KeystoneTokens {
 
   /** Drops the cached token (Swift said 401: revoked or expired early). */
   invalidate(identity: SwiftIdentity): void {
-    this.#cache.delete(identityKey(identity));
+    this.#cache.delete(this.#keyOf(identity));
   }
 
   async #post(kind: 'token' | 'ec2_token', path: string, body: string, okStatus: number, headers: Record<string, string> = {}): Promise<SwiftToken> {

@@ -376,6 +376,20 @@ export class SwiftStore {
   }
 
   /**
+   * Writes (or rewrites, moving its timestamp on) an empty marker object that
+   * Swift's object expirer removes after `deleteAfterSeconds` (X-Delete-After)
+   * if nobody deletes it first: the claims of the gateway's key elections.
+   * 'no-container' when its container does not exist (404).
+   */
+  async putClaim(container: string, object: string, deleteAfterSeconds: number): Promise<'written' | 'no-container'> {
+    const headers = { 'content-type': 'application/octet-stream', 'content-length': '0', 'x-delete-after': String(deleteAfterSeconds) };
+    const res = await this.session.call({ method: 'PUT', container, object, body: '', headers });
+    if (res.status === 404) return discard(res).then(() => 'no-container' as const);
+    await this.#done(res, 'PUT', container, object, (status) => status === 201);
+    return 'written';
+  }
+
+  /**
    * An object's (or one version's) static large object manifest, 'plain' for
    * any other object (a symlink too, with `symlink`), 'missing' when there is none.
    */

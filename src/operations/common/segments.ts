@@ -94,3 +94,12 @@ export async function ownedSegments(ctx: OperationContext, bucket: string, key: 
 export function deleteSegments(ctx: OperationContext, bucket: string, names: readonly string[]): Promise<void> {
   return ctx.store.deleteObjects(segmentsContainer(bucket), names);
 }
+
+/** Creates `<bucket>+segments` like s3api does, if it is not there: with the bucket's storage policy and ACLs. */
+export async function ensureSegmentsContainer(ctx: OperationContext, bucket: string): Promise<void> {
+  const info = await ctx.store.headContainer(bucket);
+  if (!(await ctx.store.containerExists(segmentsContainer(bucket)))) {
+    await ctx.store.putContainer(segmentsContainer(bucket), { 'x-storage-policy': info.storagePolicy, 'x-container-read': info.read, 'x-container-write': info.write });
+  }
+  await markSegmentsContainer(ctx, bucket, true);
+}

@@ -16,7 +16,8 @@ import { claimedElsewhere, delay, racingAbort } from './complete-race.js';
 import {
   MIN_PART_SIZE, UPLOAD_ID, abortNoteName, checkUploadId, markerName, multipartEtag, partName, partNumberOf, partsPrefix, segmentsContainer,
 } from './layout.js';
-import { uploadMarker } from './upload-state.js';
+import { madeBy, uploadMarker } from './upload-state.js';
+import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
 import { versionHeaders } from '../common/versions.js';
 
 interface StoredPart {
@@ -135,7 +136,9 @@ export async function completeMultipartUpload(ctx: OperationContext): Promise<S3
   checkContentMd5(ctx.req.headers, body.md5Hex, { required: false });
   const requested = await parseCompleteBody(body.bytes, uploadId);
 
-  const work = complete(ctx, bucket, key, uploadId, requested);
+  // If-None-Match / If-Match: judged while this request holds the key, except
+  // over the object this upload already made (a retried Complete answers as the first did).
+  const work = conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers), () => complete(ctx, bucket, key, uploadId, requested), (current) => madeBy(current, uploadId));
   const quick = await Promise.race([work.then((done) => ({ done }), (error: unknown) => ({ error })), delay(ctx.limits.slowAnswerAfterMs)]);
   if (quick) {
     if ('error' in quick) throw quick.error;

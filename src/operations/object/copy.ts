@@ -14,6 +14,7 @@ import { deleteSegments, ownedSegments } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
 import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
+import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
 
 export type MetadataDirective = 'COPY' | 'REPLACE';
 
@@ -41,18 +42,22 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   if (info.size > ctx.limits.maxObjectSize) {
     throw s3Error('InvalidRequest', {}, `The specified copy source is larger than the maximum allowable size for a copy source: ${ctx.limits.maxObjectSize}`);
   }
-  // Copying a multipart object onto itself makes it a plain object: its old
-  // segments go once the copy is written, as for any overwrite.
-  const replaced = await ownedSegments(ctx, bucket, key);
   // The source's verified checksums describe the copy's bytes too: they follow,
   // sealed for the copy. Its ACL does not: S3 gives a copy the request's ACL.
   const acl = await requestedObjectAcl(ctx);
-  const written = await ctx.store.copyObject(
-    { container: bucket, object: key },
-    { container: source.bucket, object: source.key, info, versionId: source.versionId },
-    { replace, reserved: { ...checksumItems(info.reserved), ...acl.items } },
-  );
-  await deleteSegments(ctx, bucket, replaced);
+  // If-None-Match / If-Match on the destination: checked and written while this request holds the key.
+  const written = await conditionally(ctx, bucket, key, parseWriteCondition(headers), async () => {
+    // Copying a multipart object onto itself makes it a plain object: its old
+    // segments go once the copy is written, as for any overwrite.
+    const replaced = await ownedSegments(ctx, bucket, key);
+    const done = await ctx.store.copyObject(
+      { container: bucket, object: key },
+      { container: source.bucket, object: source.key, info, versionId: source.versionId },
+      { replace, reserved: { ...checksumItems(info.reserved), ...acl.items } },
+    );
+    await deleteSegments(ctx, bucket, replaced);
+    return done;
+  });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   const etag = quoteEtag(written.etag || info.etag) ?? '""';
   const modified = written.lastModified ? new Date(written.lastModified) : new Date();

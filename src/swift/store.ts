@@ -241,16 +241,20 @@ export class SwiftStore {
 
   /**
    * PUT of an object. `headers`: content headers and user metadata (already
-   * Swift's names); `md5`: the hex MD5 Swift must verify (422 otherwise);
+   * Swift's names); `length` undefined: a body of unknown length, sent chunked; `md5`: the hex MD5 Swift must verify (422 otherwise);
    * `reserved`: the gateway's own items, sealed for this object and size.
    */
-  async putObject(container: string, object: string, w: { body: Readable | Buffer | string; length: number; headers: Headers; md5?: string; reserved?: Reserved }): Promise<Written> {
-    const target = { container, object, size: w.length };
+  async putObject(container: string, object: string, w: { body: Readable | Buffer | string; length: number | undefined; headers: Headers; md5?: string; reserved?: Reserved }): Promise<Written> {
+    // Undefined length: sent chunked; nothing can be sealed for a size not known yet (target.size -1).
+    const target = { container, object, size: w.length ?? -1 };
     const sent = defined(w.headers);
+    if (w.length === undefined && w.reserved && Object.keys(w.reserved).length > 0) throw new Error('reserved items need the object\'s size');
     const reserved = w.reserved && Object.keys(w.reserved).length > 0 ? this.sealer.headers(target, w.reserved) : {};
+    // (undici sends a stream without Content-Length chunked; it refuses a Transfer-Encoding header.)
+    const length = w.length === undefined ? {} : { 'content-length': String(w.length) };
     const res = await this.session.call({
       method: 'PUT', container, object, body: w.body,
-      headers: { ...sent, ...reserved, 'content-length': String(w.length), ...(w.md5 ? { etag: w.md5 } : {}) },
+      headers: { ...sent, ...reserved, ...length, ...(w.md5 ? { etag: w.md5 } : {}) },
     });
     return this.#written(res, container, object, target, sent);
   }

@@ -57,6 +57,23 @@ export function swiftIsoTimestamp(value: string | undefined): string {
   return parseSwiftTimestamp(value).toISOString();
 }
 
+/**
+ * A listing row's LastModified as HeadObject's Last-Modified says it: Swift
+ * answers a HEAD or GET with its timestamp rounded UP to the whole second
+ * (`math.ceil` in the object server), while listings carry microseconds. A
+ * sync tool compares the two, so a listing shows the same second, as S3's
+ * listings do (`.000Z`), never one earlier than HEAD.
+ */
+export function swiftSecondTimestamp(value: string | undefined): string {
+  const iso = swiftIsoTimestamp(value);
+  const fraction = value !== undefined && value.charCodeAt(19) === 0x2e ? /^\d*/.exec(value.slice(20))![0] : '';
+  const whole = iso.slice(0, 19);
+  if (!/[1-9]/.test(fraction)) return `${whole}.000Z`;
+  const second = digits(iso, 17, 19);
+  if (second >= 0 && second < 59) return `${iso.slice(0, 17)}${String(second + 1).padStart(2, '0')}.000Z`;
+  return new Date(Date.parse(`${whole}Z`) + 1000).toISOString();
+}
+
 const PLAIN_MD5 = /^[0-9a-f]{32}$/;
 
 /**

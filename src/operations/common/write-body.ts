@@ -1,7 +1,7 @@
 // Streaming a request's body into a Swift object (PutObject, UploadPart), and
 // the headers such a write stores: the one place S3's upload headers become
 // what Swift keeps.
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { checksumHeader } from '../../s3/checksums.js';
 import { s3Error } from '../../s3/errors.js';
 import { plainContentType } from '../../swift/sealed-state.js';
@@ -64,6 +64,35 @@ export async function bodyLength(ctx: OperationContext): Promise<number> {
 }
 
 /**
+ * A PutObject body's length, or undefined for a body sent with
+ * `Transfer-Encoding: chunked` and no length at all (S3 takes it: see
+ * sigv4-streaming.html, and ceph's s3-tests expect it of a plain PUT): its
+ * size is known once it has been read, and Swift, which takes chunked PUTs,
+ * enforces its max_file_size itself. Any other transfer coding is
+ * NotImplemented, as Swift's s3api answers it.
+ */
+export async function putBodyLength(ctx: OperationContext): Promise<number | undefined> {
+  const te = ctx.req.headers['transfer-encoding'];
+  if (te !== undefined) {
+    const codings = te.split(',').map((v) => v.trim().toLowerCase()).filter((v) => v !== '');
+    if (codings.length !== 1 || codings[0] !== 'chunked') {
+      throw s3Error('NotImplemented', { Header: 'Transfer-Encoding' }, 'A header you provided implies functionality that is not implemented: only the chunked transfer coding is accepted.');
+    }
+    if (ctx.decodedLength === undefined && ctx.req.headers['content-length'] === undefined) return undefined;
+  }
+  return bodyLength(ctx);
+}
+
+/** Passes a stream through, counting its bytes. */
+class Counting extends Transform {
+  bytes = 0;
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void): void {
+    this.bytes += chunk.length;
+    done(null, chunk);
+  }
+}
+
+/**
  * Streams the verified request body to a Swift object (an object or a part).
  * A checksum known up front is stored with it; one from the trailer is known
  * only at the end and added afterwards. `afterWrite` runs once Swift has the
@@ -73,11 +102,13 @@ export async function writeBody(
   ctx: OperationContext,
   target: { container: string; object: string },
   headers: Record<string, string>,
-  length: number,
+  /** Undefined: a chunked body of unknown length (putBodyLength). */
+  length: number | undefined,
   afterWrite: () => Promise<void> = async () => {},
   /** Reserved items the object gets beside its checksum (its ACL). */
   extra: Reserved = {},
 ): Promise<Record<string, string | undefined>> {
+  if (length === undefined) return writeUnknownLength(ctx, target, headers, afterWrite, extra);
   let body: Readable | Buffer = ctx.body;
   if (length === 0) {
     // Nothing to hold back in an empty body: read (and so verify) it before Swift sees anything.
@@ -96,5 +127,28 @@ export async function writeBody(
     if (known === undefined && value !== undefined) await ctx.store.updateReserved(written, { ...extra, ...checksumItem(checksum.algorithm, value) });
     out[checksumHeader(checksum.algorithm)] = value;
   }
+  return out;
+}
+
+/**
+ * A body of unknown length: streamed to Swift chunked, counted on the way.
+ * Reserved items are sealed for the object's size, so they (its ACL, its
+ * checksum) are added by a POST once the size is known.
+ */
+async function writeUnknownLength(
+  ctx: OperationContext, target: { container: string; object: string }, headers: Record<string, string>,
+  afterWrite: () => Promise<void>, extra: Reserved,
+): Promise<Record<string, string | undefined>> {
+  const counting = new Counting();
+  ctx.body.once('error', (err) => counting.destroy(err));
+  const sent = await ctx.store.putObject(target.container, target.object, { body: ctx.body.pipe(counting), length: undefined, headers, md5: requestMd5(ctx.req.headers) });
+  const written: Written = { ...sent, target: { ...sent.target, size: counting.bytes } };
+  await afterWrite();
+  const checksum = ctx.checksum;
+  const value = checksum?.value();
+  const reserved = { ...extra, ...(checksum && value !== undefined ? checksumItem(checksum.algorithm, value) : {}) };
+  if (Object.keys(reserved).length > 0) await ctx.store.updateReserved(written, reserved);
+  const out: Record<string, string | undefined> = { etag: quoteEtag(written.etag), 'x-amz-version-id': written.versionId };
+  if (checksum) out[checksumHeader(checksum.algorithm)] = value;
   return out;
 }

@@ -7,7 +7,7 @@ import type { S3Result } from '../../s3/result.js';
 import type { ObjectRow } from '../../swift/store.js';
 import { ownerOf } from '../common/bucket.js';
 import type { OperationContext } from '../context.js';
-import { listingEtag, swiftIsoTimestamp } from '../common/listing-rows.js';
+import { listingEtag, swiftSecondTimestamp } from '../common/listing-rows.js';
 
 export const MAX_KEYS_LIMIT = 1000;
 
@@ -56,6 +56,8 @@ export function toPage(rows: readonly ObjectRow[], maxKeys: number, marker: stri
   let count = 0;
   let last: string | undefined;
   let isTruncated = false;
+  // S3 quirk: max-keys=0 is an empty page that is not truncated, whatever the bucket holds.
+  if (maxKeys === 0) return { contents, commonPrefixes, isTruncated, last };
   for (const row of rows) {
     // A prefix equal to the marker was already returned on the previous page.
     if (row.subdir !== undefined && row.subdir === marker) continue;
@@ -69,7 +71,7 @@ export function toPage(rows: readonly ObjectRow[], maxKeys: number, marker: stri
     } else {
       contents.push({
         key: row.name!,
-        lastModified: swiftIsoTimestamp(row.last_modified),
+        lastModified: swiftSecondTimestamp(row.last_modified),
         etag: listingEtag(row.hash, row.content_type, storedEtag, row),
         size: row.bytes ?? 0,
         storageClass: 'STANDARD',

@@ -9,7 +9,7 @@ import { checkKey } from '../common/names.js';
 import { deleteSegments, ownedSegments } from '../common/segments.js';
 import { deleteVersion } from '../common/delete-version.js';
 import { versionHeaders } from '../common/versions.js';
-import { bodyLength, storedObjectHeaders, writeBody } from '../common/write-body.js';
+import { putBodyLength, storedObjectHeaders, writeBody } from '../common/write-body.js';
 import type { OperationContext } from '../context.js';
 import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
@@ -18,7 +18,7 @@ import { conditionally, parseWriteCondition } from '../common/write-conditions.j
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   checkKey(key, ctx.limits.maxKeyBytes);
-  const length = await bodyLength(ctx);
+  const length = await putBodyLength(ctx);
   const headers = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(headers, await ctx.store.limits());
   const acl = await requestedObjectAcl(ctx);

@@ -125,10 +125,10 @@ describe('toVersionsPage', () => {
   it('gives a version its S3 timestamp, quoted ETag, size and STANDARD, and a delete marker neither ETag nor size', () => {
     const page = toVersionsPage([version('a', '1', true), deleteMarker('b', '2', true)], params());
     expect(page.entries[0]).toEqual({
-      kind: 'Version', key: 'a', versionId: '1', isLatest: true, lastModified: '2026-12-01T14:02:31.332Z',
+      kind: 'Version', key: 'a', versionId: '1', isLatest: true, lastModified: '2026-12-01T14:02:32.000Z',
       etag: '"0123456789abcdef0123456789abcdef"', size: 3, storageClass: 'STANDARD',
     });
-    expect(page.entries[1]).toEqual({ kind: 'DeleteMarker', key: 'b', versionId: '2', isLatest: true, lastModified: '2026-12-01T14:02:31.361Z' });
+    expect(page.entries[1]).toEqual({ kind: 'DeleteMarker', key: 'b', versionId: '2', isLatest: true, lastModified: '2026-12-01T14:02:32.000Z' });
   });
 
   it("lists a never-versioned object as version 'null', current (and a row without a version id or is_latest so too)", () => {

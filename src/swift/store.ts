@@ -128,9 +128,9 @@ export class SwiftStore {
 
   // ---- account -------------------------------------------------------------
 
-  /** One page of the account's containers. */
-  async listContainers(page: { limit: number; marker?: string }): Promise<ContainerRow[]> {
-    const res = await this.session.call({ method: 'GET', query: { format: 'json', limit: page.limit, marker: page.marker } });
+  /** One page of the account's containers (after `marker`, starting with `prefix`). */
+  async listContainers(page: { limit: number; marker?: string; prefix?: string }): Promise<ContainerRow[]> {
+    const res = await this.session.call({ method: 'GET', query: { format: 'json', limit: page.limit, marker: page.marker, prefix: page.prefix || undefined } });
     // An account Swift has not made yet (404: nothing was ever written) has no containers.
     if (res.status === 204 || res.status === 404) return discard(res).then(() => []);
     if (res.status !== 200) throw await this.#fail(res, 'GET');

@@ -24,6 +24,17 @@ export function parseMetadataDirective(value: string | undefined): MetadataDirec
   throw s3Error('InvalidArgument', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: value }, 'Unknown metadata directive.');
 }
 
+/**
+ * S3 accepts a copy of an object onto itself that asks for a storage class
+ * or encryption (even the ones it has): that is how a class or encryption is
+ * changed in place. (Only STANDARD exists here, and encryption headers are
+ * refused before this; the rule is S3's all the same.)
+ */
+function changesStorage(headers: Readonly<Record<string, string>>): boolean {
+  return headers['x-amz-storage-class'] !== undefined || headers['x-amz-website-redirect-location'] !== undefined ||
+    Object.keys(headers).some((name) => name.startsWith('x-amz-server-side-encryption'));
+}
+
 export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const headers = ctx.req.headers;
@@ -31,7 +42,7 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const source = parseCopySource(headers['x-amz-copy-source']!);
   checkBucketName(source.bucket);
   const directive = parseMetadataDirective(headers['x-amz-metadata-directive']);
-  if (directive === 'COPY' && source.bucket === bucket && source.key === key && source.versionId === undefined) {
+  if (directive === 'COPY' && source.bucket === bucket && source.key === key && source.versionId === undefined && !changesStorage(headers)) {
     throw s3Error('InvalidRequest', {}, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
   }
   // REPLACE: the copy's own headers and metadata, checked before any Swift call.

@@ -30,8 +30,9 @@ export function requireContentLength(headers: Readonly<Record<string, string>>, 
  */
 export function storedContentEncoding(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const rest = value.split(',').map((v) => v.trim()).filter((v) => v !== '' && v.toLowerCase() !== 'aws-chunked');
-  return rest.length === 0 ? undefined : rest.join(',');
+  // The rest exactly as sent (`gzip, br` stays `gzip, br`): only the aws-chunked items go.
+  const rest = value.split(',').filter((v) => v.trim().toLowerCase() !== 'aws-chunked').join(',').trim().replace(/^,+|,+$/g, '').trim();
+  return rest === '' ? undefined : rest;
 }
 
 /**

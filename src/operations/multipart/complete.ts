@@ -129,12 +129,23 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
   return { doc: completeMultipartUploadResult(bucket, key, etag), versionId: written.versionId };
 }
 
+/** NoSuchUpload unless the upload is open, or completed into the object at the key (a retry). */
+async function uploadExists(ctx: OperationContext, bucket: string, key: string, uploadId: string): Promise<void> {
+  if (await ctx.store.findObject(segmentsContainer(bucket), markerName(key, uploadId))) return;
+  if (madeBy(await ctx.store.findObject(bucket, key), uploadId)) return;
+  throw s3Error('NoSuchUpload', { UploadId: uploadId });
+}
+
 export async function completeMultipartUpload(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
   const body = await readXmlBody(ctx, MAX_COMPLETE_BODY);
   checkContentMd5(ctx.req.headers, body.md5Hex, { required: false });
-  const requested = await parseCompleteBody(body.bytes, uploadId);
+  const requested = await parseCompleteBody(body.bytes, uploadId).catch(async (err: unknown) => {
+    // S3 answers NoSuchUpload for an upload that does not exist, whatever its parts list says.
+    await uploadExists(ctx, bucket, key, uploadId);
+    throw err;
+  });
 
   // If-None-Match / If-Match: judged while this request holds the key, except
   // over the object this upload already made (a retried Complete answers as the first did).

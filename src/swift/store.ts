@@ -359,6 +359,44 @@ export class SwiftStore {
     if (first !== undefined) throw first;
   }
 
+  /**
+   * Swift's bulk delete (`POST <account>?bulk-delete`, the bulk middleware):
+   * every object named in one request, at most `bulkDeleteMax` at a time.
+   * Answers the objects Swift could not delete, by their index in `objects`,
+   * with the status of their DELETE; one that was not there (404) counts as
+   * deleted. Swift quirk: the answer is 200 whatever happened, the outcome is
+   * in its JSON report ("Response Status", "Errors": [[quoted name, status]]);
+   * a report saying the whole request failed is a SwiftError of that status.
+   * https://docs.openstack.org/swift/latest/middleware.html#bulk-delete
+   */
+  async bulkDelete(objects: readonly ObjectRef[]): Promise<Map<number, number>> {
+    const failed = new Map<number, number>();
+    const max = Math.max(1, (await this.limits()).bulkDeleteMax);
+    for (let start = 0; start < objects.length; start += max) {
+      const batch = objects.slice(start, start + max);
+      const byPath = new Map<string, number[]>();
+      const lines = batch.map((o, i) => {
+        const path = `/${o.container}/${o.object}`;
+        byPath.set(path, [...(byPath.get(path) ?? []), start + i]);
+        return `/${encodeURIComponent(o.container)}/${o.object.split('/').map((s) => encodeURIComponent(s)).join('/')}`;
+      });
+      const body = lines.join('\n');
+      const headers = { accept: 'application/json', 'content-type': 'text/plain', 'content-length': String(Buffer.byteLength(body)) };
+      const res = await this.session.call({ method: 'POST', query: { 'bulk-delete': '' }, headers, body });
+      if (res.status !== 200) throw await this.#fail(res, 'POST');
+      const report = parseBulkReport(await readText(res));
+      const status = Number(/^\d{3}/.exec(report.status)?.[0] ?? 500);
+      if (status >= 300 && report.errors.length === 0) throw new SwiftError(status, 'POST', undefined, undefined, report.status);
+      for (const [name, answer] of report.errors) {
+        const code = Number(/^\d{3}/.exec(answer)?.[0] ?? 500);
+        // 404: not there; 409: a DELETE with a later timestamp got there first (see deleteObject).
+        if (code === 404 || code === 409) continue;
+        for (const index of byPath.get(safeDecode(name)) ?? []) failed.set(index, code);
+      }
+    }
+    return failed;
+  }
+
   // ---- small documents of the gateway's own (its bucket registry) --------
 
   /** A small object's text and ETag; undefined when it (or its container) is not there. */
@@ -482,6 +520,27 @@ export { reservedHeader };
 function versionQuery(opts: { versionId?: string; symlink?: boolean }): Record<string, string> | undefined {
   if (opts.versionId === undefined && !opts.symlink) return undefined;
   return { ...(opts.versionId !== undefined ? { 'version-id': opts.versionId } : {}), ...(opts.symlink ? { symlink: 'get' } : {}) };
+}
+
+/** The parts of a bulk-delete report the gateway reads. */
+export function parseBulkReport(text: string): { status: string; errors: [string, string][] } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { status: '502 Bad Gateway', errors: [] };
+  }
+  const d = (doc ?? {}) as Record<string, unknown>;
+  const errors = Array.isArray(d['Errors']) ? (d['Errors'] as unknown[]).filter((e): e is [string, string] => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string') : [];
+  return { status: typeof d['Response Status'] === 'string' ? d['Response Status'] : '502 Bad Gateway', errors };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function defined(headers: Headers): Record<string, string> {

@@ -13,6 +13,8 @@ let gw: TestGateway;
 let keys: Keys;
 let b: string;
 
+/** Calls the gateway made to Swift with this method so far. */
+const swiftCalls = async (method: string) => (await gw.metrics.swiftRequests.get()).values.filter((v) => v.labels['method'] === method).reduce((n, v) => n + v.value, 0);
 const md5b64 = (d: string | Buffer) => createHash('md5').update(d).digest('base64');
 const crc32b64 = (d: string | Buffer) => {
   const out = Buffer.alloc(4);
@@ -137,9 +139,14 @@ describe('DeleteObjects', () => {
     const names = Array.from({ length: 1000 }, (_, i) => `many/${String(i).padStart(4, '0')}`);
     // Write a few for real; the rest are missing keys, which S3 also reports as deleted.
     for (const k of names.slice(0, 20)) await put(k);
+    const deletes = await swiftCalls('DELETE');
+    const posts = await swiftCalls('POST');
     const res = await multiDelete(deleteBody(names, false));
     expect(res.status, res.text()).toBe(200);
     expect(xmlValues(res.text(), 'Key')).toHaveLength(1000);
+    // Through Swift's bulk middleware: one POST ?bulk-delete, not a DELETE per key.
+    expect(await swiftCalls('DELETE')).toBe(deletes);
+    expect(await swiftCalls('POST')).toBe(posts + 1);
     const left = await swiftDirect(gw.stack, 'demo', 'GET', b, undefined, { query: { format: 'json', prefix: 'many/' } });
     expect(JSON.parse(left.body.toString())).toEqual([]);
   }, 60_000);

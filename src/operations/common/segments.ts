@@ -97,7 +97,10 @@ export function deleteSegments(ctx: OperationContext, bucket: string, names: rea
 
 /** Creates `<bucket>+segments` like s3api does, if it is not there: with the bucket's storage policy and ACLs. */
 export async function ensureSegmentsContainer(ctx: OperationContext, bucket: string): Promise<void> {
-  const info = await ctx.store.headContainer(bucket);
+  // (A missing bucket is NoSuchBucket here, whatever the operation's own table says of a 404.)
+  const info = await ctx.store.headContainer(bucket).catch((err: unknown) => {
+    throw err instanceof SwiftError && err.status === 404 ? s3Error('NoSuchBucket', { BucketName: bucket }, undefined, err) : err;
+  });
   if (!(await ctx.store.containerExists(segmentsContainer(bucket)))) {
     await ctx.store.putContainer(segmentsContainer(bucket), { 'x-storage-policy': info.storagePolicy, 'x-container-read': info.read, 'x-container-write': info.write });
   }

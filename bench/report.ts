@@ -77,6 +77,17 @@ export interface StandInCell {
   readonly peakRssBytes?: number;
 }
 
+/** Small GETs through one gateway per namespace mode, interleaved: what the global namespace costs on the hot path. */
+export interface NamespaceCell {
+  readonly mode: 'account' | 'global';
+  readonly concurrency: number;
+  readonly requestsPerSec: Spread;
+  readonly cpuMicrosPerRequest: Spread;
+  readonly errors: number;
+  /** global's CPU per request over account's, round by round (the global cell only). */
+  readonly cpuRatioPerRound?: readonly number[];
+}
+
 export interface BenchResults {
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -90,6 +101,7 @@ export interface BenchResults {
   readonly list: readonly ListCell[];
   readonly cold: readonly ColdCell[];
   readonly standIn: readonly StandInCell[];
+  readonly namespace?: readonly NamespaceCell[];
   readonly checks: readonly Check[];
   readonly profiles?: readonly { readonly label: string; readonly summary: string }[];
 }
@@ -113,6 +125,8 @@ export const LIMITS = {
   /** Gateway CPU per 1000-key page against the stand-in (conversion plus one request's overhead). */
   standInListCpuMicros: 3000,
   coldKeystoneCalls: 1,
+  /** The global namespace's extra gateway CPU per small GET, for a bucket without a policy or ACL grants (issue 14: within 5 %). */
+  namespaceCpuRatio: 1.05,
 } as const;
 
 export function fmt(value: number | undefined, digits?: number): string {
@@ -150,7 +164,7 @@ function passLabel(pass: boolean | undefined): string {
 }
 
 /** Every target of the issue, checked against what this run measured. */
-export function evaluateTargets(r: Pick<BenchResults, 'small' | 'large' | 'list' | 'cold' | 'gatewayRunPeakRssBytes'> & { readonly standIn?: readonly StandInCell[] }): Check[] {
+export function evaluateTargets(r: Pick<BenchResults, 'small' | 'large' | 'list' | 'cold' | 'gatewayRunPeakRssBytes'> & { readonly standIn?: readonly StandInCell[]; readonly namespace?: readonly NamespaceCell[] }): Check[] {
   const checks: Check[] = [];
   const ops = [...new Set(r.small.map((c) => c.op))];
   const concurrencies = [...new Set(r.small.map((c) => c.concurrency))].sort((a, b) => a - b);
@@ -217,6 +231,16 @@ export function evaluateTargets(r: Pick<BenchResults, 'small' | 'large' | 'list'
         pass: cpu ? cpu.mean <= LIMITS.standInListCpuMicros : undefined,
       });
     }
+  }
+  if (r.namespace?.length) {
+    const cpu = (mode: string) => r.namespace!.find((c) => c.mode === mode)?.cpuMicrosPerRequest.mean ?? NaN;
+    const ratios = [...(r.namespace.find((c) => c.mode === 'global')?.cpuRatioPerRound ?? [])].sort((a, b) => a - b);
+    const q = ratios.length ? ratios[Math.floor(ratios.length / 2)]! : cpu('global') / cpu('account');
+    checks.push({
+      target: `global namespace: small GET gateway CPU ≤ ${LIMITS.namespaceCpuRatio}× namespace.mode account (bucket without policy or ACL grants; median of the per-round ratios)`,
+      measured: Number.isFinite(q) ? `${q.toFixed(3)}× (rounds ${ratios.map((x) => x.toFixed(2)).join(', ')}; means ${fmt(cpu('global'), 0)} vs ${fmt(cpu('account'), 0)} µs)` : 'n/a',
+      pass: Number.isFinite(q) ? q <= LIMITS.namespaceCpuRatio : undefined,
+    });
   }
   {
     const calls = cell(r.cold, GATEWAY, () => true)?.keystoneCalls ?? [];
@@ -353,6 +377,15 @@ export function markdownReport(r: BenchResults): string {
     );
     const peak = r.standIn.find((c) => c.peakRssBytes !== undefined)?.peakRssBytes;
     if (peak !== undefined) out.push('', `The stand-in gateway's peak RSS over its whole run: ${fmtMB(peak)}.`);
+  }
+  if (r.namespace?.length) {
+    const rows = r.namespace.map((c) => [c.mode, String(c.concurrency), fmtSpread(c.requestsPerSec, 0), fmtSpread(c.cpuMicrosPerRequest, 0), String(c.errors)]);
+    out.push(
+      '',
+      '#### Namespace modes (GET of 4 KiB on the real stack, one gateway process per mode, interleaved rounds)',
+      '',
+      markdownTable(['namespace.mode', 'conc', 'requests/s', 'gateway CPU µs per request', 'errors'], rows),
+    );
   }
   out.push('', '#### Targets', '', markdownTable(['target', 'measured', 'result'], r.checks.map((c) => [c.target, c.measured, passLabel(c.pass)])));
   return out.join('\n');

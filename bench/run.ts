@@ -13,6 +13,7 @@ import { formatTopSelfTime, topSelfTime, type CpuProfile } from './cpuprofile.js
 import { counterSum, gatewayNodeArgs, scrapeMetrics, startGateway, type GatewayProcess } from './gateway.js';
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.js';
 import { cpuMicros, machine, readMemory, resetPeak, RssSampler } from './procfs.js';
+import { runNamespaceCost } from './namespace-cost.js';
 import type { ClosedLoopJob, FromLoadgen, Job, ObjectOp, ResultOf, TargetSpec } from './protocol.js';
 import {
   evaluateTargets,
@@ -26,6 +27,7 @@ import {
   type LargeCell,
   type ListCell,
   type SmallCell,
+  type NamespaceCell,
   type StandInCell,
 } from './report.js';
 import type { SigningMode } from './signing.js';
@@ -525,10 +527,11 @@ async function main(argv: readonly string[]): Promise<void> {
   let list: ListCell[] = [];
   let cold: ColdCell[] = [];
   let standIn: StandInCell[] = [];
+  let namespace: NamespaceCell[] = [];
   let runPeakBytes: number | undefined;
   try {
     if (needsStack) await ensureContainer(swift, SMALL_BUCKET);
-    if (only.has('small') || only.has('cold')) {
+    if (only.has('small') || only.has('cold') || only.has('namespace')) {
       const fill = await loadgen.run({ kind: 'fill', target: swift, bucket: SMALL_BUCKET, keys: READ_KEYS, concurrency: 8, objectSize: SMALL_SIZE });
       if (fill.created !== READ_KEYS.length) throw new Error(`cannot write the objects to read: ${fill.errorSamples.join('; ')}`);
     }
@@ -548,6 +551,13 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     if (only.has('cold')) cold = await runCold(ctx, startMain);
     if (only.has('standin')) standIn = await runStandIn(ctx);
+    if (only.has('namespace')) {
+      namespace = await runNamespaceCost({
+        stack, loadgen, rounds: Math.max(2, opts.rounds), log,
+        startGateway: (label, settings) => startGateway({ root, label, authUrl: stack.keystone.authUrl, keystoneRegion: stack.keystone.region, credentials: [credentialOf(demo)], settings }),
+        getJob: (url, label, concurrency, durationMs) => closedLoop(ctx, s3Target(label, url, demo, opts.signing, 'us-east-1'), 'GET', concurrency, durationMs ? { durationMs, warmupMs: 0 } : {}),
+      });
+    }
   } finally {
     loadgen.stop();
   }
@@ -561,7 +571,8 @@ async function main(argv: readonly string[]): Promise<void> {
     options: { ...opts, ...(gatewayNodeArgs().length ? { gatewayNodeArgs: gatewayNodeArgs() } : {}) },
     ...partial,
     standIn,
-    checks: evaluateTargets({ ...partial, standIn }),
+    namespace,
+    checks: evaluateTargets({ ...partial, standIn, namespace }),
     ...(profileDir ? { profiles: summariseProfiles(profileDir) } : {}),
   };
   const file = resultsFile(opts, started);

@@ -3,13 +3,11 @@
 // without copies; app.ts wraps it in Hono middleware.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CredentialStore } from '../auth/credentials.js';
-import { authorize, type AccessPolicy } from '../credentials/authorize.js';
+import type { AccessPolicy } from '../credentials/authorize.js';
 import type { SigningKeyCache } from '../auth/signing-keys.js';
 import { prepareBody, type PreparedBody } from '../auth/payload.js';
 import { authenticate, isAnonymous } from '../auth/verify.js';
-import { requesterNamespace, type Namespace } from '../namespace/index.js';
-import type { BucketOwnerInfo, BucketRecord } from '../namespace/record.js';
-import type { BucketNamespace, Requester } from '../operations/context.js';
+import type { Namespace } from '../namespace/index.js';
 import type { Logger } from '../observe/log.js';
 import { errorFields } from '../observe/log.js';
 import type { Metrics } from '../observe/metrics.js';
@@ -25,9 +23,12 @@ import { writeError, writeResult } from '../s3/render.js';
 import { ClientGone, requestBody, type RequestBody } from './request-body.js';
 import { parseRequest, withLiteralPlus, type S3Request } from '../s3/request.js';
 import type { RequestContext } from '../s3/result.js';
-import type { SwiftClient, SwiftSession, TransactionSink } from '../swift/client.js';
-import { CrossAccountTarget, IdentityRejected, SwiftError, TokenRejected, UpstreamUnavailable, accountOfStorageUrl } from '../swift/errors.js';
+import type { SwiftClient } from '../swift/client.js';
+import { CrossAccountTarget, IdentityRejected, SwiftError, TokenRejected, UpstreamUnavailable } from '../swift/errors.js';
+import { translate } from '../operations/common/swift-errors.js';
 import { objectGateFor } from '../operations/common/delegation.js';
+import { decideAccess, type AccessOutcome } from './bucket-access.js';
+import { anonymousReach, gatedRetry, signedReach } from './reach.js';
 import type { SwiftIdentity } from '../swift/keystone.js';
 
 export interface PipelineDeps {
@@ -58,8 +59,6 @@ export interface PipelineDeps {
   readonly namespace?: Namespace;
 }
 
-const DEFAULT_ACCESS: AccessPolicy = { operatorRoles: ['member', 'admin'], readerRoles: ['reader'] };
-
 const AUTH_CODES = new Set([
   'AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'RequestTimeTooSkewed', 'NotImplemented',
   'AuthorizationHeaderMalformed', 'AuthorizationQueryParametersError', 'InvalidRequest', 'InvalidArgument',
@@ -82,6 +81,12 @@ export function toS3Error(err: unknown, deps: PipelineDeps, ctx: RequestContext)
   }
   if (err instanceof TokenRejected) {
     return s3Error('ServiceUnavailable', {}, 'The storage token was renewed while this upload was in flight; please retry.');
+  }
+  if (err instanceof SwiftError) {
+    // A Swift answer outside an operation's table (the bucket registry, a
+    // request's placement): the statuses every family agrees on.
+    const translated = translate(err, {});
+    if (isS3Error(translated) && translated.code !== 'InternalError') return translated;
   }
   deps.log.log('error', 'internal error', { transId: ctx.transId, operation: ctx.operation, ...errorFields(err) });
   return s3Error('InternalError', {}, undefined, err);
@@ -117,64 +122,6 @@ function clientWentAway(err: ClientGone, outgoing: ServerResponse, deps: Pipelin
   deps.metrics.clientAborts.inc({ operation: ctx.operation ?? 'unknown', event: 'disconnected' });
   if (!outgoing.headersSent) outgoing.statusCode = 499;
   outgoing.destroy();
-}
-
-/** Reads an object ACL can allow beyond the bucket's own ACLs, and the permission each needs. */
-const GATED_READS: Readonly<Record<string, 'READ' | 'READ_ACP'>> = { GetObject: 'READ', HeadObject: 'READ', GetObjectAcl: 'READ_ACP' };
-
-/**
- * Whether a refused read may be tried as the gateway: another project's or an
- * anonymous read (no body to resend) of a bucket whose owner let the gateway
- * read it, refused by Swift itself.
- */
-function gatedRetry(err: unknown, operation: string, reach: Reach): { account: string; permission: 'READ' | 'READ_ACP' } | undefined {
-  const permission = GATED_READS[operation];
-  const record = reach.bucketRecord;
-  if (!permission || reach.bucketOwner === undefined || !record?.settings.delegatedReads) return undefined;
-  if (!isS3Error(err) || err.code !== 'AccessDenied' || !(err.cause instanceof SwiftError) || ![401, 403].includes(err.cause.status)) return undefined;
-  return { account: record.account, permission };
-}
-
-/** Where a request acts in Swift, and as whom. */
-interface Reach {
-  readonly swift: SwiftSession;
-  readonly requester?: Requester;
-  readonly bucketRecord?: BucketRecord;
-  /** The bucket's owner when it is not the requester. */
-  readonly bucketOwner?: BucketOwnerInfo;
-  readonly namespace?: BucketNamespace;
-}
-
-/**
- * A signed request acts with its own identity: in its own account, or, for
- * another project's bucket (global namespace), in that account with its own
- * token, where Swift grants exactly what the container's ACLs give it.
- */
-async function signedReach(req: S3Request, operation: string, identity: SwiftIdentity, method: string, deps: PipelineDeps, sink: TransactionSink): Promise<Reach> {
-  const own = deps.swift.session(identity, sink);
-  // An EC2 key's roles are those of its user's token (fetched here, then cached).
-  if (identity.kind === 'ec2') authorize((await own.account()).roles, method, operation, deps.access ?? DEFAULT_ACCESS);
-  const ns = deps.namespace;
-  if (ns === undefined || req.bucket === undefined) return { swift: own };
-  const token = await own.account();
-  const account = accountOfStorageUrl(new URL(token.storageUrl).pathname) ?? '';
-  const owner = { id: token.projectId, displayName: token.userName };
-  const namespace = requesterNamespace(ns.registry, ns.resolver, { account, owner }, deps.now);
-  const requester: Requester = { kind: 'project', projectId: token.projectId };
-  if (operation === 'CreateBucket') return { swift: own, namespace, requester };
-  const home = await ns.resolver.resolve(req.bucket, { account, owner, store: new SwiftStore(own, deps.seal) });
-  if (home.kind !== 'foreign') return { swift: own, namespace, requester, bucketRecord: home.kind === 'own' ? home.record : undefined };
-  return { swift: deps.swift.session(identity, sink, home.record.account), bucketOwner: home.record.owner, requester, bucketRecord: home.record };
-}
-
-/** An anonymous request reaches a registered bucket with no token: Swift lets through what the ACLs give everyone. */
-async function anonymousReach(req: S3Request, operation: string, ns: Namespace, deps: PipelineDeps, sink: TransactionSink): Promise<Reach> {
-  if (req.bucket === undefined || operation === 'CreateBucket') {
-    throw s3Error('AccessDenied', {}, 'Anonymous users cannot list or create buckets; sign the request.');
-  }
-  const home = await ns.resolver.resolve(req.bucket, undefined);
-  if (home.kind !== 'foreign') throw s3Error('NoSuchBucket', { BucketName: req.bucket });
-  return { swift: deps.swift.anonymousSession(ns.storageUrl, home.record.account, sink), bucketOwner: home.record.owner, requester: { kind: 'anonymous' }, bucketRecord: home.record };
 }
 
 export async function serveS3(incoming: IncomingMessage, outgoing: ServerResponse, deps: PipelineDeps, ctx: RequestContext): Promise<void> {
@@ -217,7 +164,11 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     const reach = authenticated === undefined
       ? await anonymousReach(req, operation, deps.namespace!, deps, sink)
       : await signedReach(req, operation, authenticated.credential.identity, method, deps, sink);
-    const swift = reach.swift;
+    const access = deps.namespace === undefined ? { asGateway: false } as AccessOutcome : decideAccess({
+      req, operation, incoming, record: reach.bucketRecord, bucketOwner: reach.bucketOwner, requester: reach.requester, user: reach.user,
+      scheme: authenticated?.scheme, policies: deps.namespace.policies, now: deps.now(),
+    });
+    const swift = access.asGateway ? deps.namespace!.asGateway(sink, reach.bucketRecord!.account) : reach.swift;
     await checkExpectedOwner(req, async () => reach.bucketOwner?.id ?? (await swift.account()).projectId);
     checkTarget(operation, req);
     body = requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
@@ -241,7 +192,12 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       bucketOwner: reach.bucketOwner,
       bucketRecord: reach.bucketRecord,
       requester: reach.requester,
-      delegate: deps.namespace && (await deps.namespace.delegate()),
+      delegate: deps.namespace && (deps.namespace.delegateNow() ?? (await deps.namespace.delegate())),
+      policyDecision: access.policyDecision,
+      objectGate: access.objectGate,
+      permitsKey: access.permitsKey,
+      // As the gateway, a copy's source is this bucket (bucket-access.ts): no other account.
+      otherAccount: access.asGateway ? undefined : reach.otherAccount,
     };
     const result = await handler(opCtx).catch(async (err: unknown) => {
       // An object ACL may admit a reader Swift refused: read again as the

@@ -1,6 +1,9 @@
 // Wires the namespace from the gateway's own identity: its registry lives in
 // that identity's Swift account, and its storage URL tells anonymous requests
 // where the cluster is.
+import { LRUCache } from 'lru-cache';
+import { PolicyCache } from '../access/policy-cache.js';
+import { accountOfStorageUrl } from '../swift/errors.js';
 import type { SwiftClient, TransactionSink } from '../swift/client.js';
 import type { KeystoneIdentity } from '../swift/keystone.js';
 import type { Sealer } from '../swift/sealed-state.js';
@@ -32,14 +35,28 @@ export function buildNamespace(opts: NamespaceOptions): Namespace {
     maxEntries: 100_000,
     events: opts.events,
   });
+  let delegate: Promise<string> | undefined;
+  let known: string | undefined;
+  const accounts = new LRUCache<string, string>({ max: 10_000 });
   return {
+    accountOf: (storageUrl) => {
+      let account = accounts.get(storageUrl);
+      if (account === undefined) {
+        account = accountOfStorageUrl(new URL(storageUrl).pathname) ?? '';
+        accounts.set(storageUrl, account);
+      }
+      return account;
+    },
     registry,
     resolver: new BucketResolver(registry, opts.events, opts.now),
     storageUrl: async () => (await session.account()).storageUrl,
     asGateway: (sink, account) => opts.swift.session(opts.identity, sink, account),
-    delegate: async () => {
-      const token = await session.account();
-      return `${token.projectId}:${token.userId}`;
-    },
+    policies: new PolicyCache(),
+    // The gateway's own project and user never change: asked of Keystone once.
+    delegate: () => (delegate ??= session.account().then((token) => (known = `${token.projectId}:${token.userId}`), (err: unknown) => {
+      delegate = undefined;
+      throw err;
+    })),
+    delegateNow: () => known,
   };
 }

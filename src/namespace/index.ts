@@ -1,4 +1,5 @@
 // What the pipeline needs of the bucket namespace (namespace.mode global).
+import type { PolicyCache } from '../access/policy-cache.js';
 import type { SwiftSession, TransactionSink } from '../swift/client.js';
 import type { BucketRegistry } from './registry.js';
 import type { BucketResolver } from './resolve.js';
@@ -10,8 +11,14 @@ export interface Namespace {
   readonly storageUrl: () => Promise<string>;
   /** The gateway's own identity as a container ACL entry (`<project>:<user>`), for what Swift cannot judge itself. */
   readonly delegate: () => Promise<string>;
+  /** The same once known (after the first delegate()), without a promise. */
+  readonly delegateNow: () => string | undefined;
   /** Swift as the gateway's own identity on a bucket's account: only for reads the gateway has judged itself (operations/common/delegation.ts). */
   readonly asGateway: (sink: TransactionSink, account: string) => SwiftSession;
+  /** The account (`AUTH_x`) of a storage URL, parsed once per URL. */
+  readonly accountOf: (storageUrl: string) => string;
+  /** Parsed bucket policies of the registry's entries. */
+  readonly policies: PolicyCache;
 }
 
 export { requesterNamespace } from './requester-namespace.js';

@@ -26,6 +26,8 @@ export interface BucketSettings {
   readonly acl?: Readonly<Record<string, string>>;
   /** True once the gateway's own identity was added to the bucket's X-Container-Read, to serve reads that object ACLs allow. */
   readonly delegatedReads?: boolean;
+  /** True once the gateway's own identity may also write the bucket (for principals a bucket policy admits). */
+  readonly delegatedWrites?: boolean;
 }
 
 export interface BucketRecord {

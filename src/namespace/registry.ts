@@ -120,10 +120,19 @@ export class BucketRegistry {
 
   /** The account holding a bucket name, if any has registered it. */
   async lookup(bucket: string): Promise<BucketRecord | undefined> {
-    const cached = this.#cache.has(bucket);
+    // The hot path: a name read within the TTL costs a map lookup, no promise of lru-cache's fetch.
+    const cached = this.#cache.get(bucket);
     this.#opts.events?.lookup?.(cached ? 'hit' : 'miss');
+    if (cached) return cached.record;
     const entry = await this.#cache.fetch(bucket);
     return entry?.record;
+  }
+
+  /** The record of a name as this replica read it within the TTL, without asking Swift (undefined: not known now). */
+  peek(bucket: string): BucketRecord | undefined {
+    const record = this.#cache.get(bucket)?.record;
+    if (record !== undefined) this.#opts.events?.lookup?.('hit');
+    return record;
   }
 
   /** Drops what this replica knows of a name (after it changed here). */

@@ -66,6 +66,17 @@ export interface OperationContext {
    * before anything of the object is answered (common/delegation.ts).
    */
   readonly objectGate?: ObjectGate;
+  /** What the bucket's policy said of this request (undefined: the bucket has none). */
+  readonly policyDecision?: 'Allow' | 'Deny' | 'Default';
+  /**
+   * For a copy source in another account than the one the request acts on
+   * (global namespace): that account, and Swift there as the requester
+   * itself, so Swift judges the read by that bucket's ACLs. Undefined: the
+   * same account.
+   */
+  readonly otherAccount?: (bucket: string) => Promise<{ readonly account: string; readonly store: SwiftStore } | undefined>;
+  /** Throws AccessDenied for a key (DeleteObjects) the bucket policy does not let this requester delete. */
+  readonly permitsKey?: (key: string, versionId: string | undefined) => void;
 }
 
 export type ObjectGate = (ctx: OperationContext, info: ObjectInfo) => Promise<void>;

@@ -5,6 +5,10 @@ import { s3Error } from '../s3/errors.js';
 import type { S3Request } from '../s3/request.js';
 import type { S3Result } from '../s3/result.js';
 import { getBucketAcl, putBucketAcl } from './bucket/acl.js';
+import {
+  deleteBucketOwnershipControls, deletePublicAccessBlock, getBucketOwnershipControls, getPublicAccessBlock, putBucketOwnershipControls, putPublicAccessBlock,
+} from './bucket/access-settings.js';
+import { deleteBucketPolicy, getBucketPolicy, getBucketPolicyStatus, putBucketPolicy } from './bucket/policy.js';
 import { getObjectAcl, putObjectAcl } from './object/acl.js';
 import { createBucket, deleteBucket, getBucketLocation, headBucket } from './bucket/bucket.js';
 import { getBucketVersioning, putBucketVersioning } from './bucket/versioning.js';
@@ -49,6 +53,16 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     PutBucketVersioning: putBucketVersioning,
     GetBucketAcl: getBucketAcl,
     PutBucketAcl: putBucketAcl,
+    GetBucketPolicy: getBucketPolicy,
+    PutBucketPolicy: putBucketPolicy,
+    DeleteBucketPolicy: deleteBucketPolicy,
+    GetBucketPolicyStatus: getBucketPolicyStatus,
+    GetPublicAccessBlock: getPublicAccessBlock,
+    PutPublicAccessBlock: putPublicAccessBlock,
+    DeletePublicAccessBlock: deletePublicAccessBlock,
+    GetBucketOwnershipControls: getBucketOwnershipControls,
+    PutBucketOwnershipControls: putBucketOwnershipControls,
+    DeleteBucketOwnershipControls: deleteBucketOwnershipControls,
     DeleteObjects: deleteObjects,
     ListMultipartUploads: listMultipartUploads,
     // Its steps need the bucket; Swift's 404 means that is gone.

@@ -53,6 +53,8 @@ export const ERRORS = {
   NotImplemented: { status: 501, message: 'A header you provided implies functionality that is not implemented.' },
   OperationAborted: { status: 409, message: 'A conflicting conditional operation is currently in progress against this resource. Try again.' },
   OwnershipControlsNotFoundError: { status: 404, message: 'The bucket ownership controls were not found' },
+  NoSuchBucketPolicy: { status: 404, message: 'The bucket policy does not exist' },
+  NoSuchPublicAccessBlockConfiguration: { status: 404, message: 'The public access block configuration was not found' },
   PreconditionFailed: { status: 412, message: 'At least one of the preconditions you specified did not hold.' },
   RequestTimeTooSkewed: { status: 403, message: "The difference between the request time and the current time is too large." },
   RequestTimeout: { status: 400, message: 'Your socket connection to the server was not read from or written to within the timeout period.' },

@@ -287,17 +287,19 @@ export class SwiftStore {
    * Replaces the reserved items of an object as it is now (`info`, from a
    * HEAD of it): a POST that re-sends its content headers, user metadata and
    * (multipart) stored ETag, since Swift's POST replaces all of them. Swift
-   * quirk: a POST reaches only the current version. False when the object
-   * changed since `info` was read (another ETag), so nothing was sent.
+   * quirk: a POST reaches only the current version. 'changed' when the
+   * object changed since `info` was read (another ETag), 'gone' when it is
+   * not there any more; nothing was sent then.
    */
-  async rewriteReserved(container: string, object: string, info: ObjectInfo, reserved: Reserved): Promise<boolean> {
+  async rewriteReserved(container: string, object: string, info: ObjectInfo, reserved: Reserved): Promise<'done' | 'changed' | 'gone'> {
     const now = await this.findObject(container, object);
-    if (!now || now.etag !== info.etag) return false;
+    if (!now) return 'gone';
+    if (now.etag !== info.etag) return 'changed';
     const target = { container, object, size: now.size };
     const contentType = now.contentType === undefined ? undefined : now.contentType + (now.storedEtag === undefined ? '' : this.sealer.etagParams(target, now.storedEtag));
     const headers = { ...now.contentHeaders, ...now.userMetadata, ...(contentType === undefined ? {} : { 'content-type': contentType }), ...this.sealer.headers(target, reserved) };
     await this.#done(await this.session.call({ method: 'POST', container, object, headers }), 'POST', container, object, (s) => s === 202);
-    return true;
+    return 'done';
   }
 
   /**
@@ -306,13 +308,15 @@ export class SwiftStore {
    * source's reserved items never follow (they are blanked), `reserved` are
    * the copy's, sealed for it. `range`: part of the source only.
    */
-  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo; versionId?: string }, c: { replace?: Headers; range?: string; reserved?: Reserved }): Promise<Written> {
+  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo; versionId?: string; account?: string }, c: { replace?: Headers; range?: string; reserved?: Reserved }): Promise<Written> {
     const size = c.range === undefined ? from.info.size : rangeLength(c.range);
     const target = { container: to.container, object: to.object, size };
     const headers: Record<string, string> = {
       'x-copy-from': `/${encodeSegment(from.container)}/${encodeObjectPath(from.object)}`,
       'content-length': '0',
     };
+    // A source in another account (Swift checks the token may read it there).
+    if (from.account !== undefined) headers['x-copy-from-account'] = from.account;
     if (c.range !== undefined) headers['range'] = c.range;
     if (c.replace) {
       headers['x-fresh-metadata'] = 'true';

@@ -101,6 +101,8 @@ export interface ProcessOptions {
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** keystone.authUrl in the config file; the stack's by default. */
   readonly authUrl?: string;
+  /** Also accept the stack's Keystone EC2 keys (and so, with the service identity, the global namespace). */
+  readonly keystoneEc2?: boolean;
 }
 
 /** Writes a config + credentials for the local stack and starts the gateway process on free ports. */
@@ -108,7 +110,7 @@ export async function startGatewayProcess(opts: ProcessOptions = {}): Promise<Ga
   ensureBuilt();
   const stack = loadStack();
   const dir = mkdtempSync(join(tmpdir(), 's3gw-proc-'));
-  const { configFile } = writeGatewayFiles(dir, stack, { authUrl: opts.authUrl, logLevel: opts.logLevel, settings: opts.settings });
+  const { configFile } = writeGatewayFiles(dir, stack, { authUrl: opts.authUrl, logLevel: opts.logLevel, settings: opts.settings, keystoneEc2: opts.keystoneEc2 });
   const child = spawn(process.execPath, [mainJs, '--config', configFile], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', ...opts.env },

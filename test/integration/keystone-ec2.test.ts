@@ -11,7 +11,7 @@ import { KeystoneAdmin, openstackEc2, type Ec2Key } from '../helpers/keystone-ad
 import { rawS3, xmlValue } from '../helpers/raw-s3.js';
 import { signV4Headers, send } from '../helpers/sigv4-client.js';
 import { loadStack } from '../helpers/stack.js';
-import { purgeContainer } from '../helpers/swift-direct.js';
+import { purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
 import { tcpProxy } from '../helpers/tcp-proxy.js';
 
 const stack = loadStack();
@@ -213,8 +213,10 @@ describe('project isolation', () => {
     const altBucket = uniqueBucket('ec2alt');
     expect((await rawS3(gw.url, { method: 'PUT', path: `/${altBucket}`, keys: altKey })).status).toBe(201);
     try {
+      // The source is read in A's account with B's own token: Swift refuses it, nothing is written.
       const copy = await rawS3(gw.url, { method: 'PUT', path: `/${altBucket}/stolen`, keys: altKey, headers: { 'x-amz-copy-source': `/${b}/doc` } });
-      expect(xmlValue(copy.text(), 'Code')).toBe('NoSuchBucket');
+      expect(xmlValue(copy.text(), 'Code')).toBe('AccessDenied');
+      expect((await swiftDirect(stack, 'alt', 'HEAD', altBucket, 'stolen')).status).toBe(404);
       // A multipart upload of project A, continued or aborted with B's key.
       const created = await rawS3(gw.url, { method: 'POST', path: `/${b}/mp?uploads`, keys: demoKey });
       const id = xmlValue(created.text(), 'UploadId')!;

@@ -16,7 +16,8 @@ const made: { user: 'demo' | 'alt'; name: string }[] = [];
 beforeAll(async () => {
   stack = loadStack();
   env = gatewayEnv(stack, { keystoneEc2: true });
-  gw = await startGateway({ keystoneEc2: true });
+  // It trusts a registry read for 1 s, so what the command registers shows soon.
+  gw = await startGateway({ keystoneEc2: true, env: { S3GW_NAMESPACE_CACHE_SECONDS: '1' } });
 });
 
 afterAll(async () => {
@@ -59,8 +60,9 @@ describe('namespace register', () => {
     expect(lines).toContain(`taken\t${clash}\t${demoAccount}\tregistered to AUTH_${stack.users.alt.projectId}`);
     expect(first.stdout).not.toContain('+segments');
 
-    // Now the gateway knows whose they are: an anonymous request is refused by
-    // Swift (no ACL) rather than answered NoSuchBucket.
+    // Now the gateway knows whose they are (once its 1 s cache of "absent" is
+    // over): an anonymous request is refused by Swift (no ACL), not NoSuchBucket.
+    await new Promise((r) => setTimeout(r, 1200));
     expect((await rawS3(gw.url, { method: 'GET', path: `/${a}` })).status).toBe(401);
 
     const again = await runGateway(args, { ...env, S3GW_REGISTER_PASSWORD: stack.users.demo.password }, 60_000);

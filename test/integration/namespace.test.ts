@@ -3,13 +3,14 @@
 // real Swift and Keystone of the local stack.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
+import { startGatewayProcess, type GatewayProcess } from '../helpers/process.js';
 import { rawS3, xmlValue, type Keys } from '../helpers/raw-s3.js';
 import { loadStack, type Stack } from '../helpers/stack.js';
 import { purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
 
 let stack: Stack;
 let gw: TestGateway;
-let gw2: TestGateway;
+let gw2: GatewayProcess;
 let demo: Keys;
 let alt: Keys;
 const REGISTRY = 's3gw-bucket-registry';
@@ -31,9 +32,9 @@ beforeAll(async () => {
   stack = loadStack();
   demo = stack.users.demo.ec2!;
   alt = stack.users.alt.ec2!;
-  // Two replicas sharing one registry; the second trusts what it read for 1 s.
+  // Two replicas sharing one registry, one of them a separate process; both trust what they read for 1 s.
   gw = await startGateway({ keystoneEc2: true, env: { S3GW_NAMESPACE_CACHE_SECONDS: '1' } });
-  gw2 = await startGateway({ keystoneEc2: true, env: { S3GW_NAMESPACE_CACHE_SECONDS: '1' } });
+  gw2 = await startGatewayProcess({ keystoneEc2: true, settings: { 'namespace.cacheSeconds': 1 } });
 });
 
 afterAll(async () => {
@@ -68,7 +69,7 @@ describe('CreateBucket in one namespace', () => {
     }
   });
 
-  it('two replicas racing to create one name for two projects: exactly one wins, and only its container exists', async () => {
+  it('two gateway processes racing to create one name for two projects: exactly one wins, and only its container exists', async () => {
     const names = Array.from({ length: 8 }, (_, i) => uniqueBucket(`race${i}`));
     try {
       for (const b of names) {

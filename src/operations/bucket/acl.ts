@@ -17,7 +17,7 @@ import type { S3Result } from '../../s3/result.js';
 import { readXmlBody } from '../common/body.js';
 import { bucketInfo, ownerOf } from '../common/bucket.js';
 import { bucketOwnership } from '../common/object-acl.js';
-import { hasSegmentsContainer, segmentsContainer } from '../common/segments.js';
+import { markSegmentsContainer, segmentsContainer } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
 
 /** The settings kept for the request's bucket in its registry entry (none in namespace.mode account). */
@@ -35,7 +35,7 @@ export function storedAcl(settings: BucketSettings, owner: Acl['owner']): Acl | 
 export const isBucketOwner = (ctx: OperationContext): boolean => ctx.bucketOwner === undefined;
 
 /** The bucket's ACL as the owner sees it: Swift's container ACLs, with the stored grants Swift cannot hold. */
-async function currentBucketAcl(ctx: OperationContext, bucket: string): Promise<Acl> {
+export async function currentBucketAcl(ctx: OperationContext, bucket: string): Promise<Acl> {
   const owner = await ownerOf(ctx);
   const info = await bucketInfo(ctx, bucket);
   const stored = storedAcl(bucketSettings(ctx), owner);
@@ -58,12 +58,16 @@ export async function applyBucketAcl(ctx: OperationContext, bucket: string, acl:
   const effective = block?.IgnorePublicAcls ? withoutPublicGrants(acl) : acl;
   const swiftAcl = containerAclFor(effective, { delegate: ctx.delegate, delegateReads: settings.delegatedReads, current });
   await ctx.store.setContainerAcl(bucket, swiftAcl);
-  if (swiftAcl.write !== '' && !(await hasSegmentsContainer(ctx, bucket))) {
+  // Asked of Swift, not the cache: this is the owner changing what others may reach.
+  let segments = await ctx.store.containerExists(segmentsContainer(bucket));
+  if (!segments && swiftAcl.write !== '') {
     // A grantee cannot create containers in the owner's account: make the
     // segments container now, so its multipart uploads have a place.
     await ctx.store.putContainer(segmentsContainer(bucket));
+    segments = true;
   }
-  if (await hasSegmentsContainer(ctx, bucket)) await ctx.store.setContainerAcl(segmentsContainer(bucket), swiftAcl);
+  if (segments) await ctx.store.setContainerAcl(segmentsContainer(bucket), swiftAcl);
+  await markSegmentsContainer(ctx, bucket, segments);
   await ctx.namespace?.updateSettings(bucket, (s) => ({ ...s, acl: encodeGrantList(acl.grants, acl.owner.id) }));
 }
 
@@ -71,8 +75,8 @@ export async function getBucketAcl(ctx: OperationContext): Promise<S3Result> {
   const bucket = ctx.req.bucket!;
   if (isBucketOwner(ctx)) return { status: 200, xml: aclDocument(await currentBucketAcl(ctx, bucket)) };
   // Another project (or anyone): only with READ_ACP, from the ACL as last set
-  // (Swift shows container ACLs to owners only).
-  await bucketInfo(ctx, bucket);
+  // in the registry (Swift shows container ACLs to owners only, and a grantee
+  // without READ may not even HEAD the container).
   const owner = await ownerOf(ctx);
   const stored = storedAcl(bucketSettings(ctx), owner);
   if (!stored || !ctx.requester || !aclAllows(stored, ctx.requester, 'READ_ACP')) throw s3Error('AccessDenied');

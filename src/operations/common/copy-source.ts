@@ -65,6 +65,9 @@ export function copyConditionsHold(headers: Readonly<Record<string, string>>, et
  * NoSuchKey of the SOURCE) and its x-amz-copy-source-if-* conditions checked.
  */
 export async function findCopySource(ctx: OperationContext, source: CopySource): Promise<ObjectInfo> {
+  // Another project's bucket: read there with the requester's own token.
+  const other = await ctx.otherAccount?.(source.bucket);
+  if (other) ctx = { ...ctx, store: other.store };
   const info = await ctx.store.findObject(source.bucket, source.key, { versionId: source.versionId });
   if (!info) {
     if (!(await ctx.store.containerExists(source.bucket))) throw s3Error('NoSuchBucket', { BucketName: source.bucket });
@@ -90,4 +93,9 @@ export function copyVersionHeaders(source: ObjectInfo, copy: { versionId?: strin
     ...(source.versionId !== undefined ? { 'x-amz-copy-source-version-id': source.versionId } : {}),
     ...(copy.versionId !== undefined ? { 'x-amz-version-id': copy.versionId } : {}),
   };
+}
+
+/** The account of a copy source that is not the request's own (for X-Copy-From-Account), if so. */
+export async function copySourceAccount(ctx: OperationContext, source: CopySource): Promise<string | undefined> {
+  return (await ctx.otherAccount?.(source.bucket))?.account;
 }

@@ -7,13 +7,12 @@
 // requester's, it follows nothing into other data: no symlink (but to the
 // bucket's own versions), no manifest it did not write itself, no dynamic
 // large object (whose segments are whatever a prefix lists).
-import { aclAllows, type Acl } from '../../access/acl/index.js';
+import { aclAllows, withoutPublicGrants, type Acl } from '../../access/acl/index.js';
 import { s3Error } from '../../s3/errors.js';
 import type { ObjectInfo } from '../../swift/store.js';
 import type { ObjectGate, OperationContext } from '../context.js';
-import { bucketInfo } from './bucket.js';
 import { objectAcl } from './object-acl.js';
-import { hasSegmentsContainer, segmentsContainer } from './segments.js';
+import { hasSegmentsContainer, markSegmentsContainer, segmentsContainer } from './segments.js';
 
 /** The sealed item the gateway's own multipart manifests carry (multipart/layout.ts UPLOAD_ID). */
 const UPLOAD_ID_ITEM = 'upload-id';
@@ -35,11 +34,39 @@ export async function ensureDelegatedReads(ctx: OperationContext, bucket: string
   if (delegate === undefined || ctx.bucketOwner !== undefined || ctx.bucketRecord?.settings.delegatedReads) return;
   if (!grantsReadToOthers(acl, (await ctx.store.account()).projectId)) return;
   for (const container of [bucket, ...((await hasSegmentsContainer(ctx, bucket)) ? [segmentsContainer(bucket)] : [])]) {
-    const info = await bucketInfo(ctx, container);
+    const info = await ctx.store.headContainer(container);
     const read = (info.read ?? '').split(',').map((e) => e.trim()).filter(Boolean);
     if (!read.includes(delegate)) await ctx.store.setContainerAcl(container, { read: [...read, delegate].join(','), write: info.write ?? '' });
   }
   await ctx.namespace?.updateSettings(bucket, (s) => ({ ...s, delegatedReads: true }));
+}
+
+/** The write entry of the gateway's identity: `*:<user>`, so aclFromContainer never reads it as AllUsers WRITE. */
+const writerEntry = (delegate: string): string => `*:${delegate.split(':')[1]}`;
+
+/**
+ * Before a bucket policy that lets others in: the gateway's identity may read
+ * and write the bucket and its segments container (made now if missing, since
+ * a principal the policy admits cannot create it), once per bucket.
+ */
+export async function ensureDelegatedWrites(ctx: OperationContext, bucket: string): Promise<void> {
+  const delegate = ctx.delegate;
+  const settings = ctx.bucketRecord?.settings;
+  if (delegate === undefined || ctx.bucketOwner !== undefined || (settings?.delegatedReads && settings.delegatedWrites)) return;
+  if (!(await hasSegmentsContainer(ctx, bucket))) {
+    await ctx.store.putContainer(segmentsContainer(bucket));
+    await markSegmentsContainer(ctx, bucket, true);
+  }
+  for (const container of [bucket, segmentsContainer(bucket)]) {
+    const info = await ctx.store.headContainer(container);
+    const entries = (value: string | undefined) => (value ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+    const read = entries(info.read);
+    const write = entries(info.write);
+    if (!read.includes(delegate)) read.push(delegate);
+    if (!write.includes(writerEntry(delegate))) write.push(writerEntry(delegate));
+    await ctx.store.setContainerAcl(container, { read: read.join(','), write: write.join(',') });
+  }
+  await ctx.namespace?.updateSettings(bucket, (s) => ({ ...s, delegatedReads: true, delegatedWrites: true }));
 }
 
 /** Swift quirk: object versioning keeps versions in `\0versions\0<container>`, reached through a symlink. */
@@ -52,14 +79,21 @@ function isOwnVersion(followedTo: string, bucket: string): boolean {
   }
 }
 
-/** The check of an object read with the gateway's own token, for the requester's permission. */
-export function objectGateFor(permission: 'READ' | 'READ_ACP'): ObjectGate {
+/**
+ * The check of an object read with the gateway's own token: for the
+ * requester's permission in the object's ACL, or ('policy') for a reader the
+ * bucket policy already admitted, where only the F1 rule remains.
+ */
+export function objectGateFor(permission: 'READ' | 'READ_ACP' | 'policy'): ObjectGate {
   return async (ctx: OperationContext, info: ObjectInfo): Promise<void> => {
     const refuse = (why: string) => { throw s3Error('AccessDenied', {}, why); };
     if (info.followedTo !== undefined && !isOwnVersion(info.followedTo, ctx.req.bucket!)) refuse('The object is a symlink; this gateway does not follow it for a reader the bucket itself does not admit.');
     if (info.isDynamicManifest) refuse('The object is a dynamic large object; it is served only to readers the bucket itself admits.');
     if (info.isManifest && info.reserved[UPLOAD_ID_ITEM] === undefined) refuse('The object is a large-object manifest this gateway did not write; it is served only to readers the bucket itself admits.');
-    const acl = await objectAcl(ctx, info);
+    if (permission === 'policy') return;
+    const stored = await objectAcl(ctx, info);
+    // IgnorePublicAcls: an object's public grants count for nothing.
+    const acl = ctx.bucketRecord?.settings.publicAccessBlock?.IgnorePublicAcls ? withoutPublicGrants(stored) : stored;
     if (ctx.requester === undefined || !aclAllows(acl, ctx.requester, permission)) refuse('Access Denied');
   };
 }

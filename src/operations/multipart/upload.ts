@@ -5,7 +5,7 @@
 import { s3Error } from '../../s3/errors.js';
 import type { S3Result } from '../../s3/result.js';
 import { copyPartResult, initiateMultipartUploadResult } from '../../s3/results.js';
-import { findCopySource, parseCopySource } from '../common/copy-source.js';
+import { copySourceAccount, findCopySource, parseCopySource } from '../common/copy-source.js';
 import { checkMetadataLimits } from '../common/metadata-limits.js';
 import { checkBucketName, checkKey } from '../common/names.js';
 import { quoteEtag } from '../common/object-headers.js';
@@ -93,7 +93,7 @@ export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
   const range = headers['x-amz-copy-source-range'];
   const written = await ctx.store.copyObject(
     { container: segmentsContainer(bucket), object: partName(key, uploadId, part) },
-    { container: source.bucket, object: source.key, info, versionId: source.versionId },
+    { container: source.bucket, object: source.key, info, versionId: source.versionId, account: await copySourceAccount(ctx, source) },
     { replace: {}, range: range === undefined ? undefined : parseCopySourceRange(range, info.size) },
   ).catch((err: unknown) => {
     // Swift's 404 to the copy itself: the source went away after it was found.

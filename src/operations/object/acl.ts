@@ -50,9 +50,9 @@ export async function putObjectAcl(ctx: OperationContext): Promise<S3Result> {
     throw s3Error('InvalidRequest', {}, 'This gateway can change the ACL of an object\'s current version only.');
   }
   const owned: Record<string, string> = owner.id === bucketOwner.id ? {} : { owner: owner.id };
-  if (!(await ctx.store.rewriteReserved(bucket, key, info, { ...withoutAclItems(info.reserved), ...encodeObjectAcl(acl), ...owned }))) {
-    throw s3Error('OperationAborted', { Key: key }, 'The object changed while its ACL was being set; please retry.');
-  }
+  const rewritten = await ctx.store.rewriteReserved(bucket, key, info, { ...withoutAclItems(info.reserved), ...encodeObjectAcl(acl), ...owned });
+  if (rewritten === 'gone') throw s3Error('NoSuchKey', { Key: key });
+  if (rewritten === 'changed') throw s3Error('OperationAborted', { Key: key }, 'The object changed while its ACL was being set; please retry.');
   await ensureDelegatedReads(ctx, bucket, acl);
   return { status: 200 };
 }

@@ -5,7 +5,7 @@ import type { S3Result } from '../../s3/result.js';
 import { copyObjectResult } from '../../s3/results.js';
 import { plainContentType } from '../../swift/sealed-state.js';
 import { checksumItems } from '../common/checksums.js';
-import { copyVersionHeaders, findCopySource, parseCopySource } from '../common/copy-source.js';
+import { copySourceAccount, copyVersionHeaders, findCopySource, parseCopySource } from '../common/copy-source.js';
 import { metadataToSwift } from '../common/metadata.js';
 import { checkMetadataLimits } from '../common/metadata-limits.js';
 import { checkBucketName, checkKey } from '../common/names.js';
@@ -57,13 +57,14 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   // sealed for the copy. Its ACL does not: S3 gives a copy the request's ACL.
   const acl = await requestedObjectAcl(ctx);
   // If-None-Match / If-Match on the destination: checked and written while this request holds the key.
+  const sourceAccount = await copySourceAccount(ctx, source);
   const written = await conditionally(ctx, bucket, key, parseWriteCondition(headers), async () => {
     // Copying a multipart object onto itself makes it a plain object: its old
     // segments go once the copy is written, as for any overwrite.
     const replaced = await ownedSegments(ctx, bucket, key);
     const done = await ctx.store.copyObject(
       { container: bucket, object: key },
-      { container: source.bucket, object: source.key, info, versionId: source.versionId },
+      { container: source.bucket, object: source.key, info, versionId: source.versionId, account: sourceAccount },
       { replace, reserved: { ...checksumItems(info.reserved), ...acl.items } },
     );
     await deleteSegments(ctx, bucket, replaced);

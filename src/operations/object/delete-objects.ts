@@ -98,6 +98,8 @@ export type Outcome = { readonly entry: DeleteRequestEntry; readonly marker?: { 
 async function deleteOne(ctx: OperationContext, bucket: string, entry: DeleteRequestEntry): Promise<Outcome> {
   try {
     checkKey(entry.key, ctx.limits.maxKeyBytes);
+    // Acting for a principal the bucket policy admits: judged key by key.
+    ctx.permitsKey?.(entry.key, entry.versionId);
     if (entry.versionId !== undefined) {
       parseVersionId(entry.versionId);
       const gone = await deleteVersion(ctx, bucket, entry.key, entry.versionId);

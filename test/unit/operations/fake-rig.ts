@@ -14,7 +14,8 @@ import { DEFAULT_LIMITS } from '../../../src/operations/context.js';
 import { DIALECTS } from '../../../src/s3/dialect.js';
 import { SwiftClient } from '../../../src/swift/client.js';
 import { SwiftInfo } from '../../../src/swift/info.js';
-import { KeystoneTokens } from '../../../src/swift/keystone.js';
+import { KeystoneTokens, type KeystoneIdentity } from '../../../src/swift/keystone.js';
+import { buildNamespace } from '../../../src/namespace/build.js';
 import { Sealer } from '../../../src/swift/sealed-state.js';
 import { FakeSwift, type FakeUser } from '../../helpers/fake-swift/index.js';
 import { rawS3, type RawResponse } from '../../helpers/raw-s3.js';
@@ -28,13 +29,19 @@ export interface GatewayRig {
 
 const KEYS = { access: 'AKIAFAKERIG000000001', secret: 'fake-rig-secret-key-000000000000000000000' };
 
-export async function gatewayRig(): Promise<GatewayRig> {
+/**
+ * `namespace`: the global bucket namespace, its registry in the account of a
+ * service user of the fake (as keystone.service sets it up in production).
+ */
+export async function gatewayRig(opts: { namespace?: boolean } = {}): Promise<GatewayRig> {
   const fake = new FakeSwift();
   const user = fake.addUser({ name: 'alice', project: 'demo', roles: ['member'] });
+  const service = opts.namespace ? fake.addUser({ name: 's3gateway', project: 'service', roles: ['admin'] }) : undefined;
   fake.putAccount(user.account);
   const tokens = new KeystoneTokens({ authUrl: fake.authUrl, dispatcher: fake.dispatcher, interface: 'public', safetyMarginMs: 60_000, maxEntries: 100, timeoutMs: 5_000, rejectionCacheMs: 0 });
   const info = new SwiftInfo(fake.dispatcher);
   const swift = new SwiftClient({ dispatcher: fake.dispatcher, tokens, limits: (url) => info.limits(url), headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000 });
+  const seal = new Sealer(Buffer.alloc(32, 7));
   const app = createApp({
     domains: ['localhost'],
     region: 'us-east-1',
@@ -49,8 +56,9 @@ export async function gatewayRig(): Promise<GatewayRig> {
     metrics: new Metrics(),
     log: { log: () => {} },
     now: Date.now,
-    seal: new Sealer(Buffer.alloc(32, 7)),
+    seal,
     segmentsContainers: new KnownContainers(),
+    namespace: service && buildNamespace({ swift, identity: service.identity as KeystoneIdentity, seal, container: 's3gw-bucket-registry', cacheSeconds: 30 }),
   });
   const server: Server = listenS3(app, { host: '127.0.0.1', port: 0, connections: new ConnectionLimit(1000, () => {}) });
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));

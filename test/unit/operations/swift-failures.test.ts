@@ -17,6 +17,8 @@ interface Scenario {
   readonly seed: (rig: GatewayRig) => Promise<Record<string, string>>;
   readonly request: (v: Record<string, string>) => { method: string; path: string; body?: string | Buffer; headers?: Record<string, string> };
   readonly ok: number;
+  /** Run in the global namespace (a registry in the fake's service account). */
+  readonly namespace?: boolean;
 }
 
 const md5b64 = (s: string) => createHash('md5').update(s).digest('base64');
@@ -42,6 +44,16 @@ const withCompleted = async (rig: GatewayRig) => {
 };
 const md5hex = (s: string) => createHash('md5').update(s).digest('hex');
 const deleteBody = '<Delete><Object><Key>k</Key></Object></Delete>';
+const policyBody = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bkt/*' }] });
+const withPolicy = async (rig: GatewayRig) => {
+  await rig.s3('PUT', '/bkt');
+  await rig.s3('PUT', '/bkt?policy', { body: policyBody });
+  return {};
+};
+const blockBody = '<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls></PublicAccessBlockConfiguration>';
+const ownershipBody = '<OwnershipControls><Rule><ObjectOwnership>BucketOwnerPreferred</ObjectOwnership></Rule></OwnershipControls>';
+/** In the global namespace: the registry's own calls (in the service account) fail in turn too. */
+const inNamespace = (s: Scenario): Scenario => ({ ...s, namespace: true });
 
 const SCENARIOS: Record<string, Record<string, Scenario>> = {
   service: {
@@ -55,6 +67,7 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     GetBucketVersioning: { seed: bucketOnly, request: () => ({ method: 'GET', path: '/bkt?versioning' }), ok: 200 },
     PutBucketVersioning: { seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?versioning', body: '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>' }), ok: 200 },
     GetBucketAcl: { seed: bucketOnly, request: () => ({ method: 'GET', path: '/bkt?acl' }), ok: 200 },
+    PutBucketAcl: { seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?acl', headers: { 'x-amz-grant-write': 'id="p-other"', 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' } }), ok: 200 },
   },
   listing: {
     ListObjects: { seed: withObject, request: () => ({ method: 'GET', path: '/bkt' }), ok: 200 },
@@ -80,6 +93,20 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     PutObjectIfMatch: { seed: withObject, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body', headers: { 'if-match': `"${md5hex('hello')}"` } }), ok: 200 },
     DeleteObjectIfMatch: { seed: withObject, request: () => ({ method: 'DELETE', path: '/bkt/k', headers: { 'if-match': `"${md5hex('hello')}"` } }), ok: 204 },
     GetObjectAcl: { seed: withObject, request: () => ({ method: 'GET', path: '/bkt/k?acl' }), ok: 200 },
+    PutObjectAcl: { seed: withObject, request: () => ({ method: 'PUT', path: '/bkt/k?acl', headers: { 'x-amz-acl': 'public-read' } }), ok: 200 },
+  },
+  namespace: {
+    CreateBucket: inNamespace({ seed: async () => ({}), request: () => ({ method: 'PUT', path: '/bkt', headers: { 'x-amz-acl': 'public-read' } }), ok: 200 }),
+    DeleteBucket: inNamespace({ seed: bucketOnly, request: () => ({ method: 'DELETE', path: '/bkt' }), ok: 204 }),
+    HeadBucket: inNamespace({ seed: bucketOnly, request: () => ({ method: 'HEAD', path: '/bkt' }), ok: 200 }),
+    GetObject: inNamespace({ seed: withObject, request: () => ({ method: 'GET', path: '/bkt/k' }), ok: 200 }),
+    PutObject: inNamespace({ seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'public', headers: { 'x-amz-acl': 'public-read' } }), ok: 200 }),
+    PutBucketPolicy: inNamespace({ seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?policy', body: policyBody }), ok: 204 }),
+    GetBucketPolicy: inNamespace({ seed: withPolicy, request: () => ({ method: 'GET', path: '/bkt?policy' }), ok: 200 }),
+    DeleteBucketPolicy: inNamespace({ seed: withPolicy, request: () => ({ method: 'DELETE', path: '/bkt?policy' }), ok: 204 }),
+    GetBucketPolicyStatus: inNamespace({ seed: withPolicy, request: () => ({ method: 'GET', path: '/bkt?policyStatus' }), ok: 200 }),
+    PutPublicAccessBlock: inNamespace({ seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?publicAccessBlock', body: blockBody }), ok: 200 }),
+    PutBucketOwnershipControls: inNamespace({ seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?ownershipControls', body: ownershipBody }), ok: 200 }),
   },
   multipart: {
     CreateMultipartUpload: { seed: bucketOnly, request: () => ({ method: 'POST', path: '/bkt/k?uploads' }), ok: 200 },
@@ -108,7 +135,7 @@ function pathPattern(call: RecordedCall, uploadId: string | undefined): RegExp {
 }
 
 async function answer(scenario: Scenario, fault?: { call: RecordedCall; uploadId?: string; skip: number; with: Fault }): Promise<{ status: number; code?: string; calls: RecordedCall[]; faulted: boolean; v: Record<string, string> }> {
-  const rig = await gatewayRig();
+  const rig = await gatewayRig({ namespace: scenario.namespace });
   try {
     const v = await scenario.seed(rig);
     rig.fake.clearCalls();
@@ -157,7 +184,7 @@ function expected404(operation: string, c: RecordedCall): string[] {
 }
 
 /** The bucket family's table reads a 409 as a bucket in use; an Abort's claim that lost to a racing DELETE is NoSuchUpload; else a racing write. */
-const BUCKET_TABLE_OPS = new Set(['HeadBucket', 'CreateBucket', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'DeleteObjectsWithSegments', 'ListMultipartUploads', 'CreateMultipartUpload']);
+const BUCKET_TABLE_OPS = new Set(['PutBucketPolicy', 'GetBucketPolicy', 'DeleteBucketPolicy', 'GetBucketPolicyStatus', 'PutPublicAccessBlock', 'PutBucketOwnershipControls', 'HeadBucket', 'CreateBucket', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'PutBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'DeleteObjectsWithSegments', 'ListMultipartUploads', 'CreateMultipartUpload']);
 function expected409(operation: string, c: RecordedCall): string {
   if (operation === 'AbortMultipartUpload' && c.method === 'DELETE') return 'NoSuchUpload';
   return BUCKET_TABLE_OPS.has(operation) ? 'BucketNotEmpty' : 'OperationAborted';

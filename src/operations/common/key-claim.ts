@@ -11,7 +11,9 @@
 //   2. write a claim object of its own, `<key>/.claim.<uuid>/0` in
 //      `<bucket>+segments`, and list again: seeing only its own claim, it
 //      has won; seeing others, it withdraws (deletes its claim), waits a
-//      random moment and tries again.
+//      random moment and tries again; except the oldest of the colliding
+//      claims, which stays put for a while and looks again, so that the
+//      others, retrying, find it and wait (progress under contention).
 //
 // Two claimants cannot both see only their own claim: whichever listed last
 // listed after the other's claim was written (Swift lists an object before
@@ -38,7 +40,9 @@ export const HEARTBEAT_MS = 10_000;
 /** A claim older than this (not refreshed) is a dead holder's. Much longer than a heartbeat, and than clock skew between gateway and Swift. */
 export const LEASE_MS = 60_000;
 /** How long a conditional write waits for the key before answering ConditionalRequestConflict. */
-export const CLAIM_WAIT_MS = 3_000;
+export const CLAIM_WAIT_MS = 5_000;
+/** How many times in a row the oldest of colliding claims looks again before it withdraws too. */
+const MAX_STAYS = 20;
 /** Swift's expirer removes a claim nobody deleted after this. */
 const EXPIRE_AFTER_SECONDS = 600;
 
@@ -51,6 +55,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 interface LiveClaim {
   readonly name: string;
+  /** Swift's timestamp of the claim (its last write), ms. */
+  readonly at: number;
 }
 
 /** The key's claims as the listing shows them now; dead ones (older than the lease) are removed on the way. */
@@ -62,14 +68,21 @@ async function claimsOf(ctx: OperationContext, bucket: string, key: string, now:
     for (const row of page) {
       // `<key>/` then `.claim.<uuid>/0` exactly: not an upload of a longer key that starts so.
       if (!CLAIM.test(row.name!.slice(key.length + 1))) continue;
-      if (now() - parseSwiftTimestamp(row.last_modified).getTime() > LEASE_MS) {
+      const at = parseSwiftTimestamp(row.last_modified).getTime();
+      if (now() - at > LEASE_MS) {
         await ctx.store.deleteObject(container, row.name!);
         continue;
       }
-      live.push({ name: row.name! });
+      live.push({ name: row.name!, at });
     }
   }
   return live;
+}
+
+/** Whether `mine` is the oldest claim listed (Swift's timestamp, then the name): the one that stays put in a collision. */
+function isOldest(claims: readonly LiveClaim[], mine: string): boolean {
+  const me = claims.find((c) => c.name === mine);
+  return me !== undefined && claims.every((c) => c.name === mine || c.at > me.at || (c.at === me.at && c.name > mine));
 }
 
 async function writeClaim(ctx: OperationContext, bucket: string, name: string): Promise<void> {
@@ -96,19 +109,39 @@ export async function withKeyClaim<T>(ctx: OperationContext, bucket: string, key
   const deadline = now() + (opts.waitMs ?? CLAIM_WAIT_MS);
   const mine = claimName(key, randomUUID());
   const container = segmentsContainer(bucket);
-  for (let round = 0; ; round++) {
-    const before = await claimsOf(ctx, bucket, key, now);
-    if (before.length === 0) {
-      await writeClaim(ctx, bucket, mine);
-      const after = await claimsOf(ctx, bucket, key, now);
-      if (after.length === 1 && after[0]!.name === mine) return holding(ctx, bucket, mine, work);
-      await ctx.store.deleteObject(container, mine);
+  let written = false;
+  let stays = 0;
+  try {
+    for (let round = 0; ; round++) {
+      if (written || (await claimsOf(ctx, bucket, key, now)).length === 0) {
+        if (!written) await writeClaim(ctx, bucket, mine);
+        written = true;
+        const after = await claimsOf(ctx, bucket, key, now);
+        // The only claim listed: this request holds the key (the one rule that decides).
+        if (after.length === 1 && after[0]!.name === mine) {
+          written = false; // holding() deletes it from now on
+          return await holding(ctx, bucket, mine, work);
+        }
+        // A collision. The oldest claim stays put a while, the others withdraw
+        // and then wait for it: someone wins even when many keep colliding.
+        // (Staying never decides anything: it still wins only when alone.)
+        if (isOldest(after, mine) && stays < MAX_STAYS) {
+          stays++;
+          await sleep(10 + Math.random() * 30);
+          continue;
+        }
+        await ctx.store.deleteObject(container, mine);
+        written = false;
+        stays = 0;
+      }
+      if (now() >= deadline) {
+        throw s3Error('ConditionalRequestConflict', { Key: key }, 'A conflicting conditional operation on this key is in progress; retry the request.');
+      }
+      // A random pause, longer each round: two claimants that keep colliding part.
+      await sleep(Math.random() * Math.min(500, 40 * (round + 1)));
     }
-    if (now() >= deadline) {
-      throw s3Error('ConditionalRequestConflict', { Key: key }, 'A conflicting conditional operation on this key is in progress; retry the request.');
-    }
-    // A random pause, longer each round: two claimants that keep colliding part.
-    await sleep(Math.random() * Math.min(200, 20 * (round + 1)));
+  } finally {
+    if (written) await ctx.store.deleteObject(container, mine).catch(() => undefined);
   }
 }
 

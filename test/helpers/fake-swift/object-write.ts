@@ -249,9 +249,10 @@ export function bulkDelete(ctx: SwiftContext, call: Call): FakeResponse {
     else if (res.status === 404) notFound++;
     else errors.push([pyQuote(name), `${res.status} ${res.status === 409 ? 'Conflict' : res.status === 403 ? 'Forbidden' : res.status === 401 ? 'Unauthorized' : 'Error'}`]);
   }
-  const status = errors.length > 0 ? '502 Bad Gateway' : '200 OK';
+  // As Swift's bulk.py: failures of the server's own (5xx) make the report 502, the client's (401, 403, ...) 400.
+  const status = errors.length === 0 ? '200 OK' : errors.some(([, e]) => e.startsWith('5')) ? '502 Bad Gateway' : '400 Bad Request';
   const body = JSON.stringify({ 'Number Deleted': deleted, 'Number Not Found': notFound, 'Response Body': '', 'Response Status': status, Errors: errors });
-  const res = new FakeResponse(200, Buffer.from(body), [['Content-Type', 'application/json; charset=utf-8']]);
+  const res = new FakeResponse(200, Buffer.from(body), [['Content-Type', 'application/json']]);
   res.noContentLength = true;
   return res;
 }

@@ -93,7 +93,7 @@ describe('PutObject bodies and headers', () => {
     expect((await swiftDirect(gw.stack, 'demo', 'HEAD', b, 'gz')).status).toBe(404);
   });
 
-  it('serves a request whose Expect header is not 100-continue, as S3 does, instead of a bare 417', async () => {
+  it('serves a request whose Expect header is not 100-continue instead of answering a bare 417', async () => {
     const put = await rawS3(gw.url, { method: 'PUT', path: `/${b}/expect`, keys, body: 'expected', headers: { expect: 'something-else' } });
     expect(put.status).toBe(201);
     expect((await rawS3(gw.url, { method: 'GET', path: `/${b}/expect`, keys })).text()).toBe('expected');

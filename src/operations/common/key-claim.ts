@@ -31,6 +31,8 @@
 // claim is never taken for an upload or a part.
 import { randomUUID } from 'node:crypto';
 import { s3Error } from '../../s3/errors.js';
+import { SwiftError } from '../../swift/errors.js';
+import type { ObjectRow } from '../../swift/store.js';
 import type { OperationContext } from '../context.js';
 import { parseSwiftTimestamp } from './listing-rows.js';
 import { ensureSegmentsContainer, segmentsContainer } from './segments.js';
@@ -45,6 +47,9 @@ export const CLAIM_WAIT_MS = 5_000;
 const MAX_STAYS = 20;
 /** Swift's expirer removes a claim nobody deleted after this. */
 const EXPIRE_AFTER_SECONDS = 600;
+
+/** Claims read per look. */
+const MAX_LISTED = 1000;
 
 const CLAIM = /^\.claim\.([0-9a-f-]{36})\/0$/;
 
@@ -64,8 +69,19 @@ async function claimsOf(ctx: OperationContext, bucket: string, key: string, now:
   const container = segmentsContainer(bucket);
   const prefix = claimPrefix(key);
   const live: LiveClaim[] = [];
-  for await (const page of ctx.store.listPages(container, { prefix }, { missingOk: true })) {
-    for (const row of page) {
+  // One page: a key has as many claims as writers racing for it.
+  let rows: ObjectRow[];
+  try {
+    rows = await ctx.store.listObjects(container, { prefix, limit: MAX_LISTED });
+  } catch (err) {
+    if (err instanceof SwiftError && err.status === 404) return live; // no segments container yet
+    throw err;
+  }
+  // A full page (keys named like claims, by the thousand): no claimant can
+  // know it is alone, so none wins; the requests answer 409.
+  if (rows.length === MAX_LISTED) live.push({ name: '', at: 0 });
+  {
+    for (const row of rows) {
       // `<key>/` then `.claim.<uuid>/0` exactly: not an upload of a longer key that starts so.
       if (!CLAIM.test(row.name!.slice(key.length + 1))) continue;
       const at = parseSwiftTimestamp(row.last_modified).getTime();

@@ -159,6 +159,20 @@ describe('DeleteObjects', () => {
     }
   });
 
+  it('an <ETag> makes that entry a conditional delete: another ETag is a per-key PreconditionFailed and the object stays; its own ETag deletes it', async () => {
+    await put('cond-a', 'a');
+    await put('cond-b', 'b');
+    const etagOf = (text: string) => `"${createHash('md5').update(text).digest('hex')}"`;
+    const body = `<Delete><Object><Key>cond-a</Key><ETag>${etagOf('not a')}</ETag></Object><Object><Key>cond-b</Key><ETag>${etagOf('b')}</ETag></Object><Object><Key>plain-missing</Key></Object></Delete>`;
+    const res = await multiDelete(body);
+    expect(res.status, res.text()).toBe(200);
+    expect(xmlValues(res.text(), 'Code')).toEqual(['PreconditionFailed']);
+    expect(res.text()).toContain('<Deleted><Key>cond-b</Key></Deleted>');
+    expect(res.text()).toContain('<Deleted><Key>plain-missing</Key></Deleted>');
+    expect(await swiftHas('cond-a')).toBe(true);
+    expect(await swiftHas('cond-b')).toBe(false);
+  });
+
   it('deletes 1000 keys in one request', async () => {
     const names = Array.from({ length: 1000 }, (_, i) => `many/${String(i).padStart(4, '0')}`);
     // Write a few for real; the rest are missing keys, which S3 also reports as deleted.

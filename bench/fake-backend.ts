@@ -44,10 +44,15 @@ function rowTime(i: number): number {
   return Date.UTC(2026, 10, 23, 21, i % 60, (i * 7) % 60) + ((i * 37) % 1000);
 }
 
-export async function startFakeBackend(user: FakeBackendUser, readKeys: readonly string[]): Promise<FakeBackend> {
+/**
+ * `service`: also the gateway's service user (as keystone.service names it), an
+ * admin of its own project, for the global namespace's registry.
+ */
+export async function startFakeBackend(user: FakeBackendUser, readKeys: readonly string[], service?: FakeBackendUser): Promise<FakeBackend> {
   // No call record: a run makes hundreds of thousands of calls.
   const fake = new FakeSwift({ record: false });
   const demo = fake.addUser({ name: user.username, password: user.password, domainId: user.domain, projectId: user.projectId, project: 'demo', roles: ['member'] });
+  if (service) fake.addUser({ name: service.username, password: service.password, domainId: service.domain, projectId: service.projectId, project: 'service', roles: ['admin'] });
   fake.putContainer(demo.account, STAND_IN_BUCKET);
   const body = Buffer.alloc(STAND_IN_OBJECT_SIZE, 0x62);
   for (const key of [STAND_IN_KEY, ...readKeys]) {

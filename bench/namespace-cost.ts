@@ -1,8 +1,9 @@
 // What the global namespace (the bucket registry, ACL and policy checks)
 // costs on the hot path: small GETs of a bucket without a policy or ACL
 // grants, through one gateway in namespace.mode account and one in global,
-// on the real stack, interleaved round by round. The gateway's CPU comes from
-// /proc, so the ratio holds on a noisy machine better than requests/s do.
+// interleaved round by round, on the real stack and against the stand-in (the
+// fake Keystone and Swift in the benchmark's process, where the gateway's CPU
+// is all there is to see). The gateway's CPU comes from /proc.
 import type { Stack } from '#stack';
 import type { ClosedLoopJob, ClosedLoopResult } from './protocol.js';
 import type { GatewayProcess } from './gateway.js';
@@ -13,6 +14,8 @@ import { spread } from './stats.js';
 const CONCURRENCY = 16;
 
 export interface NamespaceCostDeps {
+  /** Which backend the gateways talk to, for the cells' label. */
+  readonly backend: 'stack' | 'standin';
   readonly stack: Stack;
   /** The benchmark's load generator (a separate process). */
   readonly loadgen: { run(job: ClosedLoopJob): Promise<ClosedLoopResult> };
@@ -64,7 +67,7 @@ export async function runNamespaceCost(d: NamespaceCostDeps): Promise<NamespaceC
   // Each round's two measurements share the machine's state of that moment: their ratio is the figure.
   const ratios = acc.global.cpu.map((cpu, i) => cpu / acc.account.cpu[i]!);
   return (['account', 'global'] as const).map((mode) => ({
-    mode, concurrency: CONCURRENCY, requestsPerSec: spread(acc[mode].rps), cpuMicrosPerRequest: spread(acc[mode].cpu), errors: acc[mode].errors,
+    mode, backend: d.backend, concurrency: CONCURRENCY, requestsPerSec: spread(acc[mode].rps), cpuMicrosPerRequest: spread(acc[mode].cpu), errors: acc[mode].errors,
     ...(mode === 'global' ? { cpuRatioPerRound: ratios } : {}),
   }));
 }

@@ -552,11 +552,22 @@ async function main(argv: readonly string[]): Promise<void> {
     if (only.has('cold')) cold = await runCold(ctx, startMain);
     if (only.has('standin')) standIn = await runStandIn(ctx);
     if (only.has('namespace')) {
-      namespace = await runNamespaceCost({
-        stack, loadgen, rounds: Math.max(2, opts.rounds), log,
+      const rounds = Math.max(2, opts.rounds);
+      const backend = await startFakeBackend(demo, READ_KEYS, stack.users.s3gateway);
+      try {
+        namespace = await runNamespaceCost({
+          backend: 'standin', stack, loadgen, rounds, log,
+          startGateway: (label, settings) => startGateway({ root, label, authUrl: backend.authUrl, credentials: [credentialOf(demo)], settings }),
+          getJob: (url, label, concurrency, durationMs) => closedLoop(ctx, s3Target(label, url, demo, opts.signing, 'us-east-1'), 'GET', concurrency, { bucket: STAND_IN_BUCKET, readKeys: [STAND_IN_KEY], ...(durationMs ? { durationMs, warmupMs: 0 } : {}) }),
+        });
+      } finally {
+        await backend.close();
+      }
+      namespace = [...namespace, ...(await runNamespaceCost({
+        backend: 'stack', stack, loadgen, rounds, log,
         startGateway: (label, settings) => startGateway({ root, label, authUrl: stack.keystone.authUrl, keystoneRegion: stack.keystone.region, credentials: [credentialOf(demo)], settings }),
         getJob: (url, label, concurrency, durationMs) => closedLoop(ctx, s3Target(label, url, demo, opts.signing, 'us-east-1'), 'GET', concurrency, durationMs ? { durationMs, warmupMs: 0 } : {}),
-      });
+      }))];
     }
   } finally {
     loadgen.stop();

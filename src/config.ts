@@ -13,6 +13,7 @@ export interface Config {
   readonly admin: { readonly host: string; readonly port: number };
   readonly s3: {
     readonly domains: readonly string[];
+    readonly websiteDomains: readonly string[] | undefined;
     readonly region: string;
     /** Regions a SigV4 credential scope may name: `region` first (error messages expect it). */
     readonly acceptedRegions: readonly string[];
@@ -91,6 +92,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'admin.host', kind: 'string', default: '127.0.0.1', help: 'address of the admin listener (/metrics, /healthz, /readyz)' },
   { path: 'admin.port', kind: 'port', default: 9001, help: 'port of the admin listener' },
   { path: 's3.domains', kind: 'list', default: ['localhost'], help: 'domains for virtual-host style requests (bucket.<domain>)' },
+  { path: 's3.websiteDomains', kind: 'optional-list', help: 'domains of the static website endpoint (<bucket>.<domain>): anonymous GET/HEAD of buckets with a website configuration (global namespace)' },
   { path: 's3.region', kind: 'string', default: 'us-east-1', help: 'the S3 region this gateway reports and accepts' },
   { path: 's3.acceptedRegions', kind: 'optional-list', help: 'regions SigV4 clients may sign for (default: s3.region and us-east-1)' },
   { path: 's3.dialect', kind: { oneOf: ['ucloud', 'aws'] }, default: 'ucloud', help: 'ucloud: the KT ucloud spec (201/202/401, its XML namespace); aws: AWS S3 behaviour' },

@@ -13,7 +13,7 @@ import { buildCredentialStores, integrityKeyOf, serviceIdentityOf } from './cred
 import { buildNamespace } from './namespace/build.js';
 import { buildBackend } from './backend.js';
 import { Readiness } from './observe/health.js';
-import type { Logger } from './observe/log.js';
+import { errorFields, type Logger } from './observe/log.js';
 import { Metrics } from './observe/metrics.js';
 import { DEFAULT_LIMITS, type Limits } from './operations/context.js';
 import { KnownContainers } from './operations/common/segments.js';
@@ -59,18 +59,22 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     container: config.namespace.registryContainer,
     cacheSeconds: config.namespace.cacheSeconds,
     events: {
-      lookup: (outcome) => metrics.cacheEvents.inc({ cache: 'bucket_registry', event: outcome }),
+      // Bound once: the hit is counted on every request to a bucket.
+      lookup: ((hit, miss) => (outcome: 'hit' | 'miss') => (outcome === 'hit' ? hit : miss).inc())(
+        metrics.cacheEvents.labels({ cache: 'bucket_registry', event: 'hit' }), metrics.cacheEvents.labels({ cache: 'bucket_registry', event: 'miss' })),
       unreadable: (bucket) => log.log('warn', 'bucket registry entry is not a record; treated as absent', { bucket }),
       conflict: (bucket, registeredTo, usedBy) => {
         metrics.bucketNameConflicts.inc();
         log.log('warn', 'bucket name registered to another account; its owner here uses its own container', { bucket, registeredTo, usedBy });
       },
       adopted: (bucket, account) => log.log('info', 'registered an existing bucket on its owner\'s first access', { bucket, account }),
+      adoptionFailed: (bucket, err) => log.log('warn', 'could not register an existing bucket; a later request tries again', { bucket, ...errorFields(err) }),
     },
   });
   const connections = new ConnectionLimit(config.listen.maxConnectionsPerClient, () => metrics.connectionsOverLimit.inc());
   const app = createApp({
     domains: config.s3.domains,
+    websiteDomains: config.s3.websiteDomains,
     region: config.s3.region,
     acceptedRegions: config.s3.acceptedRegions,
     signingKeys: new SigningKeyCache(config.keystone.cacheSize),

@@ -64,11 +64,11 @@ export async function signedReach(req: S3Request, operation: string, identity: S
   const namespace = requesterNamespace(ns.registry, ns.resolver, { account, owner }, deps.now);
   const requester: Requester = { kind: 'project', projectId: token.projectId };
   const user = { id: token.userId, name: token.userName };
-  const resident = { account, owner, store: new SwiftStore(own, deps.seal) };
+  const resident = () => ({ account, owner, store: new SwiftStore(own, deps.seal) });
   // The account the request acts on is the bucket's: a copy source elsewhere
   // is read there with the requester's own token.
   const otherAccountFrom = (acting: string): OperationContext['otherAccount'] => async (bucket) => {
-    const home = await ns.resolver.resolve(bucket, resident);
+    const home = await ns.resolver.resolve(bucket, resident());
     const where = home.kind === 'foreign' ? home.record.account : account;
     if (where === acting) return undefined;
     return { account: where, store: new SwiftStore(deps.swift.session(identity, sink, where === account ? undefined : where), deps.seal) };
@@ -79,7 +79,7 @@ export async function signedReach(req: S3Request, operation: string, identity: S
   // read recently, costs no promise; everything else asks the resolver.
   const known = ns.registry.peek(req.bucket);
   if (known?.account === account) return { ...mine, bucketRecord: known };
-  const home = await ns.resolver.resolve(req.bucket, resident);
+  const home = await ns.resolver.resolve(req.bucket, resident());
   if (home.kind !== 'foreign') return { ...mine, bucketRecord: home.kind === 'own' ? home.record : undefined };
   return {
     swift: deps.swift.session(identity, sink, home.record.account), bucketOwner: home.record.owner, requester, user, bucketRecord: home.record,

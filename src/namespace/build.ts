@@ -51,6 +51,7 @@ export function buildNamespace(opts: NamespaceOptions): Namespace {
     resolver: new BucketResolver(registry, opts.events, opts.now),
     storageUrl: async () => (await session.account()).storageUrl,
     asGateway: (sink, account) => opts.swift.session(opts.identity, sink, account),
+    anonymousSession: (sink, account) => opts.swift.anonymousSession(async () => (await session.account()).storageUrl, account, sink),
     policies: new PolicyCache(),
     // The gateway's own project and user never change: asked of Keystone once.
     delegate: () => (delegate ??= session.account().then((token) => (known = `${token.projectId}:${token.userId}`), (err: unknown) => {

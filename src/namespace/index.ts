@@ -17,6 +17,8 @@ export interface Namespace {
   readonly asGateway: (sink: TransactionSink, account: string) => SwiftSession;
   /** The account (`AUTH_x`) of a storage URL, parsed once per URL. */
   readonly accountOf: (storageUrl: string) => string;
+  /** Swift with no token on a bucket's account: what Swift lets everyone do there. */
+  readonly anonymousSession: (sink: TransactionSink, account: string) => SwiftSession;
   /** Parsed bucket policies of the registry's entries. */
   readonly policies: PolicyCache;
 }

@@ -3,6 +3,8 @@
 // policy, public access block, ownership controls, ACL grants Swift cannot
 // express). Kept as a small JSON object in the gateway's own account, which
 // no project can write, so unlike container metadata it needs no seal.
+import type { CorsRule } from '../s3/cors.js';
+import type { WebsiteConfiguration } from '../s3/website.js';
 
 export interface BucketOwnerInfo {
   /** The owner's canonical id: its Keystone project id. */
@@ -26,6 +28,10 @@ export interface BucketSettings {
   readonly acl?: Readonly<Record<string, string>>;
   /** True once the gateway's own identity was added to the bucket's X-Container-Read, to serve reads that object ACLs allow. */
   readonly delegatedReads?: boolean;
+  /** The bucket's website configuration (PutBucketWebsite), served on the website domains. */
+  readonly website?: WebsiteConfiguration;
+  /** The bucket's CORS rules (PutBucketCors), evaluated by the gateway for preflights and actual requests. */
+  readonly cors?: readonly CorsRule[];
   /** True once the gateway's own identity may also write the bucket (for principals a bucket policy admits). */
   readonly delegatedWrites?: boolean;
 }

@@ -64,6 +64,9 @@ export class BucketRegistry {
     this.#cache = new LRUCache<string, Entry>({
       max: opts.maxEntries,
       ttl: opts.ttlMs,
+      // forget() during a read of the same name must not fail the requests
+      // waiting for that read: they get what it read.
+      ignoreFetchAbort: true,
       // Concurrent misses for one name share one Swift read.
       fetchMethod: async (bucket, _stale, { options }) => {
         const record = await this.#current(bucket);

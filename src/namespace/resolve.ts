@@ -30,11 +30,15 @@ export interface ResolverEvents {
   conflict?(bucket: string, registeredTo: string, usedBy: string): void;
   /** A bucket found unregistered in its owner's account was registered. */
   adopted?(bucket: string, account: string): void;
+  /** Registering it failed (Swift unreachable, a busy election): the request goes on; a later one tries again. */
+  adoptionFailed?(bucket: string, err: unknown): void;
 }
 
 export class BucketResolver {
   /** account/bucket → whether that account has such a container (only asked for names registered elsewhere or not at all). */
   readonly #local = new LRUCache<string, boolean>({ max: 10_000, ttl: 30_000 });
+  /** account/bucket → the registration running for it. */
+  readonly #adopting = new Map<string, Promise<void>>();
 
   constructor(private readonly registry: BucketRegistry, private readonly events: ResolverEvents = {}, private readonly now: () => number = Date.now) {}
 
@@ -57,12 +61,27 @@ export class BucketResolver {
       this.events.conflict?.(bucket, record.account, who.account);
       return { kind: 'own' };
     }
-    if (await this.#hasLocally(bucket, who)) {
-      const claimed = await this.registry.claim(bucket, { account: who.account, owner: who.owner, registered: new Date(this.now()).toISOString(), settings: {} });
-      if (claimed.won) this.events.adopted?.(bucket, who.account);
-      else if (claimed.record !== undefined && claimed.record.account !== who.account) this.events.conflict?.(bucket, claimed.record.account, who.account);
-    }
+    if (await this.#hasLocally(bucket, who)) await this.#adopt(bucket, who);
     return { kind: 'own' };
+  }
+
+  /**
+   * Registers a bucket found unregistered in its owner's account: once per
+   * name at a time in this replica (the first requests of a bucket come in
+   * bursts), and never at the cost of the request, which is its owner's either way.
+   */
+  async #adopt(bucket: string, who: Resident): Promise<void> {
+    const key = `${who.account}/${bucket}`;
+    let running = this.#adopting.get(key);
+    if (running === undefined) {
+      running = (async () => {
+        const claimed = await this.registry.claim(bucket, { account: who.account, owner: who.owner, registered: new Date(this.now()).toISOString(), settings: {} });
+        if (claimed.won) this.events.adopted?.(bucket, who.account);
+        else if (claimed.record !== undefined && claimed.record.account !== who.account) this.events.conflict?.(bucket, claimed.record.account, who.account);
+      })().catch((err: unknown) => this.events.adoptionFailed?.(bucket, err)).finally(() => this.#adopting.delete(key));
+      this.#adopting.set(key, running);
+    }
+    await running;
   }
 
   /** Forgets what this replica knew of a name in an account (after it was created or deleted here). */

@@ -9,6 +9,8 @@ import {
   deleteBucketOwnershipControls, deletePublicAccessBlock, getBucketOwnershipControls, getPublicAccessBlock, putBucketOwnershipControls, putPublicAccessBlock,
 } from './bucket/access-settings.js';
 import { deleteBucketPolicy, getBucketPolicy, getBucketPolicyStatus, putBucketPolicy } from './bucket/policy.js';
+import { deleteBucketCors, getBucketCors, putBucketCors } from './bucket/cors.js';
+import { deleteBucketWebsite, getBucketWebsite, putBucketWebsite } from './bucket/website.js';
 import { getObjectAcl, putObjectAcl } from './object/acl.js';
 import { createBucket, deleteBucket, getBucketLocation, headBucket } from './bucket/bucket.js';
 import { getBucketVersioning, putBucketVersioning } from './bucket/versioning.js';
@@ -53,6 +55,12 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     PutBucketVersioning: putBucketVersioning,
     GetBucketAcl: getBucketAcl,
     PutBucketAcl: putBucketAcl,
+    GetBucketWebsite: getBucketWebsite,
+    PutBucketWebsite: putBucketWebsite,
+    DeleteBucketWebsite: deleteBucketWebsite,
+    GetBucketCors: getBucketCors,
+    PutBucketCors: putBucketCors,
+    DeleteBucketCors: deleteBucketCors,
     GetBucketPolicy: getBucketPolicy,
     PutBucketPolicy: putBucketPolicy,
     DeleteBucketPolicy: deleteBucketPolicy,

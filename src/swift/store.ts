@@ -503,6 +503,36 @@ export class SwiftStore {
     await this.#done(await this.session.call({ method: 'POST', container, headers }), 'POST', container);
   }
 
+  /**
+   * Swift's own CORS for a container (X-Container-Meta-Access-Control-*):
+   * what the Swift API of the same container answers browsers with. Undefined
+   * removes it.
+   */
+  async setContainerCors(container: string, cors: { readonly allowOrigin: string; readonly maxAge?: number; readonly exposeHeaders?: string } | undefined): Promise<void> {
+    const name = (h: string) => `x-container-meta-access-control-${h}`;
+    const remove = (h: string) => `x-remove-container-meta-access-control-${h}`;
+    const headers: Record<string, string> = cors === undefined
+      ? { [remove('allow-origin')]: '1', [remove('max-age')]: '1', [remove('expose-headers')]: '1' }
+      : {
+        [name('allow-origin')]: cors.allowOrigin,
+        ...(cors.maxAge === undefined ? { [remove('max-age')]: '1' } : { [name('max-age')]: String(cors.maxAge) }),
+        ...(cors.exposeHeaders ? { [name('expose-headers')]: cors.exposeHeaders } : { [remove('expose-headers')]: '1' }),
+      };
+    await this.#done(await this.session.call({ method: 'POST', container, headers }), 'POST', container);
+  }
+
+  /**
+   * Swift's staticweb metadata (X-Container-Meta-Web-Index, -Web-Error):
+   * what a Swift proxy running staticweb serves the container with.
+   * Undefined removes it.
+   */
+  async setContainerWeb(container: string, web: { readonly index: string; readonly error?: string } | undefined): Promise<void> {
+    const headers: Record<string, string> = web === undefined
+      ? { 'x-remove-container-meta-web-index': '1', 'x-remove-container-meta-web-error': '1' }
+      : { 'x-container-meta-web-index': web.index, ...(web.error ? { 'x-container-meta-web-error': web.error } : { 'x-remove-container-meta-web-error': '1' }) };
+    await this.#done(await this.session.call({ method: 'POST', container, headers }), 'POST', container);
+  }
+
   async setVersioning(container: string, enabled: boolean): Promise<void> {
     await this.#done(await this.session.call({ method: 'POST', container, headers: { 'x-versions-enabled': enabled ? 'true' : 'false' } }), 'POST', container);
   }

@@ -244,6 +244,7 @@ describe('bucket policies', () => {
     const policy = policyOf(b, [
       { Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${b}/public/*` },
       { Sid: 'Inbox', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${stack.users.alt.projectId}:root` }, Action: 's3:PutObject', Resource: `arn:aws:s3:::${b}/inbox/*` },
+      { Sid: 'Audit', Effect: 'Allow', Principal: { AWS: stack.users.third.projectId }, Action: 's3:GetObjectAcl', Resource: `arn:aws:s3:::${b}/*` },
     ]);
     const set = await rawS3(gw.url, { method: 'PUT', path: `/${b}?policy`, keys: owner, body: policy });
     expect(set.status, set.text()).toBe(204);
@@ -254,6 +255,11 @@ describe('bucket policies', () => {
     expect((await get(b, 'public/a.txt', stranger, true)).text()).toBe('public a');
     expect((await get(b, 'private/b.txt')).status).toBe(403);
     expect((await get(b, 'private/b.txt', stranger)).status).toBe(403);
+
+    // The auditor reads ACLs, not objects.
+    expect((await rawS3(gw.url, { method: 'GET', path: `/${b}/private/b.txt?acl`, keys: stranger })).status).toBe(200);
+    expect((await get(b, 'private/b.txt', stranger)).status).toBe(403);
+    expect((await rawS3(gw.url, { method: 'GET', path: `/${b}/private/b.txt?acl`, keys: grantee })).status).toBe(403);
 
     expect((await put(b, 'inbox/from-alt', grantee, 'letter')).status).toBe(200);
     expect((await swiftDirect(stack, 'demo', 'GET', b, 'inbox/from-alt')).body.toString()).toBe('letter');

@@ -26,7 +26,6 @@ const REFUSED_PREFIXES = [
 const REFUSED: Readonly<Record<string, string>> = {
   'x-amz-tagging': 'object tagging',
   'x-amz-tagging-directive': 'object tagging',
-  'x-amz-website-redirect-location': 'website redirects',
   'x-amz-mfa': 'MFA delete',
 };
 
@@ -41,6 +40,8 @@ export function refuseUnimplementedHeaders(operation: string, headers: Readonly<
     if (prefix) notImplemented(name, prefix.includes('lock') ? 'object lock' : 'server-side encryption');
     const what = REFUSED[name];
     if (what) notImplemented(name, what);
+    // Kept by PutObject (common/website-redirect.ts); a copy or multipart upload would drop it.
+    if (name === 'x-amz-website-redirect-location' && operation !== 'PutObject') notImplemented(name, 'a website redirect on this operation');
   }
   checkStorageClass(headers['x-amz-storage-class']);
   const lock = headers['x-amz-bucket-object-lock-enabled']?.trim().toLowerCase();

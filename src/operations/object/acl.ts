@@ -21,9 +21,9 @@ async function requireObject(ctx: OperationContext, bucket: string, key: string)
   throw s3Error('NoSuchVersion', { Key: key, VersionId: versionId });
 }
 
-/** The bucket owner and the object's owner manage its ACL; others need the grant. */
+/** The bucket owner and the object's owner manage its ACL; others need the grant, or the bucket policy's Allow. */
 async function mayManage(ctx: OperationContext, info: ObjectInfo, permission: 'READ_ACP' | 'WRITE_ACP'): Promise<boolean> {
-  if (ctx.bucketOwner === undefined) return true;
+  if (ctx.bucketOwner === undefined || ctx.policyDecision === 'Allow') return true;
   const acl = await objectAcl(ctx, info);
   return ctx.requester !== undefined && aclAllows(acl, ctx.requester, permission);
 }

@@ -5,6 +5,7 @@ import { headerValueFromText } from '../../s3/header-values.js';
 import type { S3Result } from '../../s3/result.js';
 import { SwiftStore, type ObjectRead } from '../../swift/store.js';
 import { checksumResponseHeaders } from '../common/checksums.js';
+import { websiteRedirectHeader } from '../common/website-redirect.js';
 import { etagListMatches, s3EtagOf } from '../common/etag.js';
 import { READ_CONDITION_HEADERS, RESPONSE_OVERRIDES, objectResponseHeaders, pick, quoteEtag } from '../common/object-headers.js';
 import { parsePartNumber } from '../common/part-number.js';
@@ -111,7 +112,7 @@ async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', read: O
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const info = read.info;
   if (read.answer === 'not-modified') return { status: 304, headers: { etag: quoteEtag(info.etag), 'last-modified': info.lastModified } };
-  const out = { ...objectResponseHeaders(info), ...versionHeaders(info.versionId) };
+  const out = { ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...websiteRedirectHeader(info.reserved) };
   if (info.isManifest) out['etag'] = await s3EtagOf(ctx, bucket, key, info);
   // S3 quirk: checksums are returned only when asked for, and only for the whole
   // object (a client validates the body it receives against them).

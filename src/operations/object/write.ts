@@ -14,6 +14,7 @@ import type { OperationContext } from '../context.js';
 import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
+import { requestedWebsiteRedirect } from '../common/website-redirect.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
@@ -22,10 +23,11 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const headers = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(headers, await ctx.store.limits());
   const acl = await requestedObjectAcl(ctx);
+  const redirect = requestedWebsiteRedirect(ctx.req.headers);
   // If-None-Match / If-Match: checked and written while this request holds the key (key-claim.ts).
   const out = await conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers), async () => {
     const replaced = await ownedSegments(ctx, bucket, key);
-    return writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), acl.items);
+    return writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), { ...acl.items, ...redirect });
   });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   return { status: ctx.dialect.objectCreatedStatus, headers: out };

@@ -119,3 +119,27 @@ describe('BucketResolver', () => {
     expect(await reg.lookup('nobody')).toBeUndefined();
   });
 });
+
+describe('the first burst of requests to a bucket made outside the gateway', () => {
+  it('registers it once, and every request of the burst is served as its owner\'s', async () => {
+    const { fake, service, alice, storeOf, registry } = rig();
+    const adopted: string[] = [];
+    const failed: unknown[] = [];
+    const reg = registry();
+    const resolver = new BucketResolver(reg, { adopted: (b) => adopted.push(b), adoptionFailed: (_b, err) => failed.push(err) });
+    fake.putContainer(alice.account, 'burst');
+    const who = { account: alice.account, owner: { id: alice.projectId, displayName: 'alice' }, store: storeOf(alice.identity) };
+    // Anonymous lookups of the same name run beside the adoption (a forget() in the middle of their read).
+    const homes = await Promise.all([
+      ...Array.from({ length: 16 }, () => resolver.resolve('burst', who)),
+      ...Array.from({ length: 4 }, () => reg.lookup('burst')),
+    ]);
+    expect(homes.slice(0, 16)).toEqual(Array.from({ length: 16 }, () => ({ kind: 'own' })));
+    expect(failed).toEqual([]);
+    expect(adopted).toEqual(['burst']);
+    // One claim object left: the burst's election settled.
+    expect((await storeOf(service.identity).listObjects(CONTAINER, { prefix: 'burst/' })).length).toBe(1);
+    reg.forget('burst');
+    expect((await reg.lookup('burst'))?.account).toBe(alice.account);
+  });
+});

@@ -50,6 +50,7 @@ const withPolicy = async (rig: GatewayRig) => {
   await rig.s3('PUT', '/bkt?policy', { body: policyBody });
   return {};
 };
+const corsBody = '<CORSConfiguration><CORSRule><AllowedOrigin>https://app.test</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>';
 const blockBody = '<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls></PublicAccessBlockConfiguration>';
 const ownershipBody = '<OwnershipControls><Rule><ObjectOwnership>BucketOwnerPreferred</ObjectOwnership></Rule></OwnershipControls>';
 /** In the global namespace: the registry's own calls (in the service account) fail in turn too. */
@@ -106,6 +107,10 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     DeleteBucketPolicy: inNamespace({ seed: withPolicy, request: () => ({ method: 'DELETE', path: '/bkt?policy' }), ok: 204 }),
     GetBucketPolicyStatus: inNamespace({ seed: withPolicy, request: () => ({ method: 'GET', path: '/bkt?policyStatus' }), ok: 200 }),
     PutPublicAccessBlock: inNamespace({ seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?publicAccessBlock', body: blockBody }), ok: 200 }),
+    PutBucketCors: inNamespace({ seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?cors', body: corsBody, headers: { 'content-md5': md5b64(corsBody) } }), ok: 200 }),
+    PutBucketWebsite: inNamespace({ seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?website', body: '<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument></WebsiteConfiguration>' }), ok: 200 }),
+    DeleteBucketWebsite: inNamespace({ seed: bucketOnly, request: () => ({ method: 'DELETE', path: '/bkt?website' }), ok: 204 }),
+    DeleteBucketCors: inNamespace({ seed: bucketOnly, request: () => ({ method: 'DELETE', path: '/bkt?cors' }), ok: 204 }),
     PutBucketOwnershipControls: inNamespace({ seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?ownershipControls', body: ownershipBody }), ok: 200 }),
   },
   multipart: {
@@ -184,7 +189,7 @@ function expected404(operation: string, c: RecordedCall): string[] {
 }
 
 /** The bucket family's table reads a 409 as a bucket in use; an Abort's claim that lost to a racing DELETE is NoSuchUpload; else a racing write. */
-const BUCKET_TABLE_OPS = new Set(['PutBucketPolicy', 'GetBucketPolicy', 'DeleteBucketPolicy', 'GetBucketPolicyStatus', 'PutPublicAccessBlock', 'PutBucketOwnershipControls', 'HeadBucket', 'CreateBucket', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'PutBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'DeleteObjectsWithSegments', 'ListMultipartUploads', 'CreateMultipartUpload']);
+const BUCKET_TABLE_OPS = new Set(['PutBucketWebsite', 'DeleteBucketWebsite', 'PutBucketCors', 'DeleteBucketCors', 'PutBucketPolicy', 'GetBucketPolicy', 'DeleteBucketPolicy', 'GetBucketPolicyStatus', 'PutPublicAccessBlock', 'PutBucketOwnershipControls', 'HeadBucket', 'CreateBucket', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'PutBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'DeleteObjectsWithSegments', 'ListMultipartUploads', 'CreateMultipartUpload']);
 function expected409(operation: string, c: RecordedCall): string {
   if (operation === 'AbortMultipartUpload' && c.method === 'DELETE') return 'NoSuchUpload';
   return BUCKET_TABLE_OPS.has(operation) ? 'BucketNotEmpty' : 'OperationAborted';

@@ -57,6 +57,12 @@ describe('SwiftStore: every unexpected answer is a SwiftError, its body released
     ['putManifest', (s) => s.putManifest('c', 'o', [], { headers: {}, contentType: 'a/b', s3Etag: 'e-1', reserved: {} }), 'PUT'],
     ['putClaim', (s) => s.putClaim('c', 'k/.claim.u/0', 600), 'PUT'],
     ['bulkDelete', (s) => s.bulkDelete([{ container: 'c', object: 'o' }]), 'POST'],
+    ['readDocument', (s) => s.readDocument('c', 'o'), 'GET'],
+    ['writeDocument', (s) => s.writeDocument('c', 'o', '{}'), 'PUT'],
+    ['setContainerAcl', (s) => s.setContainerAcl('c', { read: '.r:*', write: '' }), 'POST'],
+    ['setContainerCors', (s) => s.setContainerCors('c', { allowOrigin: '*' }), 'POST'],
+    ['setContainerWeb', (s) => s.setContainerWeb('c', { index: 'index.html' }), 'POST'],
+    ['rewriteReserved', (s) => s.rewriteReserved('c', 'o', { etag: 'e' } as never, {}), 'HEAD'],
   ];
   for (const [name, run, method] of cases) {
     for (const status of [401, 412, 413, 416, 422, 499, 503, 507]) {
@@ -138,6 +144,40 @@ describe('SwiftStore: answers that are results', () => {
     const err = await failure(store.deleteObjects('c', ['a', 'b', 'c', 'd']));
     expect(calls.map((c) => c.object)).toEqual(['a', 'b', 'c', 'd']);
     expect(err.status).toBe(503);
+  });
+});
+
+describe('SwiftStore: the gateway\'s own documents and container ACLs', () => {
+  it('readDocument answers text and ETag, or nothing for a 404; writeDocument says when the container is missing', async () => {
+    const { store, calls } = scripted([{ status: 200, headers: { etag: '"abc"' }, body: '{"a":1}' }, { status: 404 }, { status: 201 }, { status: 404 }]);
+    expect(await store.readDocument('reg', 'name/AUTH_x/1')).toEqual({ text: '{"a":1}', etag: 'abc' });
+    expect(await store.readDocument('reg', 'gone')).toBeUndefined();
+    expect(await store.writeDocument('reg', 'name', '{"b":2}')).toBe('written');
+    expect(await store.writeDocument('missing', 'name', '{}')).toBe('no-container');
+    expect(calls[2]!.headers).toMatchObject({ 'content-type': 'application/json', 'content-length': '7' });
+  });
+
+  it('setContainerAcl sets both ACL headers, and removes an empty one with X-Remove-*', async () => {
+    const { store, calls } = scripted([{ status: 204 }, { status: 204 }]);
+    await store.setContainerAcl('c', { read: '.r:*,.rlistings', write: 'p:*' });
+    await store.setContainerAcl('c', { read: '', write: '' });
+    expect(calls.map((c) => [c.method, c.headers])).toEqual([
+      ['POST', { 'x-container-read': '.r:*,.rlistings', 'x-container-write': 'p:*' }],
+      ['POST', { 'x-remove-container-read': '1', 'x-remove-container-write': '1' }],
+    ]);
+  });
+
+  it('rewriteReserved re-sends content headers and user metadata with the new sealed items, and sends nothing when the object changed or is gone', async () => {
+    const head = { status: 200, headers: { etag: '"e1"', 'content-length': '5', 'content-type': 'text/plain', 'content-disposition': 'inline', 'x-object-meta-colour': 'blue' } };
+    const { store, calls } = scripted([head, { status: 202 }, { status: 200, headers: { ...head.headers, etag: '"e2"' } }, { status: 404 }]);
+    const info = { etag: 'e1' } as never;
+    expect(await store.rewriteReserved('c', 'o', info, { acl: 'x' })).toBe('done');
+    expect(calls[1]!.method).toBe('POST');
+    expect(calls[1]!.headers).toMatchObject({ 'content-type': 'text/plain', 'content-disposition': 'inline', 'x-object-meta-colour': 'blue', 'x-object-meta-s3gw-acl': 'x' });
+    expect(calls[1]!.headers!['x-object-meta-s3gw-seal']).toMatch(/^v1\./);
+    expect(await store.rewriteReserved('c', 'o', info, { acl: 'y' })).toBe('changed');
+    expect(await store.rewriteReserved('c', 'o', info, { acl: 'z' })).toBe('gone');
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
   });
 });
 

@@ -1,8 +1,9 @@
 // Conditional writes on the fake Swift: the per-key election (key-claim.ts)
 // in one process, its claims where they live, a dead holder's claim, and a
 // key held by a live one.
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { xmlValue } from '../../../helpers/raw-s3.js';
+import { signV2, stringToSignV2, xmlValue } from '../../../helpers/raw-s3.js';
 import { gatewayRig, type GatewayRig } from '../fake-rig.js';
 
 let rig: GatewayRig | undefined;
@@ -59,4 +60,37 @@ describe('conditional writes on the fake Swift', () => {
     const list = await rig.s3('GET', '/bkt?uploads');
     expect(list.text()).not.toContain('<Upload>');
   });
+
+  it('a holder writing for longer than the heartbeat keeps its claim fresh, and a second conditional writer meanwhile gets 409', async () => {
+    rig = await gatewayRig();
+    await rig.s3('PUT', '/bkt');
+    const url = new URL(rig.url);
+    const headers: Record<string, string> = { date: new Date().toUTCString(), 'content-length': '4', 'if-none-match': '*' };
+    headers['authorization'] = `AWS ${rig.keys.access}:${signV2(rig.keys.secret, stringToSignV2('PUT', '/bkt/slow', headers))}`;
+    let send = () => {};
+    const started = Date.now();
+    const done = new Promise<number>((resolve, reject) => {
+      const r = request({ host: url.hostname, port: url.port, method: 'PUT', path: '/bkt/slow', headers }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      r.on('error', reject);
+      r.write('ab');
+      send = () => r.end('cd');
+    });
+    const claims = () => rig!.fake.store.container(rig!.user.account, 'bkt+segments')?.objects.names().filter((n) => n.startsWith('slow/.claim.')) ?? [];
+    const stamp = () => rig!.fake.store.container(rig!.user.account, 'bkt+segments')!.objects.get(claims()[0]!)!.timestamp;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(claims()).toHaveLength(1);
+    const first = stamp();
+    const other = await rig.s3('PUT', '/bkt/slow', { body: 'other', headers: { 'if-none-match': '*' } });
+    expect([other.status, xmlValue(other.text(), 'Code')]).toEqual([409, 'ConditionalRequestConflict']);
+    // Past one heartbeat (10 s): the claim was written again.
+    await new Promise((r) => setTimeout(r, Math.max(0, 11_000 - (Date.now() - started))));
+    expect(stamp()).not.toBe(first);
+    send();
+    expect(await done).toBe(200);
+    expect(claims()).toEqual([]);
+    expect((await rig.s3('GET', '/bkt/slow')).text()).toBe('abcd');
+  }, 30_000);
 });

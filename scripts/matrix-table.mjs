@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Renders the real-client matrix into README.md, between
 // <!-- matrix:start --> and <!-- matrix:end -->, from test/clients/matrix-results.json,
-// which the matrix tests (test/clients/matrix/) write as they run. Nothing in
+// which the matrix tests (test/clients/matrix/) write as they run; and the
+// programs table (backup tools, sync, mounts, other SDKs) between
+// <!-- programs:start --> and <!-- programs:end -->, from
+// test/clients/programs-results.json, written by test/clients/programs/. Nothing in
 // the table is typed by hand: a cell is ✓ when every step of its operation group
 // passed in the recorded run, ✗ when one failed or did not run, and n/a (with
 // the reason below the table) when the client has no way to do it.
@@ -15,7 +18,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsFile = join(root, 'test', 'clients', 'matrix-results.json');
 const readmeFile = join(root, 'README.md');
+const programsFile = join(root, 'test', 'clients', 'programs-results.json');
 const START = '<!-- matrix:start -->';
+const PROGRAMS_START = '<!-- programs:start -->';
+const PROGRAMS_END = '<!-- programs:end -->';
 const END = '<!-- matrix:end -->';
 
 const COLUMN_NAMES = {
@@ -82,21 +88,54 @@ export function render(results) {
   return out.join('\n');
 }
 
-const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
-const readme = readFileSync(readmeFile, 'utf8');
-const start = readme.indexOf(START);
-const end = readme.indexOf(END);
-if (start < 0 || end < start) {
-  console.error(`README.md has no ${START} … ${END} section`);
-  process.exit(2);
+const PROGRAM_ORDER = ['restic', 'duplicity', 'rclone sync (path)', 'rclone sync (virtual-host)', 'aws s3 sync', 's3fs', 'Ruby aws-sdk-s3', 'AWS SDK for Go', 'minio-go'];
+
+/** The programs table (test/clients/programs/): one row per program, its steps' outcome, or why it cannot run here. */
+export function renderPrograms(results) {
+  const rows = Object.values(results.rows).sort((a, b) => PROGRAM_ORDER.indexOf(a.program) - PROGRAM_ORDER.indexOf(b.program));
+  const runs = rows.map((r) => r.ranAt).sort();
+  const out = [];
+  out.push('Made by `node scripts/matrix-table.mjs` from `test/clients/programs-results.json`, written by the program tests');
+  out.push(`(\`test/clients/programs/\`) in the run of ${runs[0]?.slice(0, 16).replace('T', ' ')}–${runs.at(-1)?.slice(11, 16)} UTC.`);
+  out.push('✓: every step passed in that run; **✗**: the steps named failed or did not run; cannot run here: why, and nothing passed.');
+  out.push('');
+  out.push('| program | version | scenario | result |');
+  out.push('| --- | --- | --- | --- |');
+  for (const row of rows) {
+    const failed = row.steps.filter((s) => s.state !== 'pass');
+    const result = row.cannotRun ? `cannot run here: ${row.cannotRun}`
+      : row.steps.length === 0 ? '**✗** no step ran'
+        : failed.length === 0 ? `✓ (${row.steps.length} of ${row.steps.length} steps)`
+          : `**✗** ${failed.map((s) => s.title).join('; ')}`;
+    out.push(`| ${row.program} | ${row.version} | ${row.what} | ${result} |`);
+  }
+  out.push('');
+  out.push('How each program was pointed at the gateway:');
+  out.push('');
+  for (const row of rows) out.push(`- **${row.program}**: ${row.setup}.`);
+  return out.join('\n');
 }
-const updated = `${readme.slice(0, start + START.length)}\n${render(results)}\n${readme.slice(end)}`;
+
+function replaceSection(text, startMark, endMark, body) {
+  const start = text.indexOf(startMark);
+  const end = text.indexOf(endMark);
+  if (start < 0 || end < start) {
+    console.error(`README.md has no ${startMark} … ${endMark} section`);
+    process.exit(2);
+  }
+  return `${text.slice(0, start + startMark.length)}\n${body}\n${text.slice(end)}`;
+}
+
+const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+const programs = JSON.parse(readFileSync(programsFile, 'utf8'));
+const readme = readFileSync(readmeFile, 'utf8');
+const updated = replaceSection(replaceSection(readme, START, END, render(results)), PROGRAMS_START, PROGRAMS_END, renderPrograms(programs));
 if (process.argv.includes('--check')) {
   if (updated !== readme) {
-    console.error('README.md matrix table is not what test/clients/matrix-results.json says; run node scripts/matrix-table.mjs');
+    console.error('README.md matrix tables are not what test/clients/matrix-results.json and programs-results.json say; run node scripts/matrix-table.mjs');
     process.exit(1);
   }
 } else {
   writeFileSync(readmeFile, updated);
-  console.log(`README.md: matrix of ${Object.keys(results.rows).length} rows written`);
+  console.log(`README.md: matrix of ${Object.keys(results.rows).length} rows and ${Object.keys(programs.rows).length} programs written`);
 }

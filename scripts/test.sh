@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh Debian 12 machine (as root):
-# installs npm packages and the Debian tools the ops tests drive (Prometheus,
-# docker-compose), type-checks and lints, starts the local Swift + Keystone
+# installs npm packages and the Debian tools the ops and program tests drive
+# (Prometheus, docker-compose, podman, debootstrap, the backup tools, the Go and
+# Ruby SDKs: scripts/ensure-test-packages.sh), type-checks and lints, starts the local Swift + Keystone
 # stack (installing its Debian packages if needed), then runs every test file
 # (unit, stack, integration, real clients) against it.
 # Extra arguments go to vitest, e.g. `npm test -- test/unit`.

@@ -22,6 +22,10 @@ export interface Config {
     /** Key of the seals on the gateway's own object metadata (see operations/seal.ts). */
     readonly integrityKey: string | undefined;
     readonly bodyIdleTimeoutSeconds: number;
+    readonly objectLock: {
+      /** Roles that may bypass GOVERNANCE retention (default: credentials.operatorRoles). */
+      readonly bypassGovernanceRoles: readonly string[];
+    };
   };
   readonly keystone: {
     readonly authUrl: string;
@@ -60,6 +64,7 @@ export interface Config {
     readonly readerRoles: readonly string[];
   };
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error' };
+  readonly reload: { readonly watchSeconds: number };
   readonly namespace: {
     /** global: one bucket namespace for all projects (the registry); account: each project its own names. */
     readonly mode: 'auto' | 'global' | 'account';
@@ -99,6 +104,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 's3.maxSkewSeconds', kind: 'int', default: 900, help: 'largest accepted clock difference of a signed request' },
   { path: 's3.integrityKey', kind: 'optional-string', help: 'secret sealing the gateway\'s own metadata on objects (checksums, multipart ETags), the same on every replica (default: derived from the service identity\'s secret, else the credentials file\'s secret keys)' },
   { path: 's3.bodyIdleTimeoutSeconds', kind: 'int', default: 20, help: 'longest silence inside a request body before it is answered 400 RequestTimeout and its Swift upload aborted, as S3 does after about 20 s (0: no limit)' },
+  { path: 's3.objectLock.bypassGovernanceRoles', kind: 'optional-list', help: 'Keystone roles whose keys may bypass GOVERNANCE object lock retention with x-amz-bypass-governance-retention: true (default: credentials.operatorRoles)' },
   { path: 'keystone.authUrl', kind: 'url', help: 'Keystone v3 endpoint, e.g. http://keystone:5000/v3' },
   { path: 'keystone.interface', kind: { oneOf: ['public', 'internal', 'admin'] }, default: 'public', help: 'catalog interface of the object-store endpoint' },
   { path: 'keystone.region', kind: 'optional-string', help: 'catalog region of the object-store endpoint (any when unset)' },
@@ -130,7 +136,8 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'namespace.mode', kind: { oneOf: ['auto', 'global', 'account'] }, default: 'auto', help: 'global: bucket names are unique across all projects, kept in a registry in the service identity\'s Swift account (needed for anonymous access and other projects\' buckets); account: each project has its own names, as Swift containers do; auto: global when keystone.service is set' },
   { path: 'namespace.registryContainer', kind: 'string', default: 's3gw-bucket-registry', help: 'container of the service identity\'s account holding the bucket registry (one small object per bucket name)' },
   { path: 'namespace.cacheSeconds', kind: 'int', default: 30, help: 'how long a replica trusts a registry entry it read (a bucket deleted or re-owned elsewhere shows within this time)' },
-  { path: 'log.level', kind: { oneOf: ['debug', 'info', 'warn', 'error'] }, default: 'info', help: 'lowest level logged' },
+  { path: 'log.level', kind: { oneOf: ['debug', 'info', 'warn', 'error'] }, default: 'info', help: 'lowest level logged (changes on reload)' },
+  { path: 'reload.watchSeconds', kind: 'int', default: 10, help: 'how often the config file and credentials file are checked for a change (a mounted Secret updated in place), which reloads them as SIGHUP does (0: only on SIGHUP)' },
 ];
 
 /** `keystone.authUrl` → `S3GW_KEYSTONE_AUTH_URL`; `S3GW_KEYSTONE_AUTH_URL_FILE` names a file holding the value. */
@@ -262,6 +269,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const region = config.s3.region;
   assign(out, 's3.acceptedRegions', config.s3.acceptedRegions ?? [...new Set([region, 'us-east-1'])]);
   if (!config.s3.acceptedRegions.includes(region)) assign(out, 's3.acceptedRegions', [region, ...config.s3.acceptedRegions]);
+  assign(out, 's3.objectLock.bypassGovernanceRoles', config.s3.objectLock.bypassGovernanceRoles ?? config.credentials.operatorRoles);
   // A relative credentials path is relative to the config file that names it.
   if (config.credentials.file !== undefined) assign(out, 'credentials.file', resolve(baseDir, config.credentials.file));
   checkCredentialSources(config);

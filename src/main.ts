@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, SETTINGS, envName, loadConfig, type Config } from './config.js';
 import { errorFields, jsonLogger } from './observe/log.js';
+import { DOCTOR_USAGE, doctorCommand } from './doctor-command.js';
 import { NAMESPACE_USAGE, namespaceCommand } from './namespace-command.js';
+import { createReloader, type Reloader } from './reload.js';
 import { start, type Running } from './server.js';
 
 function version(): string {
@@ -16,6 +18,7 @@ function usage(): string {
   return [
     'Usage: s3-swift-gateway [--config FILE] [--help] [--version]',
     '       s3-swift-gateway namespace list|register ... (see: s3-swift-gateway namespace --help)',
+    '       s3-swift-gateway doctor [--config FILE] [--json]   check the settings against Keystone and Swift',
     '',
     'An S3 API gateway for OpenStack Swift, authenticated by Keystone.',
     'Settings come from the config file (YAML or JSON) and, overriding it, the environment.',
@@ -30,12 +33,17 @@ function usage(): string {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  if (argv[0] !== 'namespace' && (argv.includes('--help') || argv.includes('-h'))) {
+  const subcommand = argv[0] === 'namespace' || argv[0] === 'doctor' ? argv[0] : undefined;
+  if (subcommand === undefined && (argv.includes('--help') || argv.includes('-h'))) {
     process.stdout.write(usage());
     return;
   }
   if (argv[0] === 'namespace' && argv.includes('--help')) {
     process.stdout.write(NAMESPACE_USAGE);
+    return;
+  }
+  if (argv[0] === 'doctor' && argv.includes('--help')) {
+    process.stdout.write(DOCTOR_USAGE);
     return;
   }
   if (argv.includes('--version')) {
@@ -44,6 +52,11 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const at = argv.indexOf('--config');
   const file = at >= 0 ? argv[at + 1] : process.env.S3GW_CONFIG;
+  if (argv[0] === 'doctor') {
+    // The doctor reads the settings itself: a bad one is a finding, not a crash.
+    process.exitCode = await doctorCommand(argv.slice(1), file, (line) => process.stdout.write(line + '\n'));
+    return;
+  }
   let config: Config;
   try {
     config = loadConfig({ file });
@@ -60,6 +73,10 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const log = jsonLogger(config.log.level);
+  // SIGHUP's default action ends the process: take it over before anything
+  // listens (a SIGHUP while starting reloads nothing: the settings are fresh).
+  let reloader: Reloader | undefined = undefined;
+  process.on('SIGHUP', () => (reloader ? reloader.reload('SIGHUP') : log.log('info', 'SIGHUP while starting: nothing to reload')));
   let running: Running;
   try {
     running = await start(config, log);
@@ -72,10 +89,12 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   process.on('uncaughtException', (err) => log.log('error', 'uncaught exception', errorFields(err)));
   process.on('unhandledRejection', (err) => log.log('error', 'unhandled rejection', errorFields(err)));
+  reloader = createReloader({ file, config, running, log });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    reloader?.stop();
     const graceMs = config.shutdownGraceSeconds * 1000;
     log.log('info', 'stopping: no new connections, waiting for requests in flight', { signal, graceMs });
     running.stop(graceMs).then(

@@ -17,6 +17,7 @@ import { errorFields, type Logger } from './observe/log.js';
 import { Metrics } from './observe/metrics.js';
 import { DEFAULT_LIMITS, type Limits } from './operations/context.js';
 import { KnownContainers } from './operations/common/segments.js';
+import { BucketLocks } from './operations/lock/bucket-config.js';
 import { Sealer } from './swift/sealed-state.js';
 import { DIALECTS } from './s3/dialect.js';
 
@@ -31,6 +32,12 @@ export interface Running {
    * everything finished in time.
    */
   stop(graceMs: number): Promise<boolean>;
+  /**
+   * Serves the credentials file's keys from `path` from now on; returns how
+   * many. Throws the file's ConfigError (and keeps the keys in use) when it
+   * does not load; undefined when the gateway started without a credentials file.
+   */
+  reloadCredentials(path: string): number | undefined;
 }
 
 /** What tests may change beyond the config file. */
@@ -90,6 +97,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     seal,
     segmentsContainers: new KnownContainers(),
     namespace,
+    objectLock: { bypassGovernanceRoles: config.s3.objectLock.bypassGovernanceRoles, bucketLocks: new BucketLocks() },
     bodyIdleTimeoutMs: config.s3.bodyIdleTimeoutSeconds * 1000,
     admits: (incoming) => connections.admits(incoming.socket),
   });
@@ -145,6 +153,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     readiness,
     s3,
     admin,
+    reloadCredentials: (path) => credentials.reloadFile?.(path),
     async stop(graceMs: number) {
       readiness.markStopping();
       // close() stops listening at once (new connections are refused) and

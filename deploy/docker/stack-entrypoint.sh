@@ -32,8 +32,9 @@ mkdir -p "$CONFIG_OUT"
 install -m 0644 "$STACK_DIR/gateway/config.yaml" "$CONFIG_OUT/config.yaml.tmp"
 install -m 0400 -o "$GATEWAY_UID" "$STACK_DIR/gateway/credentials.yaml" "$CONFIG_OUT/credentials.yaml"
 mv "$CONFIG_OUT/config.yaml.tmp" "$CONFIG_OUT/config.yaml"
-echo "[stack-entrypoint] gateway config written to $CONFIG_OUT; EC2 keys of the demo user:" >&2
-node --input-type=module -e 'import { loadStack } from "./deploy/local/stack.mjs"; const d = loadStack().users.demo.ec2; console.error(`  access key ${d.access}\n  secret key ${d.secret}`)'
+# The secret key goes into an owner-only file, never into the container's log.
+node scripts/local-banner.mjs 9000 "$STACK_DIR/gateway" >/dev/null
+echo "[stack-entrypoint] gateway config written to $CONFIG_OUT; the demo user's keys: docker compose exec stack cat $STACK_DIR/gateway/demo-keys.env" >&2
 
 # The services run detached (stack.sh starts each in its own session); watch them.
 while [ "$stopping" = 0 ]; do

@@ -21,7 +21,7 @@ RUN printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbi
 COPY --from=node /usr/local/bin/node /usr/local/bin/node
 WORKDIR /opt/s3-swift-gateway
 COPY deploy/local ./deploy/local
-COPY scripts/local-config.mjs ./scripts/local-config.mjs
+COPY scripts/local-config.mjs scripts/local-banner.mjs ./scripts/
 COPY deploy/docker/stack-entrypoint.sh ./deploy/docker/stack-entrypoint.sh
 # State (Keystone's database, rings, objects, generated passwords and EC2 keys).
 ENV STACK_DIR=/srv/stack

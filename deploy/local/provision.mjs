@@ -25,6 +25,7 @@ const port = (name, dflt) => Number(env[name] ?? dflt);
 const KEYSTONE = `http://${HOST}:${port('STACK_KEYSTONE_PORT', 5000)}`;
 const SWIFT = `http://${HOST}:${port('STACK_SWIFT_PORT', 8080)}`;
 const S3API = `http://${HOST}:${port('STACK_S3API_PORT', 8081)}`;
+const SWIFT1000 = `http://${HOST}:${port('STACK_SWIFT1000_PORT', 8082)}`;
 const MEMCACHED = `${HOST}:${port('STACK_MEMCACHED_PORT', 11212)}`;
 const REGION = 'RegionOne';
 const DOMAIN = 'default';
@@ -225,6 +226,8 @@ async function provisionKeystone() {
     dataDir,
     keystone: { url: KEYSTONE, authUrl: `${KEYSTONE}/v3`, region: REGION },
     swift: { url: SWIFT, maxManifestSegments: 10000 },
+    // The same cluster through a proxy with Swift's default max_manifest_segments.
+    swift1000: { url: SWIFT1000, maxManifestSegments: 1000 },
     s3api: { url: S3API, region: REGION },
     memcached: MEMCACHED,
     users: {},

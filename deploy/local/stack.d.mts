@@ -28,6 +28,8 @@ export interface Stack {
   dataDir: string;
   keystone: { url: string; authUrl: string; region: string };
   swift: { url: string; maxManifestSegments: number };
+  /** A proxy of the same cluster with Swift's default max_manifest_segments (1000); stacks set up before it existed lack it. */
+  swift1000?: { url: string; maxManifestSegments: number };
   s3api: { url: string; region: string };
   memcached: string;
   users: {

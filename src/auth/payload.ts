@@ -109,9 +109,14 @@ function decodedContentLength(req: S3Request): number {
   return Number(raw.trim());
 }
 
-/** Wraps the raw body in the decoders and verifiers the request's signing and checksum headers call for. */
-export function prepareBody(req: S3Request, raw: Readable, v4: V4Context | undefined): PreparedBody {
-  const checksum = requestChecksum(req.headers);
+/**
+ * Wraps the raw body in the decoders and verifiers the request's signing and
+ * checksum headers call for. `checksumIsBody: false`: the request's
+ * x-amz-checksum-* headers do not describe its body (CompleteMultipartUpload,
+ * where they are the finished object's checksum; its operation reads them).
+ */
+export function prepareBody(req: S3Request, raw: Readable, v4: V4Context | undefined, opts: { checksumIsBody?: boolean } = {}): PreparedBody {
+  const checksum = opts.checksumIsBody === false ? undefined : requestChecksum(req.headers);
   const payload = v4?.payload;
   let first: Error | undefined;
   // Every stage is listened to from the start: a stage can fail while nobody

@@ -2,10 +2,11 @@
 // credentials file first, then Keystone's EC2 credentials.
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { ChainedCredentialStore, StaticCredentialStore, type Credential, type CredentialStore } from '../auth/credentials.js';
+import { ChainedCredentialStore, type Credential, type CredentialStore } from '../auth/credentials.js';
 import type { Config } from '../config.js';
 import { loadCredentialsFile } from './credentials-file.js';
 import { KeystoneCredentialStore } from './keystone-store.js';
+import { SwappableCredentialStore } from './swappable.js';
 import type { Metrics } from '../observe/metrics.js';
 import { KeystoneEc2 } from '../swift/keystone-ec2.js';
 import type { KeystoneIdentity, KeystoneTokens, SwiftIdentity } from '../swift/keystone.js';
@@ -16,6 +17,12 @@ export interface CredentialSetup {
   readonly fileCredentials: readonly Credential<SwiftIdentity>[];
   /** The gateway's own Keystone identity, when Keystone credentials are on. */
   readonly serviceIdentity?: KeystoneIdentity;
+  /**
+   * Reads the credentials file again and, when it loads, serves its keys from
+   * now on (returns how many); a file that does not load throws its
+   * ConfigError and the keys in use stay. Undefined without a credentials file.
+   */
+  readonly reloadFile?: (path: string) => number;
 }
 
 export function serviceIdentityOf(config: Config): KeystoneIdentity {
@@ -36,8 +43,14 @@ export function serviceIdentityOf(config: Config): KeystoneIdentity {
 export function buildCredentialStores(config: Config, deps: { dispatcher: Dispatcher; tokens: KeystoneTokens; metrics: Metrics }): CredentialSetup {
   const fileCredentials = config.credentials.file === undefined ? [] : loadCredentialsFile(config.credentials.file);
   const stores: CredentialStore<SwiftIdentity>[] = [];
-  if (config.credentials.file !== undefined) stores.push(new StaticCredentialStore(fileCredentials));
-  if (!config.credentials.keystone) return { store: stores[0]!, fileCredentials };
+  const file = config.credentials.file === undefined ? undefined : new SwappableCredentialStore(fileCredentials);
+  const reloadFile = file && ((path: string) => {
+    const next = loadCredentialsFile(path);
+    file.replace(next);
+    return next.length;
+  });
+  if (file) stores.push(file);
+  if (!config.credentials.keystone) return { store: stores[0]!, fileCredentials, reloadFile };
 
   const serviceIdentity = serviceIdentityOf(config);
   const ec2 = new KeystoneEc2({
@@ -66,7 +79,7 @@ export function buildCredentialStores(config: Config, deps: { dispatcher: Dispat
       },
     }),
   );
-  return { store: stores.length === 1 ? stores[0]! : new ChainedCredentialStore(stores), fileCredentials, serviceIdentity };
+  return { store: stores.length === 1 ? stores[0]! : new ChainedCredentialStore(stores), fileCredentials, serviceIdentity, reloadFile };
 }
 
 /**

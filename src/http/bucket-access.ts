@@ -25,7 +25,7 @@ import type { S3Request } from '../s3/request.js';
 const POLICY_OPERATIONS = new Set(['GetBucketPolicy', 'PutBucketPolicy', 'DeleteBucketPolicy']);
 
 /** Writes an anonymous requester can make where AllUsers has WRITE (copies read a source, so they are not among them). */
-const OBJECT_WRITES = new Set(['PutObject', 'DeleteObject', 'DeleteObjects', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'AbortMultipartUpload']);
+const OBJECT_WRITES = new Set(['PutObject', 'PostObject', 'DeleteObject', 'DeleteObjects', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'AbortMultipartUpload']);
 
 export interface AccessInput {
   readonly req: S3Request;

@@ -6,12 +6,12 @@ import type { CredentialStore } from '../auth/credentials.js';
 import type { AccessPolicy } from '../credentials/authorize.js';
 import type { SigningKeyCache } from '../auth/signing-keys.js';
 import { prepareBody, type PreparedBody } from '../auth/payload.js';
-import { authenticate, isAnonymous } from '../auth/verify.js';
+import { authenticate, isAnonymous, type Authenticated } from '../auth/verify.js';
 import type { Namespace } from '../namespace/index.js';
 import type { Logger } from '../observe/log.js';
 import { errorFields } from '../observe/log.js';
 import type { Metrics } from '../observe/metrics.js';
-import type { Limits } from '../operations/context.js';
+import type { Limits, ObjectLockSettings } from '../operations/context.js';
 import type { KnownContainers } from '../operations/common/segments.js';
 import { SwiftStore } from '../swift/store.js';
 import type { Sealer } from '../swift/sealed-state.js';
@@ -27,6 +27,9 @@ import type { SwiftClient } from '../swift/client.js';
 import { CrossAccountTarget, IdentityRejected, SwiftError, TokenRejected, UpstreamUnavailable } from '../swift/errors.js';
 import { translate } from '../operations/common/swift-errors.js';
 import { objectGateFor } from '../operations/common/delegation.js';
+import type { Credential } from '../auth/credentials.js';
+import type { V4Context } from '../auth/sigv4.js';
+import { isPostObject, readPostObject, type PostObjectRequest } from './post-object.js';
 import { decideAccess, type AccessOutcome } from './bucket-access.js';
 import { anonymousReach, gatedRetry, signedReach } from './reach.js';
 import { addCorsHeaders, preflight } from './cors.js';
@@ -55,6 +58,8 @@ export interface PipelineDeps {
   readonly seal: Sealer;
   /** Which buckets have a multipart segments container (one cache per app). */
   readonly segmentsContainers: KnownContainers;
+  /** s3.objectLock.* and the bucket lock cache (one per app). */
+  readonly objectLock?: ObjectLockSettings;
   /** s3.bodyIdleTimeoutSeconds in ms: longest silence inside a request body (0 or unset: none). */
   readonly bodyIdleTimeoutMs?: number;
   /** False for a connection over listen.maxConnectionsPerClient: it is answered SlowDown and closed. */
@@ -110,6 +115,16 @@ async function checkExpectedOwner(req: S3Request, ownerId: () => Promise<string>
   }
 }
 
+/**
+ * Operations whose x-amz-checksum-* headers mean something else than the
+ * checksum of the request body. CompleteMultipartUpload: the checksum of the
+ * object it makes (a COMPOSITE `<base64>-<N>` or a FULL_OBJECT CRC), checked
+ * by the operation against the parts; checked against the XML body, every
+ * client that sends it (minio-go, the SDKs' full-object uploads) failed.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
+ */
+const CHECKSUM_NOT_OF_BODY: ReadonlySet<string> = new Set(['CompleteMultipartUpload']);
+
 /** What the client sent `Expect: 100-continue` for: a body it holds back until told to send it. */
 function waitsForContinue(incoming: IncomingMessage): boolean {
   return !incoming.complete && incoming.headers.expect?.toLowerCase() === '100-continue';
@@ -158,11 +173,21 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       return;
     }
     const extra = req.headers['x-trans-id-extra'];
+    // A browser upload carries its signature in its form: read the fields first.
+    let post: PostObjectRequest<SwiftIdentity> | undefined;
+    if (isPostObject(req)) {
+      if (waitsForContinue(incoming)) outgoing.writeContinue();
+      body = requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
+      post = await readPostObject(req, body.stream, deps);
+      req = post.req;
+      if (!post.credential && deps.namespace === undefined) throw s3Error('AccessDenied', {}, 'Anonymous uploads need this gateway\'s global bucket namespace; sign the form.');
+    }
     // Unsigned requests are anonymous: served only where a bucket's ACLs let
     // everyone in, which needs the global namespace to know whose bucket it is.
-    const anonymous = deps.namespace !== undefined && isAnonymous(req);
-    let authenticated;
-    if (!anonymous) {
+    const anonymous = post ? !post.credential : deps.namespace !== undefined && isAnonymous(req);
+    // (A form's signature is over its policy, no scheme a bucket policy's s3:authType names.)
+    let authenticated: { credential: Credential<SwiftIdentity>; v4?: V4Context; scheme?: Authenticated<SwiftIdentity>['scheme'] } | undefined = post?.credential && { credential: post.credential };
+    if (!anonymous && !post) {
       try {
         authenticated = await authenticate(req, deps.credentials, {
           maxSkewMs: deps.maxSkewMs, now: deps.now, acceptedRegions: deps.acceptedRegions, signingKeys: deps.signingKeys,
@@ -171,11 +196,12 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
         if (isS3Error(err) && AUTH_CODES.has(err.code)) deps.metrics.authFailures.inc({ code: err.code });
         throw err;
       }
-      ctx.accessKeyId = authenticated.credential.accessKeyId;
       // The query as it was signed: a `+` the signature proved literal stays a `+`.
       if (authenticated.v4?.queryPlusIsSpace === false) req = withLiteralPlus(req);
     }
-    const operation = route(req);
+    if (authenticated) ctx.accessKeyId = authenticated.credential.accessKeyId;
+    // (A browser upload's request now names its key, as its operation sees it.)
+    const operation = post ? 'PostObject' : route(req);
     ctx.operation = operation;
     const handler = handlerFor(operation);
     const sink = { get transId() { return ctx.transId; }, set transId(id: string) { ctx.transId = id; }, transIdExtra: extra };
@@ -190,12 +216,12 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     addCorsHeaders(outgoing, req, reach.bucketRecord);
     await checkExpectedOwner(req, async () => reach.bucketOwner?.id ?? (await swift.account()).projectId);
     checkTarget(operation, req);
-    body = requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
-    prepared = prepareBody(req, body.stream, authenticated?.v4);
+    body ??= requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
+    prepared = prepareBody(req, post?.file ?? body.stream, authenticated?.v4, { checksumIsBody: !CHECKSUM_NOT_OF_BODY.has(operation) });
     // Only now, signed and accepted, may the client send its body (RFC 9110
     // §10.1.1). server.ts turned off node's automatic 100 Continue, which
     // would have invited the body of any request, signed or not.
-    if (waitsForContinue(incoming)) outgoing.writeContinue();
+    if (!post && waitsForContinue(incoming)) outgoing.writeContinue();
     const opCtx = {
       req,
       store: new SwiftStore(swift, deps.seal),
@@ -216,7 +242,9 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       objectGate: access.objectGate,
       permitsKey: access.permitsKey,
       // As the gateway, a copy's source is this bucket (bucket-access.ts): no other account.
+      postForm: post?.form,
       otherAccount: access.asGateway ? undefined : reach.otherAccount,
+      objectLock: deps.objectLock,
     };
     const result = await handler(opCtx).catch(async (err: unknown) => {
       // An object ACL may admit a reader Swift refused: read again as the

@@ -8,9 +8,17 @@ export interface Logger {
   log(level: Level, msg: string, fields?: Record<string, unknown>): void;
 }
 
-export function jsonLogger(level: Level, write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
-  const min = ORDER[level];
+/** A logger whose level a reload can change (SIGHUP). */
+export interface LevelledLogger extends Logger {
+  setLevel(level: Level): void;
+}
+
+export function jsonLogger(level: Level, write: (line: string) => void = (l) => process.stdout.write(l)): LevelledLogger {
+  let min = ORDER[level];
   return {
+    setLevel(next) {
+      min = ORDER[next];
+    },
     log(lvl, msg, fields = {}) {
       if (ORDER[lvl] < min) return;
       write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }) + '\n');

@@ -6,7 +6,16 @@ import type { Dialect } from '../s3/dialect.js';
 import type { S3Request } from '../s3/request.js';
 import type { ObjectInfo, SwiftStore } from '../swift/store.js';
 import type { KnownContainers } from './common/segments.js';
+import type { BucketLocks } from './lock/bucket-config.js';
 import type { BucketOwnerInfo, BucketRecord, BucketSettings } from '../namespace/record.js';
+
+/** Object Lock settings and state of one app (s3.objectLock.*). */
+export interface ObjectLockSettings {
+  /** Keystone roles whose keys may bypass GOVERNANCE retention with x-amz-bypass-governance-retention. */
+  readonly bypassGovernanceRoles: readonly string[];
+  /** Bucket lock configurations, briefly cached. */
+  readonly bucketLocks: BucketLocks;
+}
 
 /**
  * The global bucket namespace (namespace.mode global), as this request's
@@ -30,6 +39,8 @@ export interface Limits {
   readonly maxXmlBodyBytes: number;
   /** A CompleteMultipartUpload still working after this long answers 200 and keeps the connection alive. */
   readonly slowAnswerAfterMs: number;
+  /** The smallest part but the last (S3: 5 MiB); only tests lower it, to make uploads of thousands of parts. */
+  readonly minPartSize?: number;
 }
 
 export interface OperationContext {
@@ -77,6 +88,18 @@ export interface OperationContext {
   readonly otherAccount?: (bucket: string) => Promise<{ readonly account: string; readonly store: SwiftStore } | undefined>;
   /** Throws AccessDenied for a key (DeleteObjects) the bucket policy does not let this requester delete. */
   readonly permitsKey?: (key: string, versionId: string | undefined) => void;
+  /** Unset: the operator roles' defaults (member, admin) may bypass, nothing is cached. */
+  readonly objectLock?: ObjectLockSettings;
+  /** A browser upload (PostObject): the form's answer fields. Its policy and signature were checked before the operation. */
+  readonly postForm?: PostFormInfo;
+}
+
+/** What a browser upload's form asks of the answer (PostObject). */
+export interface PostFormInfo {
+  /** success_action_status: 200 or 204 (empty, the default) or 201 (a PostResponse document). */
+  readonly successStatus?: string;
+  /** success_action_redirect (or the older `redirect`): 303 to it, with bucket, key and etag. */
+  readonly redirect?: string;
 }
 
 export type ObjectGate = (ctx: OperationContext, info: ObjectInfo) => Promise<void>;

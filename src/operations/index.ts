@@ -20,6 +20,9 @@ import { refuseUnimplementedHeaders } from './common/unsupported-headers.js';
 import { parseVersionId } from './common/versions.js';
 import type { OperationContext } from './context.js';
 import { listObjects, listObjectsV2 } from './listing/list-objects.js';
+import { getObjectLockConfiguration, putObjectLockConfiguration } from './lock/configuration.js';
+import { getObjectLegalHold, putObjectLegalHold } from './lock/legal-hold.js';
+import { getObjectRetention, putObjectRetention } from './lock/retention.js';
 import { listObjectVersions } from './listing/list-versions.js';
 import { abortMultipartUpload } from './multipart/abort.js';
 import { completeMultipartUpload } from './multipart/complete.js';
@@ -27,7 +30,9 @@ import { listMultipartUploads, listParts } from './multipart/list.js';
 import { createMultipartUpload, uploadPart, uploadPartCopy } from './multipart/upload.js';
 import { copyObject } from './object/copy.js';
 import { deleteObjects } from './object/delete-objects.js';
+import { getObjectAttributes } from './object/attributes.js';
 import { getObject, headObject } from './object/read.js';
+import { postObject } from './object/post.js';
 import { deleteObject, putObject } from './object/write.js';
 import { listBuckets } from './service.js';
 
@@ -75,9 +80,17 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     ListMultipartUploads: listMultipartUploads,
     // Its steps need the bucket; Swift's 404 means that is gone.
     CreateMultipartUpload: createMultipartUpload,
+    GetObjectLockConfiguration: getObjectLockConfiguration,
+    PutObjectLockConfiguration: putObjectLockConfiguration,
   }),
-  ...family(OBJECT_TABLE, { GetObject: getObject, HeadObject: headObject, DeleteObject: deleteObject, GetObjectAcl: getObjectAcl, PutObjectAcl: putObjectAcl }),
-  ...family(WRITE_TABLE, { PutObject: putObject, CopyObject: copyObject }),
+  ...family(OBJECT_TABLE, {
+    GetObjectRetention: getObjectRetention,
+    PutObjectRetention: putObjectRetention,
+    GetObjectLegalHold: getObjectLegalHold,
+    PutObjectLegalHold: putObjectLegalHold,
+  }),
+  ...family(OBJECT_TABLE, { GetObject: getObject, HeadObject: headObject, GetObjectAttributes: getObjectAttributes, DeleteObject: deleteObject, GetObjectAcl: getObjectAcl, PutObjectAcl: putObjectAcl }),
+  ...family(WRITE_TABLE, { PutObject: putObject, CopyObject: copyObject, PostObject: postObject }),
   ...family(UPLOAD_TABLE, {
     UploadPart: uploadPart,
     UploadPartCopy: uploadPartCopy,

@@ -37,16 +37,17 @@ export function copyObjectResult(etag: string, lastModified: Date): XmlBody {
   return { root: 'CopyObjectResult', doc: { LastModified: isoTimestamp(lastModified), ETag: etag } };
 }
 
-export function copyPartResult(etag: string, lastModified: Date): XmlBody {
-  return { root: 'CopyPartResult', doc: { LastModified: isoTimestamp(lastModified), ETag: etag } };
+export function copyPartResult(etag: string, lastModified: Date, checksum: Readonly<Record<string, string>> = {}): XmlBody {
+  return { root: 'CopyPartResult', doc: { LastModified: isoTimestamp(lastModified), ETag: etag, ...checksum } };
 }
 
 export function initiateMultipartUploadResult(bucket: string, key: string, uploadId: string): XmlBody {
   return { root: 'InitiateMultipartUploadResult', doc: { Bucket: bucket, Key: key, UploadId: uploadId } };
 }
 
-export function completeMultipartUploadResult(bucket: string, key: string, etag: string): XmlBody {
-  return { root: 'CompleteMultipartUploadResult', doc: { Location: `/${bucket}/${key}`, Bucket: bucket, Key: key, ETag: `"${etag}"` } };
+/** `checksum`: the object's ChecksumCRC32 (etc.) and ChecksumType elements, when it has one. */
+export function completeMultipartUploadResult(bucket: string, key: string, etag: string, checksum: Readonly<Record<string, string>> = {}): XmlBody {
+  return { root: 'CompleteMultipartUploadResult', doc: { Location: `/${bucket}/${key}`, Bucket: bucket, Key: key, ETag: `"${etag}"`, ...checksum } };
 }
 
 export interface PartEntry {
@@ -54,6 +55,8 @@ export interface PartEntry {
   readonly lastModified: Date;
   readonly etag: string;
   readonly size: number;
+  /** The part's ChecksumCRC32 (etc.) element, when it has one. */
+  readonly checksum?: Readonly<Record<string, string>>;
 }
 
 export interface PartsPage {
@@ -65,6 +68,8 @@ export interface PartsPage {
   readonly maxParts: number;
   readonly isTruncated: boolean;
   readonly parts: readonly PartEntry[];
+  /** The upload's declared checksum: ChecksumAlgorithm and ChecksumType elements. */
+  readonly checksum?: { readonly algorithm: string; readonly type: string };
 }
 
 export function listPartsResult(page: PartsPage): XmlBody {
@@ -83,7 +88,8 @@ export function listPartsResult(page: PartsPage): XmlBody {
       ...(last ? { NextPartNumberMarker: last.partNumber } : {}),
       MaxParts: page.maxParts,
       IsTruncated: page.isTruncated ? 'true' : 'false',
-      Part: page.parts.map((p) => ({ PartNumber: p.partNumber, LastModified: isoTimestamp(p.lastModified), ETag: p.etag, Size: p.size })),
+      ...(page.checksum ? { ChecksumAlgorithm: page.checksum.algorithm, ChecksumType: page.checksum.type } : {}),
+      Part: page.parts.map((p) => ({ PartNumber: p.partNumber, LastModified: isoTimestamp(p.lastModified), ETag: p.etag, Size: p.size, ...p.checksum })),
     },
   };
 }

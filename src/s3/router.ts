@@ -58,6 +58,8 @@ export const ROUTES: readonly Route[] = [
   r('PUT', 'bucket', 'CreateBucket'),
   r('DELETE', 'bucket', 'DeleteBucket'),
   r('POST', 'bucket', 'DeleteObjects', 'delete'),
+  // A browser upload: an HTML form POSTed to the bucket (its key is a form field).
+  r('POST', 'bucket', 'PostObject'),
 
   ...OBJECT_CONFIGS.flatMap(([sub, name]) => [
     r('GET', 'object', `Get${name}`, sub),

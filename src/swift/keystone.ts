@@ -85,7 +85,8 @@ export interface KeystoneOptions extends StorageUrlRule {
   readonly events?: KeystoneEvents;
 }
 
-function authBody(identity: KeystoneIdentity): unknown {
+/** The body of POST /v3/auth/tokens for an identity (exported for the doctor, which asks Keystone itself). */
+export function authBody(identity: KeystoneIdentity): unknown {
   if (identity.kind === 'application_credential') {
     return { auth: { identity: { methods: ['application_credential'], application_credential: { id: identity.id, secret: identity.secret } } } };
   }

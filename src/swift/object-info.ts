@@ -1,6 +1,6 @@
 // What Swift's HEAD/GET answers say about a container or an object, read once
 // into typed values: operations never look at raw Swift headers.
-import { hasEtagParams, plainContentType, type Reserved, type Sealer } from './sealed-state.js';
+import { CONTAINER_RESERVED, hasEtagParams, plainContentType, type Reserved, type Sealer } from './sealed-state.js';
 
 export interface ContainerInfo {
   readonly objectCount: number;
@@ -14,6 +14,13 @@ export interface ContainerInfo {
    * once it was enabled and then turned off, undefined if never enabled.
    */
   readonly versioning?: 'enabled' | 'disabled';
+  /**
+   * The gateway's own container items (X-Container-Meta-S3gw-<name>) by short
+   * name: the value when its seal verifies, null when it is there but does not
+   * (written outside the gateway, or under another key): the caller decides
+   * what is safe to assume then.
+   */
+  readonly reserved: Readonly<Record<string, string | null>>;
 }
 
 /** The content headers Swift keeps with an object (object-server allowed_headers), Content-Type aside. */
@@ -38,6 +45,8 @@ export interface ObjectInfo {
   readonly reserved: Reserved;
   /** A multipart object's S3 ETag as the gateway stored it, when its seal verifies. */
   readonly storedEtag?: string;
+  /** A part's checksum (`<algorithm>.<hex>`) kept in its Content-Type, when its seal verifies (SwiftStore.putObject listedChecksum). */
+  readonly listedChecksum?: string;
   /** Swift holds it as a static large object manifest. */
   readonly isManifest: boolean;
   /** The gateway stored an ETag on it (verified or not): a copy must not carry that along. */
@@ -54,8 +63,15 @@ export interface ObjectInfo {
 
 const num = (value: string | undefined): number => (value === undefined ? 0 : Number(value) || 0);
 
-export function containerInfo(headers: Readonly<Record<string, string>>): ContainerInfo {
+export function containerInfo(container: string, headers: Readonly<Record<string, string>>, sealer: Sealer): ContainerInfo {
+  const reserved: Record<string, string | null> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.startsWith(CONTAINER_RESERVED) || value === '') continue;
+    const short = name.slice(CONTAINER_RESERVED.length);
+    reserved[short] = sealer.openValue(container, short, value);
+  }
   return {
+    reserved,
     objectCount: num(headers['x-container-object-count']),
     bytesUsed: num(headers['x-container-bytes-used']),
     storagePolicy: headers['x-storage-policy'],
@@ -84,8 +100,10 @@ export function objectInfo(container: string, object: string, headers: Readonly<
   const reservedHeaders: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
     if (!name.startsWith('x-object-meta-')) continue;
-    if (name.startsWith('x-object-meta-s3gw-')) reservedHeaders.push(name);
-    else userMetadata[name] = value;
+    // (An item blanked by a copy may be kept with an empty value: it is not there.)
+    if (name.startsWith('x-object-meta-s3gw-')) {
+      if (value !== '') reservedHeaders.push(name);
+    } else userMetadata[name] = value;
   }
   const rawType = headers['content-type'];
   return {
@@ -99,6 +117,7 @@ export function objectInfo(container: string, object: string, headers: Readonly<
     userMetadata,
     reserved: reservedHeaders.length === 0 ? {} : sealer.verified(target, headers),
     storedEtag: hasEtagParams(rawType) ? sealer.verifiedEtag(target, rawType) : undefined,
+    listedChecksum: sealer.verifiedChecksum(target, rawType),
     isManifest: headers['x-static-large-object']?.toLowerCase() === 'true',
     hasStoredEtag: hasEtagParams(rawType),
     reservedHeaders,

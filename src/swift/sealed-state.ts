@@ -18,6 +18,9 @@ const RESERVED = META + RESERVED_PREFIX;
 const SEAL = RESERVED + 'seal';
 const VERSION = 'v1';
 
+/** Reserved container metadata: `X-Container-Meta-S3gw-<name>`, each value sealed on its own. */
+export const CONTAINER_RESERVED = 'x-container-meta-' + RESERVED_PREFIX;
+
 /** Reserved items by short name (`checksum-crc32`, `upload-id`). */
 export type Reserved = Readonly<Record<string, string>>;
 
@@ -79,9 +82,49 @@ export class Sealer {
     return seal !== undefined && seal === this.#itemsMac(target, items) ? items : {};
   }
 
+  /**
+   * One container metadata value, sealed on its own (`v1.<mac>.<value>`):
+   * container POSTs change only the items they name, so each item carries its
+   * own seal, bound to the container and the item's name.
+   */
+  sealValue(container: string, name: string, value: string): string {
+    return `${VERSION}.${this.#mac('container', { container, object: name, size: 0 }, [value])}.${value}`;
+  }
+
+  /** The value sealValue wrote, or null when the stored text does not verify for this container and name. */
+  openValue(container: string, name: string, stored: string): string | null {
+    const m = /^v1\.([A-Za-z0-9_-]+)\.(.*)$/s.exec(stored);
+    if (!m) return null;
+    return m[1] === this.#mac('container', { container, object: name, size: 0 }, [m[2]!]) ? m[2]! : null;
+  }
+
   /** The Content-Type parameters that keep a multipart object's S3 ETag, sealed. */
   etagParams(target: SealTarget, etag: string): string {
     return `;${ETAG_PARAM}=${etag};${SEAL_PARAM}=${this.#mac('etag', target, [etag])}`;
+  }
+
+  /**
+   * The Content-Type parameter that keeps a part's checksum where a container
+   * listing and an SLO manifest show it (each segment's content_type), so
+   * ListParts, CompleteMultipartUpload and GetObjectAttributes read every
+   * part's checksum without a HEAD per part. `text`: `<algorithm>.<hex>`.
+   */
+  checksumParam(target: SealTarget, text: string): string {
+    return `;${SUM_PARAM}=${text}.${this.#mac('sum', target, [text])}`;
+  }
+
+  /** The checksum text a Content-Type keeps for this object, if its seal holds. */
+  verifiedChecksum(target: SealTarget, contentType: string | undefined): string | undefined {
+    if (contentType === undefined || !contentType.includes(SUM_PARAM)) return undefined;
+    for (const param of contentType.split(';').slice(1)) {
+      const eq = param.indexOf('=');
+      if (eq < 0 || param.slice(0, eq).trim() !== SUM_PARAM) continue;
+      const value = param.slice(eq + 1).trim();
+      const dot = value.lastIndexOf('.');
+      const text = value.slice(0, dot);
+      if (dot > 0 && value.slice(dot + 1) === this.#mac('sum', target, [text])) return text;
+    }
+    return undefined;
   }
 
   /** The S3 ETag a Content-Type keeps for this object, if its seal holds. */
@@ -94,6 +137,7 @@ export class Sealer {
 
 const ETAG_PARAM = 's3gw_etag';
 const SEAL_PARAM = 's3gw_seal';
+const SUM_PARAM = 's3gw_sum';
 
 /** The stored ETag and its seal, as written (unverified). */
 export function etagParamsOf(contentType: string | undefined): { etag?: string; seal?: string } {

@@ -16,7 +16,7 @@ import { parseListing, type ContainerRow, type ObjectRow } from './listing.js';
 import { containerInfo, objectInfo, type ContainerInfo, type ObjectInfo } from './object-info.js';
 import { encodeObjectPath, encodeSegment } from './paths.js';
 import { forEachConcurrently } from './pool.js';
-import { plainContentType, reservedHeader, type Reserved, type SealTarget, type Sealer } from './sealed-state.js';
+import { CONTAINER_RESERVED, plainContentType, reservedHeader, type Reserved, type SealTarget, type Sealer } from './sealed-state.js';
 
 export type { ContainerInfo, ObjectInfo } from './object-info.js';
 export type { ContainerRow, ObjectRow } from './listing.js';
@@ -40,6 +40,8 @@ export interface Written {
   readonly target: SealTarget;
   /** The content headers and user metadata sent (a POST must repeat them). */
   readonly headers: Readonly<Record<string, string>>;
+  /** The reserved items written with it (a POST must repeat them too: object lock state among them). */
+  readonly reserved: Reserved;
   /**
    * False when Swift stored the write but a newer write of the same name is
    * current (its 202: in a versioned container this write is then an older
@@ -55,6 +57,10 @@ export interface ManifestSegment {
   readonly etag?: string | null;
   readonly size_bytes?: number;
   readonly bytes?: number;
+  /** As Swift stores it (manifestOf with `detailed`): the segment's Content-Type when the manifest was written. */
+  readonly content_type?: string;
+  /** As Swift stores it: the segment is itself a manifest (a nested SLO). */
+  readonly sub_slo?: boolean;
 }
 
 export interface Deleted {
@@ -116,11 +122,11 @@ export class SwiftStore {
    * its ETag), just not the current one. As in S3, that is a successful
    * write that a concurrent one overwrote.
    */
-  async #written(res: SwiftResponse, container: string, object: string, target: SealTarget, headers: Readonly<Record<string, string>>): Promise<Written> {
+  async #written(res: SwiftResponse, container: string, object: string, target: SealTarget, headers: Readonly<Record<string, string>>, reserved: Reserved = {}): Promise<Written> {
     const etag = res.headers['etag'];
     if (res.status !== 201 && !(res.status === 202 && etag !== undefined)) throw await this.#fail(res, 'PUT', container, object);
     await discard(res);
-    return { etag: unquote(etag), lastModified: res.headers['last-modified'], versionId: res.headers['x-object-version-id'], target, headers, current: res.status === 201 };
+    return { etag: unquote(etag), lastModified: res.headers['last-modified'], versionId: res.headers['x-object-version-id'], target, headers, reserved, current: res.status === 201 };
   }
 
   async #done(res: SwiftResponse, method: string, container?: string, object?: string, ok: (status: number) => boolean = (s) => s >= 200 && s < 300): Promise<SwiftResponse> {
@@ -144,7 +150,7 @@ export class SwiftStore {
 
   async headContainer(container: string): Promise<ContainerInfo> {
     const res = await this.#done(await this.session.call({ method: 'HEAD', container }), 'HEAD', container);
-    return containerInfo(res.headers);
+    return containerInfo(container, res.headers, this.sealer);
   }
 
   /** False for a container Swift does not have (404). */
@@ -247,11 +253,11 @@ export class SwiftStore {
    * Swift's names); `length` undefined: a body of unknown length, sent chunked; `md5`: the hex MD5 Swift must verify (422 otherwise);
    * `reserved`: the gateway's own items, sealed for this object and size.
    */
-  async putObject(container: string, object: string, w: { body: Readable | Buffer | string; length: number | undefined; headers: Headers; md5?: string; reserved?: Reserved }): Promise<Written> {
+  async putObject(container: string, object: string, w: { body: Readable | Buffer | string; length: number | undefined; headers: Headers; md5?: string; reserved?: Reserved; listedChecksum?: string }): Promise<Written> {
     // Undefined length: sent chunked; nothing can be sealed for a size not known yet (target.size -1).
     const target = { container, object, size: w.length ?? -1 };
-    const sent = defined(w.headers);
-    if (w.length === undefined && w.reserved && Object.keys(w.reserved).length > 0) throw new Error('reserved items need the object\'s size');
+    if (w.length === undefined && ((w.reserved && Object.keys(w.reserved).length > 0) || w.listedChecksum !== undefined)) throw new Error('reserved items need the object\'s size');
+    const sent = this.#withListedChecksum(target, defined(w.headers), w.listedChecksum);
     const reserved = w.reserved && Object.keys(w.reserved).length > 0 ? this.sealer.headers(target, w.reserved) : {};
     // (undici sends a stream without Content-Length chunked; it refuses a Transfer-Encoding header.)
     const length = w.length === undefined ? {} : { 'content-length': String(w.length) };
@@ -259,26 +265,27 @@ export class SwiftStore {
       method: 'PUT', container, object, body: w.body,
       headers: { ...sent, ...reserved, ...length, ...(w.md5 ? { etag: w.md5 } : {}) },
     });
-    return this.#written(res, container, object, target, sent);
+    return this.#written(res, container, object, target, sent, w.reserved);
   }
 
   /**
    * Sets the reserved items of an object this request wrote. Swift quirk: an
    * object POST replaces all user metadata and the stored content headers, so
-   * it repeats everything the write sent. A POST cannot name a version and
+   * it repeats everything the write sent, its reserved items (object lock
+   * state) included. A POST cannot name a version and
    * lands on whatever the name shows now, so it is sent only while that is
    * still this write (same version, same ETag): a concurrent overwrite must
    * not get this write's metadata. False when it was not sent. (A write that
    * lands between that HEAD and the POST can still get them: the window is a
    * few milliseconds.)
    */
-  async updateReserved(written: Written, reserved: Reserved): Promise<boolean> {
+  async updateReserved(written: Written, reserved: Reserved, listedChecksum?: string): Promise<boolean> {
     const { container, object } = written.target;
     if (!written.current) return false;
     const now = await this.findObject(container, object);
     // (A suspended container answers a write with no version, and a HEAD of it with 'null'.)
     if (!now || now.etag !== written.etag || (now.versionId ?? 'null') !== (written.versionId ?? 'null')) return false;
-    const headers = { ...written.headers, ...this.sealer.headers(written.target, reserved) };
+    const headers = { ...this.#withListedChecksum(written.target, written.headers, listedChecksum), ...this.sealer.headers(written.target, { ...written.reserved, ...reserved }) };
     await this.#done(await this.session.call({ method: 'POST', container, object, headers }), 'POST', container, object, (s) => s === 202);
     return true;
   }
@@ -288,13 +295,14 @@ export class SwiftStore {
    * HEAD of it): a POST that re-sends its content headers, user metadata and
    * (multipart) stored ETag, since Swift's POST replaces all of them. Swift
    * quirk: a POST reaches only the current version. 'changed' when the
-   * object changed since `info` was read (another ETag), 'gone' when it is
-   * not there any more; nothing was sent then.
+   * object changed since `info` was read (another ETag, or another version
+   * with the same bytes: its reserved items, an object lock among them, are
+   * its own), 'gone' when it is not there any more; nothing was sent then.
    */
   async rewriteReserved(container: string, object: string, info: ObjectInfo, reserved: Reserved): Promise<'done' | 'changed' | 'gone'> {
     const now = await this.findObject(container, object);
     if (!now) return 'gone';
-    if (now.etag !== info.etag) return 'changed';
+    if (now.etag !== info.etag || (now.versionId ?? 'null') !== (info.versionId ?? 'null')) return 'changed';
     const target = { container, object, size: now.size };
     const contentType = now.contentType === undefined ? undefined : now.contentType + (now.storedEtag === undefined ? '' : this.sealer.etagParams(target, now.storedEtag));
     const headers = { ...now.contentHeaders, ...now.userMetadata, ...(contentType === undefined ? {} : { 'content-type': contentType }), ...this.sealer.headers(target, reserved) };
@@ -329,7 +337,7 @@ export class SwiftStore {
     if (c.reserved && Object.keys(c.reserved).length > 0) Object.assign(headers, this.sealer.headers(target, c.reserved));
     // Swift's copy takes the source version from the PUT's own version-id (copy.py drops it for the sink).
     const res = await this.session.call({ method: 'PUT', container: to.container, object: to.object, headers, query: versionQuery({ versionId: from.versionId }) });
-    return this.#written(res, to.container, to.object, target, {});
+    return this.#written(res, to.container, to.object, target, {}, c.reserved);
   }
 
   /**
@@ -460,8 +468,11 @@ export class SwiftStore {
    * An object's (or one version's) static large object manifest, 'plain' for
    * any other object (a symlink too, with `symlink`), 'missing' when there is none.
    */
-  async manifestOf(container: string, object: string, opts: { versionId?: string; symlink?: boolean } = {}): Promise<ManifestSegment[] | 'plain' | 'missing'> {
-    const res = await this.session.call({ method: 'GET', container, object, query: { 'multipart-manifest': 'get', format: 'raw', ...versionQuery(opts) } });
+  async manifestOf(container: string, object: string, opts: { versionId?: string; symlink?: boolean; detailed?: boolean } = {}): Promise<ManifestSegment[] | 'plain' | 'missing'> {
+    // `detailed`: the manifest as Swift stores it (name, bytes, content_type,
+    // sub_slo), not as it was PUT (format=raw: path, size_bytes).
+    const format = opts.detailed ? {} : { format: 'raw' };
+    const res = await this.session.call({ method: 'GET', container, object, query: { 'multipart-manifest': 'get', ...format, ...versionQuery({ versionId: opts.versionId, symlink: opts.symlink }) } });
     if (res.status === 404) return discard(res).then(() => 'missing' as const);
     if (res.status !== 200) throw await this.#fail(res, 'GET', container, object);
     if (res.headers['x-static-large-object']?.toLowerCase() !== 'true') {
@@ -476,18 +487,30 @@ export class SwiftStore {
    * and reserved items sealed for its total size. A segment Swift cannot find,
    * or whose ETag differs, is a SwiftError with reason 'segment'.
    */
-  async putManifest(container: string, object: string, segments: readonly ManifestSegment[], m: { headers: Headers; contentType: string; s3Etag: string; reserved: Reserved }): Promise<Written> {
+  async putManifest(container: string, object: string, segments: readonly ManifestSegment[], m: { headers: Headers; contentType: string; s3Etag?: string; reserved: Reserved }): Promise<Written> {
     const size = segments.reduce((n, s) => n + (s.size_bytes ?? 0), 0);
     const target = { container, object, size };
     const body = JSON.stringify(segments);
     const headers = {
       ...defined(m.headers),
-      'content-type': plainContentType(m.contentType) + this.sealer.etagParams(target, m.s3Etag),
+      'content-type': plainContentType(m.contentType) + (m.s3Etag === undefined ? '' : this.sealer.etagParams(target, m.s3Etag)),
       ...this.sealer.headers(target, m.reserved),
       'content-length': String(Buffer.byteLength(body)),
     };
     const res = await this.session.call({ method: 'PUT', container, object, query: { 'multipart-manifest': 'put' }, headers, body });
-    return this.#written(res, container, object, target, {});
+    return this.#written(res, container, object, target, {}, m.reserved);
+  }
+
+  /**
+   * Sets reserved container items (X-Container-Meta-S3gw-<name>), each sealed
+   * for this container; a container POST leaves every other item as it is.
+   * `versioning`: turns Swift's object versioning on in the same POST.
+   */
+  async setContainerReserved(container: string, items: Readonly<Record<string, string>>, opts: { versioning?: boolean } = {}): Promise<void> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(items)) headers[CONTAINER_RESERVED + name] = this.sealer.sealValue(container, name, value);
+    if (opts.versioning) headers['x-versions-enabled'] = 'true';
+    await this.#done(await this.session.call({ method: 'POST', container, headers }), 'POST', container);
   }
 
   /** Turns Swift's object versioning of a container on, or off (it cannot be removed once set). */
@@ -559,6 +582,22 @@ export class SwiftStore {
   /** Makes an earlier version the current one again (PUT ?version-id with no body). */
   async restoreVersion(container: string, object: string, versionId: string): Promise<void> {
     await this.#done(await this.session.call({ method: 'PUT', container, object, query: { 'version-id': versionId }, headers: { 'content-length': '0' }, body: '' }), 'PUT', container, object);
+  }
+
+  /**
+   * Content headers with a checksum the gateway keeps in the Content-Type
+   * (sealed), where listings and manifests show it: a part's.
+   */
+  #withListedChecksum(target: SealTarget, headers: Record<string, string>, text: string | undefined): Record<string, string> {
+    if (text === undefined) return headers;
+    const type = plainContentType(headers['content-type'] ?? 'application/octet-stream');
+    return { ...headers, 'content-type': type + this.sealer.checksumParam(target, text) };
+  }
+
+  /** The checksum text (`<algorithm>.<hex>`) a listing row of this container keeps, if its seal verifies. */
+  listedChecksumOfRow(container: string, row: ObjectRow): string | undefined {
+    if (row.name === undefined) return undefined;
+    return this.sealer.verifiedChecksum({ container, object: row.name, size: row.bytes ?? 0 }, row.content_type);
   }
 
   /** The multipart ETag the gateway stored on a listing row of this container, if its seal verifies. */

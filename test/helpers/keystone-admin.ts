@@ -35,6 +35,17 @@ export class KeystoneAdmin {
     return (res.json['user'] as { id: string }).id;
   }
 
+  async createProject(name: string): Promise<string> {
+    const res = await this.call('POST', '/projects', { project: { name, domain_id: 'default', enabled: true } });
+    if (res.status !== 201) throw new Error(`create project: ${res.status}`);
+    return (res.json['project'] as { id: string }).id;
+  }
+
+  async deleteProject(id: string): Promise<void> {
+    await this.call('PATCH', `/projects/${id}`, { project: { enabled: false } });
+    await this.call('DELETE', `/projects/${id}`);
+  }
+
   async deleteUser(id: string): Promise<void> {
     await this.call('DELETE', `/users/${id}`);
   }

@@ -47,8 +47,8 @@ export function requireBinary(name: string): void {
   if (!found) throw new Error(`${name} is not installed: run scripts/ensure-test-packages.sh (as root)`);
 }
 
-/** Starts Prometheus scraping each target's /metrics every `scrapeSeconds` as job "s3gw". */
-export async function startPrometheus(targets: readonly string[], scrapeSeconds = 1): Promise<Prometheus> {
+/** Starts Prometheus scraping each target's /metrics every `scrapeSeconds` as job "s3gw", evaluating `ruleFiles` (absolute paths). */
+export async function startPrometheus(targets: readonly string[], scrapeSeconds = 1, ruleFiles: readonly string[] = []): Promise<Prometheus> {
   requireBinary('prometheus');
   const dir = mkdtempSync(join(tmpdir(), 's3gw-prom-'));
   const port = await freePort();
@@ -58,6 +58,7 @@ export async function startPrometheus(targets: readonly string[], scrapeSeconds 
       'global:',
       `  scrape_interval: ${scrapeSeconds}s`,
       `  evaluation_interval: ${scrapeSeconds}s`,
+      ...(ruleFiles.length ? ['rule_files:', ...ruleFiles.map((f) => `  - ${JSON.stringify(f)}`)] : []),
       'scrape_configs:',
       '  - job_name: s3gw',
       `    scrape_interval: ${scrapeSeconds}s`,

@@ -35,7 +35,7 @@ export interface RawRequest {
   readonly chunked?: boolean;
 }
 
-const SUB_RESOURCES = new Set(['acl', 'delete', 'location', 'uploads', 'uploadId', 'partNumber', 'versionId', 'versioning', 'tagging',
+const SUB_RESOURCES = new Set(['acl', 'object-lock', 'delete', 'location', 'uploads', 'uploadId', 'partNumber', 'versionId', 'versioning', 'tagging',
   'response-content-type', 'response-content-language', 'response-expires', 'response-cache-control',
   'response-content-disposition', 'response-content-encoding', 'policy', 'cors', 'lifecycle', 'website', 'logging', 'versions']);
 

@@ -87,9 +87,10 @@ export async function segmentNames(stack: Stack, user: DirectUser, bucket: strin
   return res.status === 200 ? (JSON.parse(res.body.toString()) as { name: string }[]).map((r) => r.name) : [];
 }
 
-/** Test cleanup of a bucket the gateway may have versioned: its versions first (Swift refuses the container else), then it and its segments. */
+/** Test cleanup of a bucket the gateway may have versioned: its versions first (Swift refuses the container else), then it, its segments and its object lock records. */
 export async function purgeBucket(stack: Stack, user: DirectUser, bucket: string): Promise<void> {
   for (const v of await versionRows(stack, user, bucket)) await swiftDirect(stack, user, 'DELETE', bucket, v.name, { query: { 'version-id': v.version_id } });
   await purgeContainer(stack, user, bucket);
   await purgeContainer(stack, user, `${bucket}+segments`);
+  await purgeContainer(stack, user, `${bucket}+locks`);
 }

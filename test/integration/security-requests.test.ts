@@ -82,7 +82,6 @@ describe('F15: headers asking for what the gateway does not do are refused', () 
     { what: 'SSE-C', headers: sseC, header: 'x-amz-server-side-encryption-customer-algorithm' },
     { what: 'SSE-S3', headers: { 'x-amz-server-side-encryption': 'AES256' }, header: 'x-amz-server-side-encryption' },
     { what: 'SSE-KMS', headers: { 'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id': 'k' }, header: 'x-amz-server-side-encryption' },
-    { what: 'object lock', headers: { 'x-amz-object-lock-mode': 'COMPLIANCE', 'x-amz-object-lock-retain-until-date': '2030-01-01T00:00:00Z' }, header: 'x-amz-object-lock-mode' },
     { what: 'tags', headers: { 'x-amz-tagging': 'a=b' }, header: 'x-amz-tagging' },
   ];
 
@@ -108,6 +107,18 @@ describe('F15: headers asking for what the gateway does not do are refused', () 
     const get = await rawS3(gw.url, { method: 'GET', path: `/${bucket}/plain`, keys, headers: sseC });
     expect(get.status).toBe(501);
     expect(get.text()).not.toBe('plain');
+  });
+
+  it('object lock headers in a bucket without object lock are InvalidRequest on every write, and nothing is stored (object-lock-*.test.ts: with lock)', async () => {
+    const lock = { 'x-amz-object-lock-mode': 'COMPLIANCE', 'x-amz-object-lock-retain-until-date': '2199-01-01T00:00:00Z', 'content-md5': createHash('md5').update('secret').digest('base64') };
+    const put = await rawS3(gw.url, { method: 'PUT', path: `/${bucket}/refused-lock`, keys, body: 'secret', headers: lock });
+    const copy = await rawS3(gw.url, { method: 'PUT', path: `/${bucket}/refused-lock`, keys, headers: { ...lock, 'x-amz-copy-source': `/${bucket}/plain` } });
+    const mp = await rawS3(gw.url, { method: 'POST', path: `/${bucket}/refused-lock?uploads`, keys, headers: lock });
+    for (const res of [put, copy, mp]) {
+      expect(res.status).toBe(400);
+      expect(xmlValue(res.text(), 'Message')).toBe('Bucket is missing Object Lock Configuration');
+    }
+    expect((await swiftDirect(stack, 'demo', 'HEAD', bucket, 'refused-lock')).status).toBe(404);
   });
 
   it('keeps accepting what means the same as the default: private ACLs, STANDARD, lock disabled', async () => {

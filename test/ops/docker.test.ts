@@ -1,7 +1,7 @@
 // Docker: the image is built from an LTS Node, multi-stage, production
 // dependencies only, non-root; docker-compose.yml passes Debian's
 // `docker-compose config` and wires stack, gateway, Prometheus and Grafana.
-// (No Docker engine runs here: nothing is built or started.)
+// (No Docker engine runs here; test/ops/image.test.ts builds and runs the image with podman.)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +21,9 @@ describe('Dockerfile', () => {
     const version = /^ARG NODE_VERSION=(\d+)$/m.exec(text)?.[1];
     expect(Number(version) % 2).toBe(0);
     expect(Number(version)).toBeGreaterThanOrEqual(22);
-    for (const from of froms) expect(from).toMatch(/^node:\$\{NODE_VERSION\}-bookworm-slim$/);
+    // The base is the official Node image unless BASE_IMAGE names another (scripts/container-base.sh's).
+    expect(text).toMatch(/^ARG BASE_IMAGE=node:\$\{NODE_VERSION\}-bookworm-slim$/m);
+    for (const from of froms) expect(from).toBe('${BASE_IMAGE}');
     expect(text).toContain('COPY --from=build /app/dist ./dist');
   });
 
@@ -54,7 +56,8 @@ describe('docker-compose.yml', () => {
   it("has every file it mounts or builds from", () => {
     for (const path of ['deploy/docker/stack.Dockerfile', 'deploy/docker/stack-entrypoint.sh', 'deploy/prometheus/prometheus.yml',
       'deploy/grafana/dashboard.json', 'deploy/grafana/provisioning/datasources/prometheus.yaml',
-      'deploy/grafana/provisioning/dashboards/s3-swift-gateway.yaml', 'scripts/local-config.mjs', 'deploy/local/stack.sh']) {
+      'deploy/grafana/provisioning/dashboards/s3-swift-gateway.yaml', 'scripts/local-config.mjs', 'scripts/local-banner.mjs', 'deploy/local/stack.sh',
+      'deploy/prometheus/alerts.yml', 'scripts/container-base.sh', 'deploy/podman/containers.conf']) {
       expect(existsSync(join(repoRoot, path)), path).toBe(true);
     }
   });

@@ -45,11 +45,20 @@ describe('envName', () => {
 });
 
 describe('loadConfig', () => {
+  it('s3.objectLock.bypassGovernanceRoles follows credentials.operatorRoles unless set', () => {
+    expect(loadConfig({ env: { ...REQUIRED_ENV, S3GW_CREDENTIALS_OPERATOR_ROLES: 'owner' } }).s3.objectLock.bypassGovernanceRoles).toEqual(['owner']);
+    expect(loadConfig({ env: { ...REQUIRED_ENV, S3GW_S3_OBJECT_LOCK_BYPASS_GOVERNANCE_ROLES: 'Lock-Officer,admin' } }).s3.objectLock.bypassGovernanceRoles).toEqual(['Lock-Officer', 'admin']);
+  });
+
   it('uses the defaults when only the required settings are given', () => {
     const config = loadConfig({ env: REQUIRED_ENV });
     expect(config.listen).toEqual({ host: '0.0.0.0', port: 9000, maxConnectionsPerClient: 256 });
     expect(config.admin).toEqual({ host: '127.0.0.1', port: 9001 });
-    expect(config.s3).toEqual({ domains: ['localhost'], region: 'us-east-1', acceptedRegions: ['us-east-1'], dialect: 'ucloud', maxSkewSeconds: 900, bodyIdleTimeoutSeconds: 20 });
+    expect(config.s3).toEqual({
+      domains: ['localhost'], region: 'us-east-1', acceptedRegions: ['us-east-1'], dialect: 'ucloud', maxSkewSeconds: 900, bodyIdleTimeoutSeconds: 20,
+      // Who may bypass GOVERNANCE retention: the operator roles unless set.
+      objectLock: { bypassGovernanceRoles: ['member', 'admin'] },
+    });
     expect(config.keystone).toMatchObject({
       authUrl: 'http://keystone:5000/v3',
       interface: 'public',

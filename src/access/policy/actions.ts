@@ -169,6 +169,7 @@ export function policyActionsFor(operation: string, query: { has(name: string): 
   }
   switch (operation) {
     case 'PutObject':
+    case 'PostObject': // a browser upload is a PutObject (its form's acl field arrives as x-amz-acl)
     case 'CopyObject':
     case 'CreateMultipartUpload':
       return objectWriteActions(headers);

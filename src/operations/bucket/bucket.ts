@@ -10,6 +10,8 @@ import { isValidNewBucketName } from '../common/names.js';
 import { applyBucketAcl } from './acl.js';
 import { deleteSegments, markSegmentsContainer, segmentsContainer } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
+import { deleteLocksContainer } from '../lock/records.js';
+import { enableLockOnNewBucket, parseBucketLockHeader } from '../lock/new-bucket.js';
 
 /** The bucket's segments container, with whatever unfinished uploads left in it. */
 async function deleteSegmentsContainer(ctx: OperationContext, bucket: string): Promise<void> {
@@ -61,6 +63,7 @@ export function checkLocationConstraint(location: string | undefined, region: st
 export async function createBucket(ctx: OperationContext): Promise<S3Result> {
   const bucket = ctx.req.bucket!;
   if (!isValidNewBucketName(bucket)) throw s3Error('InvalidBucketName', { BucketName: bucket });
+  const withLock = parseBucketLockHeader(ctx.req.headers);
   const location = await parseLocationConstraint((await readXmlBody(ctx, ctx.limits.maxXmlBodyBytes)).bytes);
   checkLocationConstraint(location, ctx.region, ctx.acceptedRegions);
   // The ACL and Object Ownership asked for are checked before anything is made.
@@ -84,6 +87,13 @@ export async function createBucket(ctx: OperationContext): Promise<S3Result> {
     throw err;
   }
   if (made === 'created') {
+    if (withLock) {
+      await enableLockOnNewBucket(ctx, bucket).catch(async (err: unknown) => {
+        // enableLockOnNewBucket removed the container again: so the name is free again too.
+        if (claim === 'claimed') await ctx.namespace!.release(bucket).catch(() => undefined);
+        throw err;
+      });
+    }
     if (ownership !== undefined) await ctx.namespace?.updateSettings(bucket, (settings) => ({ ...settings, ownership }));
     if (acl !== undefined) await applyBucketAcl(ctx, bucket, acl, {});
     return { status: ctx.dialect.bucketCreatedStatus, headers: { location: `/${bucket}` } };
@@ -105,6 +115,8 @@ export async function deleteBucket(ctx: OperationContext): Promise<S3Result> {
   // gone whatever happens now, so that is what the client hears; a Swift
   // failure here leaves the hidden container for s3api's or a later cleanup.
   await deleteSegmentsContainer(ctx, bucket).catch(() => undefined);
+  // Lock records of versions that are gone with the bucket (object lock).
+  await deleteLocksContainer(ctx, bucket).catch(() => undefined);
   return { status: 204 };
 }
 

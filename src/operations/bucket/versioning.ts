@@ -9,6 +9,7 @@ import { versioningConfiguration } from '../../s3/results.js';
 import { isBlank, parseXml } from '../../s3/xml.js';
 import { readXmlBody } from '../common/body.js';
 import type { OperationContext } from '../context.js';
+import { bucketLock } from '../lock/bucket-config.js';
 
 /** A VersioningConfiguration is a few dozen bytes; s3api takes at most 10 KiB. */
 const MAX_VERSIONING_BODY = 10 * 1024;
@@ -37,7 +38,13 @@ export async function parseVersioningConfiguration(body: Buffer | string): Promi
 
 export async function putBucketVersioning(ctx: OperationContext): Promise<S3Result> {
   const status = await parseVersioningConfiguration((await readXmlBody(ctx, MAX_VERSIONING_BODY)).bytes);
+  // Object Lock needs every version kept: a lock-enabled bucket stays versioned.
+  if (status === 'Suspended' && (await bucketLock(ctx, ctx.req.bucket!, { fresh: true })).enabled) {
+    throw s3Error('InvalidBucketState', {}, 'An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.');
+  }
   await ctx.store.setVersioning(ctx.req.bucket!, status === 'Enabled');
+  // This replica's cached view of the bucket (lock and versioning) is read again.
+  await bucketLock(ctx, ctx.req.bucket!, { fresh: true });
   return { status: 200 };
 }
 

@@ -86,17 +86,20 @@ async function segmentsByListing(ctx: OperationContext, bucket: string, keys: re
 /**
  * Which entries can go in bulk: plain keys (no VersionId, no ETag condition)
  * of a bucket that never had versioning (there a DELETE writes a delete
- * marker whose version S3 must name, which a bulk report does not say), when
+ * marker whose version S3 must name, which a bulk report does not say; and
+ * a bucket with Object Lock always has versioning), when
  * the proxy has the bulk middleware. Their indexes in `entries`.
  */
-export async function bulkDeletable(ctx: OperationContext, bucket: ContainerInfo, entries: readonly BulkEntry[]): Promise<number[]> {
+export async function bulkDeletable(ctx: OperationContext, bucket: { readonly versioning?: ContainerInfo['versioning'] }, entries: readonly BulkEntry[]): Promise<number[]> {
   if (bucket.versioning !== undefined || (await ctx.store.limits()).bulkDeleteMax === 0) return [];
   const ok: number[] = [];
   entries.forEach((e, i) => {
     if (e.versionId !== undefined || e.etag !== undefined) return;
     try {
-      // A key S3 refuses (too long, not Unicode) gets its own error on the per-key path.
+      // A key S3 refuses (too long, not Unicode), or one the bucket policy
+      // does not let this requester delete, gets its own error on the per-key path.
       checkKey(e.key, ctx.limits.maxKeyBytes);
+      ctx.permitsKey?.(e.key, undefined);
       ok.push(i);
     } catch {
       // not in bulk

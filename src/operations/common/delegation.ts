@@ -13,6 +13,8 @@ import type { ObjectInfo } from '../../swift/store.js';
 import type { ObjectGate, OperationContext } from '../context.js';
 import { objectAcl } from './object-acl.js';
 import { hasSegmentsContainer, markSegmentsContainer, segmentsContainer } from './segments.js';
+import { bucketLock } from '../lock/bucket-config.js';
+import { locksContainer } from '../lock/layout.js';
 
 /** The sealed item the gateway's own multipart manifests carry (multipart/layout.ts UPLOAD_ID). */
 const UPLOAD_ID_ITEM = 'upload-id';
@@ -44,10 +46,35 @@ export async function ensureDelegatedReads(ctx: OperationContext, bucket: string
 /** The write entry of the gateway's identity: `*:<user>`, so aclFromContainer never reads it as AllUsers WRITE. */
 const writerEntry = (delegate: string): string => `*:${delegate.split(':')[1]}`;
 
+/** Adds the gateway's identity to a container's read and write ACLs (the owner's request). */
+export async function shareWithDelegate(ctx: OperationContext, container: string, delegate: string): Promise<void> {
+  const info = await ctx.store.headContainer(container);
+  const entries = (value: string | undefined) => (value ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const read = entries(info.read);
+  const write = entries(info.write);
+  if (!read.includes(delegate)) read.push(delegate);
+  if (!write.includes(writerEntry(delegate))) write.push(writerEntry(delegate));
+  await ctx.store.setContainerAcl(container, { read: read.join(','), write: write.join(',') });
+}
+
+/**
+ * Object lock records (`<bucket>+locks`, made now if missing) of a
+ * lock-enabled bucket whose policy admits others: the gateway, acting for
+ * them, reads and writes retentions and legal holds there.
+ */
+export async function ensureDelegatedLocks(ctx: OperationContext, bucket: string): Promise<void> {
+  const delegate = ctx.delegate;
+  if (delegate === undefined || ctx.bucketOwner !== undefined) return;
+  const container = locksContainer(bucket);
+  if (!(await ctx.store.containerExists(container))) await ctx.store.putContainer(container);
+  await shareWithDelegate(ctx, container, delegate);
+}
+
 /**
  * Before a bucket policy that lets others in: the gateway's identity may read
  * and write the bucket and its segments container (made now if missing, since
- * a principal the policy admits cannot create it), once per bucket.
+ * a principal the policy admits cannot create it), and, in a lock-enabled
+ * bucket, its lock records, once per bucket.
  */
 export async function ensureDelegatedWrites(ctx: OperationContext, bucket: string): Promise<void> {
   const delegate = ctx.delegate;
@@ -57,15 +84,8 @@ export async function ensureDelegatedWrites(ctx: OperationContext, bucket: strin
     await ctx.store.putContainer(segmentsContainer(bucket));
     await markSegmentsContainer(ctx, bucket, true);
   }
-  for (const container of [bucket, segmentsContainer(bucket)]) {
-    const info = await ctx.store.headContainer(container);
-    const entries = (value: string | undefined) => (value ?? '').split(',').map((e) => e.trim()).filter(Boolean);
-    const read = entries(info.read);
-    const write = entries(info.write);
-    if (!read.includes(delegate)) read.push(delegate);
-    if (!write.includes(writerEntry(delegate))) write.push(writerEntry(delegate));
-    await ctx.store.setContainerAcl(container, { read: read.join(','), write: write.join(',') });
-  }
+  for (const container of [bucket, segmentsContainer(bucket)]) await shareWithDelegate(ctx, container, delegate);
+  if ((await bucketLock(ctx, bucket, { fresh: true })).enabled) await ensureDelegatedLocks(ctx, bucket);
   await ctx.namespace?.updateSettings(bucket, (s) => ({ ...s, delegatedReads: true, delegatedWrites: true }));
 }
 

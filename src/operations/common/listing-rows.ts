@@ -58,20 +58,31 @@ export function swiftIsoTimestamp(value: string | undefined): string {
 }
 
 /**
- * A listing row's LastModified as HeadObject's Last-Modified says it: Swift
- * answers a HEAD or GET with its timestamp rounded UP to the whole second
- * (`math.ceil` in the object server), while listings carry microseconds. A
- * sync tool compares the two, so a listing shows the same second, as S3's
- * listings do (`.000Z`), never one earlier than HEAD.
+ * An object's LastModified in a listing: the whole second its HEAD's
+ * Last-Modified names. Swift quirk: Swift's HEAD rounds the timestamp up to
+ * the next whole second (math.ceil), and Swift's own s3api writes listings the
+ * same way (S3Timestamp.s3xmlformat: `ceil`, `.000Z`); a listing that kept the
+ * milliseconds would put an object a second before its HEAD, and sync tools
+ * that compare listing times with HEAD or with local mtimes (aws s3 sync,
+ * rclone) see a change that is not there.
  */
-export function swiftSecondTimestamp(value: string | undefined): string {
+export function listingTimestamp(value: string | undefined): string {
   const iso = swiftIsoTimestamp(value);
-  const fraction = value !== undefined && value.charCodeAt(19) === 0x2e ? /^\d*/.exec(value.slice(20))![0] : '';
-  const whole = iso.slice(0, 19);
-  if (!/[1-9]/.test(fraction)) return `${whole}.000Z`;
+  const fraction = value !== undefined && value.charCodeAt(19) === 0x2e ? value.slice(20) : '';
+  let subsecond = false;
+  for (let i = 0; i < fraction.length; i++) {
+    const c = fraction.charCodeAt(i);
+    if (c < DIGIT_0 || c > DIGIT_9) break;
+    if (c !== DIGIT_0) {
+      subsecond = true;
+      break;
+    }
+  }
+  if (!subsecond) return iso;
   const second = digits(iso, 17, 19);
-  if (second >= 0 && second < 59) return `${iso.slice(0, 17)}${String(second + 1).padStart(2, '0')}.000Z`;
-  return new Date(Date.parse(`${whole}Z`) + 1000).toISOString();
+  // No carry into the minute: only the seconds change (59 of 60 rows, no Date).
+  if (iso.length === 24 && second >= 0 && second < 59) return `${iso.slice(0, 17)}${String(second + 1).padStart(2, '0')}.000Z`;
+  return new Date(Math.floor(Date.parse(iso) / 1000) * 1000 + 1000).toISOString();
 }
 
 const PLAIN_MD5 = /^[0-9a-f]{32}$/;

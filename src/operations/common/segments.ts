@@ -4,6 +4,8 @@
 // extra Swift call in buckets that never saw a multipart upload).
 import { LRUCache } from 'lru-cache';
 import type { OperationContext } from '../context.js';
+import { bucketLock } from '../lock/bucket-config.js';
+import { objectManifest } from './manifest.js';
 import { SwiftError } from '../../swift/errors.js';
 import { s3Error } from '../../s3/errors.js';
 
@@ -77,16 +79,22 @@ export async function ownedSegments(ctx: OperationContext, bucket: string, key: 
   // Without a version: the object itself, not what a symlink points to. In a
   // versioned bucket the current object is a symlink to its version, which an
   // overwrite or a delete marker leaves in place, segments and all.
-  const manifest = await ctx.store.manifestOf(bucket, key, versionId === undefined ? { symlink: true } : { versionId });
+  const manifest = await objectManifest(ctx, bucket, key, versionId === undefined ? { symlink: true } : { versionId });
   if (manifest === 'plain' || manifest === 'missing') return [];
   const prefix = `/${segmentsContainer(bucket)}/`;
-  const owned = manifest
+  // The sub-manifests of an object of more parts than max_manifest_segments go too.
+  const owned = [...manifest.parts, ...manifest.subManifests]
     .map((entry) => entry.path ?? entry.name ?? '')
     .filter((path) => path.startsWith(prefix))
     .map((path) => path.slice(prefix.length));
   if (owned.length > 0 && access === 'forbidden') {
     throw s3Error('AccessDenied', { Key: key }, 'This multipart object\'s parts are kept where the bucket\'s owner has not given you access; it cannot be replaced or deleted with your key.');
   }
+  // A manifest that is no symlink in a versioned bucket: a null version written
+  // before versioning was enabled. Swift keeps it as a version when it is
+  // overwritten or deleted, so its segments stay with it (an object lock may
+  // hold it, too).
+  if (owned.length > 0 && versionId === undefined && (await bucketLock(ctx, bucket)).versioning === 'enabled') return [];
   return owned;
 }
 

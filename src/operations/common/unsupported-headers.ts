@@ -15,11 +15,14 @@ const STORAGE_CLASSES = new Set([
   'OUTPOSTS', 'GLACIER_IR', 'SNOW', 'EXPRESS_ONEZONE',
 ]);
 
-/** Prefixes of headers no operation here implements (server-side encryption, object lock). */
+/**
+ * Prefixes of headers no operation here implements (server-side encryption).
+ * Object lock's x-amz-object-lock-* are read where S3 reads them (PutObject,
+ * CopyObject, CreateMultipartUpload: operations/lock/) and ignored elsewhere, as S3 does.
+ */
 const REFUSED_PREFIXES = [
   'x-amz-server-side-encryption',
   'x-amz-copy-source-server-side-encryption',
-  'x-amz-object-lock-',
 ];
 
 /** Single headers no operation here implements, and why. */
@@ -37,15 +40,13 @@ export function refuseUnimplementedHeaders(operation: string, headers: Readonly<
   for (const name of Object.keys(headers)) {
     if (!name.startsWith('x-amz-')) continue;
     const prefix = REFUSED_PREFIXES.find((p) => name.startsWith(p));
-    if (prefix) notImplemented(name, prefix.includes('lock') ? 'object lock' : 'server-side encryption');
+    if (prefix) notImplemented(name, 'server-side encryption');
     const what = REFUSED[name];
     if (what) notImplemented(name, what);
     // Kept by PutObject (common/website-redirect.ts); a copy or multipart upload would drop it.
     if (name === 'x-amz-website-redirect-location' && operation !== 'PutObject') notImplemented(name, 'a website redirect on this operation');
   }
   checkStorageClass(headers['x-amz-storage-class']);
-  const lock = headers['x-amz-bucket-object-lock-enabled']?.trim().toLowerCase();
-  if (lock !== undefined && lock !== 'false') notImplemented('x-amz-bucket-object-lock-enabled', 'object lock');
 }
 
 /**

@@ -3,6 +3,7 @@
 // what Swift keeps.
 import { Transform, type Readable } from 'node:stream';
 import { checksumHeader } from '../../s3/checksums.js';
+import { encodePartChecksum } from '../../s3/multipart-checksums.js';
 import { s3Error } from '../../s3/errors.js';
 import { plainContentType } from '../../swift/sealed-state.js';
 import type { Written } from '../../swift/store.js';
@@ -96,8 +97,11 @@ class Counting extends Transform {
 /**
  * Streams the verified request body to a Swift object (an object or a part).
  * A checksum known up front is stored with it; one from the trailer is known
- * only at the end and added afterwards. `afterWrite` runs once Swift has the
- * object. Answers the ETag and the checksum header.
+ * only at the end and added afterwards by a POST, which repeats `extra`;
+ * `noMetadataPost` (a lock-enabled bucket): no POST, so a trailer checksum
+ * is verified and answered but not stored (see operations/lock/write-lock.ts).
+ * `afterWrite` runs once Swift has the object. Answers the ETag and the
+ * checksum header.
  */
 export async function writeBody(
   ctx: OperationContext,
@@ -106,26 +110,36 @@ export async function writeBody(
   /** Undefined: a chunked body of unknown length (putBodyLength). */
   length: number | undefined,
   afterWrite: () => Promise<void> = async () => {},
-  /** Reserved items the object gets beside its checksum (its ACL). */
+  /** Reserved items the object gets beside its checksum (its ACL, its object lock). */
   extra: Reserved = {},
+  /**
+   * `noMetadataPost` (a lock-enabled bucket): no POST after the write, so a
+   * trailer checksum is verified and answered but not stored. `listChecksum`:
+   * the checksum also goes where listings show it (a part's: see
+   * SwiftStore.putObject listedChecksum). `checksum`: the checksum to keep when
+   * it is not the request's own (one the gateway computes).
+   */
+  opts: { noMetadataPost?: boolean; listChecksum?: boolean; checksum?: OperationContext['checksum'] } = {},
 ): Promise<Record<string, string | undefined>> {
-  if (length === undefined) return writeUnknownLength(ctx, target, headers, afterWrite, extra);
+  if (length === undefined) return writeUnknownLength(ctx, target, headers, afterWrite, extra, opts);
   let body: Readable | Buffer = ctx.body;
   if (length === 0) {
     // Nothing to hold back in an empty body: read (and so verify) it before Swift sees anything.
     await readSmallBody(ctx.body, 0);
     body = Buffer.alloc(0);
   }
-  const checksum = ctx.checksum;
+  const checksum = opts.checksum ?? ctx.checksum;
   const known = checksum?.value();
+  // The version's own reserved items (its ACL, its object lock) are stored with it, in the same PUT.
   const reserved = { ...extra, ...(checksum && known !== undefined ? checksumItem(checksum.algorithm, known) : {}) };
-  const written: Written = await ctx.store.putObject(target.container, target.object, { body, length, headers, md5: requestMd5(ctx.req.headers), reserved });
+  const listed = (value: string | undefined) => (opts.listChecksum && checksum && value !== undefined ? encodePartChecksum({ algorithm: checksum.algorithm, value }) : undefined);
+  const written: Written = await ctx.store.putObject(target.container, target.object, { body, length, headers, md5: requestMd5(ctx.req.headers), reserved, listedChecksum: listed(known) });
   await afterWrite();
   const out: Record<string, string | undefined> = { etag: quoteEtag(written.etag), 'x-amz-version-id': written.versionId };
   if (checksum) {
     const value = checksum.value();
     // A trailer checksum is known only once the body has ended.
-    if (known === undefined && value !== undefined) await ctx.store.updateReserved(written, { ...extra, ...checksumItem(checksum.algorithm, value) });
+    if (known === undefined && value !== undefined && !opts.noMetadataPost) await ctx.store.updateReserved(written, { ...extra, ...checksumItem(checksum.algorithm, value) }, listed(value));
     out[checksumHeader(checksum.algorithm)] = value;
   }
   return out;
@@ -138,17 +152,22 @@ export async function writeBody(
  */
 async function writeUnknownLength(
   ctx: OperationContext, target: { container: string; object: string }, headers: Record<string, string>,
-  afterWrite: () => Promise<void>, extra: Reserved,
+  afterWrite: () => Promise<void>, extra: Reserved, opts: { noMetadataPost?: boolean; checksum?: OperationContext['checksum'] },
 ): Promise<Record<string, string | undefined>> {
+  // A lock-enabled bucket takes no POST after a write: an object's lock (and
+  // ACL) must be in its PUT, sealed for a size known up front.
+  if (opts.noMetadataPost && Object.keys(extra).length > 0) {
+    throw s3Error('MissingContentLength', {}, 'In a bucket with object lock, an upload must give its length (Content-Length, or x-amz-decoded-content-length), not only Transfer-Encoding: chunked.');
+  }
   const counting = new Counting();
   ctx.body.once('error', (err) => counting.destroy(err));
   const sent = await ctx.store.putObject(target.container, target.object, { body: ctx.body.pipe(counting), length: undefined, headers, md5: requestMd5(ctx.req.headers) });
   const written: Written = { ...sent, target: { ...sent.target, size: counting.bytes } };
   await afterWrite();
-  const checksum = ctx.checksum;
+  const checksum = opts.checksum ?? ctx.checksum;
   const value = checksum?.value();
   const reserved = { ...extra, ...(checksum && value !== undefined ? checksumItem(checksum.algorithm, value) : {}) };
-  if (Object.keys(reserved).length > 0) await ctx.store.updateReserved(written, reserved);
+  if (Object.keys(reserved).length > 0 && !opts.noMetadataPost) await ctx.store.updateReserved(written, reserved);
   const out: Record<string, string | undefined> = { etag: quoteEtag(written.etag), 'x-amz-version-id': written.versionId };
   if (checksum) out[checksumHeader(checksum.algorithm)] = value;
   return out;

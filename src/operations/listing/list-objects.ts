@@ -7,7 +7,7 @@ import type { S3Result } from '../../s3/result.js';
 import type { ObjectRow } from '../../swift/store.js';
 import { ownerOf } from '../common/bucket.js';
 import type { OperationContext } from '../context.js';
-import { listingEtag, swiftSecondTimestamp } from '../common/listing-rows.js';
+import { listingEtag, listingTimestamp } from '../common/listing-rows.js';
 
 export const MAX_KEYS_LIMIT = 1000;
 
@@ -71,7 +71,7 @@ export function toPage(rows: readonly ObjectRow[], maxKeys: number, marker: stri
     } else {
       contents.push({
         key: row.name!,
-        lastModified: swiftSecondTimestamp(row.last_modified),
+        lastModified: listingTimestamp(row.last_modified),
         etag: listingEtag(row.hash, row.content_type, storedEtag, row),
         size: row.bytes ?? 0,
         storageClass: 'STANDARD',

@@ -16,7 +16,7 @@ import { listVersionsResult, type VersionListingEntry } from '../../s3/versions-
 import { DELETE_MARKER_CONTENT_TYPE } from '../../swift/listing.js';
 import type { ObjectRow } from '../../swift/store.js';
 import { ownerOf } from '../common/bucket.js';
-import { listingEtag, swiftSecondTimestamp } from '../common/listing-rows.js';
+import { listingEtag, listingTimestamp } from '../common/listing-rows.js';
 import type { OperationContext } from '../context.js';
 import { parseListParams, type ListParams } from './list-objects.js';
 
@@ -137,7 +137,7 @@ export function toVersionsPage(rows: readonly ObjectRow[], params: VersionsParam
     // came before the marker's version, on an earlier page: none of these is.
     // Rows without is_latest come from a Swift without object versioning: each is the only version.
     const isLatest = params.versionIdMarker !== undefined && key === params.keyMarker ? false : row.is_latest ?? true;
-    const lastModified = swiftSecondTimestamp(row.last_modified);
+    const lastModified = listingTimestamp(row.last_modified);
     if (row.content_type === DELETE_MARKER_CONTENT_TYPE) {
       entries.push({ kind: 'DeleteMarker', key, versionId, isLatest, lastModified });
     } else {

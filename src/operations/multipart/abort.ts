@@ -9,6 +9,7 @@
 import { s3Error } from '../../s3/errors.js';
 import type { S3Result } from '../../s3/result.js';
 import { deleteSegments } from '../common/segments.js';
+import { isSubManifestRest } from '../common/manifest.js';
 import type { OperationContext } from '../context.js';
 import { abortNoteName, checkUploadId, markerName, partNumberOf, partsPrefix, segmentsContainer } from './layout.js';
 import { removeManifestOf } from './upload-state.js';
@@ -32,7 +33,8 @@ export async function abortMultipartUpload(ctx: OperationContext): Promise<S3Res
   for await (const page of ctx.store.listPages(container, { prefix }, { missingOk: true })) {
     for (const row of page) {
       const n = partNumberOf(row.name!, prefix);
-      if (n !== undefined && n > 0) parts.push(row.name!);
+      // Its parts, and the sub-manifests a Complete that lost may have written.
+      if ((n !== undefined && n > 0) || isSubManifestRest(row.name!.slice(prefix.length))) parts.push(row.name!);
     }
   }
   await deleteSegments(ctx, bucket, parts);

@@ -2,6 +2,8 @@
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
 import { s3Error } from '../../s3/errors.js';
 import { parseXml } from '../../s3/xml.js';
+import { CHECKSUM_ALGORITHMS, isWellFormedChecksum, type ChecksumAlgorithm } from '../../s3/checksums.js';
+import type { PartChecksum } from '../../s3/multipart-checksums.js';
 
 /**
  * S3 and s3api cap the CompleteMultipartUpload body at 2 MiB, which holds S3's
@@ -15,6 +17,20 @@ export const MAX_COMPLETE_BODY = 2 * 1024 * 1024;
 export interface RequestedPart {
   readonly partNumber: number;
   readonly etag: string;
+  /** The part's checksum as the request states it (a ChecksumCRC32, ... element), if it does. */
+  readonly checksum?: PartChecksum;
+}
+
+/** The Checksum<ALGORITHM> element of a Part, if it has one (S3 allows one). */
+function statedPartChecksum(part: Record<string, unknown>, uploadId: string, number: number): PartChecksum | undefined {
+  for (const algorithm of Object.keys(CHECKSUM_ALGORITHMS) as ChecksumAlgorithm[]) {
+    const raw = part[`Checksum${CHECKSUM_ALGORITHMS[algorithm].name}`];
+    if (raw === undefined) continue;
+    const value = String(raw).trim();
+    if (!isWellFormedChecksum(algorithm, value)) throw s3Error('InvalidPart', { UploadId: uploadId, PartNumber: number }, `The ${CHECKSUM_ALGORITHMS[algorithm].name} checksum of part ${number} is not a valid ${CHECKSUM_ALGORITHMS[algorithm].name} value.`);
+    return { algorithm, value };
+  }
+  return undefined;
 }
 
 /** The parts list of the request body: ascending part numbers, MD5 ETags. */
@@ -40,7 +56,7 @@ export async function parseCompleteBody(body: Buffer | string, uploadId: string)
     previous = number;
     const etag = String(p.ETag ?? '').trim().replace(/^"|"$/g, '').replace(/^&quot;|&quot;$/g, '').toLowerCase();
     if (!/^[0-9a-f]{32}$/.test(etag)) throw s3Error('InvalidPart', { UploadId: uploadId, PartNumber: number });
-    requested.push({ partNumber: number, etag });
+    requested.push({ partNumber: number, etag, checksum: statedPartChecksum(p as Record<string, unknown>, uploadId, number) });
   }
   return requested;
 }

@@ -4,6 +4,7 @@ import { s3Error } from '../../s3/errors.js';
 import type { XmlBody } from '../../s3/result.js';
 import { completeMultipartUploadResult } from '../../s3/results.js';
 import { deleteSegments } from '../common/segments.js';
+import { checksumElements, storedChecksum } from '../common/checksums.js';
 import type { OperationContext } from '../context.js';
 import { abortNoteName, segmentsContainer } from './layout.js';
 import { madeBy, removeManifestOf } from './upload-state.js';
@@ -20,7 +21,8 @@ export function delay(ms: number): Promise<undefined> {
 export async function finishedEarlier(ctx: OperationContext, bucket: string, key: string, uploadId: string): Promise<XmlBody | undefined> {
   const info = await ctx.store.findObject(bucket, key);
   if (!madeBy(info, uploadId) || !info?.storedEtag) return undefined;
-  return completeMultipartUploadResult(bucket, key, info.storedEtag);
+  const checksum = storedChecksum(info.reserved);
+  return completeMultipartUploadResult(bucket, key, info.storedEtag, checksum && { ...checksumElements(checksum), ChecksumType: checksum.type });
 }
 
 const noteExists = async (ctx: OperationContext, bucket: string, key: string, uploadId: string) =>

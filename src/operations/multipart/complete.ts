@@ -6,10 +6,12 @@
 import { s3Error, isS3Error } from '../../s3/errors.js';
 import type { S3Result, XmlBody } from '../../s3/result.js';
 import { completeMultipartUploadResult } from '../../s3/results.js';
-import type { ObjectInfo } from '../../swift/store.js';
+import type { ManifestSegment, ObjectInfo } from '../../swift/store.js';
+import { manifestGroups, subManifestName } from '../common/manifest.js';
 import { checkContentMd5, readXmlBody } from '../common/body.js';
 import { deleteSegments, ownedSegments } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
+import { lockItemsOf } from '../lock/state.js';
 import { aclItems } from '../common/object-acl.js';
 import { MAX_COMPLETE_BODY, parseCompleteBody, type RequestedPart } from './complete-body.js';
 import { claimedElsewhere, delay, racingAbort } from './complete-race.js';
@@ -18,12 +20,17 @@ import {
 } from './layout.js';
 import { madeBy, uploadMarker } from './upload-state.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
+import type { PartChecksum } from '../../s3/multipart-checksums.js';
+import { completedChecksum } from './complete-checksum.js';
+import { uploadChecksumOf } from './part-checksums.js';
+import { partChecksumOfRow } from '../common/checksums.js';
 import { versionHeaders } from '../common/versions.js';
 
 interface StoredPart {
   readonly etag: string;
   readonly bytes: number;
   readonly name: string;
+  readonly checksum?: PartChecksum;
 }
 
 /** This upload's parts as Swift lists them, by part number. */
@@ -33,22 +40,24 @@ async function storedParts(ctx: OperationContext, bucket: string, key: string, u
   for await (const page of ctx.store.listPages(segmentsContainer(bucket), { prefix }, { missingOk: true })) {
     for (const row of page) {
       const n = partNumberOf(row.name!, prefix);
-      if (n !== undefined && n > 0) stored.set(n, { etag: (row.hash ?? '').split(';')[0]!.trim(), bytes: row.bytes ?? 0, name: row.name! });
+      if (n !== undefined && n > 0) {
+        stored.set(n, { etag: (row.hash ?? '').split(';')[0]!.trim(), bytes: row.bytes ?? 0, name: row.name!, checksum: partChecksumOfRow(ctx, segmentsContainer(bucket), row) });
+      }
     }
   }
   return stored;
 }
 
 /** Every part must exist with its ETag before sizes are judged, as S3 reports it. */
-function checkParts(requested: readonly RequestedPart[], stored: ReadonlyMap<number, StoredPart>, uploadId: string): void {
+function checkParts(requested: readonly RequestedPart[], stored: ReadonlyMap<number, StoredPart>, uploadId: string, minPartSize: number): void {
   for (const part of requested) {
     const have = stored.get(part.partNumber);
     if (!have || have.etag !== part.etag) throw s3Error('InvalidPart', { UploadId: uploadId, PartNumber: part.partNumber, ETag: `"${part.etag}"` });
   }
   requested.slice(0, -1).forEach((part) => {
     const bytes = stored.get(part.partNumber)!.bytes;
-    if (bytes < MIN_PART_SIZE) {
-      throw s3Error('EntityTooSmall', { UploadId: uploadId, PartNumber: part.partNumber, ProposedSize: bytes, MinSizeAllowed: MIN_PART_SIZE });
+    if (bytes < minPartSize) {
+      throw s3Error('EntityTooSmall', { UploadId: uploadId, PartNumber: part.partNumber, ProposedSize: bytes, MinSizeAllowed: minPartSize });
     }
   });
 }
@@ -63,6 +72,26 @@ function objectHeaders(marker: ObjectInfo): { headers: Record<string, string>; c
   const given = marker.contentType;
   const contentType = given === undefined || given === 'application/directory' ? 'application/octet-stream' : given;
   return { headers: { ...marker.contentHeaders, ...marker.userMetadata }, contentType };
+}
+
+/**
+ * The entries of the object's manifest: the parts themselves, or, beyond the
+ * cluster's max_manifest_segments, sub-manifests of that many parts each,
+ * written first into the segments container (see common/manifest.ts).
+ */
+async function nestIfNeeded(ctx: OperationContext, bucket: string, key: string, uploadId: string, entries: ManifestSegment[]): Promise<{ entries: ManifestSegment[]; subs: string[] }> {
+  const groups = manifestGroups(entries, (await ctx.store.limits()).maxManifestSegments);
+  if (groups.length === 1) return { entries, subs: [] };
+  const top: ManifestSegment[] = [];
+  const subs: string[] = [];
+  for (const [i, group] of groups.entries()) {
+    const name = subManifestName(key, uploadId, i + 1);
+    subs.push(name);
+    await ctx.store.putManifest(segmentsContainer(bucket), name, group, { headers: {}, contentType: 'application/octet-stream', reserved: {} });
+    // Swift checks each part's ETag as the sub-manifest is written; a sub-manifest's own ETag needs no check here.
+    top.push({ path: `/${segmentsContainer(bucket)}/${name}`, etag: null, size_bytes: group.reduce((n, s) => n + (s.size_bytes ?? 0), 0) });
+  }
+  return { entries: top, subs };
 }
 
 interface Completed {
@@ -81,7 +110,8 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
     throw err;
   }
   const stored = await storedParts(ctx, bucket, key, uploadId);
-  checkParts(requested, stored, uploadId);
+  checkParts(requested, stored, uploadId, ctx.limits.minPartSize ?? MIN_PART_SIZE);
+  const checksum = completedChecksum(uploadChecksumOf(marker), ctx.req.headers, requested, stored, uploadId);
   const etag = multipartEtag(requested.map((p) => p.etag));
   const replaced = await ownedSegments(ctx, bucket, key);
   const manifest = requested.map((p) => ({
@@ -89,17 +119,24 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
     etag: p.etag,
     size_bytes: stored.get(p.partNumber)!.bytes,
   }));
-  const used = requested.map((p) => partName(key, uploadId, p.partNumber));
+  const parts = requested.map((p) => partName(key, uploadId, p.partNumber));
+  let subs: string[] = [];
   let written;
   try {
-    // The object's own reserved item: the upload that made it (for retries and races).
-    written = await ctx.store.putManifest(bucket, key, manifest, { ...objectHeaders(marker), s3Etag: etag, reserved: { ...aclItems(marker.reserved), [UPLOAD_ID]: uploadId } });
+    const top = await nestIfNeeded(ctx, bucket, key, uploadId, manifest);
+    subs = top.subs;
+    // The object's own reserved items: the upload that made it (for retries and
+    // races), its ACL, its checksum, and the object lock its CreateMultipartUpload decided.
+    const reserved = { ...aclItems(marker.reserved), ...lockItemsOf(marker.reserved), ...checksum?.items, [UPLOAD_ID]: uploadId };
+    written = await ctx.store.putManifest(bucket, key, top.entries, { ...objectHeaders(marker), s3Etag: etag, reserved });
   } catch (err) {
+    await deleteSegments(ctx, bucket, subs);
     // Swift refuses a manifest whose segments an Abort is deleting right now:
     // if the upload was claimed meanwhile, that is the answer, not InvalidPart.
-    if (!(await ctx.store.findObject(segmentsContainer(bucket), markerName(key, uploadId)))) return { doc: await claimedElsewhere(ctx, bucket, key, uploadId, used) };
+    if (!(await ctx.store.findObject(segmentsContainer(bucket), markerName(key, uploadId)))) return { doc: await claimedElsewhere(ctx, bucket, key, uploadId, parts) };
     throw err;
   }
+  const used = [...parts, ...subs];
 
   // The claim: deleting the marker. An AbortMultipartUpload racing this one
   // claims the same way; whoever Swift answers 404 lost (see abort.ts).
@@ -126,7 +163,7 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
   // claim would make a retried Complete answer NoSuchUpload.
   const unused = [...stored.values()].map((s) => s.name).filter((n) => !usedSet.has(n));
   await deleteSegments(ctx, bucket, [...unused, ...replacedNow, abortNoteName(key, uploadId)]);
-  return { doc: completeMultipartUploadResult(bucket, key, etag), versionId: written.versionId };
+  return { doc: completeMultipartUploadResult(bucket, key, etag, checksum?.elements), versionId: written.versionId };
 }
 
 /** NoSuchUpload unless the upload is open, or completed into the object at the key (a retry). */

@@ -9,6 +9,9 @@ import type { OperationContext } from '../context.js';
 import { listingEtag, parseSwiftTimestamp } from '../common/listing-rows.js';
 import { checkUploadId, isPartName, partNumberOf, partsPrefix, segmentsContainer } from './layout.js';
 import { uploadMarker } from './upload-state.js';
+import { CHECKSUM_ALGORITHMS } from '../../s3/checksums.js';
+import { uploadChecksumOf } from './part-checksums.js';
+import { checksumElements, partChecksumOfRow } from '../common/checksums.js';
 
 function boundedInt(query: ReadonlyMap<string, string>, name: string, fallback: number, max: number): number {
   const raw = query.get(name);
@@ -22,7 +25,7 @@ export async function listParts(ctx: OperationContext): Promise<S3Result> {
   const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
   const maxParts = boundedInt(ctx.req.query, 'max-parts', 1000, 1000);
   const after = boundedInt(ctx.req.query, 'part-number-marker', 0, 10_000);
-  await uploadMarker(ctx, bucket, key, uploadId);
+  const upload = uploadChecksumOf(await uploadMarker(ctx, bucket, key, uploadId));
   const prefix = partsPrefix(key, uploadId);
   // Swift lists part names as text (1, 10, 2, ...); S3 pages in numeric order.
   const parts: { row: ObjectRow; n: number }[] = [];
@@ -42,7 +45,11 @@ export async function listParts(ctx: OperationContext): Promise<S3Result> {
       partNumberMarker: after,
       maxParts,
       isTruncated: parts.length > maxParts,
-      parts: page.map(({ row, n }) => ({ partNumber: n, lastModified: parseSwiftTimestamp(row.last_modified), etag: listingEtag(row.hash), size: row.bytes ?? 0 })),
+      parts: page.map(({ row, n }) => ({
+        partNumber: n, lastModified: parseSwiftTimestamp(row.last_modified), etag: listingEtag(row.hash), size: row.bytes ?? 0,
+        checksum: checksumElements(partChecksumOfRow(ctx, segmentsContainer(bucket), row)),
+      })),
+      checksum: upload && { algorithm: CHECKSUM_ALGORITHMS[upload.algorithm].name, type: upload.type },
     }),
   };
 }

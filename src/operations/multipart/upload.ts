@@ -14,10 +14,16 @@ import { deleteSegments, markSegmentsContainer } from '../common/segments.js';
 import { translate } from '../common/swift-errors.js';
 import { bodyLength, storedObjectHeaders, writeBody } from '../common/write-body.js';
 import type { OperationContext } from '../context.js';
+import { lockForWrite } from '../lock/write-lock.js';
 import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { checkUploadId, markerName, newUploadId, partName, segmentsContainer } from './layout.js';
 import { uploadMarker } from './upload-state.js';
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../s3/checksums.js';
+import { encodePartChecksum, uploadChecksum, type PartChecksum } from '../../s3/multipart-checksums.js';
+import type { Written } from '../../swift/store.js';
+import { checksumElements, checksumItem } from '../common/checksums.js';
+import { ChecksumTap, checksumTypeMismatch, uploadChecksumItems, uploadChecksumOf } from './part-checksums.js';
 
 /** Creates `<bucket>+segments` like s3api does: with the bucket's storage policy and ACLs. */
 async function ensureSegmentsContainer(ctx: OperationContext, bucket: string): Promise<void> {
@@ -33,18 +39,28 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
   checkKey(key, ctx.limits.maxKeyBytes);
   const stored = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(stored, await ctx.store.limits());
+  // The final object's lock, decided now (the default's days count from here) and kept on the marker.
+  const lock = await lockForWrite(ctx, bucket, { needsIntegrity: false });
   const acl = await requestedObjectAcl(ctx);
+  const checksum = uploadChecksum(ctx.req.headers);
   await ensureSegmentsContainer(ctx, bucket);
   const uploadId = newUploadId();
   // The marker carries what the final object gets, where s3api's Complete reads
   // it too: Content-Type, the stored content headers and X-Object-Meta-*; and,
   // as the gateway's sealed items, its ACL.
   await ctx.store.putObject(segmentsContainer(bucket), markerName(key, uploadId), {
-    body: '', length: 0, headers: { ...stored, 'content-type': stored['content-type'] ?? 'application/octet-stream' }, reserved: acl.items,
+    body: '', length: 0, headers: { ...stored, 'content-type': stored['content-type'] ?? 'application/octet-stream' }, reserved: { ...acl.items, ...lock.items, ...uploadChecksumItems(checksum) },
   });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
-  return { status: 200, xml: initiateMultipartUploadResult(bucket, key, uploadId) };
+  const headers = checksum ? { 'x-amz-checksum-algorithm': CHECKSUM_ALGORITHMS[checksum.algorithm].name, 'x-amz-checksum-type': checksum.type } : {};
+  return { status: 200, headers, xml: initiateMultipartUploadResult(bucket, key, uploadId) };
 }
+
+/**
+ * The most parts an upload can have: S3's 10,000, or as many as two levels of
+ * manifests hold (max_manifest_segments², see common/manifest.ts).
+ */
+export const partLimit = (maxManifestSegments: number): number => maxManifestSegments * maxManifestSegments;
 
 /** A part written after its upload was aborted would be orphaned: check again and clean up. */
 async function ensureStillOpen(ctx: OperationContext, bucket: string, key: string, uploadId: string, part: number): Promise<void> {
@@ -59,13 +75,42 @@ async function ensureStillOpen(ctx: OperationContext, bucket: string, key: strin
 export async function uploadPart(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
-  const part = parsePartNumber(ctx.req.query.get('partNumber'), (await ctx.store.limits()).maxManifestSegments);
+  const part = parsePartNumber(ctx.req.query.get('partNumber'), partLimit((await ctx.store.limits()).maxManifestSegments));
   const length = await bodyLength(ctx);
-  await uploadMarker(ctx, bucket, key, uploadId);
+  const upload = uploadChecksumOf(await uploadMarker(ctx, bucket, key, uploadId));
+  if (upload && ctx.checksum && ctx.checksum.algorithm !== upload.algorithm) checksumTypeMismatch(upload.algorithm, ctx.checksum.algorithm);
   // A part keeps only its bytes, its MD5 (Content-MD5) and its checksum; metadata belongs to the marker.
   const target = { container: segmentsContainer(bucket), object: partName(key, uploadId, part) };
-  const out = await writeBody(ctx, target, {}, length, () => ensureStillOpen(ctx, bucket, key, uploadId, part));
+  let partCtx = ctx;
+  let checksum = ctx.checksum;
+  if (upload && !checksum) {
+    // The upload declared a checksum and this part came without one: the
+    // gateway computes it as the part streams (S3 computes it too, and the
+    // object's checksum needs every part's).
+    const tap = new ChecksumTap(upload.algorithm);
+    ctx.body.once('error', (err) => tap.destroy(err));
+    partCtx = { ...ctx, body: ctx.body.pipe(tap) };
+    checksum = { algorithm: upload.algorithm, value: () => tap.value };
+  }
+  const out = await writeBody(partCtx, target, {}, length, () => ensureStillOpen(ctx, bucket, key, uploadId, part), {}, { listChecksum: true, checksum });
   return { status: 200, headers: out };
+}
+
+/**
+ * A copied part of an upload that declared a checksum: S3 computes the
+ * part's checksum from the copied bytes, so the gateway reads the part back
+ * once and keeps its checksum as UploadPart would.
+ */
+async function checksumCopiedPart(ctx: OperationContext, written: Written, algorithm: ChecksumAlgorithm, uploadId: string): Promise<PartChecksum> {
+  const { container, object } = written.target;
+  const read = await ctx.store.readObject(container, object, 'GET', { 'if-match': written.etag });
+  // Gone already: an Abort removed the upload's parts meanwhile.
+  if (!read?.body) throw s3Error('NoSuchUpload', { UploadId: uploadId });
+  const crc = CHECKSUM_ALGORITHMS[algorithm].create();
+  for await (const chunk of read.body) crc.update(chunk as Buffer);
+  const value = crc.digest().toString('base64');
+  await ctx.store.updateReserved(written, checksumItem(algorithm, value), encodePartChecksum({ algorithm, value }));
+  return { algorithm, value };
 }
 
 /** `bytes=first-last` of x-amz-copy-source-range, checked against the source size. */
@@ -85,10 +130,10 @@ export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const headers = ctx.req.headers;
   const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
-  const part = parsePartNumber(ctx.req.query.get('partNumber'), (await ctx.store.limits()).maxManifestSegments);
+  const part = parsePartNumber(ctx.req.query.get('partNumber'), partLimit((await ctx.store.limits()).maxManifestSegments));
   const source = parseCopySource(headers['x-amz-copy-source']!);
   checkBucketName(source.bucket);
-  await uploadMarker(ctx, bucket, key, uploadId);
+  const upload = uploadChecksumOf(await uploadMarker(ctx, bucket, key, uploadId));
   const info = await findCopySource(ctx, source);
   const range = headers['x-amz-copy-source-range'];
   const written = await ctx.store.copyObject(
@@ -100,6 +145,7 @@ export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
     throw translate(err, { 404: 'NoSuchKey' }, ctx, { Key: source.key });
   });
   await ensureStillOpen(ctx, bucket, key, uploadId, part);
+  const checksum = upload ? await checksumCopiedPart(ctx, written, upload.algorithm, uploadId) : undefined;
   const versionHeaders = info.versionId !== undefined ? { 'x-amz-copy-source-version-id': info.versionId } : {};
-  return { status: 200, headers: versionHeaders, xml: copyPartResult(quoteEtag(written.etag) ?? '""', new Date(written.lastModified ?? Date.now())) };
+  return { status: 200, headers: versionHeaders, xml: copyPartResult(quoteEtag(written.etag) ?? '""', new Date(written.lastModified ?? Date.now()), checksumElements(checksum)) };
 }

@@ -11,6 +11,7 @@ import { missingObject, ownerOf, requireBucket } from '../common/bucket.js';
 import { checkObjectAcl, objectAcl, objectOwner, withoutAclItems } from '../common/object-acl.js';
 import { ensureDelegatedReads } from '../common/delegation.js';
 import type { OperationContext } from '../context.js';
+import { hasUnverifiedLock } from '../lock/state.js';
 
 async function requireObject(ctx: OperationContext, bucket: string, key: string): Promise<ObjectInfo> {
   const versionId = ctx.req.query.get('versionId');
@@ -49,6 +50,8 @@ export async function putObjectAcl(ctx: OperationContext): Promise<S3Result> {
     // Swift quirk: a POST reaches only the current version.
     throw s3Error('InvalidRequest', {}, 'This gateway can change the ACL of an object\'s current version only.');
   }
+  // Object lock items that do not verify would not survive the rewrite (only verified items are re-sealed): such a version reads as locked, and stays so.
+  if (hasUnverifiedLock(info)) throw s3Error('AccessDenied', {}, 'Access Denied: the object lock state of this version cannot be verified, so its metadata is not rewritten.');
   const owned: Record<string, string> = owner.id === bucketOwner.id ? {} : { owner: owner.id };
   const rewritten = await ctx.store.rewriteReserved(bucket, key, info, { ...withoutAclItems(info.reserved), ...encodeObjectAcl(acl), ...owned });
   if (rewritten === 'gone') throw s3Error('NoSuchKey', { Key: key });

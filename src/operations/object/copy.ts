@@ -12,6 +12,7 @@ import { checkBucketName, checkKey } from '../common/names.js';
 import { STORED_CONTENT_HEADERS, pick, quoteEtag } from '../common/object-headers.js';
 import { deleteSegments, ownedSegments } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
+import { lockForWrite } from '../lock/write-lock.js';
 import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
@@ -49,6 +50,8 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const replace: Record<string, string> | undefined = directive === 'REPLACE' ? { ...pick(headers, STORED_CONTENT_HEADERS), ...metadataToSwift(headers) } : undefined;
   if (replace?.['content-type'] !== undefined) replace['content-type'] = plainContentType(replace['content-type'])!;
   if (replace) checkMetadataLimits(replace, await ctx.store.limits());
+  // S3 quirk: a copy never takes the source's lock; it gets the request's, else the bucket's default.
+  const lock = await lockForWrite(ctx, bucket, { needsIntegrity: false });
   const info = await findCopySource(ctx, source);
   if (info.size > ctx.limits.maxObjectSize) {
     throw s3Error('InvalidRequest', {}, `The specified copy source is larger than the maximum allowable size for a copy source: ${ctx.limits.maxObjectSize}`);
@@ -65,7 +68,7 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
     const done = await ctx.store.copyObject(
       { container: bucket, object: key },
       { container: source.bucket, object: source.key, info, versionId: source.versionId, account: sourceAccount },
-      { replace, reserved: { ...checksumItems(info.reserved), ...acl.items } },
+      { replace, reserved: { ...checksumItems(info.reserved), ...acl.items, ...lock.items } },
     );
     await deleteSegments(ctx, bucket, replaced);
     return done;

@@ -11,7 +11,6 @@ import { deleteResult } from '../../s3/results.js';
 import { parseXml } from '../../s3/xml.js';
 import { forEachConcurrently } from '../../swift/pool.js';
 import { checkContentMd5, readXmlBody } from '../common/body.js';
-import { bucketInfo } from '../common/bucket.js';
 import { bulkDeletable, deleteInBulk } from '../common/bulk-delete.js';
 import { conditionally } from '../common/write-conditions.js';
 import { checkKey } from '../common/names.js';
@@ -20,6 +19,7 @@ import { OBJECT_TABLE, translate } from '../common/swift-errors.js';
 import { deleteVersion } from '../common/delete-version.js';
 import { parseVersionId } from '../common/versions.js';
 import type { OperationContext } from '../context.js';
+import { bucketLock, type BucketLock } from '../lock/bucket-config.js';
 
 /** S3 takes at most 1000 keys per request. */
 export const MAX_DELETE_KEYS = 1000;
@@ -95,14 +95,14 @@ export async function parseDeleteBody(body: Buffer | string): Promise<DeleteRequ
 export type Outcome = { readonly entry: DeleteRequestEntry; readonly marker?: { readonly written?: string; readonly removed?: boolean }; readonly error?: S3Error };
 
 /** DeleteObject of one key (or one version), S3 style: a key or version that is not there counts as deleted. */
-async function deleteOne(ctx: OperationContext, bucket: string, entry: DeleteRequestEntry): Promise<Outcome> {
+async function deleteOne(ctx: OperationContext, bucket: string, entry: DeleteRequestEntry, lock: BucketLock): Promise<Outcome> {
   try {
     checkKey(entry.key, ctx.limits.maxKeyBytes);
     // Acting for a principal the bucket policy admits: judged key by key.
     ctx.permitsKey?.(entry.key, entry.versionId);
     if (entry.versionId !== undefined) {
       parseVersionId(entry.versionId);
-      const gone = await deleteVersion(ctx, bucket, entry.key, entry.versionId);
+      const gone = await deleteVersion(ctx, bucket, entry.key, entry.versionId, lock);
       return { entry, marker: gone.wasDeleteMarker ? { removed: true } : undefined };
     }
     const deleted = await conditionally(ctx, bucket, entry.key, entry.etag === undefined ? undefined : { ifMatch: entry.etag }, async () => {
@@ -131,10 +131,11 @@ export async function deleteObjects(ctx: OperationContext): Promise<S3Result> {
   // (which the pipeline already verified as the body streamed).
   checkContentMd5(ctx.req.headers, body.md5Hex, { required: ctx.checksum === undefined });
   const request = await parseDeleteBody(body.bytes);
-  // Swift answers 404 for a key in a missing container too: ask once up front.
-  const info = await bucketInfo(ctx, bucket);
+  // Swift answers 404 for a key in a missing container too: ask once up front
+  // (NoSuchBucket), reading its Object Lock configuration afresh on the way.
+  const lock = await bucketLock(ctx, bucket, { fresh: true });
   const outcomes: Outcome[] = new Array<Outcome>(request.objects.length);
-  const bulk = await bulkDeletable(ctx, info, request.objects);
+  const bulk = await bulkDeletable(ctx, lock, request.objects);
   if (bulk.length > 0) {
     const done = await deleteInBulk(ctx, bucket, bulk.map((i) => request.objects[i]!));
     bulk.forEach((i, n) => { outcomes[i] = done[n]!; });
@@ -151,7 +152,7 @@ export async function deleteObjects(ctx: OperationContext): Promise<S3Result> {
     else byKey.set(entry.key, [i]);
   });
   await forEachConcurrently([...byKey.values()], CONCURRENCY, async (indexes) => {
-    for (const i of indexes) outcomes[i] = await deleteOne(ctx, bucket, request.objects[i]!);
+    for (const i of indexes) outcomes[i] = await deleteOne(ctx, bucket, request.objects[i]!, lock);
   });
   const answers = outcomes.map((o) => ({
     key: o.entry.key,

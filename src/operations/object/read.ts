@@ -3,7 +3,7 @@
 import { s3Error } from '../../s3/errors.js';
 import { headerValueFromText } from '../../s3/header-values.js';
 import type { S3Result } from '../../s3/result.js';
-import { SwiftStore, type ObjectRead } from '../../swift/store.js';
+import { SwiftStore, type ManifestSegment, type ObjectRead } from '../../swift/store.js';
 import { checksumResponseHeaders } from '../common/checksums.js';
 import { websiteRedirectHeader } from '../common/website-redirect.js';
 import { etagListMatches, s3EtagOf } from '../common/etag.js';
@@ -12,24 +12,32 @@ import { parsePartNumber } from '../common/part-number.js';
 import { findVersion, isDeleteMarker, latestVersion, parseVersionId, versionHeaders } from '../common/versions.js';
 import type { OperationContext } from '../context.js';
 import { bucketInfo } from '../common/bucket.js';
+import { shownLock } from '../lock/enforce.js';
+import { lockResponseHeaders } from '../lock/state.js';
+import { entryPath, objectManifest } from '../common/manifest.js';
+import { checksumHeader } from '../../s3/checksums.js';
+import { decodePartChecksum } from '../../s3/multipart-checksums.js';
 
 interface PartRange {
   readonly range: string;
   readonly start: number;
   readonly size: number;
   readonly count: number;
+  /** The part's segment (its checksum is read from it with x-amz-checksum-mode). */
+  readonly segment: ManifestSegment;
 }
 
 /** The byte range of part N of a multipart object (a manifest), and how many parts it has; undefined for a plain object. */
 async function partRange(ctx: OperationContext, bucket: string, key: string, part: number, versionId: string | undefined): Promise<PartRange | undefined> {
-  const manifest = await ctx.store.manifestOf(bucket, key, { versionId });
-  if (manifest === 'missing') return missingVersion(ctx, bucket, key, versionId);
-  if (manifest === 'plain') return undefined;
+  const found = await objectManifest(ctx, bucket, key, { versionId });
+  if (found === 'missing') return missingVersion(ctx, bucket, key, versionId);
+  if (found === 'plain') return undefined;
+  const manifest = found.parts;
   if (part > manifest.length) throw s3Error('InvalidPartNumber', { PartNumberRequested: part, ActualPartCount: manifest.length });
   let start = 0;
   for (let i = 0; i < part - 1; i++) start += manifest[i]!.size_bytes ?? manifest[i]!.bytes ?? 0;
   const size = manifest[part - 1]!.size_bytes ?? manifest[part - 1]!.bytes ?? 0;
-  return { range: `bytes=${start}-${start + size - 1}`, start, size, count: manifest.length };
+  return { range: `bytes=${start}-${start + size - 1}`, start, size, count: manifest.length, segment: manifest[part - 1]! };
 }
 
 /**
@@ -108,17 +116,32 @@ async function readObject(ctx: OperationContext, method: 'GET' | 'HEAD'): Promis
   }
 }
 
+const checksumMode = (ctx: OperationContext): boolean => ctx.req.headers['x-amz-checksum-mode']?.trim().toUpperCase() === 'ENABLED';
+
+/**
+ * A part read (partNumber) with checksum mode: the part's own checksum, kept
+ * beside it when it was uploaded (S3 answers the part's, which is what a
+ * client can check the part's bytes against).
+ */
+async function partChecksumHeaders(ctx: OperationContext, segment: ManifestSegment): Promise<Record<string, string>> {
+  const at = entryPath(segment);
+  const info = at && (await ctx.store.findObject(at.container, at.object));
+  const c = decodePartChecksum(info?.listedChecksum);
+  return c ? { [checksumHeader(c.algorithm)]: c.value } : {};
+}
+
 async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', read: ObjectRead, parts: PartRange | undefined, overrides: Record<string, string>): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const info = read.info;
   if (read.answer === 'not-modified') return { status: 304, headers: { etag: quoteEtag(info.etag), 'last-modified': info.lastModified } };
-  const out = { ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...websiteRedirectHeader(info.reserved) };
+  const out = { ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...websiteRedirectHeader(info.reserved), ...lockResponseHeaders(await shownLock(ctx, bucket, key, info)) };
   if (info.isManifest) out['etag'] = await s3EtagOf(ctx, bucket, key, info);
   // S3 quirk: checksums are returned only when asked for, and only for the whole
   // object (a client validates the body it receives against them).
-  if (read.answer === 'whole' && ctx.req.headers['x-amz-checksum-mode']?.trim().toUpperCase() === 'ENABLED') {
+  if (read.answer === 'whole' && checksumMode(ctx)) {
     Object.assign(out, checksumResponseHeaders(info.reserved));
   }
+  if (parts && checksumMode(ctx)) Object.assign(out, await partChecksumHeaders(ctx, parts.segment));
   if (parts) {
     out['x-amz-mp-parts-count'] = String(parts.count);
     if (method === 'HEAD') {

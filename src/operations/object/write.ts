@@ -11,6 +11,7 @@ import { deleteVersion } from '../common/delete-version.js';
 import { versionHeaders } from '../common/versions.js';
 import { putBodyLength, storedObjectHeaders, writeBody } from '../common/write-body.js';
 import type { OperationContext } from '../context.js';
+import { lockForWrite } from '../lock/write-lock.js';
 import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
@@ -22,12 +23,13 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const length = await putBodyLength(ctx);
   const headers = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(headers, await ctx.store.limits());
+  const lock = await lockForWrite(ctx, bucket, { needsIntegrity: true });
   const acl = await requestedObjectAcl(ctx);
   const redirect = requestedWebsiteRedirect(ctx.req.headers);
   // If-None-Match / If-Match: checked and written while this request holds the key (key-claim.ts).
   const out = await conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers), async () => {
     const replaced = await ownedSegments(ctx, bucket, key);
-    return writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), { ...acl.items, ...redirect });
+    return writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), { ...acl.items, ...redirect, ...lock.items }, { noMetadataPost: lock.lockedBucket });
   });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   return { status: ctx.dialect.objectCreatedStatus, headers: out };

@@ -30,7 +30,7 @@ export interface GatewayRig {
   close(): Promise<void>;
 }
 
-const KEYS = { access: 'AKIAFAKERIG000000001', secret: 'fake-rig-secret-key-000000000000000000000' };
+export const RIG_KEYS = { access: 'AKIAFAKERIG000000001', secret: 'fake-rig-secret-key-000000000000000000000' };
 
 /**
  * `namespace`: the global bucket namespace, its registry in the account of a
@@ -54,7 +54,7 @@ export async function gatewayRig(opts: { namespace?: boolean } = {}): Promise<Ga
     maxSkewMs: 15 * 60_000,
     // A Complete answers at once here: its heartbeat would hide the status under test.
     limits: { ...DEFAULT_LIMITS, slowAnswerAfterMs: 60_000 },
-    credentials: new StaticCredentialStore([{ accessKeyId: KEYS.access, secretKey: KEYS.secret, identity: user.identity }]),
+    credentials: new StaticCredentialStore([{ accessKeyId: RIG_KEYS.access, secretKey: RIG_KEYS.secret, identity: user.identity }]),
     swift,
     metrics: new Metrics(),
     log: { log: () => {} },
@@ -70,8 +70,8 @@ export async function gatewayRig(opts: { namespace?: boolean } = {}): Promise<Ga
     fake,
     user,
     url,
-    keys: KEYS,
-    s3: (method, path, opts = {}) => rawS3(url, { method, path, keys: KEYS, ...opts }),
+    keys: RIG_KEYS,
+    s3: (method, path, opts = {}) => rawS3(url, { method, path, keys: RIG_KEYS, ...opts }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

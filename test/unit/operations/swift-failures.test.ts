@@ -3,11 +3,12 @@
 // (call, Swift failure) with that one call failing, and the S3 answer must
 // be the one the family's table gives. Swift-side trouble (499, 503, 507, a
 // connection failure) is never a success nor an InternalError.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { checksumOf } from '../../../src/s3/checksums.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../helpers/fake-swift/index.js';
 import { xmlValue } from '../../helpers/raw-s3.js';
-import { gatewayRig, type GatewayRig } from './fake-rig.js';
+import { RIG_KEYS, gatewayRig, type GatewayRig } from './fake-rig.js';
 
 type Fault = number | 'ECONNREFUSED';
 const FAULTS: Fault[] = [401, 404, 409, 412, 413, 416, 422, 499, 503, 507, 'ECONNREFUSED'];
@@ -44,6 +45,54 @@ const withCompleted = async (rig: GatewayRig) => {
 };
 const md5hex = (s: string) => createHash('md5').update(s).digest('hex');
 const deleteBody = '<Delete><Object><Key>k</Key></Object></Delete>';
+const LOCK_ON = { 'x-amz-bucket-object-lock-enabled': 'true' };
+const lockedBucket = async (rig: GatewayRig) => {
+  await rig.s3('PUT', '/bkt', { headers: LOCK_ON });
+  return {};
+};
+const withLockedObject = async (rig: GatewayRig) => {
+  await rig.s3('PUT', '/bkt', { headers: LOCK_ON });
+  await rig.s3('PUT', '/bkt/k', { body: 'hello', headers: { 'content-md5': md5b64('hello'), 'x-amz-object-lock-mode': 'GOVERNANCE', 'x-amz-object-lock-retain-until-date': '2199-01-01T00:00:00Z', 'x-amz-object-lock-legal-hold': 'ON' } });
+  return {};
+};
+const withLockBucketObject = async (rig: GatewayRig) => {
+  await rig.s3('PUT', '/bkt', { headers: LOCK_ON });
+  await rig.s3('PUT', '/bkt/k', { body: 'hello' });
+  return {};
+};
+const withLockedUpload = async (rig: GatewayRig) => {
+  await rig.s3('PUT', '/bkt', { headers: LOCK_ON });
+  const id = xmlValue((await rig.s3('POST', '/bkt/k?uploads', { headers: { 'x-amz-object-lock-legal-hold': 'ON' } })).text(), 'UploadId')!;
+  const etag = (await rig.s3('PUT', `/bkt/k?partNumber=1&uploadId=${id}`, { body: 'part one' })).headers['etag']!;
+  return { id, etag };
+};
+const lockConfigBody = '<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>1</Days></DefaultRetention></Rule></ObjectLockConfiguration>';
+const retentionBody = '<Retention><Mode>GOVERNANCE</Mode><RetainUntilDate>2199-06-01T00:00:00Z</RetainUntilDate></Retention>';
+const legalHoldBody = '<LegalHold><Status>ON</Status></LegalHold>';
+const md5Body = (method: string, path: string, body: string) => ({ method, path, body, headers: { 'content-md5': md5b64(body) } });
+const crc32cOf = (d: string) => checksumOf('crc32c', Buffer.from(d));
+/** An upload that declared CRC32C (COMPOSITE), its part 1 sent with its checksum. */
+const withChecksumUpload = async (rig: GatewayRig) => {
+  await rig.s3('PUT', '/bkt');
+  const id = xmlValue((await rig.s3('POST', '/bkt/k?uploads', { headers: { 'x-amz-checksum-algorithm': 'CRC32C' } })).text(), 'UploadId')!;
+  const etag = (await rig.s3('PUT', `/bkt/k?partNumber=1&uploadId=${id}`, { body: 'part one', headers: { 'x-amz-checksum-crc32c': crc32cOf('part one') } })).headers['etag']!;
+  return { id, etag };
+};
+/** A completed CRC32C multipart object (GetObjectAttributes reads its manifest and its parts' listing). */
+const withChecksumObject = async (rig: GatewayRig) => {
+  const { id, etag } = await withChecksumUpload(rig);
+  await rig.s3('POST', `/bkt/k?uploadId=${id}`, { body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>` });
+  return {};
+};
+/** A browser upload's form, signed with SigV2 for the rig's key. */
+function postForm(): { body: Buffer; headers: Record<string, string> } {
+  const policy = Buffer.from(JSON.stringify({ expiration: new Date(Date.now() + 600_000).toISOString(), conditions: [{ bucket: 'bkt' }, { key: 'k' }] })).toString('base64');
+  const fields = { key: 'k', AWSAccessKeyId: RIG_KEYS.access, policy, signature: createHmac('sha1', RIG_KEYS.secret).update(policy).digest('base64') };
+  const b = 'rigboundary';
+  const parts = Object.entries(fields).map(([n, v]) => `--${b}\r\nContent-Disposition: form-data; name="${n}"\r\n\r\n${v}\r\n`);
+  const body = Buffer.from(`${parts.join('')}--${b}\r\nContent-Disposition: form-data; name="file"; filename="f.txt"\r\n\r\nform body\r\n--${b}--\r\n`);
+  return { body, headers: { 'content-type': `multipart/form-data; boundary=${b}` } };
+}
 const policyBody = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bkt/*' }] });
 const withPolicy = async (rig: GatewayRig) => {
   await rig.s3('PUT', '/bkt');
@@ -69,6 +118,9 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     PutBucketVersioning: { seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?versioning', body: '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>' }), ok: 200 },
     GetBucketAcl: { seed: bucketOnly, request: () => ({ method: 'GET', path: '/bkt?acl' }), ok: 200 },
     PutBucketAcl: { seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?acl', headers: { 'x-amz-grant-write': 'id="p-other"', 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' } }), ok: 200 },
+    'CreateBucket (object lock)': { seed: async () => ({}), request: () => ({ method: 'PUT', path: '/bkt', headers: LOCK_ON }), ok: 200 },
+    GetObjectLockConfiguration: { seed: lockedBucket, request: () => ({ method: 'GET', path: '/bkt?object-lock' }), ok: 200 },
+    PutObjectLockConfiguration: { seed: lockedBucket, request: () => md5Body('PUT', '/bkt?object-lock', lockConfigBody), ok: 200 },
   },
   listing: {
     ListObjects: { seed: withObject, request: () => ({ method: 'GET', path: '/bkt' }), ok: 200 },
@@ -94,7 +146,21 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     PutObjectIfMatch: { seed: withObject, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body', headers: { 'if-match': `"${md5hex('hello')}"` } }), ok: 200 },
     DeleteObjectIfMatch: { seed: withObject, request: () => ({ method: 'DELETE', path: '/bkt/k', headers: { 'if-match': `"${md5hex('hello')}"` } }), ok: 204 },
     GetObjectAcl: { seed: withObject, request: () => ({ method: 'GET', path: '/bkt/k?acl' }), ok: 200 },
+    GetObjectAttributes: {
+      seed: withChecksumObject, request: () => ({ method: 'GET', path: '/bkt/k?attributes', headers: { 'x-amz-object-attributes': 'ETag,Checksum,ObjectParts,StorageClass,ObjectSize' } }), ok: 200,
+    },
+    PostObject: { seed: bucketOnly, request: () => ({ method: 'POST', path: '/bkt', ...postForm() }), ok: 204 },
+    'GetObject (partNumber with checksum mode: the part\'s checksum from its segment)': {
+      seed: withChecksumObject, request: () => ({ method: 'GET', path: '/bkt/k?partNumber=1', headers: { 'x-amz-checksum-mode': 'ENABLED' } }), ok: 206,
+    },
     PutObjectAcl: { seed: withObject, request: () => ({ method: 'PUT', path: '/bkt/k?acl', headers: { 'x-amz-acl': 'public-read' } }), ok: 200 },
+    'PutObject (object lock)': { seed: lockedBucket, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body', headers: { 'content-md5': md5b64('new body'), 'x-amz-object-lock-legal-hold': 'ON' } }), ok: 200 },
+    'CopyObject (object lock)': { seed: withLockBucketObject, request: () => ({ method: 'PUT', path: '/bkt/copy', headers: { 'x-amz-copy-source': '/bkt/k', 'x-amz-object-lock-mode': 'COMPLIANCE', 'x-amz-object-lock-retain-until-date': '2199-01-01T00:00:00Z' } }), ok: 200 },
+    'DeleteObject (lock-enabled bucket)': { seed: withLockBucketObject, request: () => ({ method: 'DELETE', path: '/bkt/k?versionId=null' }), ok: 204 },
+    GetObjectRetention: { seed: withLockedObject, request: () => ({ method: 'GET', path: '/bkt/k?retention' }), ok: 200 },
+    PutObjectRetention: { seed: withLockedObject, request: () => md5Body('PUT', '/bkt/k?retention', retentionBody), ok: 200 },
+    GetObjectLegalHold: { seed: withLockedObject, request: () => ({ method: 'GET', path: '/bkt/k?legal-hold' }), ok: 200 },
+    PutObjectLegalHold: { seed: withLockedObject, request: () => md5Body('PUT', '/bkt/k?legal-hold', legalHoldBody), ok: 200 },
   },
   namespace: {
     CreateBucket: inNamespace({ seed: async () => ({}), request: () => ({ method: 'PUT', path: '/bkt', headers: { 'x-amz-acl': 'public-read' } }), ok: 200 }),
@@ -119,6 +185,28 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     ListParts: { seed: withUpload, request: (v) => ({ method: 'GET', path: `/bkt/k?uploadId=${v.id}` }), ok: 200 },
     ListMultipartUploads: { seed: withUpload, request: () => ({ method: 'GET', path: '/bkt?uploads' }), ok: 200 },
     AbortMultipartUpload: { seed: withUpload, request: (v) => ({ method: 'DELETE', path: `/bkt/k?uploadId=${v.id}` }), ok: 204 },
+    'CreateMultipartUpload (object lock)': { seed: lockedBucket, request: () => ({ method: 'POST', path: '/bkt/k?uploads', headers: { 'x-amz-object-lock-legal-hold': 'ON' } }), ok: 200 },
+    'CompleteMultipartUpload (object lock)': {
+      seed: withLockedUpload,
+      request: (v) => ({ method: 'POST', path: `/bkt/k?uploadId=${v.id}`, body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${v.etag}</ETag></Part></CompleteMultipartUpload>` }),
+      ok: 200,
+    },
+    'UploadPart (CRC32C upload, part checksum computed by the gateway)': { seed: withChecksumUpload, request: (v) => ({ method: 'PUT', path: `/bkt/k?partNumber=2&uploadId=${v.id}`, body: 'part two' }), ok: 200 },
+    'UploadPartCopy (CRC32C upload: the copied part read back for its checksum)': {
+      seed: async (rig) => ({ ...(await withChecksumUpload(rig)), ...(await rig.s3('PUT', '/bkt/src', { body: 'copied part' }), {}) }),
+      request: (v) => ({ method: 'PUT', path: `/bkt/k?partNumber=2&uploadId=${v.id}`, headers: { 'x-amz-copy-source': '/bkt/src' } }),
+      ok: 200,
+    },
+    'ListParts (CRC32C upload)': { seed: withChecksumUpload, request: (v) => ({ method: 'GET', path: `/bkt/k?uploadId=${v.id}` }), ok: 200 },
+    'CompleteMultipartUpload (CRC32C: part checksums and the object checksum header)': {
+      seed: withChecksumUpload,
+      request: (v) => ({
+        method: 'POST', path: `/bkt/k?uploadId=${v.id}`,
+        headers: { 'x-amz-checksum-crc32c': `${checksumOf('crc32c', Buffer.from(crc32cOf('part one'), 'base64'))}-1` },
+        body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${v.etag}</ETag><ChecksumCRC32C>${crc32cOf('part one')}</ChecksumCRC32C></Part></CompleteMultipartUpload>`,
+      }),
+      ok: 200,
+    },
     CompleteMultipartUpload: {
       seed: withUpload,
       request: (v) => ({ method: 'POST', path: `/bkt/k?uploadId=${v.id}`, body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${v.etag}</ETag></Part></CompleteMultipartUpload>` }),
@@ -180,17 +268,19 @@ function rule(fault: Fault): { status: number; code: string } | undefined {
 }
 
 /** What a 404 of a call means: which S3 error, by what the call touched. */
-function expected404(operation: string, c: RecordedCall): string[] {
+function expected404(row: string, c: RecordedCall): string[] {
+  const operation = row.split(' ')[0]!; // a row's name may say which variant it is
   // The parts' listing gone under a Complete: the parts it names are not there.
-  if (operation === 'CompleteMultipartUpload' && c.object === undefined && c.container?.endsWith('+segments')) return ['InvalidPart'];
+  if (operation.startsWith('CompleteMultipartUpload') && c.object === undefined && c.container?.endsWith('+segments')) return ['InvalidPart'];
   if (c.container?.endsWith('+segments')) return ['NoSuchUpload', 'NoSuchBucket', 'NoSuchKey'];
   if (c.object !== undefined) return ['NoSuchKey', 'NoSuchBucket', 'NoSuchUpload'];
   return ['NoSuchBucket'];
 }
 
 /** The bucket family's table reads a 409 as a bucket in use; an Abort's claim that lost to a racing DELETE is NoSuchUpload; else a racing write. */
-const BUCKET_TABLE_OPS = new Set(['PutBucketWebsite', 'DeleteBucketWebsite', 'PutBucketCors', 'DeleteBucketCors', 'PutBucketPolicy', 'GetBucketPolicy', 'DeleteBucketPolicy', 'GetBucketPolicyStatus', 'PutPublicAccessBlock', 'PutBucketOwnershipControls', 'HeadBucket', 'CreateBucket', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'PutBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'DeleteObjectsWithSegments', 'ListMultipartUploads', 'CreateMultipartUpload']);
-function expected409(operation: string, c: RecordedCall): string {
+const BUCKET_TABLE_OPS = new Set(['CreateMultipartUpload (object lock)', 'CreateBucket (object lock)', 'GetObjectLockConfiguration', 'PutObjectLockConfiguration', 'PutBucketWebsite', 'DeleteBucketWebsite', 'PutBucketCors', 'DeleteBucketCors', 'PutBucketPolicy', 'GetBucketPolicy', 'DeleteBucketPolicy', 'GetBucketPolicyStatus', 'PutPublicAccessBlock', 'PutBucketOwnershipControls', 'HeadBucket', 'CreateBucket', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'PutBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'DeleteObjectsWithSegments', 'ListMultipartUploads', 'CreateMultipartUpload']);
+function expected409(row: string, c: RecordedCall): string {
+  const operation = row.split(' ')[0]!;
   if (operation === 'AbortMultipartUpload' && c.method === 'DELETE') return 'NoSuchUpload';
   return BUCKET_TABLE_OPS.has(operation) ? 'BucketNotEmpty' : 'OperationAborted';
 }

@@ -31,6 +31,8 @@ const TABLE: ReadonlyArray<readonly [string, string, Record<string, string>, str
   ['GET', '/b?uploads', {}, 'ListMultipartUploads'],
   ['GET', '/b?versions', {}, 'ListObjectVersions'],
   ['POST', '/b?delete', {}, 'DeleteObjects'],
+  // A browser upload (an HTML form) is a POST to the bucket itself.
+  ['POST', '/b', {}, 'PostObject'],
   ['PUT', '/b/k', {}, 'PutObject'],
   ['PUT', '/b/k', COPY, 'CopyObject'],
   ['PUT', '/b/k?partNumber=1&uploadId=u', {}, 'UploadPart'],
@@ -75,7 +77,6 @@ describe('route', () => {
     ['POST', '/', 'SERVICE'],
     ['PUT', '/', 'SERVICE'],
     ['DELETE', '/', 'SERVICE'],
-    ['POST', '/b', 'BUCKET'],
     ['PATCH', '/b/k', 'OBJECT'],
     ['POST', '/b/k', 'OBJECT'],
   ];

@@ -43,6 +43,18 @@ describe('Sealer', () => {
   });
 });
 
+describe('Sealer: container items, each sealed on its own', () => {
+  it('opens a value only for the same container and item name, and null for anything forged or moved', () => {
+    const stored = sealer.sealValue('bkt', 'object-lock', 'Enabled;GOVERNANCE;30d');
+    expect(sealer.openValue('bkt', 'object-lock', stored)).toBe('Enabled;GOVERNANCE;30d');
+    expect(sealer.openValue('other', 'object-lock', stored)).toBeNull();
+    expect(sealer.openValue('bkt', 'acl', stored)).toBeNull();
+    expect(sealer.openValue('bkt', 'object-lock', stored.replace('30d', '1d'))).toBeNull();
+    expect(sealer.openValue('bkt', 'object-lock', 'Enabled')).toBeNull();
+    expect(new Sealer(Buffer.alloc(32, 1)).openValue('bkt', 'object-lock', stored)).toBeNull();
+  });
+});
+
 describe('plainContentType', () => {
   it("drops the gateway's and Swift's parameters, keeps the rest", () => {
     expect(plainContentType('text/plain; s3gw_etag=x;S3GW_SEAL=y;swift_bytes=9; charset=utf-8')).toBe('text/plain; charset=utf-8');

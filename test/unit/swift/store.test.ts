@@ -63,6 +63,7 @@ describe('SwiftStore: every unexpected answer is a SwiftError, its body released
     ['setContainerCors', (s) => s.setContainerCors('c', { allowOrigin: '*' }), 'POST'],
     ['setContainerWeb', (s) => s.setContainerWeb('c', { index: 'index.html' }), 'POST'],
     ['rewriteReserved', (s) => s.rewriteReserved('c', 'o', { etag: 'e' } as never, {}), 'HEAD'],
+    ['setContainerReserved', (s) => s.setContainerReserved('c', { 'object-lock': 'Enabled' }), 'POST'],
   ];
   for (const [name, run, method] of cases) {
     for (const status of [401, 412, 413, 416, 422, 499, 503, 507]) {
@@ -195,6 +196,41 @@ describe('SwiftStore: the rules only it knows', () => {
     expect((await elsewhere.store.findObject('c', 'copy'))!.reserved).toEqual({});
   });
 
+  it('putObject listedChecksum: the checksum goes sealed into the Content-Type, where listings show it; listedChecksumOfRow verifies it', async () => {
+    const { store, calls } = scripted([{ status: 201, headers: { etag: 'e' } }]);
+    await store.putObject('c+segments', 'k/u/1', { body: 'hello', length: 5, headers: {}, listedChecksum: 'crc32c.9a71bb4c' });
+    const type = calls[0]!.headers!['content-type']!;
+    expect(type).toMatch(/^application\/octet-stream;s3gw_sum=crc32c\.9a71bb4c\.[A-Za-z0-9_-]+$/);
+    expect(store.listedChecksumOfRow('c+segments', { name: 'k/u/1', bytes: 5, content_type: type })).toBe('crc32c.9a71bb4c');
+    // Bound to the object and its size: a row of another name or size does not verify.
+    expect(store.listedChecksumOfRow('c+segments', { name: 'k/u/2', bytes: 5, content_type: type })).toBeUndefined();
+    expect(store.listedChecksumOfRow('c+segments', { name: 'k/u/1', bytes: 6, content_type: type })).toBeUndefined();
+    // HEAD shows it as the object's listedChecksum, and never in the Content-Type clients see.
+    const read = scripted([{ status: 200, headers: { 'content-type': type, 'content-length': '5', etag: 'e' } }]);
+    const info = (await read.store.findObject('c+segments', 'k/u/1'))!;
+    expect([info.listedChecksum, info.contentType]).toEqual(['crc32c.9a71bb4c', 'application/octet-stream']);
+  });
+
+  it('updateReserved with a listedChecksum POSTs the Content-Type with the checksum (a trailer checksum known only after the body)', async () => {
+    const { store, calls } = scripted([{ status: 201, headers: { etag: 'e' } }, { status: 200, headers: { etag: 'e', 'content-length': '1' } }, { status: 202 }]);
+    const written = await store.putObject('c', 'o', { body: 'x', length: 1, headers: { 'content-type': 't/x' } });
+    expect(await store.updateReserved(written, { 'checksum-crc32c': 'AAAAAA==' }, 'crc32c.00000000')).toBe(true);
+    expect(calls[2]!.headers!['content-type']).toMatch(/^t\/x;s3gw_sum=crc32c\.00000000\./);
+  });
+
+  it('manifestOf detailed: the manifest as Swift stores it (no format=raw), with content_type and sub_slo', async () => {
+    const { store, calls } = scripted([{ status: 200, headers: { 'x-static-large-object': 'True' }, body: '[{"name":"/c+segments/k/u/slo/1","bytes":5,"sub_slo":true}]' }]);
+    expect(await store.manifestOf('c', 'k', { detailed: true })).toEqual([{ name: '/c+segments/k/u/slo/1', bytes: 5, sub_slo: true }]);
+    expect(calls[0]!.query).toEqual({ 'multipart-manifest': 'get' });
+  });
+
+  it('putManifest without an S3 ETag (a sub-manifest) sends a plain Content-Type', async () => {
+    const { store, calls } = scripted([{ status: 201, headers: { etag: 'm' } }]);
+    await store.putManifest('c+segments', 'k/u/slo/1', [{ path: '/c+segments/k/u/1', etag: 'e', size_bytes: 5 }], { headers: {}, contentType: 'application/octet-stream', reserved: {} });
+    expect(calls[0]!.headers!['content-type']).toBe('application/octet-stream');
+    expect(calls[0]!.query).toEqual({ 'multipart-manifest': 'put' });
+  });
+
   it('updateReserved POSTs everything the write sent (a POST replaces all metadata), plus the sealed items', async () => {
     const { store, calls } = scripted([{ status: 201, headers: { etag: 'e' } }, { status: 200, headers: { etag: 'e', 'content-length': '1' } }, { status: 202 }]);
     const written = await store.putObject('c', 'o', { body: 'x', length: 1, headers: { 'content-type': 't/x', 'content-disposition': 'inline', 'x-object-meta-a': '1' } });
@@ -282,5 +318,30 @@ describe('SwiftStore: the rules only it knows', () => {
     const objects = Array.from({ length: 1000 }, (_, i) => ({ container: 'c', object: `k${i}` }));
     expect((await many.store.bulkDelete(objects)).size).toBe(0);
     expect(many.calls.map((c) => String(c.body).split('\n').length)).toEqual([250, 250, 250, 250]);
+  });
+
+  it('updateReserved repeats the reserved items the write stored (object lock state) beside the new ones, under one seal', async () => {
+    const { store, calls } = scripted([{ status: 201, headers: { etag: 'e' } }, { status: 200, headers: { etag: 'e', 'content-length': '1' } }, { status: 202 }]);
+    const lock = { 'lock-mode': 'COMPLIANCE', 'lock-until': '2199-01-01T00:00:00.000Z' };
+    const written = await store.putObject('c', 'o', { body: 'x', length: 1, headers: {}, reserved: lock });
+    expect(await store.updateReserved(written, { 'checksum-crc32': 'AAAAAA==' })).toBe(true);
+    const posted = calls[2]!.headers as Record<string, string>;
+    expect(posted).toMatchObject({ 'x-object-meta-s3gw-lock-mode': 'COMPLIANCE', 'x-object-meta-s3gw-lock-until': '2199-01-01T00:00:00.000Z', 'x-object-meta-s3gw-checksum-crc32': 'AAAAAA==' });
+    const read = scripted([{ status: 200, headers: { ...posted, 'content-length': '1', etag: 'e' } }]);
+    expect((await read.store.findObject('c', 'o'))!.reserved).toEqual({ ...lock, 'checksum-crc32': 'AAAAAA==' });
+  });
+
+  it('setContainerReserved seals each container item on its own (POST changes only named items); headContainer verifies them, null for one that does not', async () => {
+    const { store, calls } = scripted([{ status: 204 }]);
+    await store.setContainerReserved('b', { 'object-lock': 'Enabled;GOVERNANCE;1d' }, { versioning: true });
+    const sent = calls[0]!.headers as Record<string, string>;
+    expect(calls[0]!.method).toBe('POST');
+    expect(sent['x-versions-enabled']).toBe('true');
+    expect(sent['x-container-meta-s3gw-object-lock']).toMatch(/^v1\.[A-Za-z0-9_-]+\.Enabled;GOVERNANCE;1d$/);
+    const head = scripted([{ status: 204, headers: { 'x-container-meta-s3gw-object-lock': sent['x-container-meta-s3gw-object-lock']!, 'x-container-meta-s3gw-other': 'Enabled' } }]);
+    expect((await head.store.headContainer('b')).reserved).toEqual({ 'object-lock': 'Enabled;GOVERNANCE;1d', other: null });
+    // Bound to its container: the same value copied onto another one does not verify.
+    const moved = scripted([{ status: 204, headers: { 'x-container-meta-s3gw-object-lock': sent['x-container-meta-s3gw-object-lock']! } }]);
+    expect((await moved.store.headContainer('other')).reserved).toEqual({ 'object-lock': null });
   });
 });

@@ -10,7 +10,7 @@ import {
   parseMaxKeys,
   toPage,
 } from '../../../../src/operations/listing/list-objects.js';
-import { listingEtag, parseSwiftTimestamp, swiftIsoTimestamp, swiftSecondTimestamp } from '../../../../src/operations/common/listing-rows.js';
+import { listingEtag, listingTimestamp, parseSwiftTimestamp, swiftIsoTimestamp } from '../../../../src/operations/common/listing-rows.js';
 import { parseQuery } from '../../../../src/s3/request.js';
 import { s3ErrorOf } from '../../../helpers/s3-error.js';
 
@@ -86,7 +86,6 @@ describe('toPage', () => {
     expect(page.contents.map((c) => c.key)).toEqual(['a', 'b']);
     expect(page.contents[1]).toEqual({
       key: 'b',
-      // HeadObject's second: Swift rounds the timestamp up.
       lastModified: '2009-10-12T17:50:31.000Z',
       etag: '"d41d8cd98f00b204e9800998ecf8427e"',
       size: 10,
@@ -210,7 +209,7 @@ describe('swiftIsoTimestamp (the listing fast path)', () => {
   });
 });
 
-describe('swiftSecondTimestamp (a listing row as HeadObject says it)', () => {
+describe('listingTimestamp (a listing row as HeadObject says it)', () => {
   /** Swift's object server: Last-Modified = ceil(timestamp) seconds. */
   const oracle = (value: string): string => {
     const m = /^(.{19})(?:\.(\d+))?$/.exec(value)!;
@@ -219,11 +218,11 @@ describe('swiftSecondTimestamp (a listing row as HeadObject says it)', () => {
   };
 
   it('rounds microseconds up to the next second, as Last-Modified does, and keeps whole seconds', () => {
-    expect(swiftSecondTimestamp('2009-10-12T17:50:30.123456')).toBe('2009-10-12T17:50:31.000Z');
-    expect(swiftSecondTimestamp('2009-10-12T17:50:30.000001')).toBe('2009-10-12T17:50:31.000Z');
-    expect(swiftSecondTimestamp('2009-10-12T17:50:30.000000')).toBe('2009-10-12T17:50:30.000Z');
-    expect(swiftSecondTimestamp('2009-10-12T17:50:30')).toBe('2009-10-12T17:50:30.000Z');
-    expect(swiftSecondTimestamp('2009-12-31T23:59:59.5')).toBe('2010-01-01T00:00:00.000Z');
+    expect(listingTimestamp('2009-10-12T17:50:30.123456')).toBe('2009-10-12T17:50:31.000Z');
+    expect(listingTimestamp('2009-10-12T17:50:30.000001')).toBe('2009-10-12T17:50:31.000Z');
+    expect(listingTimestamp('2009-10-12T17:50:30.000000')).toBe('2009-10-12T17:50:30.000Z');
+    expect(listingTimestamp('2009-10-12T17:50:30')).toBe('2009-10-12T17:50:30.000Z');
+    expect(listingTimestamp('2009-12-31T23:59:59.5')).toBe('2010-01-01T00:00:00.000Z');
   });
 
   it('agrees with ceil() on 20,000 generated valid timestamps', () => {
@@ -232,7 +231,7 @@ describe('swiftSecondTimestamp (a listing row as HeadObject says it)', () => {
     for (let i = 0; i < 20_000; i++) {
       const base = new Date(Math.floor(next() * 4e12)).toISOString().slice(0, 19);
       const fraction = next() < 0.2 ? '' : '.' + String(Math.floor(next() * 1e6)).padStart(6, '0');
-      expect(swiftSecondTimestamp(base + fraction), base + fraction).toBe(oracle(base + fraction));
+      expect(listingTimestamp(base + fraction), base + fraction).toBe(oracle(base + fraction));
     }
   });
 });

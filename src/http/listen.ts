@@ -34,5 +34,10 @@ export function listenS3(app: ReturnType<typeof createApp>, opts: ListenOptions)
   // is signed and accepted, and a refused request gets its error instead,
   // its body never invited.
   s3.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => s3.emit('request', req, res));
+  // Any other Expect value: node would answer a bare 417 Expectation Failed
+  // with no S3 error body (Swift's s3api, through eventlet, a bare 400 HTML
+  // page). The request is served as if the header were not there, which RFC
+  // 9110 §10.1.1 allows (a 417 there is a MAY), and no client is refused for it.
+  s3.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => s3.emit('request', req, res));
   return s3;
 }

@@ -231,6 +231,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       checksum: prepared.checksum,
       limits: deps.limits,
       region: deps.region,
+      acceptedRegions: deps.acceptedRegions,
       segmentsContainers: deps.segmentsContainers,
       namespace: reach.namespace,
       bucketOwner: reach.bucketOwner,

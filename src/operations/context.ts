@@ -57,6 +57,8 @@ export interface OperationContext {
   readonly limits: Limits;
   /** Regions this gateway answers for (GetBucketLocation, CreateBucket's LocationConstraint). */
   readonly region: string;
+  /** Regions SigV4 clients may sign for (s3.acceptedRegions): CreateBucket accepts them as LocationConstraint. */
+  readonly acceptedRegions: readonly string[];
   /** Which buckets have a segments container (per app, shared by its requests). */
   readonly segmentsContainers: KnownContainers;
   /** The global bucket namespace; undefined in namespace.mode account (and for anonymous requests). */

@@ -15,6 +15,14 @@ export interface Owner {
 export interface BucketEntry {
   readonly name: string;
   readonly creationDate: S3Timestamp;
+  /** BucketRegion, as S3 lists it for each bucket. */
+  readonly region?: string;
+}
+
+/** ListBuckets' paging elements: ContinuationToken when more buckets follow, Prefix when one was asked for. */
+export interface BucketPaging {
+  readonly continuationToken?: string;
+  readonly prefix?: string;
 }
 
 export interface ObjectEntry {
@@ -27,13 +35,15 @@ export interface ObjectEntry {
 
 export const ownerDoc = (owner: Owner) => ({ ID: owner.id, DisplayName: owner.displayName });
 
-export function listAllMyBucketsResult(owner: Owner, buckets: readonly BucketEntry[]): XmlBody {
+export function listAllMyBucketsResult(owner: Owner, buckets: readonly BucketEntry[], paging: BucketPaging = {}): XmlBody {
   return {
     root: 'ListAllMyBucketsResult',
     get doc() {
       return {
         Owner: ownerDoc(owner),
-        Buckets: { Bucket: buckets.map((b) => ({ Name: b.name, CreationDate: isoTimestamp(b.creationDate) })) },
+        Buckets: { Bucket: buckets.map((b) => ({ Name: b.name, CreationDate: isoTimestamp(b.creationDate), BucketRegion: b.region })) },
+        ContinuationToken: paging.continuationToken,
+        Prefix: paging.prefix,
       };
     },
     text: (namespace) => {
@@ -41,13 +51,16 @@ export function listAllMyBucketsResult(owner: Owner, buckets: readonly BucketEnt
       let out = `${openRoot('ListAllMyBucketsResult', namespace)}${ownerXml(owner)}<Buckets>`;
       for (let i = 0; i < buckets.length; i++) {
         const b = buckets[i]!;
-        out += `<Bucket><Name>${escapeXml(b.name)}</Name><CreationDate>${escapeXml(isoTimestamp(b.creationDate))}</CreationDate></Bucket>`;
+        const region = b.region === undefined ? '' : `<BucketRegion>${escapeXml(b.region)}</BucketRegion>`;
+        out += `<Bucket><Name>${escapeXml(b.name)}</Name><CreationDate>${escapeXml(isoTimestamp(b.creationDate))}</CreationDate>${region}</Bucket>`;
         if (i % ROWS_PER_PIECE === ROWS_PER_PIECE - 1) {
           pieces.push(out);
           out = '';
         }
       }
-      pieces.push(out + '</Buckets></ListAllMyBucketsResult>');
+      const token = paging.continuationToken === undefined ? '' : `<ContinuationToken>${escapeXml(paging.continuationToken)}</ContinuationToken>`;
+      const prefix = paging.prefix === undefined ? '' : `<Prefix>${escapeXml(paging.prefix)}</Prefix>`;
+      pieces.push(out + `</Buckets>${token}${prefix}</ListAllMyBucketsResult>`);
       return pieces;
     },
   };

@@ -16,6 +16,8 @@ export interface SwiftLimits {
   readonly maxMetaNameLength: number;
   readonly maxMetaValueLength: number;
   readonly maxMetaOverallSize: number;
+  /** Objects one bulk-delete request may name (/info `bulk_delete`); 0 when the proxy has no bulk middleware. */
+  readonly bulkDeleteMax: number;
 }
 
 export const SWIFT_DEFAULT_LIMITS: SwiftLimits = {
@@ -30,11 +32,14 @@ export const SWIFT_DEFAULT_LIMITS: SwiftLimits = {
   maxMetaNameLength: 128,
   maxMetaValueLength: 256,
   maxMetaOverallSize: 4096,
+  // Unknown until /info says so: no bulk deletes.
+  bulkDeleteMax: 0,
 };
 
 interface InfoBody {
   swift?: Record<string, unknown>;
   slo?: Record<string, unknown>;
+  bulk_delete?: Record<string, unknown>;
 }
 
 function num(value: unknown, fallback: number): number {
@@ -56,6 +61,8 @@ export function limitsFromInfo(info: InfoBody): SwiftLimits {
     maxMetaNameLength: num(swift['max_meta_name_length'], d.maxMetaNameLength),
     maxMetaValueLength: num(swift['max_meta_value_length'], d.maxMetaValueLength),
     maxMetaOverallSize: num(swift['max_meta_overall_size'], d.maxMetaOverallSize),
+    // Swift's bulk middleware defaults to 10,000 per request when it is there.
+    bulkDeleteMax: info.bulk_delete ? num(info.bulk_delete['max_deletes_per_request'], 10_000) : 0,
   };
 }
 

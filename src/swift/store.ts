@@ -81,6 +81,9 @@ export interface ObjectRef {
 const TEXT_STATUSES = new Set([400, 409, 413, 422]);
 /** Deletions made at once: enough to hide Swift's latency, few enough to spare it. */
 const DELETE_CONCURRENCY = 8;
+/** Bulk-delete requests made at once, and the fewest objects worth a request of their own. */
+const BULK_PARALLEL = 4;
+const BULK_MIN_BATCH = 100;
 
 export class SwiftStore {
   constructor(private readonly session: SwiftSession, private readonly sealer: Sealer) {}
@@ -134,9 +137,9 @@ export class SwiftStore {
 
   // ---- account -------------------------------------------------------------
 
-  /** One page of the account's containers. */
-  async listContainers(page: { limit: number; marker?: string }): Promise<ContainerRow[]> {
-    const res = await this.session.call({ method: 'GET', query: { format: 'json', limit: page.limit, marker: page.marker } });
+  /** One page of the account's containers (after `marker`, starting with `prefix`). */
+  async listContainers(page: { limit: number; marker?: string; prefix?: string }): Promise<ContainerRow[]> {
+    const res = await this.session.call({ method: 'GET', query: { format: 'json', limit: page.limit, marker: page.marker, prefix: page.prefix || undefined } });
     // An account Swift has not made yet (404: nothing was ever written) has no containers.
     if (res.status === 204 || res.status === 404) return discard(res).then(() => []);
     if (res.status !== 200) throw await this.#fail(res, 'GET');
@@ -247,16 +250,20 @@ export class SwiftStore {
 
   /**
    * PUT of an object. `headers`: content headers and user metadata (already
-   * Swift's names); `md5`: the hex MD5 Swift must verify (422 otherwise);
+   * Swift's names); `length` undefined: a body of unknown length, sent chunked; `md5`: the hex MD5 Swift must verify (422 otherwise);
    * `reserved`: the gateway's own items, sealed for this object and size.
    */
-  async putObject(container: string, object: string, w: { body: Readable | Buffer | string; length: number; headers: Headers; md5?: string; reserved?: Reserved; listedChecksum?: string }): Promise<Written> {
-    const target = { container, object, size: w.length };
+  async putObject(container: string, object: string, w: { body: Readable | Buffer | string; length: number | undefined; headers: Headers; md5?: string; reserved?: Reserved; listedChecksum?: string }): Promise<Written> {
+    // Undefined length: sent chunked; nothing can be sealed for a size not known yet (target.size -1).
+    const target = { container, object, size: w.length ?? -1 };
+    if (w.length === undefined && ((w.reserved && Object.keys(w.reserved).length > 0) || w.listedChecksum !== undefined)) throw new Error('reserved items need the object\'s size');
     const sent = this.#withListedChecksum(target, defined(w.headers), w.listedChecksum);
     const reserved = w.reserved && Object.keys(w.reserved).length > 0 ? this.sealer.headers(target, w.reserved) : {};
+    // (undici sends a stream without Content-Length chunked; it refuses a Transfer-Encoding header.)
+    const length = w.length === undefined ? {} : { 'content-length': String(w.length) };
     const res = await this.session.call({
       method: 'PUT', container, object, body: w.body,
-      headers: { ...sent, ...reserved, 'content-length': String(w.length), ...(w.md5 ? { etag: w.md5 } : {}) },
+      headers: { ...sent, ...reserved, ...length, ...(w.md5 ? { etag: w.md5 } : {}) },
     });
     return this.#written(res, container, object, target, sent, w.reserved);
   }
@@ -367,6 +374,62 @@ export class SwiftStore {
     if (first !== undefined) throw first;
   }
 
+  /**
+   * Swift's bulk delete (`POST <account>?bulk-delete`, the bulk middleware):
+   * the objects named in a few requests (at most `bulkDeleteMax` each).
+   * Answers the objects Swift could not delete, by their index in `objects`,
+   * with the status of their DELETE; one that was not there (404) counts as
+   * deleted. Swift quirk: the answer is 200 whatever happened, the outcome is
+   * in its JSON report ("Response Status", "Errors": [[quoted name, status]]);
+   * a report saying the whole request failed is a SwiftError of that status.
+   * https://docs.openstack.org/swift/latest/middleware.html#bulk-delete
+   */
+  async bulkDelete(objects: readonly ObjectRef[]): Promise<Map<number, number>> {
+    const failed = new Map<number, number>();
+    // Swift's bulk middleware deletes `delete_concurrency` (default 2) objects
+    // at a time: a few requests side by side keep as many DELETEs going as
+    // single deletes did (DELETE_CONCURRENCY), in a handful of round trips.
+    const max = Math.max(1, (await this.limits()).bulkDeleteMax);
+    const size = Math.min(max, Math.max(BULK_MIN_BATCH, Math.ceil(objects.length / BULK_PARALLEL)));
+    const starts: number[] = [];
+    for (let start = 0; start < objects.length; start += size) starts.push(start);
+    let first: unknown;
+    await forEachConcurrently(starts, BULK_PARALLEL, async (start) => {
+      try {
+        for (const [index, status] of await this.#bulkBatch(objects.slice(start, start + size))) failed.set(start + index, status);
+      } catch (err) {
+        first ??= err;
+      }
+    });
+    if (first !== undefined) throw first;
+    return failed;
+  }
+
+  /** One bulk-delete request: the failures by index in `batch`. */
+  async #bulkBatch(batch: readonly ObjectRef[]): Promise<Map<number, number>> {
+    const failed = new Map<number, number>();
+    const byPath = new Map<string, number[]>();
+    const lines = batch.map((o, i) => {
+      const path = `/${o.container}/${o.object}`;
+      byPath.set(path, [...(byPath.get(path) ?? []), i]);
+      return `/${encodeURIComponent(o.container)}/${o.object.split('/').map((s) => encodeURIComponent(s)).join('/')}`;
+    });
+    const body = lines.join('\n');
+    const headers = { accept: 'application/json', 'content-type': 'text/plain', 'content-length': String(Buffer.byteLength(body)) };
+    const res = await this.session.call({ method: 'POST', query: { 'bulk-delete': '' }, headers, body });
+    if (res.status !== 200) throw await this.#fail(res, 'POST');
+    const report = parseBulkReport(await readText(res));
+    const status = Number(/^\d{3}/.exec(report.status)?.[0] ?? 500);
+    if (status >= 300 && report.errors.length === 0) throw new SwiftError(status, 'POST', undefined, undefined, report.status);
+    for (const [name, answer] of report.errors) {
+      const code = Number(/^\d{3}/.exec(answer)?.[0] ?? 500);
+      // 404: not there; 409: a DELETE with a later timestamp got there first (see deleteObject).
+      if (code === 404 || code === 409) continue;
+      for (const index of byPath.get(safeDecode(name)) ?? []) failed.set(index, code);
+    }
+    return failed;
+  }
+
   // ---- small documents of the gateway's own (its bucket registry) --------
 
   /** A small object's text and ETag; undefined when it (or its container) is not there. */
@@ -382,6 +445,20 @@ export class SwiftStore {
     const body = Buffer.from(text, 'utf8');
     const headers = { 'content-type': 'application/json', 'content-length': String(body.length) };
     const res = await this.session.call({ method: 'PUT', container, object, body, headers });
+    if (res.status === 404) return discard(res).then(() => 'no-container' as const);
+    await this.#done(res, 'PUT', container, object, (status) => status === 201);
+    return 'written';
+  }
+
+  /**
+   * Writes (or rewrites, moving its timestamp on) an empty marker object that
+   * Swift's object expirer removes after `deleteAfterSeconds` (X-Delete-After)
+   * if nobody deletes it first: the claims of the gateway's key elections.
+   * 'no-container' when its container does not exist (404).
+   */
+  async putClaim(container: string, object: string, deleteAfterSeconds: number): Promise<'written' | 'no-container'> {
+    const headers = { 'content-type': 'application/octet-stream', 'content-length': '0', 'x-delete-after': String(deleteAfterSeconds) };
+    const res = await this.session.call({ method: 'PUT', container, object, body: '', headers });
     if (res.status === 404) return discard(res).then(() => 'no-container' as const);
     await this.#done(res, 'PUT', container, object, (status) => status === 201);
     return 'written';
@@ -537,6 +614,27 @@ export { reservedHeader };
 function versionQuery(opts: { versionId?: string; symlink?: boolean }): Record<string, string> | undefined {
   if (opts.versionId === undefined && !opts.symlink) return undefined;
   return { ...(opts.versionId !== undefined ? { 'version-id': opts.versionId } : {}), ...(opts.symlink ? { symlink: 'get' } : {}) };
+}
+
+/** The parts of a bulk-delete report the gateway reads. */
+export function parseBulkReport(text: string): { status: string; errors: [string, string][] } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { status: '502 Bad Gateway', errors: [] };
+  }
+  const d = (doc ?? {}) as Record<string, unknown>;
+  const errors = Array.isArray(d['Errors']) ? (d['Errors'] as unknown[]).filter((e): e is [string, string] => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string') : [];
+  return { status: typeof d['Response Status'] === 'string' ? d['Response Status'] : '502 Bad Gateway', errors };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function defined(headers: Headers): Record<string, string> {

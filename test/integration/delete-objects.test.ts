@@ -13,6 +13,8 @@ let gw: TestGateway;
 let keys: Keys;
 let b: string;
 
+/** Calls the gateway made to Swift with this method so far. */
+const swiftCalls = async (method: string) => (await gw.metrics.swiftRequests.get()).values.filter((v) => v.labels['method'] === method).reduce((n, v) => n + v.value, 0);
 const md5b64 = (d: string | Buffer) => createHash('md5').update(d).digest('base64');
 const crc32b64 = (d: string | Buffer) => {
   const out = Buffer.alloc(4);
@@ -133,13 +135,56 @@ describe('DeleteObjects', () => {
     expect(await segs()).toBe(0);
   });
 
+  it('deleting a multipart object leaves an upload of the same key that is still open, and the key of a longer name, whole', async () => {
+    const start = async (key: string) => xmlValue((await rawS3(gw.url, { method: 'POST', path: `/${b}/${key}?uploads`, keys })).text(), 'UploadId')!;
+    const part = async (key: string, id: string) => (await rawS3(gw.url, { method: 'PUT', path: `/${b}/${key}?partNumber=1&uploadId=${id}`, keys, body: 'p' })).headers['etag']!;
+    const done = await start('mp/k');
+    const etag = await part('mp/k', done);
+    expect((await rawS3(gw.url, { method: 'POST', path: `/${b}/mp/k?uploadId=${done}`, keys, body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>` })).status).toBe(200);
+    const open = await start('mp/k');
+    await part('mp/k', open);
+    const longer = await start('mp/k/more');
+    await part('mp/k/more', longer);
+    const res = await multiDelete(deleteBody(['mp/k']));
+    expect(res.text()).toContain('<Deleted><Key>mp/k</Key></Deleted>');
+    expect(await swiftHas('mp/k')).toBe(false);
+    const rows = async () => {
+      const list = await swiftDirect(gw.stack, 'demo', 'GET', `${b}+segments`, undefined, { query: { format: 'json', prefix: 'mp/' } });
+      return (JSON.parse(list.body.toString()) as { name: string }[]).map((r) => r.name).sort();
+    };
+    // The completed upload's part went; the open uploads (markers and parts) stayed.
+    expect(await rows()).toEqual([`mp/k/${open}`, `mp/k/${open}/1`, `mp/k/more/${longer}`, `mp/k/more/${longer}/1`].sort());
+    for (const [key, id] of [['mp/k', open], ['mp/k/more', longer]] as const) {
+      expect((await rawS3(gw.url, { method: 'GET', path: `/${b}/${key}?uploadId=${id}`, keys })).text()).toContain('<PartNumber>1</PartNumber>');
+    }
+  });
+
+  it('an <ETag> makes that entry a conditional delete: another ETag is a per-key PreconditionFailed and the object stays; its own ETag deletes it', async () => {
+    await put('cond-a', 'a');
+    await put('cond-b', 'b');
+    const etagOf = (text: string) => `"${createHash('md5').update(text).digest('hex')}"`;
+    const body = `<Delete><Object><Key>cond-a</Key><ETag>${etagOf('not a')}</ETag></Object><Object><Key>cond-b</Key><ETag>${etagOf('b')}</ETag></Object><Object><Key>plain-missing</Key></Object></Delete>`;
+    const res = await multiDelete(body);
+    expect(res.status, res.text()).toBe(200);
+    expect(xmlValues(res.text(), 'Code')).toEqual(['PreconditionFailed']);
+    expect(res.text()).toContain('<Deleted><Key>cond-b</Key></Deleted>');
+    expect(res.text()).toContain('<Deleted><Key>plain-missing</Key></Deleted>');
+    expect(await swiftHas('cond-a')).toBe(true);
+    expect(await swiftHas('cond-b')).toBe(false);
+  });
+
   it('deletes 1000 keys in one request', async () => {
     const names = Array.from({ length: 1000 }, (_, i) => `many/${String(i).padStart(4, '0')}`);
     // Write a few for real; the rest are missing keys, which S3 also reports as deleted.
     for (const k of names.slice(0, 20)) await put(k);
+    const deletes = await swiftCalls('DELETE');
+    const posts = await swiftCalls('POST');
     const res = await multiDelete(deleteBody(names, false));
     expect(res.status, res.text()).toBe(200);
     expect(xmlValues(res.text(), 'Key')).toHaveLength(1000);
+    // Through Swift's bulk middleware: four POST ?bulk-delete side by side (250 keys each), not a DELETE per key.
+    expect(await swiftCalls('DELETE')).toBe(deletes);
+    expect(await swiftCalls('POST')).toBe(posts + 4);
     const left = await swiftDirect(gw.stack, 'demo', 'GET', b, undefined, { query: { format: 'json', prefix: 'many/' } });
     expect(JSON.parse(left.body.toString())).toEqual([]);
   }, 60_000);

@@ -435,6 +435,20 @@ describe('Swift static large objects', () => {
   });
 });
 
+describe('Swift bulk delete', () => {
+  it('POST ?bulk-delete: deleted, not found and refused objects in its JSON report, the answer 200 whatever happened', async () => {
+    const bulk = (user: UserKey, lines: string[]): Step => (t) =>
+      swift(t, user, 'POST', `/v1/AUTH_${t.users.demo.projectId}?bulk-delete`, { accept: 'application/json', 'content-type': 'text/plain' }, lines.join('\n'));
+    for (const t of [S, F]) {
+      await swift(t, 'demo', 'PUT', c('bulk'));
+      for (const name of ['a', 'b c', 'd/e', 'f']) await swift(t, 'demo', 'PUT', `${c('bulk')}/${name.split('/').map(encodeURIComponent).join('/')}`, {}, 'x');
+    }
+    await same('bulk delete of present, missing and encoded names', bulk('demo', [`/${c('bulk')}/a`, `/${c('bulk')}/b%20c`, `/${c('bulk')}/d/e`, `/${c('bulk')}/missing`]), { body: 'json' });
+    await same('bulk delete by a user without access to the account', bulk('alt', [`/${c('bulk')}/f`]), { body: 'json' });
+    await same('what is left', sw('demo', 'GET', `${c('bulk')}?format=json`), { body: 'json', json: maskTimes });
+  });
+});
+
 describe('Swift symlinks', () => {
   const altAccount = () => ({ stack: `AUTH_${S.users.alt.projectId}`, fake: `AUTH_${F.users.alt.projectId}` });
   beforeAll(async () => {

@@ -128,10 +128,10 @@ describe('PutObject validation: nothing is stored when a check fails', () => {
     expect((await swiftDirect(gw.stack, 'demo', 'HEAD', b, 'digest2')).status).toBe(404);
   });
 
-  it('refuses a PUT without Content-Length with MissingContentLength (411)', async () => {
+  it('takes a PUT sent chunked without Content-Length, as S3 does (no length at all is 411: object-corners.test.ts)', async () => {
     const res = await rawS3(gw.url, { method: 'PUT', path: `/${b}/chunked`, keys, body: 'abc', chunked: true });
-    expect(res.status).toBe(411);
-    expect(xmlValue(res.text(), 'Code')).toBe('MissingContentLength');
+    expect(res.status).toBe(201);
+    expect((await rawS3(gw.url, { method: 'GET', path: `/${b}/chunked`, keys })).text()).toBe('abc');
   });
 
   it('refuses keys over 1024 bytes with KeyTooLongError', async () => {

@@ -41,14 +41,31 @@ export async function parseLocationConstraint(body: Buffer | string): Promise<st
   return typeof location === 'string' ? location.trim() : undefined;
 }
 
+/**
+ * What CreateBucket accepts as LocationConstraint. Every bucket lives in the
+ * gateway's one region (s3.region, which GetBucketLocation answers). A
+ * constraint naming a region SigV4 clients may sign for (s3.acceptedRegions)
+ * is accepted: `aws s3 mb` and the SDKs send their configured region, and a
+ * client set to an accepted region must keep working. Another region name is
+ * S3's answer for a constraint the endpoint cannot serve,
+ * IllegalLocationConstraintException; something that is no region name at
+ * all is InvalidLocationConstraint. (The ucloud spec has no configuration
+ * body; its 400 covers both.)
+ */
+export function checkLocationConstraint(location: string | undefined, region: string, accepted: readonly string[]): void {
+  if (!location || location === region || accepted.includes(location)) return;
+  if (/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/.test(location)) {
+    throw s3Error('IllegalLocationConstraintException', { LocationConstraint: location }, `The ${location} location constraint is incompatible for the region specific endpoint this request was sent to (this service's region is ${region}).`);
+  }
+  throw s3Error('InvalidLocationConstraint', { LocationConstraint: location }, 'The specified location-constraint is not valid');
+}
+
 export async function createBucket(ctx: OperationContext): Promise<S3Result> {
   const bucket = ctx.req.bucket!;
   if (!isValidNewBucketName(bucket)) throw s3Error('InvalidBucketName', { BucketName: bucket });
   const withLock = parseBucketLockHeader(ctx.req.headers);
   const location = await parseLocationConstraint((await readXmlBody(ctx, ctx.limits.maxXmlBodyBytes)).bytes);
-  if (location && location !== ctx.region && !(location === 'us-east-1' && ctx.region === 'us-east-1')) {
-    throw s3Error('InvalidLocationConstraint', { LocationConstraint: location }, `The specified location-constraint is not valid: this service's region is ${ctx.region}.`);
-  }
+  checkLocationConstraint(location, ctx.region, ctx.acceptedRegions);
   // The ACL and Object Ownership asked for are checked before anything is made.
   const owner = await ownerOf(ctx);
   const ownershipHeader = ctx.req.headers['x-amz-object-ownership'];

@@ -102,3 +102,15 @@ export async function ownedSegments(ctx: OperationContext, bucket: string, key: 
 export function deleteSegments(ctx: OperationContext, bucket: string, names: readonly string[]): Promise<void> {
   return ctx.store.deleteObjects(segmentsContainer(bucket), names);
 }
+
+/** Creates `<bucket>+segments` like s3api does, if it is not there: with the bucket's storage policy and ACLs. */
+export async function ensureSegmentsContainer(ctx: OperationContext, bucket: string): Promise<void> {
+  // (A missing bucket is NoSuchBucket here, whatever the operation's own table says of a 404.)
+  const info = await ctx.store.headContainer(bucket).catch((err: unknown) => {
+    throw err instanceof SwiftError && err.status === 404 ? s3Error('NoSuchBucket', { BucketName: bucket }, undefined, err) : err;
+  });
+  if (!(await ctx.store.containerExists(segmentsContainer(bucket)))) {
+    await ctx.store.putContainer(segmentsContainer(bucket), { 'x-storage-policy': info.storagePolicy, 'x-container-read': info.read, 'x-container-write': info.write });
+  }
+  await markSegmentsContainer(ctx, bucket, true);
+}

@@ -6,7 +6,10 @@
 // operation is refused there too, since no client sends it by accident.
 import { s3Error } from '../../s3/errors.js';
 
-/** Storage classes S3 knows; only STANDARD exists here. */
+/**
+ * Storage classes S3 knows; only STANDARD exists here (mapping classes to
+ * Swift storage policies is the bucket configuration's business).
+ */
 const STORAGE_CLASSES = new Set([
   'STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'DEEP_ARCHIVE',
   'OUTPOSTS', 'GLACIER_IR', 'SNOW', 'EXPRESS_ONEZONE',
@@ -43,9 +46,21 @@ export function refuseUnimplementedHeaders(operation: string, headers: Readonly<
     // Kept by PutObject (common/website-redirect.ts); a copy or multipart upload would drop it.
     if (name === 'x-amz-website-redirect-location' && operation !== 'PutObject') notImplemented(name, 'a website redirect on this operation');
   }
-  const storageClass = headers['x-amz-storage-class']?.trim();
-  if (storageClass !== undefined && storageClass !== 'STANDARD') {
-    if (!STORAGE_CLASSES.has(storageClass)) throw s3Error('InvalidStorageClass', { StorageClassRequested: storageClass });
-    notImplemented('x-amz-storage-class', `the storage class ${storageClass} (only STANDARD exists here)`);
-  }
+  checkStorageClass(headers['x-amz-storage-class']);
+}
+
+/**
+ * x-amz-storage-class: STANDARD is what every object here is. A class S3
+ * does not know, and one it knows that this gateway does not offer, are both
+ * InvalidStorageClass (400), the answer S3 gives for a class a bucket cannot
+ * hold (an Outposts class elsewhere) and the one MinIO and Ceph RGW give for
+ * classes their deployment lacks: the object is not stored with a class it
+ * would not have, and clients do not retry.
+ */
+export function checkStorageClass(value: string | undefined): void {
+  const storageClass = value?.trim();
+  if (storageClass === undefined || storageClass === 'STANDARD') return;
+  const known = STORAGE_CLASSES.has(storageClass);
+  throw s3Error('InvalidStorageClass', { StorageClassRequested: storageClass },
+    known ? `The storage class ${storageClass} is not offered here; only STANDARD is.` : 'The storage class you specified is not valid.');
 }

@@ -1,7 +1,7 @@
 // Streaming a request's body into a Swift object (PutObject, UploadPart), and
 // the headers such a write stores: the one place S3's upload headers become
 // what Swift keeps.
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { checksumHeader } from '../../s3/checksums.js';
 import { encodePartChecksum } from '../../s3/multipart-checksums.js';
 import { s3Error } from '../../s3/errors.js';
@@ -31,8 +31,9 @@ export function requireContentLength(headers: Readonly<Record<string, string>>, 
  */
 export function storedContentEncoding(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const rest = value.split(',').map((v) => v.trim()).filter((v) => v !== '' && v.toLowerCase() !== 'aws-chunked');
-  return rest.length === 0 ? undefined : rest.join(',');
+  // The rest exactly as sent (`gzip, br` stays `gzip, br`): only the aws-chunked items go.
+  const rest = value.split(',').filter((v) => v.trim().toLowerCase() !== 'aws-chunked').join(',').trim().replace(/^,+|,+$/g, '').trim();
+  return rest === '' ? undefined : rest;
 }
 
 /**
@@ -65,6 +66,35 @@ export async function bodyLength(ctx: OperationContext): Promise<number> {
 }
 
 /**
+ * A PutObject body's length, or undefined for a body sent with
+ * `Transfer-Encoding: chunked` and no length at all (S3 takes it: see
+ * sigv4-streaming.html, and ceph's s3-tests expect it of a plain PUT): its
+ * size is known once it has been read, and Swift, which takes chunked PUTs,
+ * enforces its max_file_size itself. Any other transfer coding is
+ * NotImplemented, as Swift's s3api answers it.
+ */
+export async function putBodyLength(ctx: OperationContext): Promise<number | undefined> {
+  const te = ctx.req.headers['transfer-encoding'];
+  if (te !== undefined) {
+    const codings = te.split(',').map((v) => v.trim().toLowerCase()).filter((v) => v !== '');
+    if (codings.length !== 1 || codings[0] !== 'chunked') {
+      throw s3Error('NotImplemented', { Header: 'Transfer-Encoding' }, 'A header you provided implies functionality that is not implemented: only the chunked transfer coding is accepted.');
+    }
+    if (ctx.decodedLength === undefined && ctx.req.headers['content-length'] === undefined) return undefined;
+  }
+  return bodyLength(ctx);
+}
+
+/** Passes a stream through, counting its bytes. */
+class Counting extends Transform {
+  bytes = 0;
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void): void {
+    this.bytes += chunk.length;
+    done(null, chunk);
+  }
+}
+
+/**
  * Streams the verified request body to a Swift object (an object or a part).
  * A checksum known up front is stored with it; one from the trailer is known
  * only at the end and added afterwards by a POST, which repeats `extra`;
@@ -77,7 +107,8 @@ export async function writeBody(
   ctx: OperationContext,
   target: { container: string; object: string },
   headers: Record<string, string>,
-  length: number,
+  /** Undefined: a chunked body of unknown length (putBodyLength). */
+  length: number | undefined,
   afterWrite: () => Promise<void> = async () => {},
   /** Reserved items the object gets beside its checksum (its ACL, its object lock). */
   extra: Reserved = {},
@@ -90,6 +121,7 @@ export async function writeBody(
    */
   opts: { noMetadataPost?: boolean; listChecksum?: boolean; checksum?: OperationContext['checksum'] } = {},
 ): Promise<Record<string, string | undefined>> {
+  if (length === undefined) return writeUnknownLength(ctx, target, headers, afterWrite, extra, opts);
   let body: Readable | Buffer = ctx.body;
   if (length === 0) {
     // Nothing to hold back in an empty body: read (and so verify) it before Swift sees anything.
@@ -110,5 +142,33 @@ export async function writeBody(
     if (known === undefined && value !== undefined && !opts.noMetadataPost) await ctx.store.updateReserved(written, { ...extra, ...checksumItem(checksum.algorithm, value) }, listed(value));
     out[checksumHeader(checksum.algorithm)] = value;
   }
+  return out;
+}
+
+/**
+ * A body of unknown length: streamed to Swift chunked, counted on the way.
+ * Reserved items are sealed for the object's size, so they (its ACL, its
+ * checksum) are added by a POST once the size is known.
+ */
+async function writeUnknownLength(
+  ctx: OperationContext, target: { container: string; object: string }, headers: Record<string, string>,
+  afterWrite: () => Promise<void>, extra: Reserved, opts: { noMetadataPost?: boolean; checksum?: OperationContext['checksum'] },
+): Promise<Record<string, string | undefined>> {
+  // A lock-enabled bucket takes no POST after a write: an object's lock (and
+  // ACL) must be in its PUT, sealed for a size known up front.
+  if (opts.noMetadataPost && Object.keys(extra).length > 0) {
+    throw s3Error('MissingContentLength', {}, 'In a bucket with object lock, an upload must give its length (Content-Length, or x-amz-decoded-content-length), not only Transfer-Encoding: chunked.');
+  }
+  const counting = new Counting();
+  ctx.body.once('error', (err) => counting.destroy(err));
+  const sent = await ctx.store.putObject(target.container, target.object, { body: ctx.body.pipe(counting), length: undefined, headers, md5: requestMd5(ctx.req.headers) });
+  const written: Written = { ...sent, target: { ...sent.target, size: counting.bytes } };
+  await afterWrite();
+  const checksum = opts.checksum ?? ctx.checksum;
+  const value = checksum?.value();
+  const reserved = { ...extra, ...(checksum && value !== undefined ? checksumItem(checksum.algorithm, value) : {}) };
+  if (Object.keys(reserved).length > 0 && !opts.noMetadataPost) await ctx.store.updateReserved(written, reserved);
+  const out: Record<string, string | undefined> = { etag: quoteEtag(written.etag), 'x-amz-version-id': written.versionId };
+  if (checksum) out[checksumHeader(checksum.algorithm)] = value;
   return out;
 }

@@ -56,6 +56,8 @@ export function toPage(rows: readonly ObjectRow[], maxKeys: number, marker: stri
   let count = 0;
   let last: string | undefined;
   let isTruncated = false;
+  // S3 quirk: max-keys=0 is an empty page that is not truncated, whatever the bucket holds.
+  if (maxKeys === 0) return { contents, commonPrefixes, isTruncated, last };
   for (const row of rows) {
     // A prefix equal to the marker was already returned on the previous page.
     if (row.subdir !== undefined && row.subdir === marker) continue;

@@ -18,7 +18,8 @@ import { claimedElsewhere, delay, racingAbort } from './complete-race.js';
 import {
   MIN_PART_SIZE, UPLOAD_ID, abortNoteName, checkUploadId, markerName, multipartEtag, partName, partNumberOf, partsPrefix, segmentsContainer,
 } from './layout.js';
-import { uploadMarker } from './upload-state.js';
+import { madeBy, uploadMarker } from './upload-state.js';
+import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
 import type { PartChecksum } from '../../s3/multipart-checksums.js';
 import { completedChecksum } from './complete-checksum.js';
 import { uploadChecksumOf } from './part-checksums.js';
@@ -165,14 +166,27 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
   return { doc: completeMultipartUploadResult(bucket, key, etag, checksum?.elements), versionId: written.versionId };
 }
 
+/** NoSuchUpload unless the upload is open, or completed into the object at the key (a retry). */
+async function uploadExists(ctx: OperationContext, bucket: string, key: string, uploadId: string): Promise<void> {
+  if (await ctx.store.findObject(segmentsContainer(bucket), markerName(key, uploadId))) return;
+  if (madeBy(await ctx.store.findObject(bucket, key), uploadId)) return;
+  throw s3Error('NoSuchUpload', { UploadId: uploadId });
+}
+
 export async function completeMultipartUpload(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
   const body = await readXmlBody(ctx, MAX_COMPLETE_BODY);
   checkContentMd5(ctx.req.headers, body.md5Hex, { required: false });
-  const requested = await parseCompleteBody(body.bytes, uploadId);
+  const requested = await parseCompleteBody(body.bytes, uploadId).catch(async (err: unknown) => {
+    // S3 answers NoSuchUpload for an upload that does not exist, whatever its parts list says.
+    await uploadExists(ctx, bucket, key, uploadId);
+    throw err;
+  });
 
-  const work = complete(ctx, bucket, key, uploadId, requested);
+  // If-None-Match / If-Match: judged while this request holds the key, except
+  // over the object this upload already made (a retried Complete answers as the first did).
+  const work = conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers), () => complete(ctx, bucket, key, uploadId, requested), (current) => madeBy(current, uploadId));
   const quick = await Promise.race([work.then((done) => ({ done }), (error: unknown) => ({ error })), delay(ctx.limits.slowAnswerAfterMs)]);
   if (quick) {
     if ('error' in quick) throw quick.error;

@@ -1,6 +1,9 @@
 // DeleteObjects: POST /bucket?delete with a list of up to 1000 keys. Each key is
-// deleted like DeleteObject (its multipart segments too), a few at a time; the
-// answer lists what was deleted and what failed, key by key.
+// deleted like DeleteObject (its multipart segments too); the answer lists
+// what was deleted and what failed, key by key. In a bucket that never had
+// versioning, plain keys go to Swift in one bulk-delete request (and their
+// segments in another) where the proxy has the bulk middleware; versions,
+// delete markers and conditional entries go one key at a time.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
 import { isS3Error, s3Error, type S3Error } from '../../s3/errors.js';
 import type { S3Result } from '../../s3/result.js';
@@ -8,6 +11,8 @@ import { deleteResult } from '../../s3/results.js';
 import { parseXml } from '../../s3/xml.js';
 import { forEachConcurrently } from '../../swift/pool.js';
 import { checkContentMd5, readXmlBody } from '../common/body.js';
+import { bulkDeletable, deleteInBulk } from '../common/bulk-delete.js';
+import { conditionally } from '../common/write-conditions.js';
 import { checkKey } from '../common/names.js';
 import { deleteSegments, ownedSegments } from '../common/segments.js';
 import { OBJECT_TABLE, translate } from '../common/swift-errors.js';
@@ -42,6 +47,8 @@ const CONCURRENCY = 8;
 export interface DeleteRequestEntry {
   readonly key: string;
   readonly versionId?: string;
+  /** <ETag>: delete only if the current object has it (S3's conditional delete). */
+  readonly etag?: string;
 }
 
 export interface DeleteRequest {
@@ -77,15 +84,15 @@ export async function parseDeleteBody(body: Buffer | string): Promise<DeleteRequ
     quiet: quietText === 'true',
     objects: objects.map((entry) => {
       if (entry === null || typeof entry !== 'object') throw s3Error('MalformedXML');
-      const { Key: key, VersionId: versionId } = entry as { Key?: unknown; VersionId?: unknown };
+      const { Key: key, VersionId: versionId, ETag: etag } = entry as { Key?: unknown; VersionId?: unknown; ETag?: unknown };
       // An empty <Key></Key> parses as ''; a missing one is not a key at all.
       if (text(key) === undefined || key === '') throw s3Error('MalformedXML');
-      return { key: key as string, versionId: text(versionId) };
+      return { key: key as string, versionId: text(versionId), ...(text(etag) ? { etag: text(etag)!.trim() } : {}) };
     }),
   };
 }
 
-type Outcome = { readonly entry: DeleteRequestEntry; readonly marker?: { readonly written?: string; readonly removed?: boolean }; readonly error?: S3Error };
+export type Outcome = { readonly entry: DeleteRequestEntry; readonly marker?: { readonly written?: string; readonly removed?: boolean }; readonly error?: S3Error };
 
 /** DeleteObject of one key (or one version), S3 style: a key or version that is not there counts as deleted. */
 async function deleteOne(ctx: OperationContext, bucket: string, entry: DeleteRequestEntry, lock: BucketLock): Promise<Outcome> {
@@ -98,10 +105,13 @@ async function deleteOne(ctx: OperationContext, bucket: string, entry: DeleteReq
       const gone = await deleteVersion(ctx, bucket, entry.key, entry.versionId, lock);
       return { entry, marker: gone.wasDeleteMarker ? { removed: true } : undefined };
     }
-    const segments = await ownedSegments(ctx, bucket, entry.key);
-    // The manifest goes first, so the object never reads as broken.
-    const deleted = await ctx.store.deleteObject(bucket, entry.key);
-    if (deleted) await deleteSegments(ctx, bucket, segments);
+    const deleted = await conditionally(ctx, bucket, entry.key, entry.etag === undefined ? undefined : { ifMatch: entry.etag }, async () => {
+      const segments = await ownedSegments(ctx, bucket, entry.key);
+      // The manifest goes first, so the object never reads as broken.
+      const gone = await ctx.store.deleteObject(bucket, entry.key);
+      if (gone) await deleteSegments(ctx, bucket, segments);
+      return gone;
+    });
     // Swift names a version only when it wrote a delete marker (a versioned bucket).
     const written = deleted?.versionId !== undefined && deleted.versionId !== 'null' ? deleted.versionId : undefined;
     return { entry, marker: written ? { written } : undefined };
@@ -125,11 +135,18 @@ export async function deleteObjects(ctx: OperationContext): Promise<S3Result> {
   // (NoSuchBucket), reading its Object Lock configuration afresh on the way.
   const lock = await bucketLock(ctx, bucket, { fresh: true });
   const outcomes: Outcome[] = new Array<Outcome>(request.objects.length);
+  const bulk = await bulkDeletable(ctx, lock, request.objects);
+  if (bulk.length > 0) {
+    const done = await deleteInBulk(ctx, bucket, bulk.map((i) => request.objects[i]!));
+    bulk.forEach((i, n) => { outcomes[i] = done[n]!; });
+  }
+  const inBulk = new Set(bulk);
   // Keys in parallel, the entries of one key in order: deleting a key's
   // current version makes the newest remaining one current again (a Swift
   // PUT of that version), which must not race the deletion of that version.
   const byKey = new Map<string, number[]>();
   request.objects.forEach((entry, i) => {
+    if (inBulk.has(i)) return;
     const indexes = byKey.get(entry.key);
     if (indexes) indexes.push(i);
     else byKey.set(entry.key, [i]);

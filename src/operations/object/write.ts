@@ -9,24 +9,28 @@ import { checkKey } from '../common/names.js';
 import { deleteSegments, ownedSegments } from '../common/segments.js';
 import { deleteVersion } from '../common/delete-version.js';
 import { versionHeaders } from '../common/versions.js';
-import { bodyLength, storedObjectHeaders, writeBody } from '../common/write-body.js';
+import { putBodyLength, storedObjectHeaders, writeBody } from '../common/write-body.js';
 import type { OperationContext } from '../context.js';
 import { lockForWrite } from '../lock/write-lock.js';
 import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
+import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
 import { requestedWebsiteRedirect } from '../common/website-redirect.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   checkKey(key, ctx.limits.maxKeyBytes);
-  const length = await bodyLength(ctx);
+  const length = await putBodyLength(ctx);
   const headers = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(headers, await ctx.store.limits());
   const lock = await lockForWrite(ctx, bucket, { needsIntegrity: true });
   const acl = await requestedObjectAcl(ctx);
-  const replaced = await ownedSegments(ctx, bucket, key);
   const redirect = requestedWebsiteRedirect(ctx.req.headers);
-  const out = await writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), { ...acl.items, ...redirect, ...lock.items }, { noMetadataPost: lock.lockedBucket });
+  // If-None-Match / If-Match: checked and written while this request holds the key (key-claim.ts).
+  const out = await conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers), async () => {
+    const replaced = await ownedSegments(ctx, bucket, key);
+    return writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), { ...acl.items, ...redirect, ...lock.items }, { noMetadataPost: lock.lockedBucket });
+  });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   return { status: ctx.dialect.objectCreatedStatus, headers: out };
 }
@@ -43,6 +47,11 @@ export async function deleteObject(ctx: OperationContext): Promise<S3Result> {
     const gone = await deleteVersion(ctx, bucket, key, versionId);
     return { status: 204, headers: versionHeaders(versionId, gone.wasDeleteMarker) };
   }
+  // If-Match: the current object goes only if it is still the one named (S3's conditional delete).
+  return conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers, 'delete'), () => deleteCurrent(ctx, bucket, key));
+}
+
+async function deleteCurrent(ctx: OperationContext, bucket: string, key: string): Promise<S3Result> {
   const segments = await ownedSegments(ctx, bucket, key);
   const deleted = await ctx.store.deleteObject(bucket, key);
   if (deleted) {

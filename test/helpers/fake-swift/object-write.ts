@@ -227,3 +227,32 @@ function deleteLargeObject(ctx: SwiftContext, call: Call, o: StoredObject): Fake
   res.noContentLength = true;
   return res;
 }
+
+/**
+ * The bulk middleware's `POST <account>?bulk-delete`: one DELETE per listed
+ * `/container/object` (URL-encoded, one a line), each through the same checks
+ * as a DELETE of its own; the JSON report Swift streams with a 200 whatever
+ * happened (Errors: [quoted name, status line]; a 404 counts as not found).
+ */
+export function bulkDelete(ctx: SwiftContext, call: Call): FakeResponse {
+  let deleted = 0;
+  let notFound = 0;
+  const errors: [string, string][] = [];
+  const lines = call.req.body.toString('utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  for (const line of lines) {
+    const name = pyUnquote(line);
+    const split = splitContainerObject(name.replace(/^\/+/, ''));
+    const res = split
+      ? deleteObject(ctx, { ...call, container: split[0], object: split[1], req: new FakeRequest('swift', 'DELETE', '/', call.req.headerList, EMPTY) })
+      : swiftStatus(400);
+    if (res.status === 204) deleted++;
+    else if (res.status === 404) notFound++;
+    else errors.push([pyQuote(name), `${res.status} ${res.status === 409 ? 'Conflict' : res.status === 403 ? 'Forbidden' : res.status === 401 ? 'Unauthorized' : 'Error'}`]);
+  }
+  // As Swift's bulk.py: failures of the server's own (5xx) make the report 502, the client's (401, 403, ...) 400.
+  const status = errors.length === 0 ? '200 OK' : errors.some(([, e]) => e.startsWith('5')) ? '502 Bad Gateway' : '400 Bad Request';
+  const body = JSON.stringify({ 'Number Deleted': deleted, 'Number Not Found': notFound, 'Response Body': '', 'Response Status': status, Errors: errors });
+  const res = new FakeResponse(200, Buffer.from(body), [['Content-Type', 'application/json']]);
+  res.noContentLength = true;
+  return res;
+}

@@ -6,7 +6,7 @@ import { account, container } from './containers.js';
 import type { IdentityStore } from './identity.js';
 import { STACK_AUTH_RULES, type AuthRules } from './keystoneauth.js';
 import type { Store } from './model.js';
-import { deleteObject, postObject, putObject } from './object-write.js';
+import { bulkDelete, deleteObject, postObject, putObject } from './object-write.js';
 import { getOrHeadObject } from './object-read.js';
 import { pyUnquote } from './python.js';
 import { swiftStatus, swiftText, transId } from './responses.js';
@@ -31,6 +31,7 @@ export function stackInfo(): InfoDocument {
     slo: { max_manifest_segments: 10000, max_manifest_size: 8388608, yield_frequency: 10, min_segment_size: 1, allow_async_delete: false },
     account_quotas: {},
     container_quotas: {},
+    bulk_delete: { max_deletes_per_request: 10000, max_failed_deletes: 1000 },
   };
 }
 
@@ -132,6 +133,8 @@ export class Swift implements SwiftContext {
       }
     }
     if (cont !== undefined) return container(this, call);
+    // The bulk middleware answers before the proxy's account controller does.
+    if (req.method === 'POST' && req.query.has('bulk-delete') && this.info['bulk_delete']) return bulkDelete(this, call);
     return account(this, call);
   }
 }

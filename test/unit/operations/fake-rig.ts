@@ -23,6 +23,9 @@ import { rawS3, type RawResponse } from '../../helpers/raw-s3.js';
 export interface GatewayRig {
   readonly fake: FakeSwift;
   readonly user: FakeUser;
+  /** The gateway's address and the user's S3 keys, for requests s3() cannot make (a body held back). */
+  readonly url: string;
+  readonly keys: { readonly access: string; readonly secret: string };
   s3(method: string, path: string, opts?: { body?: string | Buffer; headers?: Record<string, string> }): Promise<RawResponse>;
   close(): Promise<void>;
 }
@@ -66,6 +69,8 @@ export async function gatewayRig(opts: { namespace?: boolean } = {}): Promise<Ga
   return {
     fake,
     user,
+    url,
+    keys: RIG_KEYS,
     s3: (method, path, opts = {}) => rawS3(url, { method, path, keys: RIG_KEYS, ...opts }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -38,6 +38,12 @@ const withUpload = async (rig: GatewayRig) => {
   const etag = (await rig.s3('PUT', `/bkt/k?partNumber=1&uploadId=${id}`, { body: 'part one' })).headers['etag']!;
   return { id, etag };
 };
+const withCompleted = async (rig: GatewayRig) => {
+  const v = await withUpload(rig);
+  await rig.s3('POST', `/bkt/k?uploadId=${v.id}`, { body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${v.etag}</ETag></Part></CompleteMultipartUpload>` });
+  return {};
+};
+const md5hex = (s: string) => createHash('md5').update(s).digest('hex');
 const deleteBody = '<Delete><Object><Key>k</Key></Object></Delete>';
 const LOCK_ON = { 'x-amz-bucket-object-lock-enabled': 'true' };
 const lockedBucket = async (rig: GatewayRig) => {
@@ -127,7 +133,18 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     PutObject: { seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body' }), ok: 200 },
     CopyObject: { seed: withObject, request: () => ({ method: 'PUT', path: '/bkt/copy', headers: { 'x-amz-copy-source': '/bkt/k' } }), ok: 200 },
     DeleteObject: { seed: withObject, request: () => ({ method: 'DELETE', path: '/bkt/k' }), ok: 204 },
+    // Through the bulk middleware (POST ?bulk-delete) in a bucket that never had versioning.
     DeleteObjects: { seed: withObject, request: () => ({ method: 'POST', path: '/bkt?delete', body: deleteBody, headers: { 'content-md5': md5b64(deleteBody) } }), ok: 200 },
+    // A multipart object among the keys: its manifest is read, its segments go in a second bulk request.
+    DeleteObjectsWithSegments: {
+      seed: withCompleted,
+      request: () => ({ method: 'POST', path: '/bkt?delete', body: deleteBody, headers: { 'content-md5': md5b64(deleteBody) } }),
+      ok: 200,
+    },
+    // Conditional writes: the key's claim in bkt+segments (listed, written, listed, deleted) around the write.
+    PutObjectIfNoneMatch: { seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body', headers: { 'if-none-match': '*' } }), ok: 200 },
+    PutObjectIfMatch: { seed: withObject, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body', headers: { 'if-match': `"${md5hex('hello')}"` } }), ok: 200 },
+    DeleteObjectIfMatch: { seed: withObject, request: () => ({ method: 'DELETE', path: '/bkt/k', headers: { 'if-match': `"${md5hex('hello')}"` } }), ok: 204 },
     GetObjectAcl: { seed: withObject, request: () => ({ method: 'GET', path: '/bkt/k?acl' }), ok: 200 },
     GetObjectAttributes: {
       seed: withChecksumObject, request: () => ({ method: 'GET', path: '/bkt/k?attributes', headers: { 'x-amz-object-attributes': 'ETag,Checksum,ObjectParts,StorageClass,ObjectSize' } }), ok: 200,
@@ -261,7 +278,7 @@ function expected404(row: string, c: RecordedCall): string[] {
 }
 
 /** The bucket family's table reads a 409 as a bucket in use; an Abort's claim that lost to a racing DELETE is NoSuchUpload; else a racing write. */
-const BUCKET_TABLE_OPS = new Set(['CreateMultipartUpload (object lock)', 'CreateBucket (object lock)', 'GetObjectLockConfiguration', 'PutObjectLockConfiguration', 'PutBucketWebsite', 'DeleteBucketWebsite', 'PutBucketCors', 'DeleteBucketCors', 'PutBucketPolicy', 'GetBucketPolicy', 'DeleteBucketPolicy', 'GetBucketPolicyStatus', 'PutPublicAccessBlock', 'PutBucketOwnershipControls', 'HeadBucket', 'CreateBucket', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'PutBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'ListMultipartUploads', 'CreateMultipartUpload']);
+const BUCKET_TABLE_OPS = new Set(['CreateMultipartUpload (object lock)', 'CreateBucket (object lock)', 'GetObjectLockConfiguration', 'PutObjectLockConfiguration', 'PutBucketWebsite', 'DeleteBucketWebsite', 'PutBucketCors', 'DeleteBucketCors', 'PutBucketPolicy', 'GetBucketPolicy', 'DeleteBucketPolicy', 'GetBucketPolicyStatus', 'PutPublicAccessBlock', 'PutBucketOwnershipControls', 'HeadBucket', 'CreateBucket', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'PutBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'DeleteObjectsWithSegments', 'ListMultipartUploads', 'CreateMultipartUpload']);
 function expected409(row: string, c: RecordedCall): string {
   const operation = row.split(' ')[0]!;
   if (operation === 'AbortMultipartUpload' && c.method === 'DELETE') return 'NoSuchUpload';

@@ -17,7 +17,7 @@ interface Scripted {
 }
 
 /** A session answering calls in order from a script; records calls and whether each body was read to its end or destroyed. */
-function scripted(answers: Scripted[]) {
+function scripted(answers: Scripted[], limits = SWIFT_DEFAULT_LIMITS) {
   const calls: SwiftCall[] = [];
   const bodies: Readable[] = [];
   const session: SwiftSession = {
@@ -31,7 +31,7 @@ function scripted(answers: Scripted[]) {
       return { status: answer.status, headers: answer.headers ?? {}, body } satisfies SwiftResponse;
     },
     account: async () => ({ token: 't', expiresAt: 0, storageUrl: 'http://swift/v1/AUTH_p', projectId: 'p', projectName: 'p', userId: 'u', userName: 'u', roles: [] }),
-    limits: async () => SWIFT_DEFAULT_LIMITS,
+    limits: async () => limits,
     location: async () => 'http://swift/v1/AUTH_p',
   };
   const released = () => bodies.every((b) => b.readableEnded || b.destroyed);
@@ -55,6 +55,8 @@ describe('SwiftStore: every unexpected answer is a SwiftError, its body released
     ['deleteObject', (s) => s.deleteObject('c', 'o'), 'DELETE'],
     ['manifestOf', (s) => s.manifestOf('c', 'o'), 'GET'],
     ['putManifest', (s) => s.putManifest('c', 'o', [], { headers: {}, contentType: 'a/b', s3Etag: 'e-1', reserved: {} }), 'PUT'],
+    ['putClaim', (s) => s.putClaim('c', 'k/.claim.u/0', 600), 'PUT'],
+    ['bulkDelete', (s) => s.bulkDelete([{ container: 'c', object: 'o' }]), 'POST'],
     ['readDocument', (s) => s.readDocument('c', 'o'), 'GET'],
     ['writeDocument', (s) => s.writeDocument('c', 'o', '{}'), 'PUT'],
     ['setContainerAcl', (s) => s.setContainerAcl('c', { read: '.r:*', write: '' }), 'POST'],
@@ -280,6 +282,42 @@ describe('SwiftStore: the rules only it knows', () => {
     expect(sent.query).toEqual({ 'multipart-manifest': 'put' });
     expect(sealer.verifiedEtag({ container: 'c', object: 'k', size: 7 }, sent.headers!['content-type'])).toBe('e-2');
     expect(sent.headers!['content-type']!.startsWith('t/x;s3gw_etag=e-2;')).toBe(true);
+  });
+
+  it('putClaim writes an empty object that Swift expires (X-Delete-After), and says when the container is missing', async () => {
+    const { store, calls, released } = scripted([{ status: 201 }, { status: 404 }]);
+    expect(await store.putClaim('b+segments', 'k/.claim.u/0', 600)).toBe('written');
+    expect(calls[0]).toMatchObject({ method: 'PUT', container: 'b+segments', object: 'k/.claim.u/0', body: '' });
+    expect(calls[0]!.headers).toMatchObject({ 'x-delete-after': '600', 'content-length': '0' });
+    expect(await store.putClaim('b+segments', 'k/.claim.u/0', 600)).toBe('no-container');
+    expect(released()).toBe(true);
+  });
+
+  it('bulkDelete sends one POST ?bulk-delete of encoded paths and answers the failures by index (404 and 409 are deleted)', async () => {
+    const report = {
+      'Number Deleted': 1, 'Number Not Found': 1, 'Response Status': '502 Bad Gateway', 'Response Body': '',
+      Errors: [['/c/a%20b', '403 Forbidden'], ['/c/gone', '404 Not Found'], ['/c/raced', '409 Conflict']],
+    };
+    const { store, calls, released } = scripted([{ status: 200, body: '   ' + JSON.stringify(report) }], { ...SWIFT_DEFAULT_LIMITS, bulkDeleteMax: 10_000 });
+    const failed = await store.bulkDelete([{ container: 'c', object: 'ok' }, { container: 'c', object: 'a b' }, { container: 'c', object: 'gone' }, { container: 'c', object: 'raced' }, { container: 'c', object: 'a b' }]);
+    expect([...failed.entries()]).toEqual([[1, 403], [4, 403]]);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ method: 'POST', query: { 'bulk-delete': '' } });
+    expect(calls[0]!.container).toBeUndefined();
+    expect(String(calls[0]!.body).split('\n')).toEqual(['/c/ok', '/c/a%20b', '/c/gone', '/c/raced', '/c/a%20b']);
+    expect(calls[0]!.headers).toMatchObject({ accept: 'application/json', 'content-type': 'text/plain' });
+    expect(released()).toBe(true);
+  });
+
+  it('bulkDelete: a report saying the whole request failed is a SwiftError of its status; many objects go in a few requests side by side', async () => {
+    const whole = scripted([{ status: 200, body: JSON.stringify({ 'Response Status': '413 Request Entity Too Large', Errors: [] }) }], { ...SWIFT_DEFAULT_LIMITS, bulkDeleteMax: 10_000 });
+    const err = await failure(whole.store.bulkDelete([{ container: 'c', object: 'o' }]));
+    expect([err.status, err.method]).toEqual([413, 'POST']);
+    const ok = JSON.stringify({ 'Response Status': '200 OK', Errors: [] });
+    const many = scripted(Array.from({ length: 4 }, () => ({ status: 200, body: ok })), { ...SWIFT_DEFAULT_LIMITS, bulkDeleteMax: 10_000 });
+    const objects = Array.from({ length: 1000 }, (_, i) => ({ container: 'c', object: `k${i}` }));
+    expect((await many.store.bulkDelete(objects)).size).toBe(0);
+    expect(many.calls.map((c) => String(c.body).split('\n').length)).toEqual([250, 250, 250, 250]);
   });
 
   it('updateReserved repeats the reserved items the write stored (object lock state) beside the new ones, under one seal', async () => {

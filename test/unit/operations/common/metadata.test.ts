@@ -116,4 +116,14 @@ describe('stored content headers of an upload', () => {
     expect(storedContentEncoding('gzip, aws-chunked')).toBe('gzip');
     expect(storedContentEncoding(undefined)).toBeUndefined();
   });
+
+  it('keeps every other value exactly as sent, lists and their spacing included', async () => {
+    const { storedContentEncoding } = await import('../../../../src/operations/common/write-body.js');
+    expect(storedContentEncoding('gzip, br')).toBe('gzip, br');
+    expect(storedContentEncoding('gzip,br')).toBe('gzip,br');
+    expect(storedContentEncoding('aws-chunked, gzip, br')).toBe('gzip, br');
+    expect(storedContentEncoding('gzip, AWS-CHUNKED, br')).toBe('gzip, br');
+    expect(storedContentEncoding('x-custom;q=1')).toBe('x-custom;q=1');
+    expect(storedContentEncoding('identity')).toBe('identity');
+  });
 });

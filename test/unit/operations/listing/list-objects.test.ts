@@ -10,7 +10,7 @@ import {
   parseMaxKeys,
   toPage,
 } from '../../../../src/operations/listing/list-objects.js';
-import { listingEtag, parseSwiftTimestamp, swiftIsoTimestamp } from '../../../../src/operations/common/listing-rows.js';
+import { listingEtag, listingTimestamp, parseSwiftTimestamp, swiftIsoTimestamp } from '../../../../src/operations/common/listing-rows.js';
 import { parseQuery } from '../../../../src/s3/request.js';
 import { s3ErrorOf } from '../../../helpers/s3-error.js';
 
@@ -124,8 +124,8 @@ describe('toPage', () => {
     expect(toPage([obj('photos/')], 5, 'photos/').contents).toHaveLength(1);
   });
 
-  it('with max-keys=0 returns nothing and is truncated only if rows exist', () => {
-    expect(toPage([obj('a')], 0, '')).toMatchObject({ contents: [], commonPrefixes: [], isTruncated: true });
+  it('with max-keys=0 returns nothing and is never truncated (S3 answers an empty page)', () => {
+    expect(toPage([obj('a')], 0, '')).toMatchObject({ contents: [], commonPrefixes: [], isTruncated: false });
     expect(toPage([], 0, '')).toMatchObject({ contents: [], isTruncated: false, last: undefined });
   });
 
@@ -205,6 +205,33 @@ describe('swiftIsoTimestamp (the listing fast path)', () => {
       const fraction = next() < 0.2 ? '' : '.' + String(Math.floor(next() * 1e6)).padStart(6, '0').slice(0, 1 + Math.floor(next() * 6));
       const value = base + fraction;
       expect(viaFastPath(value), value).toBe(throughDate(value));
+    }
+  });
+});
+
+describe('listingTimestamp (a listing row as HeadObject says it)', () => {
+  /** Swift's object server: Last-Modified = ceil(timestamp) seconds. */
+  const oracle = (value: string): string => {
+    const m = /^(.{19})(?:\.(\d+))?$/.exec(value)!;
+    const seconds = Date.parse(`${m[1]}Z`) / 1000 + (m[2] ? Number(`0.${m[2]}`) : 0);
+    return new Date(Math.ceil(seconds) * 1000).toISOString();
+  };
+
+  it('rounds microseconds up to the next second, as Last-Modified does, and keeps whole seconds', () => {
+    expect(listingTimestamp('2009-10-12T17:50:30.123456')).toBe('2009-10-12T17:50:31.000Z');
+    expect(listingTimestamp('2009-10-12T17:50:30.000001')).toBe('2009-10-12T17:50:31.000Z');
+    expect(listingTimestamp('2009-10-12T17:50:30.000000')).toBe('2009-10-12T17:50:30.000Z');
+    expect(listingTimestamp('2009-10-12T17:50:30')).toBe('2009-10-12T17:50:30.000Z');
+    expect(listingTimestamp('2009-12-31T23:59:59.5')).toBe('2010-01-01T00:00:00.000Z');
+  });
+
+  it('agrees with ceil() on 20,000 generated valid timestamps', () => {
+    let seed = 777;
+    const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let i = 0; i < 20_000; i++) {
+      const base = new Date(Math.floor(next() * 4e12)).toISOString().slice(0, 19);
+      const fraction = next() < 0.2 ? '' : '.' + String(Math.floor(next() * 1e6)).padStart(6, '0');
+      expect(listingTimestamp(base + fraction), base + fraction).toBe(oracle(base + fraction));
     }
   });
 });

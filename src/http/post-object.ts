@@ -33,7 +33,8 @@ const HEADER_FIELDS = new Set(['cache-control', 'content-type', 'content-disposi
 export function headersOfFields(fields: ReadonlyMap<string, string>, fileContentType: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of fields) {
-    if (HEADER_FIELDS.has(name) || name.startsWith('x-amz-meta-') || name.startsWith('x-amz-checksum-') || name.startsWith('x-amz-server-side-encryption')) out[name] = value;
+    if (HEADER_FIELDS.has(name) || name.startsWith('x-amz-meta-') || name.startsWith('x-amz-checksum-') || name.startsWith('x-amz-server-side-encryption')
+      || name.startsWith('x-amz-object-lock-')) out[name] = value;
   }
   // The form's x-amz-checksum-algorithm names the checksum field's algorithm (a PutObject's x-amz-sdk-checksum-algorithm).
   const algorithm = out['x-amz-checksum-algorithm'];

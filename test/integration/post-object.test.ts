@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../clients/run.js';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
 import { rawS3, xmlValue, type Keys } from '../helpers/raw-s3.js';
-import { purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
+import { purgeBucket, purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
 
 let gw: TestGateway;
 let keys: Keys;
@@ -70,6 +70,30 @@ async function curlPost(b: string, fields: Record<string, string>, path = file):
 }
 
 const stored = async (b: string, key: string) => (await swiftDirect(gw.stack, 'demo', 'HEAD', b, key)).status;
+
+describe('POST object into a bucket with object lock', () => {
+  it('keeps the form\'s x-amz-object-lock-* fields (with the checksum S3 requires): the version is on legal hold and cannot be deleted', async () => {
+    const locked = uniqueBucket('postlock');
+    expect((await rawS3(gw.url, { method: 'PUT', path: `/${locked}`, keys, headers: { 'x-amz-bucket-object-lock-enabled': 'true' } })).status).toBe(200);
+    try {
+      const sha = createHash('sha256').update(content).digest('base64');
+      const fields = { key: 'held.jpg', 'x-amz-checksum-sha256': sha, 'x-amz-object-lock-legal-hold': 'ON' };
+      const res = await curlPost(locked, { ...fields, ...signedV4([{ bucket: locked }, { key: 'held.jpg' }, { 'x-amz-checksum-sha256': sha }, { 'x-amz-object-lock-legal-hold': 'ON' }]) });
+      expect(res.status, res.body).toBe(204);
+      const version = res.headers['x-amz-version-id']!;
+      expect(version).toBeTruthy();
+      const hold = await rawS3(gw.url, { method: 'GET', path: `/${locked}/held.jpg?legal-hold`, keys });
+      expect(xmlValue(hold.text(), 'Status')).toBe('ON');
+      const del = await rawS3(gw.url, { method: 'DELETE', path: `/${locked}/held.jpg?versionId=${version}`, keys });
+      expect(del.status).toBe(403);
+      await rawS3(gw.url, { method: 'PUT', path: `/${locked}/held.jpg?legal-hold&versionId=${version}`, keys, body: '<LegalHold><Status>OFF</Status></LegalHold>', headers: { 'content-md5': createHash('md5').update('<LegalHold><Status>OFF</Status></LegalHold>').digest('base64') } });
+      expect((await rawS3(gw.url, { method: 'DELETE', path: `/${locked}/held.jpg?versionId=${version}`, keys })).status).toBe(204);
+    } finally {
+      await purgeBucket(gw.stack, 'demo', locked);
+      await rawS3(gw.url, { method: 'DELETE', path: `/${locked}`, keys });
+    }
+  });
+});
 
 describe('POST object with curl -F', () => {
   it('stores the file under the key with ${filename}, its Content-Type and x-amz-meta-*, answering 204 by default (SigV4)', async () => {

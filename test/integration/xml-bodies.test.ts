@@ -73,11 +73,14 @@ describe('markup S3 clients never send', () => {
   it('refuses comments, DOCTYPE, CDATA and processing instructions in every XML body it reads', async () => {
     const res = await multiDelete('<Delete><Object><Key><![CDATA[kept]]></Key></Object></Delete>');
     expect(code(res)).toBe('MalformedXML');
+    // Of an upload that exists: an unknown upload id is NoSuchUpload before its body is judged.
+    const id = /<UploadId>([^<]+)<\/UploadId>/.exec((await rawS3(gw.url, { method: 'POST', path: `/${b}/k?uploads`, keys })).text())![1]!;
     const complete = await rawS3(gw.url, {
-      method: 'POST', path: `/${b}/k?uploadId=nope`, keys, body: '<!DOCTYPE x><CompleteMultipartUpload><Part/></CompleteMultipartUpload>',
+      method: 'POST', path: `/${b}/k?uploadId=${id}`, keys, body: '<!DOCTYPE x><CompleteMultipartUpload><Part/></CompleteMultipartUpload>',
     });
     expect(complete.status).toBe(400);
     expect(code(complete)).toBe('MalformedXML');
+    await rawS3(gw.url, { method: 'DELETE', path: `/${b}/k?uploadId=${id}`, keys });
     const acl = await rawS3(gw.url, { method: 'PUT', path: `/${b}?acl`, keys, body: '<?x y?><AccessControlPolicy/>' });
     expect(acl.status).toBe(400);
     expect(code(acl)).toBe('MalformedACLError');

@@ -557,7 +557,7 @@ async function main(argv: readonly string[]): Promise<void> {
       try {
         namespace = await runNamespaceCost({
           backend: 'standin', stack, loadgen, rounds, log,
-          startGateway: (label, settings) => startGateway({ root, label, authUrl: backend.authUrl, credentials: [credentialOf(demo)], settings }),
+          startGateway: (label, settings) => startGateway({ root, label: `standin-${label}`, authUrl: backend.authUrl, credentials: [credentialOf(demo)], settings, cpuProfileDir: profileDir }),
           getJob: (url, label, concurrency, durationMs) => closedLoop(ctx, s3Target(label, url, demo, opts.signing, 'us-east-1'), 'GET', concurrency, { bucket: STAND_IN_BUCKET, readKeys: [STAND_IN_KEY], ...(durationMs ? { durationMs, warmupMs: 0 } : {}) }),
         });
       } finally {

@@ -42,6 +42,7 @@ export function buildBackend(config: Config, opts: { readonly metrics?: Metrics;
         opts.onToken?.(token);
         return token;
       },
+      peek: (identity) => tokens.peek(identity),
       invalidate: (identity) => tokens.invalidate(identity),
     },
     limits: (storageUrl) => info.limits(storageUrl),

@@ -143,6 +143,8 @@ function clientWentAway(err: ClientGone, outgoing: ServerResponse, deps: Pipelin
   outgoing.destroy();
 }
 
+const NO_DECISION: AccessOutcome = { asGateway: false };
+
 export async function serveS3(incoming: IncomingMessage, outgoing: ServerResponse, deps: PipelineDeps, ctx: RequestContext): Promise<void> {
   const method = (incoming.method ?? 'GET').toUpperCase();
   let req: S3Request | undefined;
@@ -208,9 +210,11 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     const reach = authenticated === undefined
       ? await anonymousReach(req, operation, deps.namespace!, deps, sink)
       : await signedReach(req, operation, authenticated.credential.identity, method, deps, sink);
-    const access = deps.namespace === undefined ? { asGateway: false } as AccessOutcome : decideAccess({
+    // Most requests (a bucket without a policy, signed) need no decision of the gateway's.
+    const decide = deps.namespace !== undefined && (reach.bucketRecord?.settings.policy !== undefined || reach.requester?.kind === 'anonymous');
+    const access = !decide ? NO_DECISION : decideAccess({
       req, operation, incoming, record: reach.bucketRecord, bucketOwner: reach.bucketOwner, requester: reach.requester, user: reach.user,
-      scheme: authenticated?.scheme, policies: deps.namespace.policies, now: deps.now(),
+      scheme: authenticated?.scheme, policies: deps.namespace!.policies, now: deps.now(),
     });
     const swift = access.asGateway ? deps.namespace!.asGateway(sink, reach.bucketRecord!.account) : reach.swift;
     addCorsHeaders(outgoing, req, reach.bucketRecord);
@@ -233,7 +237,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       region: deps.region,
       acceptedRegions: deps.acceptedRegions,
       segmentsContainers: deps.segmentsContainers,
-      namespace: reach.namespace,
+      get namespace() { return reach.namespace; },
       bucketOwner: reach.bucketOwner,
       bucketRecord: reach.bucketRecord,
       requester: reach.requester,
@@ -243,7 +247,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       permitsKey: access.permitsKey,
       // As the gateway, a copy's source is this bucket (bucket-access.ts): no other account.
       postForm: post?.form,
-      otherAccount: access.asGateway ? undefined : reach.otherAccount,
+      get otherAccount() { return access.asGateway ? undefined : reach.otherAccount; },
       objectLock: deps.objectLock,
     };
     const result = await handler(opCtx).catch(async (err: unknown) => {

@@ -55,13 +55,13 @@ export interface Reach {
 export async function signedReach(req: S3Request, operation: string, identity: SwiftIdentity, method: string, deps: PipelineDeps, sink: TransactionSink): Promise<Reach> {
   const own = deps.swift.session(identity, sink);
   // An EC2 key's roles are those of its user's token (fetched here, then cached).
-  if (identity.kind === 'ec2') authorize((await own.account()).roles, method, operation, deps.access ?? DEFAULT_ACCESS);
+  const ec2Token = identity.kind === 'ec2' ? await own.account() : undefined;
+  if (ec2Token) authorize(ec2Token.roles, method, operation, deps.access ?? DEFAULT_ACCESS);
   const ns = deps.namespace;
   if (ns === undefined || req.bucket === undefined) return { swift: own };
-  const token = await own.account();
+  const token = ec2Token ?? own.accountNow?.() ?? (await own.account());
   const account = ns.accountOf(token.storageUrl);
   const owner = { id: token.projectId, displayName: token.userName };
-  const namespace = requesterNamespace(ns.registry, ns.resolver, { account, owner }, deps.now);
   const requester: Requester = { kind: 'project', projectId: token.projectId };
   const user = { id: token.userId, name: token.userName };
   const resident = () => ({ account, owner, store: new SwiftStore(own, deps.seal) });
@@ -73,14 +73,20 @@ export async function signedReach(req: S3Request, operation: string, identity: S
     if (where === acting) return undefined;
     return { account: where, store: new SwiftStore(deps.swift.session(identity, sink, where === account ? undefined : where), deps.seal) };
   };
-  const mine = { swift: own, namespace, requester, user, otherAccount: otherAccountFrom(account) };
-  if (operation === 'CreateBucket') return mine;
+  // Made when an operation asks for it (CreateBucket, DeleteBucket, settings): most never do.
+  let namespace: BucketNamespace | undefined;
+  const mine = (bucketRecord: BucketRecord | undefined): Reach => ({
+    swift: own, requester, user, bucketRecord,
+    get otherAccount() { return otherAccountFrom(account); },
+    get namespace() { return (namespace ??= requesterNamespace(ns.registry, ns.resolver, { account, owner }, deps.now)); },
+  });
+  if (operation === 'CreateBucket') return mine(undefined);
   // The hot path, a bucket of the requester's own whose entry this replica
   // read recently, costs no promise; everything else asks the resolver.
   const known = ns.registry.peek(req.bucket);
-  if (known?.account === account) return { ...mine, bucketRecord: known };
+  if (known?.account === account) return mine(known);
   const home = await ns.resolver.resolve(req.bucket, resident());
-  if (home.kind !== 'foreign') return { ...mine, bucketRecord: home.kind === 'own' ? home.record : undefined };
+  if (home.kind !== 'foreign') return mine(home.kind === 'own' ? home.record : undefined);
   return {
     swift: deps.swift.session(identity, sink, home.record.account), bucketOwner: home.record.owner, requester, user, bucketRecord: home.record,
     otherAccount: otherAccountFrom(home.record.account),

@@ -1,7 +1,6 @@
 // Wires the namespace from the gateway's own identity: its registry lives in
 // that identity's Swift account, and its storage URL tells anonymous requests
 // where the cluster is.
-import { LRUCache } from 'lru-cache';
 import { PolicyCache } from '../access/policy-cache.js';
 import { accountOfStorageUrl } from '../swift/errors.js';
 import type { SwiftClient, TransactionSink } from '../swift/client.js';
@@ -37,12 +36,14 @@ export function buildNamespace(opts: NamespaceOptions): Namespace {
   });
   let delegate: Promise<string> | undefined;
   let known: string | undefined;
-  const accounts = new LRUCache<string, string>({ max: 10_000 });
+  // Storage URLs are as many as projects with keys here: a plain map, emptied if it ever grows past that.
+  const accounts = new Map<string, string>();
   return {
     accountOf: (storageUrl) => {
       let account = accounts.get(storageUrl);
       if (account === undefined) {
         account = accountOfStorageUrl(new URL(storageUrl).pathname) ?? '';
+        if (accounts.size >= 10_000) accounts.clear();
         accounts.set(storageUrl, account);
       }
       return account;

@@ -12,6 +12,8 @@ import { swiftPath } from './paths.js';
 
 export interface TokenSource {
   get(identity: SwiftIdentity): Promise<SwiftToken>;
+  /** The token as cached now, if any: lets the hot path skip a promise. */
+  peek?(identity: SwiftIdentity): SwiftToken | undefined;
   invalidate(identity: SwiftIdentity): void;
 }
 
@@ -65,6 +67,8 @@ export interface SwiftSession {
   call(call: SwiftCall): Promise<SwiftResponse>;
   /** The token's account facts (project id and user name), fetching a token if needed. */
   account(): Promise<SwiftToken>;
+  /** The same when the token is cached already; undefined otherwise (then ask account()). */
+  accountNow?(): SwiftToken | undefined;
   /** Limits of the Swift cluster holding this account. */
   limits(): Promise<SwiftLimits>;
   /** The storage URL of the account the calls go to. */
@@ -118,6 +122,7 @@ export class SwiftClient {
       targetAccount,
       call: (call) => this.call(identity, call, sink, targetAccount),
       account: () => this.#opts.tokens.get(identity),
+      accountNow: () => this.#opts.tokens.peek?.(identity),
       limits: async () => this.#opts.limits((await this.#opts.tokens.get(identity)).storageUrl),
       location: async () => {
         const own = (await this.#opts.tokens.get(identity)).storageUrl;

@@ -156,6 +156,11 @@ export class KeystoneTokens {
     return key;
   }
 
+  /** The cached token of an identity, if there is one now (no Keystone call, no promise). */
+  peek(identity: SwiftIdentity): SwiftToken | undefined {
+    return this.#cache.get(this.#keyOf(identity));
+  }
+
   async get(identity: SwiftIdentity): Promise<SwiftToken> {
     const key = this.#keyOf(identity);
     const cached = this.#cache.get(key);

@@ -10,7 +10,7 @@ import { checkMetadataLimits } from '../common/metadata-limits.js';
 import { checkBucketName, checkKey } from '../common/names.js';
 import { quoteEtag } from '../common/object-headers.js';
 import { parsePartNumber } from '../common/part-number.js';
-import { deleteSegments, markSegmentsContainer } from '../common/segments.js';
+import { deleteSegments, ensureSegmentsContainer } from '../common/segments.js';
 import { translate } from '../common/swift-errors.js';
 import { bodyLength, storedObjectHeaders, writeBody } from '../common/write-body.js';
 import type { OperationContext } from '../context.js';
@@ -24,15 +24,6 @@ import { encodePartChecksum, uploadChecksum, type PartChecksum } from '../../s3/
 import type { Written } from '../../swift/store.js';
 import { checksumElements, checksumItem } from '../common/checksums.js';
 import { ChecksumTap, checksumTypeMismatch, uploadChecksumItems, uploadChecksumOf } from './part-checksums.js';
-
-/** Creates `<bucket>+segments` like s3api does: with the bucket's storage policy and ACLs. */
-async function ensureSegmentsContainer(ctx: OperationContext, bucket: string): Promise<void> {
-  const info = await ctx.store.headContainer(bucket);
-  if (!(await ctx.store.containerExists(segmentsContainer(bucket)))) {
-    await ctx.store.putContainer(segmentsContainer(bucket), { 'x-storage-policy': info.storagePolicy, 'x-container-read': info.read, 'x-container-write': info.write });
-  }
-  await markSegmentsContainer(ctx, bucket, true);
-}
 
 export async function createMultipartUpload(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };

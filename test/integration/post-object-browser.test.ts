@@ -73,14 +73,27 @@ beforeAll(async () => {
   port = (server.address() as AddressInfo).port;
 });
 
+/** Whether any process of the browser's process group is still alive. */
+function groupAlive(pid: number): boolean {
+  try { process.kill(-pid, 0); return true; } catch { return false; }
+}
+
+/**
+ * Ends Chromium and every process it started (zygote, GPU, crashpad helpers
+ * run in its process group and keep writing the profile after the main
+ * process exits: a CI run saw the profile's removal fail with ENOTEMPTY).
+ * SIGTERM first so Chromium shuts down cleanly, SIGKILL for what is left.
+ */
+async function endBrowser(pid: number): Promise<void> {
+  const signalGroup = (signal: NodeJS.Signals) => { try { process.kill(-pid, signal); } catch { /* already gone */ } };
+  signalGroup('SIGTERM');
+  for (let waited = 0; groupAlive(pid) && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  signalGroup('SIGKILL');
+  for (let waited = 0; groupAlive(pid) && waited < 5_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+}
+
 afterAll(async () => {
-  if (browser?.pid !== undefined && browser.exitCode === null) {
-    // SIGTERM: Chromium then ends its own child processes (a SIGKILL would leave them writing the profile).
-    const gone = new Promise((resolve) => browser!.once('exit', resolve));
-    browser.kill('SIGTERM');
-    await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-    if (browser.exitCode === null && browser.signalCode === null) browser.kill('SIGKILL');
-  }
+  if (browser?.pid !== undefined) await endBrowser(browser.pid);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   await purgeContainer(gw.stack, 'demo', bucket);
@@ -92,7 +105,7 @@ describe('headless Chromium submits an HTML form upload', () => {
     browser = spawn('chromium', [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, `http://127.0.0.1:${port}/`,
-    ], { stdio: 'ignore' });
+    ], { stdio: 'ignore', detached: true }); // its own process group, so afterAll can end all of it
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the browser never came back from the upload')), 60_000));
     const url = await Promise.race([redirected, timeout]);
     const text = 'hello from a browser form\n'.repeat(1000);

@@ -1,0 +1,147 @@
+// Storage classes on Swift storage policies, against the real stack: its
+// default policy Policy-0 and the erasure-coded ec21 (alias cold). The test
+// gateway maps STANDARD_IA and GLACIER_IR to ec21 (STANDARD stays on the
+// default). What Swift really stored is checked with Swift's own API.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawS3, xmlValue, xmlValues, type Keys } from '../helpers/raw-s3.js';
+import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
+import { purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
+
+let gw: TestGateway;
+let keys: Keys;
+let bucket: string;
+const made: string[] = [];
+
+const s3 = (method: string, path: string, opts: { body?: string | Buffer; headers?: Record<string, string> } = {}) => rawS3(gw.url, { method, path, keys, ...opts });
+const swift = (method: string, container: string, object?: string, opts: Parameters<typeof swiftDirect>[5] = {}) => swiftDirect(gw.stack, 'demo', method, container, object, opts);
+const listing = async (container: string): Promise<{ name: string; bytes: number; content_type: string }[]> => {
+  const res = await swift('GET', container, undefined, { query: { format: 'json' } });
+  return res.status === 200 ? JSON.parse(res.body.toString()) : [];
+};
+
+beforeAll(async () => {
+  gw = await startGateway({ storageClasses: { STANDARD_IA: 'ec21', GLACIER_IR: 'cold' } });
+  keys = gw.stack.users.demo.ec2;
+  bucket = uniqueBucket('sc');
+  made.push(bucket, `${bucket}+ec21`, `${bucket}+Policy-0`);
+  expect((await s3('PUT', `/${bucket}`)).status).toBeLessThan(300);
+});
+
+afterAll(async () => {
+  for (const c of made) await purgeContainer(gw.stack, 'demo', c);
+  await gw.stop();
+});
+
+describe('PutObject with x-amz-storage-class', () => {
+  it('stores a STANDARD_IA object\'s bytes in the ec21 policy and reports the class on HEAD, GET and listings', async () => {
+    const body = 'infrequently accessed bytes';
+    const put = await s3('PUT', `/${bucket}/ia/one.txt`, { body, headers: { 'x-amz-storage-class': 'STANDARD_IA', 'content-type': 'text/plain', 'x-amz-meta-color': 'blue' } });
+    expect(put.status, put.text()).toBeLessThan(300);
+    expect(put.headers['etag']).toBe('"' + (await import('node:crypto')).createHash('md5').update(body).digest('hex') + '"');
+    // The bytes are in <bucket>+ec21, a container in ec21.
+    const companion = await swift('HEAD', `${bucket}+ec21`);
+    expect(companion.headers['x-storage-policy']).toBe('ec21');
+    const rows = await listing(`${bucket}+ec21`);
+    expect(rows.filter((r) => r.name.startsWith('ia/one.txt/')).map((r) => r.bytes)).toEqual([body.length]);
+    const head = await s3('HEAD', `/${bucket}/ia/one.txt`);
+    expect([head.status, head.headers['x-amz-storage-class'], head.headers['content-length'], head.headers['etag'], head.headers['content-type'], head.headers['x-amz-meta-color']])
+      .toEqual([200, 'STANDARD_IA', String(body.length), put.headers['etag'], 'text/plain', 'blue']);
+    const get = await s3('GET', `/${bucket}/ia/one.txt`);
+    expect([get.text(), get.headers['x-amz-storage-class'], get.headers['etag']]).toEqual([body, 'STANDARD_IA', put.headers['etag']]);
+    const range = await s3('GET', `/${bucket}/ia/one.txt`, { headers: { range: 'bytes=0-3' } });
+    expect([range.status, range.text(), range.headers['content-range']]).toEqual([206, 'infr', `bytes 0-3/${body.length}`]);
+    for (const path of [`/${bucket}?prefix=ia/`, `/${bucket}?list-type=2&prefix=ia/`, `/${bucket}?versions&prefix=ia/`]) {
+      const list = await s3('GET', path);
+      expect(list.status, path).toBe(200);
+      expect([xmlValues(list.text(), 'StorageClass'), xmlValues(list.text(), 'Size'), xmlValues(list.text(), 'ETag')], path)
+        .toEqual([['STANDARD_IA'], [String(body.length)], [put.headers['etag']]]);
+    }
+    const attrs = await s3('GET', `/${bucket}/ia/one.txt?attributes`, { headers: { 'x-amz-object-attributes': 'StorageClass,ObjectSize,ObjectParts,ETag' } });
+    expect([xmlValue(attrs.text(), 'StorageClass'), xmlValue(attrs.text(), 'ObjectSize'), xmlValue(attrs.text(), 'PartsCount')]).toEqual(['STANDARD_IA', String(body.length), undefined]);
+  });
+
+  it('omits x-amz-storage-class for STANDARD and lists STANDARD, with nothing in a companion container', async () => {
+    const put = await s3('PUT', `/${bucket}/std/a`, { body: 'standard', headers: { 'x-amz-storage-class': 'STANDARD' } });
+    expect(put.status).toBeLessThan(300);
+    const head = await s3('HEAD', `/${bucket}/std/a`);
+    expect([head.status, head.headers['x-amz-storage-class']]).toEqual([200, undefined]);
+    const list = await s3('GET', `/${bucket}?list-type=2&prefix=std/`);
+    expect(xmlValues(list.text(), 'StorageClass')).toEqual(['STANDARD']);
+    expect((await listing(`${bucket}+ec21`)).some((r) => r.name.startsWith('std/'))).toBe(false);
+  });
+
+  it('keeps two classes on one policy apart: GLACIER_IR (mapped through the alias cold) is reported as GLACIER_IR', async () => {
+    expect((await s3('PUT', `/${bucket}/gir`, { body: 'glacier instant', headers: { 'x-amz-storage-class': 'GLACIER_IR' } })).status).toBeLessThan(300);
+    const head = await s3('HEAD', `/${bucket}/gir`);
+    expect(head.headers['x-amz-storage-class']).toBe('GLACIER_IR');
+    const list = await s3('GET', `/${bucket}?prefix=gir`);
+    expect(xmlValues(list.text(), 'StorageClass')).toEqual(['GLACIER_IR']);
+  });
+
+  it('answers 400 InvalidStorageClass for a class not mapped and for one S3 does not know, storing nothing', async () => {
+    for (const cls of ['GLACIER', 'ONEZONE_IA', 'FANCY', 'standard_ia']) {
+      const res = await s3('PUT', `/${bucket}/bad-${cls}`, { body: 'x', headers: { 'x-amz-storage-class': cls } });
+      expect([res.status, xmlValue(res.text(), 'Code'), xmlValue(res.text(), 'StorageClassRequested')], cls).toEqual([400, 'InvalidStorageClass', cls]);
+      expect((await s3('HEAD', `/${bucket}/bad-${cls}`)).status, cls).toBe(404);
+    }
+  });
+
+  it('overwriting an object of another class removes its old bytes from the companion container', async () => {
+    await s3('PUT', `/${bucket}/ow`, { body: 'first', headers: { 'x-amz-storage-class': 'STANDARD_IA' } });
+    const before = (await listing(`${bucket}+ec21`)).filter((r) => r.name.startsWith('ow/'));
+    expect(before).toHaveLength(1);
+    await s3('PUT', `/${bucket}/ow`, { body: 'second, bigger', headers: { 'x-amz-storage-class': 'STANDARD_IA' } });
+    const after = (await listing(`${bucket}+ec21`)).filter((r) => r.name.startsWith('ow/'));
+    expect(after.map((r) => r.bytes)).toEqual([14]);
+    expect(after[0]!.name).not.toBe(before[0]!.name);
+    // And a plain overwrite (STANDARD) removes them too.
+    await s3('PUT', `/${bucket}/ow`, { body: 'third' });
+    expect((await listing(`${bucket}+ec21`)).filter((r) => r.name.startsWith('ow/'))).toEqual([]);
+    expect((await s3('GET', `/${bucket}/ow`)).text()).toBe('third');
+  });
+
+  it('DeleteObject and DeleteObjects remove the bytes from the companion container', async () => {
+    await s3('PUT', `/${bucket}/del/a`, { body: 'aaa', headers: { 'x-amz-storage-class': 'STANDARD_IA' } });
+    await s3('PUT', `/${bucket}/del/b`, { body: 'bbb', headers: { 'x-amz-storage-class': 'STANDARD_IA' } });
+    await s3('PUT', `/${bucket}/del/c`, { body: 'ccc', headers: { 'x-amz-storage-class': 'GLACIER_IR' } });
+    expect((await listing(`${bucket}+ec21`)).filter((r) => r.name.startsWith('del/'))).toHaveLength(3);
+    expect((await s3('DELETE', `/${bucket}/del/a`)).status).toBeLessThan(300);
+    const body = '<Delete><Object><Key>del/b</Key></Object><Object><Key>del/c</Key></Object></Delete>';
+    const md5 = (await import('node:crypto')).createHash('md5').update(body).digest('base64');
+    const multi = await s3('POST', `/${bucket}?delete`, { body, headers: { 'content-md5': md5 } });
+    expect(multi.status, multi.text()).toBe(200);
+    expect(xmlValues(multi.text(), 'Key').sort()).toEqual(['del/b', 'del/c']);
+    expect((await listing(`${bucket}+ec21`)).filter((r) => r.name.startsWith('del/'))).toEqual([]);
+  });
+
+  it('keeps an empty object of a class in the bucket itself, its class named on it', async () => {
+    expect((await s3('PUT', `/${bucket}/empty`, { body: '', headers: { 'x-amz-storage-class': 'STANDARD_IA' } })).status).toBeLessThan(300);
+    const head = await s3('HEAD', `/${bucket}/empty`);
+    expect([head.headers['x-amz-storage-class'], head.headers['content-length']]).toEqual(['STANDARD_IA', '0']);
+  });
+
+  it('hides companion containers from ListBuckets', async () => {
+    const list = await s3('GET', '/');
+    const names = xmlValues(list.text(), 'Name');
+    expect(names).toContain(bucket);
+    expect(names.filter((n) => n.startsWith(`${bucket}+`))).toEqual([]);
+  });
+});
+
+describe('buckets in another policy', () => {
+  it('a container made through Swift in ec21 is a STANDARD_IA bucket; a STANDARD object in it lives in the default policy', async () => {
+    const cold = uniqueBucket('sc-cold');
+    made.push(cold, `${cold}+Policy-0`);
+    expect((await swift('PUT', cold, undefined, { headers: { 'x-storage-policy': 'cold' } })).status).toBe(201);
+    await s3('PUT', `/${cold}/native`, { body: 'native' });
+    const head = await s3('HEAD', `/${cold}/native`);
+    expect(head.headers['x-amz-storage-class']).toBe('STANDARD_IA');
+    await s3('PUT', `/${cold}/hot`, { body: 'hot', headers: { 'x-amz-storage-class': 'STANDARD' } });
+    const hot = await s3('HEAD', `/${cold}/hot`);
+    expect([hot.status, hot.headers['x-amz-storage-class']]).toEqual([200, undefined]);
+    expect((await swift('HEAD', `${cold}+Policy-0`)).headers['x-storage-policy']).toBe('Policy-0');
+    const list = await s3('GET', `/${cold}`);
+    expect(xmlValues(list.text(), 'Key')).toEqual(['hot', 'native']);
+    expect(xmlValues(list.text(), 'StorageClass')).toEqual(['STANDARD', 'STANDARD_IA']);
+  });
+});

@@ -318,8 +318,10 @@ export class SwiftStore {
    * source's reserved items never follow (they are blanked), `reserved` are
    * the copy's, sealed for it. `range`: part of the source only.
    * `storageClass`: the S3 class to name on the copy (sealed in its Content-Type).
+   * `ifMatch`: the source's Swift ETag must still be this (Swift's copy
+   * applies conditions to its read of the source), else a 412 SwiftError.
    */
-  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo; versionId?: string; account?: string }, c: { replace?: Headers; range?: string; reserved?: Reserved; storageClass?: string }): Promise<Written> {
+  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo; versionId?: string; account?: string }, c: { replace?: Headers; range?: string; reserved?: Reserved; storageClass?: string; ifMatch?: string }): Promise<Written> {
     const size = c.range === undefined ? from.info.size : rangeLength(c.range);
     const target = { container: to.container, object: to.object, size };
     const headers: Record<string, string> = {
@@ -329,6 +331,7 @@ export class SwiftStore {
     // A source in another account (Swift checks the token may read it there).
     if (from.account !== undefined) headers['x-copy-from-account'] = from.account;
     if (c.range !== undefined) headers['range'] = c.range;
+    if (c.ifMatch !== undefined) headers['if-match'] = c.ifMatch;
     if (c.replace) {
       headers['x-fresh-metadata'] = 'true';
       Object.assign(headers, defined(c.replace));

@@ -20,10 +20,10 @@ const listing = async (container: string): Promise<{ name: string; bytes: number
 };
 
 beforeAll(async () => {
-  gw = await startGateway({ storageClasses: { STANDARD_IA: 'ec21', GLACIER_IR: 'cold' } });
+  gw = await startGateway({ storageClasses: { STANDARD_IA: 'ec21', GLACIER_IR: 'cold' }, limits: { minPartSize: 1 } });
   keys = gw.stack.users.demo.ec2;
   bucket = uniqueBucket('sc');
-  made.push(bucket, `${bucket}+ec21`, `${bucket}+Policy-0`);
+  made.push(bucket, `${bucket}+ec21`, `${bucket}+Policy-0`, `${bucket}+segments`);
   expect((await s3('PUT', `/${bucket}`)).status).toBeLessThan(300);
 });
 
@@ -143,5 +143,71 @@ describe('buckets in another policy', () => {
     const list = await s3('GET', `/${cold}`);
     expect(xmlValues(list.text(), 'Key')).toEqual(['hot', 'native']);
     expect(xmlValues(list.text(), 'StorageClass')).toEqual(['STANDARD', 'STANDARD_IA']);
+  });
+});
+
+describe('multipart uploads with x-amz-storage-class', () => {
+  const complete = (key: string, uploadId: string, etags: string[]) => s3('POST', `/${bucket}/${key}?uploadId=${uploadId}`, {
+    body: `<CompleteMultipartUpload>${etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join('')}</CompleteMultipartUpload>`,
+  });
+
+  it('keeps the parts in the class\'s policy, reports the class in ListMultipartUploads, ListParts and on the object', async () => {
+    const create = await s3('POST', `/${bucket}/mp/big?uploads`, { headers: { 'x-amz-storage-class': 'STANDARD_IA', 'x-amz-meta-kind': 'mp' } });
+    expect(create.status, create.text()).toBe(200);
+    const uploadId = xmlValue(create.text(), 'UploadId')!;
+    const p1 = await s3('PUT', `/${bucket}/mp/big?partNumber=1&uploadId=${uploadId}`, { body: 'part one;' });
+    const p2 = await s3('PUT', `/${bucket}/mp/big?partNumber=2&uploadId=${uploadId}`, { body: 'part two' });
+    expect([p1.status, p2.status]).toEqual([200, 200]);
+    // The parts are in ec21's companion, not in <bucket>+segments.
+    expect((await listing(`${bucket}+ec21`)).filter((r) => r.name.startsWith(`mp/big/${uploadId}/`)).map((r) => r.name).sort())
+      .toEqual([`mp/big/${uploadId}/1`, `mp/big/${uploadId}/2`]);
+    expect((await listing(`${bucket}+segments`)).filter((r) => r.name.startsWith(`mp/big/${uploadId}/`))).toEqual([]);
+    const uploads = await s3('GET', `/${bucket}?uploads&prefix=mp/`);
+    expect([xmlValues(uploads.text(), 'UploadId'), xmlValues(uploads.text(), 'StorageClass')]).toEqual([[uploadId], ['STANDARD_IA']]);
+    const parts = await s3('GET', `/${bucket}/mp/big?uploadId=${uploadId}`);
+    expect([xmlValue(parts.text(), 'StorageClass'), xmlValues(parts.text(), 'PartNumber')]).toEqual(['STANDARD_IA', ['1', '2']]);
+    const done = await complete('mp/big', uploadId, [p1.headers['etag']!, p2.headers['etag']!]);
+    expect(done.status, done.text()).toBe(200);
+    const head = await s3('HEAD', `/${bucket}/mp/big`);
+    expect([head.headers['x-amz-storage-class'], head.headers['etag'], head.headers['x-amz-meta-kind']]).toEqual(['STANDARD_IA', xmlValue(done.text(), 'ETag'), 'mp']);
+    expect((await s3('GET', `/${bucket}/mp/big`)).text()).toBe('part one;part two');
+    const part2 = await s3('GET', `/${bucket}/mp/big?partNumber=2`);
+    expect([part2.status, part2.text(), part2.headers['x-amz-mp-parts-count']]).toEqual([206, 'part two', '2']);
+    const list = await s3('GET', `/${bucket}?list-type=2&prefix=mp/`);
+    expect(xmlValues(list.text(), 'StorageClass')).toEqual(['STANDARD_IA']);
+    // Deleting the object removes its parts from the companion.
+    expect((await s3('DELETE', `/${bucket}/mp/big`)).status).toBeLessThan(300);
+    expect((await listing(`${bucket}+ec21`)).filter((r) => r.name.startsWith('mp/big/'))).toEqual([]);
+  });
+
+  it('AbortMultipartUpload removes the parts from the companion container', async () => {
+    const create = await s3('POST', `/${bucket}/mp/aborted?uploads`, { headers: { 'x-amz-storage-class': 'GLACIER_IR' } });
+    const uploadId = xmlValue(create.text(), 'UploadId')!;
+    await s3('PUT', `/${bucket}/mp/aborted?partNumber=1&uploadId=${uploadId}`, { body: 'doomed' });
+    expect((await listing(`${bucket}+ec21`)).filter((r) => r.name.startsWith('mp/aborted/'))).toHaveLength(1);
+    expect((await s3('DELETE', `/${bucket}/mp/aborted?uploadId=${uploadId}`)).status).toBe(204);
+    expect((await listing(`${bucket}+ec21`)).filter((r) => r.name.startsWith('mp/aborted/'))).toEqual([]);
+    expect((await s3('GET', `/${bucket}/mp/aborted?uploadId=${uploadId}`)).status).toBe(404);
+  });
+
+  it('CreateMultipartUpload with a class not offered is InvalidStorageClass', async () => {
+    const res = await s3('POST', `/${bucket}/mp/bad?uploads`, { headers: { 'x-amz-storage-class': 'GLACIER' } });
+    expect([res.status, xmlValue(res.text(), 'Code')]).toEqual([400, 'InvalidStorageClass']);
+  });
+});
+
+describe('DeleteBucket', () => {
+  it('removes the bucket\'s companion containers with it', async () => {
+    const gone = uniqueBucket('sc-gone');
+    made.push(gone, `${gone}+ec21`);
+    await s3('PUT', `/${gone}`);
+    await s3('PUT', `/${gone}/x`, { body: 'x', headers: { 'x-amz-storage-class': 'STANDARD_IA' } });
+    expect((await swift('HEAD', `${gone}+ec21`)).status).toBe(204);
+    // Not empty: 409, and the companion stays (its object still names it).
+    expect((await s3('DELETE', `/${gone}`)).status).toBe(409);
+    expect((await swift('HEAD', `${gone}+ec21`)).status).toBe(204);
+    await s3('DELETE', `/${gone}/x`);
+    expect((await s3('DELETE', `/${gone}`)).status).toBe(204);
+    expect((await swift('HEAD', `${gone}+ec21`)).status).toBe(404);
   });
 });

@@ -52,6 +52,9 @@ export async function markSegmentsContainer(ctx: OperationContext, bucket: strin
  */
 const companionSegment = (container: string, object: string): string => `\0${container}\0${object}`;
 
+/** The name deleteSegments takes for `name` in `container` (`<bucket>+segments` or a companion). */
+export const segmentIn = (bucket: string, container: string, name: string): string => (container === segmentsContainer(bucket) ? name : companionSegment(container, name));
+
 /** Where an owned segment name is. */
 export function segmentRef(bucket: string, name: string): ObjectRef {
   if (name.charCodeAt(0) !== 0) return { container: segmentsContainer(bucket), object: name };

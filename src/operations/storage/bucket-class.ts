@@ -72,9 +72,9 @@ export async function objectClass(ctx: OperationContext, bucket: string, info: O
  * container HEAD per listing, never one per row: a row names its class in
  * its Content-Type when it is not the bucket's.
  */
-export async function rowClasses(ctx: OperationContext, bucket: string): Promise<(row: ObjectRow) => string> {
+export async function rowClasses(ctx: OperationContext, bucket: string, container = bucket): Promise<(row: ObjectRow) => string> {
   const own = await bucketClass(ctx, bucket);
-  return (row) => (row.content_type !== undefined && row.content_type.includes('s3gw_class') ? ctx.store.storageClassOfRow(bucket, row) : undefined) ?? own;
+  return (row) => (row.content_type !== undefined && row.content_type.includes('s3gw_class') ? ctx.store.storageClassOfRow(container, row) : undefined) ?? own;
 }
 
 /**

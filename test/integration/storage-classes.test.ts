@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawS3, xmlValue, xmlValues, type Keys } from '../helpers/raw-s3.js';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
-import { purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
+import { purgeBucket, purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
 
 let gw: TestGateway;
 let keys: Keys;
@@ -209,5 +209,31 @@ describe('DeleteBucket', () => {
     await s3('DELETE', `/${gone}/x`);
     expect((await s3('DELETE', `/${gone}`)).status).toBe(204);
     expect((await swift('HEAD', `${gone}+ec21`)).status).toBe(404);
+  });
+});
+
+describe('versioned buckets', () => {
+  it('each version keeps its own bytes in the companion until that version is deleted', async () => {
+    const v = uniqueBucket('sc-ver');
+    made.push(`${v}+ec21`);
+    await s3('PUT', `/${v}`);
+    await s3('PUT', `/${v}?versioning`, { body: '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>' });
+    const one = await s3('PUT', `/${v}/k`, { body: 'version one', headers: { 'x-amz-storage-class': 'STANDARD_IA' } });
+    const two = await s3('PUT', `/${v}/k`, { body: 'version two!', headers: { 'x-amz-storage-class': 'STANDARD_IA' } });
+    const v1 = one.headers['x-amz-version-id']!;
+    const v2 = two.headers['x-amz-version-id']!;
+    expect(v1).not.toBe(v2);
+    expect((await listing(`${v}+ec21`)).map((r) => r.bytes).sort()).toEqual([11, 12]);
+    const old = await s3('GET', `/${v}/k?versionId=${v1}`);
+    expect([old.text(), old.headers['x-amz-storage-class']]).toEqual(['version one', 'STANDARD_IA']);
+    const versions = await s3('GET', `/${v}?versions`);
+    expect(xmlValues(versions.text(), 'StorageClass')).toEqual(['STANDARD_IA', 'STANDARD_IA']);
+    // A delete marker keeps both; deleting a version removes only its bytes.
+    await s3('DELETE', `/${v}/k`);
+    expect(await listing(`${v}+ec21`)).toHaveLength(2);
+    expect((await s3('DELETE', `/${v}/k?versionId=${v1}`)).status).toBe(204);
+    expect((await listing(`${v}+ec21`)).map((r) => r.bytes)).toEqual([12]);
+    expect((await s3('GET', `/${v}/k?versionId=${v2}`)).text()).toBe('version two!');
+    await purgeBucket(gw.stack, 'demo', v);
   });
 });

@@ -1,5 +1,5 @@
 // Object writes: PutObject and DeleteObject. Bodies stream straight through to
-// Swift. Replacing or deleting a multipart object also removes its segments,
+// Swift (large ones through a segment: staged-put.ts). Replacing or deleting a multipart object also removes its segments,
 // unless a version keeps them (versioned buckets).
 import { s3Error } from '../../s3/errors.js';
 import type { S3Result } from '../../s3/result.js';
@@ -18,6 +18,7 @@ import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
 import { requestedWebsiteRedirect } from '../common/website-redirect.js';
+import { isStaged, writeStaged } from './staged-put.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
@@ -32,9 +33,13 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const placement = await placementFor(ctx, bucket, ctx.req.headers['x-amz-storage-class']);
   // If-None-Match / If-Match: checked and written while this request holds the key (key-claim.ts).
   const out = await conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers), async () => {
+    const extra = { ...acl.items, ...redirect, ...lock.items };
+    // A large body is staged, so that of overlapping writes the last to complete wins (staged-put.ts);
+    // one bound for a companion container is, the same way (its manifest is written once the body is in).
+    if (placement.policy === undefined && isStaged(ctx, length)) return writeStaged(ctx, bucket, key, headers, length, extra, placement.storageClass);
     const replaced = await ownedSegments(ctx, bucket, key);
     const afterWrite = () => deleteSegments(ctx, bucket, replaced);
-    return writePlaced(ctx, { bucket, key, headers, length, afterWrite, extra: { ...acl.items, ...redirect, ...lock.items }, noMetadataPost: lock.lockedBucket }, placement);
+    return writePlaced(ctx, { bucket, key, headers, length, afterWrite, extra, noMetadataPost: lock.lockedBucket }, placement);
   });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   return { status: ctx.dialect.objectCreatedStatus, headers: out };

@@ -10,6 +10,7 @@ import { SwiftError } from '../../swift/errors.js';
 import { requestedStorageClass } from '../../s3/storage-class.js';
 import { bucketInfo, missingObject } from '../common/bucket.js';
 import { s3EtagOf } from '../common/etag.js';
+import { STAGED_PUT_ITEM } from '../common/manifest.js';
 import { deleteSegments, ownedSegments } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
 import { bucketPolicy, classesOf, objectClass } from './bucket-class.js';
@@ -42,7 +43,8 @@ export async function changeStorageClass(ctx: OperationContext, bucket: string, 
   if ((await objectClass(ctx, bucket, info)) === storageClass) return;
   const etag = (await s3EtagOf(ctx, bucket, key, info)).replace(/"/g, '');
   const old = await ownedSegments(ctx, bucket, key);
-  const { [UPLOAD_ID]: _upload, ...reserved } = info.reserved;
+  // A moved object is no multipart upload's and no staged PUT's (its manifest, if any, is the class placement's).
+  const { [UPLOAD_ID]: _upload, [STAGED_PUT_ITEM]: _staged, ...reserved } = info.reserved;
   const placement = await placementOf(ctx, bucket, storageClass);
   // Name the class on the object even when it is the bucket's: a manifest in the bucket's own policy must say it is placed data.
   const named = { ...placement, storageClass };

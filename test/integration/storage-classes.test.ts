@@ -237,3 +237,25 @@ describe('versioned buckets', () => {
     await purgeBucket(gw.stack, 'demo', v);
   });
 });
+
+describe('large single PUTs (staged) with a class', () => {
+  it('a 9 MiB PUT of STANDARD_IA lands in the companion; one of GLACIER_IR in an ec21 bucket is staged in its own policy with its class named', async () => {
+    const big = Buffer.alloc(9 * 1024 * 1024, 7);
+    const md5 = `"${(await import('node:crypto')).createHash('md5').update(big).digest('hex')}"`;
+    const put = await s3('PUT', `/${bucket}/big-ia`, { body: big, headers: { 'x-amz-storage-class': 'STANDARD_IA' } });
+    expect([put.status, put.headers['etag']]).toEqual([201, md5]);
+    expect((await listing(`${bucket}+ec21`)).filter((r) => r.name.startsWith('big-ia/')).map((r) => r.bytes)).toEqual([big.length]);
+    const head = await s3('HEAD', `/${bucket}/big-ia`);
+    expect([head.headers['x-amz-storage-class'], head.headers['etag'], head.headers['content-length']]).toEqual(['STANDARD_IA', md5, String(big.length)]);
+    const cold = uniqueBucket('sc-big');
+    made.push(cold, `${cold}+segments`);
+    await swift('PUT', cold, undefined, { headers: { 'x-storage-policy': 'ec21' } });
+    expect((await s3('PUT', `/${cold}/gir`, { body: big, headers: { 'x-amz-storage-class': 'GLACIER_IR' } })).status).toBe(201);
+    const gir = await s3('HEAD', `/${cold}/gir`);
+    expect([gir.headers['x-amz-storage-class'], gir.headers['etag']]).toEqual(['GLACIER_IR', md5]);
+    const list = await s3('GET', `/${cold}`);
+    expect([xmlValues(list.text(), 'StorageClass'), xmlValues(list.text(), 'Size')]).toEqual([['GLACIER_IR'], [String(big.length)]]);
+    const got = await s3('GET', `/${cold}/gir`, { headers: { range: 'bytes=0-3' } });
+    expect([got.status, got.headers['content-range']]).toEqual([206, `bytes 0-3/${big.length}`]);
+  });
+});

@@ -48,6 +48,10 @@ describe('PutObject with x-amz-storage-class', () => {
       .toEqual([200, 'STANDARD_IA', String(body.length), put.headers['etag'], 'text/plain', 'blue']);
     const get = await s3('GET', `/${bucket}/ia/one.txt`);
     expect([get.text(), get.headers['x-amz-storage-class'], get.headers['etag']]).toEqual([body, 'STANDARD_IA', put.headers['etag']]);
+    // To S3 it is no multipart object: partNumber=1 is all of it, with no parts count.
+    const part = await s3('GET', `/${bucket}/ia/one.txt?partNumber=1`);
+    expect([part.text(), part.headers['x-amz-mp-parts-count']]).toEqual([body, undefined]);
+    expect((await s3('GET', `/${bucket}/ia/one.txt?partNumber=2`)).status).toBe(416);
     const range = await s3('GET', `/${bucket}/ia/one.txt`, { headers: { range: 'bytes=0-3' } });
     expect([range.status, range.text(), range.headers['content-range']]).toEqual([206, 'infr', `bytes 0-3/${body.length}`]);
     for (const path of [`/${bucket}?prefix=ia/`, `/${bucket}?list-type=2&prefix=ia/`, `/${bucket}?versions&prefix=ia/`]) {

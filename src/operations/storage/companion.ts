@@ -13,7 +13,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StorageClasses } from '../../s3/storage-class.js';
 import type { OperationContext } from '../context.js';
-import { bucketInfo } from '../common/bucket.js';
 import { s3Error } from '../../s3/errors.js';
 import { SwiftError } from '../../swift/errors.js';
 import { classesOf } from './bucket-class.js';
@@ -51,7 +50,10 @@ export async function ensureCompanion(ctx: OperationContext, bucket: string, pol
     throw err;
   });
   if (!found) {
-    const info = await bucketInfo(ctx, bucket);
+    // (A missing bucket is NoSuchBucket here, whatever the operation's own table says of a 404.)
+    const info = await ctx.store.headContainer(bucket).catch((err: unknown) => {
+      throw err instanceof SwiftError && err.status === 404 ? s3Error('NoSuchBucket', { BucketName: bucket }, undefined, err) : err;
+    });
     await ctx.store.putContainer(container, { 'x-storage-policy': policy, 'x-container-read': info.read, 'x-container-write': info.write });
   } else if (found.storagePolicy !== undefined && found.storagePolicy !== policy) {
     // Made through the Swift API in another policy: bytes written there would not be in the class asked for.

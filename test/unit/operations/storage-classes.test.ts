@@ -9,6 +9,8 @@ import { isCompanionName, companionsOf } from '../../../src/operations/storage/c
 import { STANDARD_ONLY, requestedStorageClass, storageClassHeader, storageClassesOf } from '../../../src/s3/storage-class.js';
 import { policiesFromInfo } from '../../../src/swift/info.js';
 import { Sealer, plainContentType } from '../../../src/swift/sealed-state.js';
+import { xmlValue } from '../../helpers/raw-s3.js';
+import { gatewayRig, type GatewayRig } from './fake-rig.js';
 
 const codeOf = (fn: () => unknown): string => {
   try {
@@ -128,5 +130,41 @@ describe('the class sealed in a Content-Type', () => {
     const page = toPage(rows, 10, '', undefined, (row) => (row.name === 'b' ? 'GLACIER_IR' : 'STANDARD_IA'));
     expect(page.contents.map((c) => c.storageClass)).toEqual(['STANDARD_IA', 'GLACIER_IR']);
     expect(toPage(rows, 10, '').contents.map((c) => c.storageClass)).toEqual(['STANDARD', 'STANDARD']);
+  });
+});
+
+describe('nothing orphaned when a write of another class fails (fake Swift)', () => {
+  const names = (rig: GatewayRig, container: string) => [...(rig.fake.container(rig.user.account, container)?.objects.names() ?? [])];
+
+  it('PutObject: the manifest refused, the bytes written to the companion go again; the old object stays', async () => {
+    const rig = await gatewayRig({ storageClasses: { STANDARD_IA: 'ec21' } });
+    try {
+      await rig.s3('PUT', '/bkt');
+      await rig.s3('PUT', '/bkt/k', { body: 'old', headers: { 'x-amz-storage-class': 'STANDARD_IA' } });
+      const before = names(rig, 'bkt+ec21');
+      expect(before).toHaveLength(1);
+      rig.fake.fail({ match: { origin: 'swift', method: 'PUT', container: 'bkt', object: 'k', query: 'multipart-manifest' }, status: 503 });
+      const put = await rig.s3('PUT', '/bkt/k', { body: 'new', headers: { 'x-amz-storage-class': 'STANDARD_IA' } });
+      expect([put.status, xmlValue(put.text(), 'Code')]).toEqual([503, 'ServiceUnavailable']);
+      expect(names(rig, 'bkt+ec21')).toEqual(before);
+      expect((await rig.s3('GET', '/bkt/k')).text()).toBe('old');
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('CopyObject into another class: the manifest refused, the copied bytes go again', async () => {
+    const rig = await gatewayRig({ storageClasses: { STANDARD_IA: 'ec21' } });
+    try {
+      await rig.s3('PUT', '/bkt');
+      await rig.s3('PUT', '/bkt/src', { body: 'source' });
+      rig.fake.fail({ match: { origin: 'swift', method: 'PUT', container: 'bkt', object: 'dst', query: 'multipart-manifest' }, status: 507 });
+      const copy = await rig.s3('PUT', '/bkt/dst', { headers: { 'x-amz-copy-source': '/bkt/src', 'x-amz-storage-class': 'STANDARD_IA' } });
+      expect(copy.status).toBe(503);
+      expect(names(rig, 'bkt+ec21')).toEqual([]);
+      expect((await rig.s3('HEAD', '/bkt/dst')).status).toBe(404);
+    } finally {
+      await rig.close();
+    }
   });
 });

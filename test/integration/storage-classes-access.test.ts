@@ -20,7 +20,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const b of buckets) {
-    for (const c of [`${b}+ec21`, `${b}+segments`]) await purgeContainer(gw.stack, 'demo', c);
+    for (const c of [`${b}+ec21`, `${b}+Policy-0`, `${b}+segments`]) await purgeContainer(gw.stack, 'demo', c);
     await purgeContainer(gw.stack, 'demo', b).then(() => rawS3(gw.url, { method: 'DELETE', path: `/${b}`, keys: demo }));
   }
   await gw.stop();
@@ -71,5 +71,19 @@ describe('reading objects of another class', () => {
     expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}?acl`, keys: demo, headers: { 'x-amz-acl': 'public-read' } })).status).toBe(200);
     const anon = await rawS3(gw.url, { method: 'GET', path: `/${b}/cold` });
     expect([anon.status, anon.text()]).toEqual([200, 'bucket-wide']);
+  });
+
+  it('another project granted WRITE on the bucket writes an object of another class (its companion made with the grant) and reads it back', async () => {
+    const b = uniqueBucket('sca-grant');
+    buckets.push(b);
+    const altProject = gw.stack.users.alt.projectId;
+    const grants = { 'x-amz-grant-read': `id="${altProject}"`, 'x-amz-grant-write': `id="${altProject}"` };
+    expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}`, keys: demo, headers: grants })).status).toBeLessThan(300);
+    expect((await swiftDirect(gw.stack, 'demo', 'HEAD', `${b}+ec21`)).status).toBe(204);
+    const put = await rawS3(gw.url, { method: 'PUT', path: `/${b}/from-alt`, keys: alt, body: 'written by alt', headers: { 'x-amz-storage-class': 'STANDARD_IA' } });
+    expect(put.status, put.text()).toBeLessThan(300);
+    const read = await rawS3(gw.url, { method: 'GET', path: `/${b}/from-alt`, keys: alt });
+    expect([read.status, read.text(), read.headers['x-amz-storage-class']]).toEqual([200, 'written by alt', 'STANDARD_IA']);
+    expect((await rawS3(gw.url, { method: 'GET', path: `/${b}/from-alt`, keys: demo })).text()).toBe('written by alt');
   });
 });

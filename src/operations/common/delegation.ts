@@ -15,6 +15,7 @@ import { isStagedPut } from './manifest.js';
 import { objectAcl } from './object-acl.js';
 import { hasSegmentsContainer, markSegmentsContainer, presentCompanions, segmentsContainer } from './segments.js';
 import { entryPath } from './manifest.js';
+import { ensureCompanions } from '../storage/companion.js';
 import { bucketLock } from '../lock/bucket-config.js';
 import { locksContainer } from '../lock/layout.js';
 
@@ -86,6 +87,8 @@ export async function ensureDelegatedWrites(ctx: OperationContext, bucket: strin
     await ctx.store.putContainer(segmentsContainer(bucket));
     await markSegmentsContainer(ctx, bucket, true);
   }
+  // Companion containers too (objects of another class than the bucket's), which the gateway could not make as the delegate.
+  await ensureCompanions(ctx, bucket);
   for (const container of [bucket, segmentsContainer(bucket), ...(await presentCompanions(ctx, bucket))]) await shareWithDelegate(ctx, container, delegate);
   if ((await bucketLock(ctx, bucket, { fresh: true })).enabled) await ensureDelegatedLocks(ctx, bucket);
   await ctx.namespace?.updateSettings(bucket, (s) => ({ ...s, delegatedReads: true, delegatedWrites: true }));

@@ -75,3 +75,14 @@ export async function deleteCompanions(ctx: OperationContext, bucket: string): P
     ctx.segmentsContainers.set(`${await ctx.store.location()}\n${container}`, false);
   }
 }
+
+/**
+ * Every companion container of the bucket, made now where missing: before
+ * others may write the bucket (a bucket ACL granting WRITE, a bucket policy),
+ * since only the account's owner can create containers in it.
+ */
+export async function ensureCompanions(ctx: OperationContext, bucket: string): Promise<void> {
+  const classes = classesOf(ctx);
+  if (!classes.tiered) return;
+  for (const policy of new Set(classes.policyOf.values())) if (policy !== '') await ensureCompanion(ctx, bucket, policy);
+}

@@ -24,7 +24,7 @@ export function isCompanionName(name: string, classes: StorageClasses): boolean 
   const plus = name.lastIndexOf('+');
   if (plus <= 0) return false;
   const suffix = name.slice(plus + 1);
-  for (const policy of classes.policyOf.values()) if (policy === suffix) return true;
+  for (const policy of classes.policyOf.values()) if (policy !== '' && policy === suffix) return true;
   return false;
 }
 

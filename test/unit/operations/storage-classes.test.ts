@@ -85,6 +85,7 @@ describe('resolveStorageClasses', () => {
     expect(isCompanionName('photos+segments', classes)).toBe(false);
     expect(isCompanionName('photos', classes)).toBe(false);
     expect(storageClassesOf(new Map(), 'Policy-0').tiered).toBe(false);
+    expect(isCompanionName('odd+', STANDARD_ONLY)).toBe(false);
   });
 });
 

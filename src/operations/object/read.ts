@@ -17,6 +17,7 @@ import { lockResponseHeaders } from '../lock/state.js';
 import { entryPath, objectManifest } from '../common/manifest.js';
 import { checksumHeader } from '../../s3/checksums.js';
 import { decodePartChecksum } from '../../s3/multipart-checksums.js';
+import { taggingCountHeader } from '../tagging/object-tags.js';
 
 interface PartRange {
   readonly range: string;
@@ -134,7 +135,7 @@ async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', read: O
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const info = read.info;
   if (read.answer === 'not-modified') return { status: 304, headers: { etag: quoteEtag(info.etag), 'last-modified': info.lastModified } };
-  const out = { ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...websiteRedirectHeader(info.reserved), ...lockResponseHeaders(await shownLock(ctx, bucket, key, info)) };
+  const out = { ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...websiteRedirectHeader(info.reserved), ...lockResponseHeaders(await shownLock(ctx, bucket, key, info)), ...(await taggingCountHeader(ctx, bucket, key, info)) };
   if (info.isManifest) out['etag'] = await s3EtagOf(ctx, bucket, key, info);
   // S3 quirk: checksums are returned only when asked for, and only for the whole
   // object (a client validates the body it receives against them).

@@ -16,6 +16,8 @@ import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
 import { requestedWebsiteRedirect } from '../common/website-redirect.js';
+import { forgetDeletedKeys } from '../tagging/cleanup.js';
+import { requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
@@ -23,13 +25,15 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const length = await putBodyLength(ctx);
   const headers = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(headers, await ctx.store.limits());
+  const tags = await requestedTags(ctx);
   const lock = await lockForWrite(ctx, bucket, { needsIntegrity: true });
   const acl = await requestedObjectAcl(ctx);
   const redirect = requestedWebsiteRedirect(ctx.req.headers);
+  const tagItems = await tagItemsForWrite(ctx, bucket, key, tags, headers, { ...acl.items, ...redirect, ...lock.items });
   // If-None-Match / If-Match: checked and written while this request holds the key (key-claim.ts).
   const out = await conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers), async () => {
     const replaced = await ownedSegments(ctx, bucket, key);
-    return writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), { ...acl.items, ...redirect, ...lock.items }, { noMetadataPost: lock.lockedBucket });
+    return writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), { ...acl.items, ...redirect, ...lock.items, ...tagItems }, { noMetadataPost: lock.lockedBucket });
   });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   return { status: ctx.dialect.objectCreatedStatus, headers: out };
@@ -57,6 +61,7 @@ async function deleteCurrent(ctx: OperationContext, bucket: string, key: string)
   if (deleted) {
     // The manifest goes first, so the object never reads as broken.
     await deleteSegments(ctx, bucket, segments);
+    await forgetDeletedKeys(ctx, bucket, [key]);
     // Swift names a version only when it wrote a delete marker (a versioned bucket).
     return { status: 204, headers: deleted.versionId !== undefined && deleted.versionId !== 'null' ? versionHeaders(deleted.versionId, true) : {} };
   }

@@ -84,7 +84,7 @@ describe('tags given with a write', () => {
     expect(await tagsOf(plain, 'bare')).toEqual([]);
     const raw = await rawS3(gw.url, { method: 'GET', path: `/${plain}/bare?tagging`, keys: gw.stack.users.demo.ec2 });
     expect(raw.status).toBe(200);
-    expect(raw.body.toString()).toContain('<TagSet></TagSet>');
+    expect(raw.text()).toContain('<TagSet></TagSet>');
   });
 
   it('the largest legal tag set with 2 KB of user metadata: kept beside the object (a record), read back exactly', async () => {
@@ -124,7 +124,7 @@ describe('tags given with a write', () => {
     expect(await countOf(plain, 'copy-none')).toBeUndefined();
     const bad = await rawS3(gw.url, { method: 'PUT', path: `/${plain}/copy-bad`, keys: gw.stack.users.demo.ec2, headers: { 'x-amz-copy-source': `/${plain}/small`, 'x-amz-tagging-directive': 'MERGE' } });
     expect(bad.status).toBe(400);
-    expect(xmlValue(bad.body.toString(), 'Code')).toBe('InvalidArgument');
+    expect(xmlValue(bad.text(), 'Code')).toBe('InvalidArgument');
   });
 });
 
@@ -152,11 +152,11 @@ describe("S3's limits and errors", () => {
   it('a Tagging document that is not XML is MalformedXML; a wrong Content-MD5 BadDigest', async () => {
     const keys = gw.stack.users.demo.ec2;
     const malformed = await rawS3(gw.url, { method: 'PUT', path: `/${plain}/bare?tagging`, keys, body: '<Tagging><TagSet><Tag><Key>k</Key></Tag>' });
-    expect(xmlValue(malformed.body.toString(), 'Code')).toBe('MalformedXML');
+    expect(xmlValue(malformed.text(), 'Code')).toBe('MalformedXML');
     const noValue = await rawS3(gw.url, { method: 'PUT', path: `/${plain}/bare?tagging`, keys, body: '<Tagging><TagSet><Tag><Key>k</Key></Tag></TagSet></Tagging>' });
-    expect(xmlValue(noValue.body.toString(), 'Code')).toBe('MalformedXML');
+    expect(xmlValue(noValue.text(), 'Code')).toBe('MalformedXML');
     const digest = await rawS3(gw.url, { method: 'PUT', path: `/${plain}/bare?tagging`, keys, body: '<Tagging><TagSet></TagSet></Tagging>', headers: { 'content-md5': '1B2M2Y8AsgTpgAmY7PhCfg==' } });
-    expect(xmlValue(digest.body.toString(), 'Code')).toBe('BadDigest');
+    expect(xmlValue(digest.text(), 'Code')).toBe('BadDigest');
   });
 
   it('tags of a missing key: NoSuchKey; of a missing bucket: NoSuchBucket', async () => {
@@ -247,7 +247,7 @@ describe('bucket tags', () => {
   it('PutBucketTagging without Content-MD5 or a checksum is InvalidRequest', async () => {
     const res = await rawS3(gw.url, { method: 'PUT', path: `/${plain}?tagging`, keys: gw.stack.users.demo.ec2, body: '<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>' });
     expect(res.status).toBe(400);
-    expect(xmlValue(res.body.toString(), 'Code')).toBe('InvalidRequest');
+    expect(xmlValue(res.text(), 'Code')).toBe('InvalidRequest');
   });
 
   it('DeleteBucket takes the +tags container with it; it never shows in ListBuckets', async () => {
@@ -256,8 +256,8 @@ describe('bucket tags', () => {
     await s3.send(new PutBucketTaggingCommand({ Bucket: b, Tagging: { TagSet: [{ Key: 'team', Value: 'storage' }] } }));
     await s3.send(new PutObjectCommand({ Bucket: b, Key: 'k', Body: 'x', Tagging: query(largestAscii) }));
     const listed = await rawS3(gw.url, { method: 'GET', path: '/', keys: gw.stack.users.demo.ec2 });
-    expect(listed.body.toString()).toContain(`<Name>${b}</Name>`);
-    expect(listed.body.toString()).not.toContain(`${b}+tags`);
+    expect(listed.text()).toContain(`<Name>${b}</Name>`);
+    expect(listed.text()).not.toContain(`${b}+tags`);
     expect((await swiftDirect(gw.stack, 'demo', 'HEAD', `${b}+tags`)).status).toBe(204);
     await s3.send(new DeleteObjectCommand({ Bucket: b, Key: 'k' }));
     await s3.send(new DeleteBucketCommand({ Bucket: b }));

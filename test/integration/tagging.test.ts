@@ -9,6 +9,7 @@ import {
   GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutBucketTaggingCommand, PutBucketVersioningCommand, PutObjectCommand,
   PutObjectTaggingCommand, S3Client, UploadPartCommand, type Tag,
 } from '@aws-sdk/client-s3';
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
 import { rawS3, xmlValue } from '../helpers/raw-s3.js';
@@ -19,18 +20,19 @@ let s3: S3Client;
 const plain = uniqueBucket('tags-plain');
 const versioned = uniqueBucket('tags-ver');
 const untagged = uniqueBucket('tags-none');
+const untaggedVersioned = uniqueBucket('tags-none-ver');
 
 beforeAll(async () => {
   gw = await startGateway({ dialect: 'aws' });
   const keys = gw.stack.users.demo.ec2;
   s3 = new S3Client({ endpoint: gw.url, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: keys.access, secretAccessKey: keys.secret } });
-  for (const b of [plain, versioned, untagged]) await s3.send(new CreateBucketCommand({ Bucket: b }));
-  await s3.send(new PutBucketVersioningCommand({ Bucket: versioned, VersioningConfiguration: { Status: 'Enabled' } }));
+  for (const b of [plain, versioned, untagged, untaggedVersioned]) await s3.send(new CreateBucketCommand({ Bucket: b }));
+  for (const b of [versioned, untaggedVersioned]) await s3.send(new PutBucketVersioningCommand({ Bucket: b, VersioningConfiguration: { Status: 'Enabled' } }));
 }, 60_000);
 
 afterAll(async () => {
   s3?.destroy();
-  for (const b of [plain, versioned, untagged]) {
+  for (const b of [plain, versioned, untagged, untaggedVersioned]) {
     await purgeBucket(gw.stack, 'demo', b).catch(() => {});
     await purgeContainer(gw.stack, 'demo', `${b}+tags`).catch(() => {});
   }
@@ -125,6 +127,37 @@ describe('tags given with a write', () => {
     const bad = await rawS3(gw.url, { method: 'PUT', path: `/${plain}/copy-bad`, keys: gw.stack.users.demo.ec2, headers: { 'x-amz-copy-source': `/${plain}/small`, 'x-amz-tagging-directive': 'MERGE' } });
     expect(bad.status).toBe(400);
     expect(xmlValue(bad.text(), 'Code')).toBe('InvalidArgument');
+  });
+});
+
+describe('a browser upload (POST object) with a tagging field', () => {
+  const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
+
+  /** A SigV4-signed form of these fields (each one a policy condition), the file last. */
+  function form(fields: Record<string, string>): FormData {
+    const keys = gw.stack.users.demo.ec2;
+    const date = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const credential = `${keys.access}/${date.slice(0, 8)}/us-east-1/s3/aws4_request`;
+    const signing = { 'x-amz-algorithm': 'AWS4-HMAC-SHA256', 'x-amz-credential': credential, 'x-amz-date': date };
+    const conditions = [{ bucket: plain }, ...Object.entries({ ...fields, ...signing }).map(([k, v]) => ({ [k]: v }))];
+    const policy = Buffer.from(JSON.stringify({ expiration: new Date(Date.now() + 300_000).toISOString(), conditions })).toString('base64');
+    const key = hmac(hmac(hmac(hmac(`AWS4${keys.secret}`, date.slice(0, 8)), 'us-east-1'), 's3'), 'aws4_request');
+    const data = new FormData();
+    for (const [k, v] of Object.entries({ ...fields, ...signing, policy, 'x-amz-signature': hmac(key, policy).toString('hex') })) data.append(k, v);
+    data.append('file', new Blob(['uploaded']), 'f.txt');
+    return data;
+  }
+
+  it('the field is a Tagging document: the object gets its tags; a bad one is refused and nothing is stored', async () => {
+    const tagging = '<Tagging><TagSet><Tag><Key>source</Key><Value>browser</Value></Tag></TagSet></Tagging>';
+    const res = await fetch(`${gw.url}/${plain}`, { method: 'POST', body: form({ key: 'posted', tagging }) });
+    expect(res.status, await res.text()).toBe(204);
+    expect(await tagsOf(plain, 'posted')).toEqual([{ Key: 'source', Value: 'browser' }]);
+    expect(await countOf(plain, 'posted')).toBe(1);
+    const bad = await fetch(`${gw.url}/${plain}`, { method: 'POST', body: form({ key: 'posted-bad', tagging: '<Tagging><TagSet><Tag><Key>aws:x</Key><Value>v</Value></Tag></TagSet></Tagging>' }) });
+    expect(bad.status).toBe(400);
+    expect(xmlValue(await bad.text(), 'Code')).toBe('InvalidTag');
+    expect(await failure(s3.send(new HeadObjectCommand({ Bucket: plain, Key: 'posted-bad' })))).toMatchObject({ status: 404 });
   });
 });
 
@@ -269,15 +302,36 @@ describe('the hot path', () => {
   const swiftCalls = async () => (await gw.metrics.swiftRequests.get()).values.reduce((n, v) => n + v.value, 0);
 
   it('GET and HEAD in buckets that never had a record make no more Swift calls than without tagging', async () => {
-    await s3.send(new PutObjectCommand({ Bucket: untagged, Key: 'k', Body: 'x' }));
-    await s3.send(new PutObjectCommand({ Bucket: untagged, Key: 'tagged', Body: 'x', Tagging: 'a=1' }));
-    await s3.send(new HeadObjectCommand({ Bucket: untagged, Key: 'k' })); // warms the token and caches
-    for (const Key of ['k', 'tagged']) {
-      const before = await swiftCalls();
-      await s3.send(new HeadObjectCommand({ Bucket: untagged, Key }));
-      await (await s3.send(new GetObjectCommand({ Bucket: untagged, Key }))).Body!.transformToString();
-      // One HEAD, one GET: the tag count of a write's own tags comes with them.
-      expect(await swiftCalls() - before).toBe(2);
+    for (const Bucket of [untagged, untaggedVersioned]) {
+      await s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'x' }));
+      await s3.send(new PutObjectCommand({ Bucket, Key: 'tagged', Body: 'x', Tagging: 'a=1' }));
+      await s3.send(new HeadObjectCommand({ Bucket, Key: 'k' })); // warms the token and caches
+      for (const Key of ['k', 'tagged']) {
+        const before = await swiftCalls();
+        const head = await s3.send(new HeadObjectCommand({ Bucket, Key }));
+        const got = await s3.send(new GetObjectCommand({ Bucket, Key }));
+        await got.Body!.transformToString();
+        // One HEAD, one GET: the tag count of a write's own tags comes with them.
+        expect(await swiftCalls() - before, `${Bucket}/${Key}`).toBe(2);
+        expect([head.TagCount, got.TagCount]).toEqual(Key === 'tagged' ? [1, 1] : [undefined, undefined]);
+      }
     }
+  });
+
+  it('a versioned read in a bucket with records costs one more call (the record), in S3 terms the same answer', async () => {
+    const VersionId = (await s3.send(new PutObjectCommand({ Bucket: versioned, Key: 'hot', Body: 'x', Tagging: 'a=1' }))).VersionId!;
+    await s3.send(new HeadObjectCommand({ Bucket: versioned, Key: 'hot', VersionId }));
+    const before = await swiftCalls();
+    expect((await s3.send(new HeadObjectCommand({ Bucket: versioned, Key: 'hot', VersionId }))).TagCount).toBe(1);
+    expect(await swiftCalls() - before).toBe(2);
+  });
+
+  it('DeleteObject in a bucket without records makes no more Swift calls than before tagging (one DELETE)', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: untagged, Key: 'gone-1', Body: 'x' }));
+    await s3.send(new PutObjectCommand({ Bucket: untagged, Key: 'gone-2', Body: 'x' }));
+    await s3.send(new DeleteObjectCommand({ Bucket: untagged, Key: 'gone-1' }));
+    const before = await swiftCalls();
+    await s3.send(new DeleteObjectCommand({ Bucket: untagged, Key: 'gone-2' }));
+    expect(await swiftCalls() - before).toBe(1);
   });
 });

@@ -16,7 +16,7 @@ import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
 import { requestedWebsiteRedirect } from '../common/website-redirect.js';
-import { forgetDeletedKeys } from '../tagging/cleanup.js';
+import { startKeyCleanup } from '../tagging/cleanup.js';
 import { requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
@@ -57,11 +57,12 @@ export async function deleteObject(ctx: OperationContext): Promise<S3Result> {
 
 async function deleteCurrent(ctx: OperationContext, bucket: string, key: string): Promise<S3Result> {
   const segments = await ownedSegments(ctx, bucket, key);
+  const forgetTags = await startKeyCleanup(ctx, bucket, key);
   const deleted = await ctx.store.deleteObject(bucket, key);
   if (deleted) {
     // The manifest goes first, so the object never reads as broken.
     await deleteSegments(ctx, bucket, segments);
-    await forgetDeletedKeys(ctx, bucket, [key]);
+    await forgetTags();
     // Swift names a version only when it wrote a delete marker (a versioned bucket).
     return { status: 204, headers: deleted.versionId !== undefined && deleted.versionId !== 'null' ? versionHeaders(deleted.versionId, true) : {} };
   }

@@ -10,7 +10,7 @@ import type { OperationContext } from '../context.js';
 import { bucketLock, type BucketLock } from '../lock/bucket-config.js';
 import { TAG_REF_ITEM, recordName } from './layout.js';
 import { realVersionId } from './object-tags.js';
-import { deleteKeyRecords, deleteTagRecords } from './records.js';
+import { deleteTagRecords, keyRecords } from './records.js';
 
 /** Keys cleaned up at once (DeleteObjects). */
 const CONCURRENCY = 4;
@@ -26,9 +26,29 @@ export async function forgetVersionTags(ctx: OperationContext, bucket: string, k
   await deleteTagRecords(ctx, bucket, names).catch(() => undefined);
 }
 
-/** After the current objects of `keys` were deleted (no version named): in an unversioned bucket, their records. */
-export async function forgetDeletedKeys(ctx: OperationContext, bucket: string, keys: readonly string[], lock?: BucketLock): Promise<void> {
+/** Whether deleting a key (no version named) may leave records to clean up: an unversioned bucket that has records. */
+async function cleansKeys(ctx: OperationContext, bucket: string, lock?: BucketLock): Promise<boolean> {
   const known = lock ?? (await bucketLock(ctx, bucket).catch(() => undefined));
-  if (!known?.tagRecords || known.versioning !== undefined) return;
-  await forEachConcurrently(keys, CONCURRENCY, (key) => deleteKeyRecords(ctx, bucket, key).catch(() => undefined));
+  return known?.tagRecords === true && known.versioning === undefined;
+}
+
+const forget = (ctx: OperationContext, bucket: string, names: Promise<string[]>): Promise<void> =>
+  names.then((found) => deleteTagRecords(ctx, bucket, found)).catch(() => undefined);
+
+/**
+ * DeleteObject of a key: starts listing its records (where there can be any)
+ * while the key itself is deleted, so the delete takes no longer than the
+ * slower of the two calls; the answer removes them once the key is gone
+ * (call it only then).
+ */
+export async function startKeyCleanup(ctx: OperationContext, bucket: string, key: string): Promise<() => Promise<void>> {
+  if (!(await cleansKeys(ctx, bucket))) return async () => {};
+  const names = keyRecords(ctx, bucket, key).catch((): string[] => []);
+  return () => forget(ctx, bucket, names);
+}
+
+/** After the current objects of `keys` were deleted (DeleteObjects, no version named): their records, a few keys at a time. */
+export async function forgetDeletedKeys(ctx: OperationContext, bucket: string, keys: readonly string[], lock?: BucketLock): Promise<void> {
+  if (!(await cleansKeys(ctx, bucket, lock))) return;
+  await forEachConcurrently(keys, CONCURRENCY, (key) => forget(ctx, bucket, keyRecords(ctx, bucket, key)));
 }

@@ -85,11 +85,11 @@ export async function deleteTagRecords(ctx: OperationContext, bucket: string, na
   if (names.length > 0) await ctx.store.deleteObjects(tagsContainer(bucket), names);
 }
 
-/** Every record of a key (in an unversioned bucket, once the key is deleted: none of them can apply any more). */
-export async function deleteKeyRecords(ctx: OperationContext, bucket: string, key: string): Promise<void> {
-  for await (const page of ctx.store.listPages(tagsContainer(bucket), { prefix: keyPrefix(key) }, { missingOk: true })) {
-    await deleteTagRecords(ctx, bucket, page.map((row) => row.name!));
-  }
+/** The names of every record of a key. */
+export async function keyRecords(ctx: OperationContext, bucket: string, key: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const page of ctx.store.listPages(tagsContainer(bucket), { prefix: keyPrefix(key) }, { missingOk: true })) names.push(...page.map((row) => row.name!));
+  return names;
 }
 
 /** With the bucket deleted: its `+tags` container and whatever is in it. */

@@ -46,7 +46,7 @@ export async function readTagRecord(ctx: OperationContext, bucket: string, name:
   const read = await ctx.store.readObject(tagsContainer(bucket), name, 'GET').catch((err: unknown) => {
     // No `+tags` container yet answers 404 like a missing record (undefined above); a refusal
     // to read it (another project's bucket whose owner did not share it) is no record either.
-    if (err instanceof SwiftError && (err.status === 401 || err.status === 403)) return undefined;
+    if (err instanceof SwiftError && err.status === 403) return undefined;
     throw err;
   });
   if (!read) return undefined;

@@ -7,6 +7,7 @@
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
 import { s3Error } from '../../s3/errors.js';
 import { encodeTagQuery, parseTaggingDocument, parseTaggingHeader, type TagSet } from '../../s3/tagging.js';
+import { SwiftError } from '../../swift/errors.js';
 import type { Reserved } from '../../swift/sealed-state.js';
 import type { SwiftLimits } from '../../swift/info.js';
 import { RESERVED_META_HEADROOM } from '../common/metadata-limits.js';
@@ -72,7 +73,10 @@ export function tagsFitOnObject(encoded: string, userMetadata: Readonly<Record<s
 export async function markTagRecords(ctx: OperationContext, bucket: string): Promise<void> {
   const lock = await bucketLock(ctx, bucket);
   if (lock.tagRecords) return;
-  await ctx.store.setContainerReserved(bucket, { [TAG_RECORDS_FLAG]: '1' });
+  await ctx.store.setContainerReserved(bucket, { [TAG_RECORDS_FLAG]: '1' }).catch((err: unknown) => {
+    // The container's 404 is the bucket's, whatever the operation's own table says of a 404.
+    throw err instanceof SwiftError && err.status === 404 ? s3Error('NoSuchBucket', { BucketName: bucket }, undefined, err) : err;
+  });
   await rememberBucketLock(ctx, bucket, { ...lock, tagRecords: true });
 }
 

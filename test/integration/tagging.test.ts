@@ -102,6 +102,15 @@ describe('tags given with a write', () => {
     expect((await s3.send(new HeadObjectCommand({ Bucket: plain, Key: 'largest-later' }))).Metadata).toEqual(twoKb);
   });
 
+  it('a PutObject large enough to be staged (s3.stagedPutFromBytes) keeps its tags, on the object or in a record', async () => {
+    const body = Buffer.alloc(9 * 1024 * 1024, 7);
+    for (const [key, tags] of [['staged-small', [{ Key: 'a', Value: '1' }]], ['staged-large', largestAscii]] as const) {
+      await s3.send(new PutObjectCommand({ Bucket: plain, Key: key, Body: body, Tagging: query([...tags]) }));
+      expect(await tagsOf(plain, key)).toEqual(tags);
+      expect(await countOf(plain, key)).toBe(tags.length);
+    }
+  });
+
   it('CreateMultipartUpload x-amz-tagging: kept with the upload, the completed object has them', async () => {
     for (const [key, tags] of [['mpu-small', [{ Key: 'a', Value: '1' }]], ['mpu-large', largestAscii]] as const) {
       const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: plain, Key: key, Tagging: query([...tags]) }));

@@ -21,6 +21,8 @@ const plain = uniqueBucket('tags-plain');
 const versioned = uniqueBucket('tags-ver');
 const untagged = uniqueBucket('tags-none');
 const untaggedVersioned = uniqueBucket('tags-none-ver');
+/** Buckets tests make on the way, removed with the others. */
+const made: string[] = [];
 
 beforeAll(async () => {
   gw = await startGateway({ dialect: 'aws' });
@@ -32,7 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   s3?.destroy();
-  for (const b of [plain, versioned, untagged, untaggedVersioned]) {
+  for (const b of [plain, versioned, untagged, untaggedVersioned, ...made]) {
     await purgeBucket(gw.stack, 'demo', b).catch(() => {});
     await purgeContainer(gw.stack, 'demo', `${b}+tags`).catch(() => {});
   }
@@ -255,6 +257,21 @@ describe('a tag set belongs to one write of a key', () => {
     const before = (await records(versioned)).length;
     await s3.send(new DeleteObjectCommand({ Bucket: versioned, Key: 'doc', VersionId: v1 }));
     expect((await records(versioned)).length).toBe(before - 1);
+  });
+
+  it('tags change on a version under object lock, as in S3 (lock and tags are independent)', async () => {
+    const locked = uniqueBucket('tags-lock');
+    made.push(locked);
+    await s3.send(new CreateBucketCommand({ Bucket: locked, ObjectLockEnabledForBucket: true }));
+    const { VersionId } = await s3.send(new PutObjectCommand({
+      Bucket: locked, Key: 'held', Body: 'x', Tagging: 'a=1', ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date(Date.now() + 3600_000), ChecksumAlgorithm: 'CRC32',
+    }));
+    await s3.send(new PutObjectTaggingCommand({ Bucket: locked, Key: 'held', VersionId, Tagging: { TagSet: [{ Key: 'b', Value: '2' }] } }));
+    expect(await tagsOf(locked, 'held', VersionId)).toEqual([{ Key: 'b', Value: '2' }]);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: locked, Key: 'held', VersionId }));
+    expect([head.TagCount, head.ObjectLockMode]).toEqual([1, 'COMPLIANCE']);
+    await s3.send(new DeleteObjectTaggingCommand({ Bucket: locked, Key: 'held', VersionId }));
+    expect(await countOf(locked, 'held', VersionId)).toBeUndefined();
   });
 
   it('a record written outside the gateway (no valid seal) is not taken for tags', async () => {

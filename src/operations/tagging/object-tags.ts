@@ -25,9 +25,6 @@ import { readTagRecord } from './records.js';
 /** Swift's version id when it names one write ('null' and no version do not: the next write of the key reuses them). */
 export const realVersionId = (info: ObjectInfo): string | undefined => (info.versionId !== undefined && info.versionId !== 'null' ? info.versionId : undefined);
 
-/** What names this write's record: its sealed write id, else its version id; undefined when it has neither. */
-export const recordBinding = (info: ObjectInfo): string | undefined => info.reserved[TAG_REF_ITEM] ?? realVersionId(info);
-
 /** The tags the write itself carries (its sealed TAGS_ITEM). */
 export function writtenTags(info: ObjectInfo): Map<string, string> {
   const text = info.reserved[TAGS_ITEM];
@@ -39,9 +36,9 @@ export function writtenTags(info: ObjectInfo): Map<string, string> {
  * cached. A bucket whose container the requester may not HEAD (another
  * project's, shared by ACL) is looked in.
  */
-export async function mayHaveVersionRecords(ctx: OperationContext, bucket: string, opts: { fresh?: boolean } = {}): Promise<boolean> {
+export async function mayHaveVersionRecords(ctx: OperationContext, bucket: string): Promise<boolean> {
   try {
-    return (await bucketLock(ctx, bucket, opts)).tagRecords === true;
+    return (await bucketLock(ctx, bucket)).tagRecords === true;
   } catch (err) {
     if (err instanceof SwiftError && (err.status === 401 || err.status === 403)) return true;
     throw err;

@@ -16,6 +16,8 @@ import { lockForWrite } from '../lock/write-lock.js';
 import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
+import { tagsOfVersion } from '../tagging/object-tags.js';
+import { parseTaggingDirective, requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
 
 export type MetadataDirective = 'COPY' | 'REPLACE';
 
@@ -36,6 +38,12 @@ function changesStorage(headers: Readonly<Record<string, string>>): boolean {
     Object.keys(headers).some((name) => name.startsWith('x-amz-server-side-encryption'));
 }
 
+/** The context that reads the copy source: Swift there as the requester, when it is another project's bucket. */
+async function sourceContext(ctx: OperationContext, bucket: string): Promise<OperationContext> {
+  const other = await ctx.otherAccount?.(bucket);
+  return other ? { ...ctx, store: other.store } : ctx;
+}
+
 export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const headers = ctx.req.headers;
@@ -50,6 +58,9 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const replace: Record<string, string> | undefined = directive === 'REPLACE' ? { ...pick(headers, STORED_CONTENT_HEADERS), ...metadataToSwift(headers) } : undefined;
   if (replace?.['content-type'] !== undefined) replace['content-type'] = plainContentType(replace['content-type'])!;
   if (replace) checkMetadataLimits(replace, await ctx.store.limits());
+  // x-amz-tagging-directive: COPY (the default) keeps the source's tags, REPLACE gives the copy x-amz-tagging's (or none).
+  const tagging = parseTaggingDirective(headers['x-amz-tagging-directive']);
+  const replacedTags = tagging === 'REPLACE' ? (await requestedTags(ctx)) ?? new Map<string, string>() : undefined;
   // S3 quirk: a copy never takes the source's lock; it gets the request's, else the bucket's default.
   const lock = await lockForWrite(ctx, bucket, { needsIntegrity: false });
   const info = await findCopySource(ctx, source);
@@ -59,6 +70,9 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   // The source's verified checksums describe the copy's bytes too: they follow,
   // sealed for the copy. Its ACL does not: S3 gives a copy the request's ACL.
   const acl = await requestedObjectAcl(ctx);
+  const otherItems = { ...checksumItems(info.reserved), ...acl.items, ...lock.items };
+  const tags = replacedTags ?? (await tagsOfVersion(await sourceContext(ctx, source.bucket), source.bucket, source.key, info));
+  const tagItems = await tagItemsForWrite(ctx, bucket, key, tags, replace ?? info.userMetadata, otherItems);
   // If-None-Match / If-Match on the destination: checked and written while this request holds the key.
   const sourceAccount = await copySourceAccount(ctx, source);
   const written = await conditionally(ctx, bucket, key, parseWriteCondition(headers), async () => {
@@ -68,7 +82,7 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
     const done = await ctx.store.copyObject(
       { container: bucket, object: key },
       { container: source.bucket, object: source.key, info, versionId: source.versionId, account: sourceAccount },
-      { replace, reserved: { ...checksumItems(info.reserved), ...acl.items, ...lock.items } },
+      { replace, reserved: { ...otherItems, ...tagItems } },
     );
     await deleteSegments(ctx, bucket, replaced);
     return done;

@@ -17,6 +17,7 @@ import { lockResponseHeaders } from '../lock/state.js';
 import { entryPath, isStagedPut, objectManifest } from '../common/manifest.js';
 import { checksumHeader } from '../../s3/checksums.js';
 import { decodePartChecksum } from '../../s3/multipart-checksums.js';
+import { taggingCountHeader } from '../tagging/object-tags.js';
 
 interface PartRange {
   readonly range: string;
@@ -144,7 +145,7 @@ async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', read: O
     // The S3 ETag, as a 200 would give it (a manifest's own is Swift's, not the client's).
     return { status: 304, headers: { etag: info.isManifest ? await s3EtagOf(ctx, bucket, key, info) : quoteEtag(info.etag), 'last-modified': info.lastModified } };
   }
-  const out = { ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...websiteRedirectHeader(info.reserved), ...lockResponseHeaders(await shownLock(ctx, bucket, key, info)) };
+  const out = { ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...websiteRedirectHeader(info.reserved), ...lockResponseHeaders(await shownLock(ctx, bucket, key, info)), ...(await taggingCountHeader(ctx, bucket, key, info)) };
   if (info.isManifest) out['etag'] = await s3EtagOf(ctx, bucket, key, info);
   // S3 quirk: checksums are returned only when asked for, and only for the whole
   // object (a client validates the body it receives against them).

@@ -10,6 +10,7 @@ import { isCompanionName } from './storage/companion.js';
 import { classesOf } from './storage/bucket-class.js';
 import type { OperationContext } from './context.js';
 import { LOCKS_SUFFIX } from './lock/layout.js';
+import { TAGS_SUFFIX } from './tagging/layout.js';
 import { swiftIsoTimestamp } from './common/listing-rows.js';
 
 /** S3's largest page; also its page size when a paging parameter comes without max-buckets. */
@@ -64,9 +65,9 @@ export async function listBuckets(ctx: OperationContext): Promise<S3Result> {
     for (;;) {
       const rows = await ctx.store.listContainers({ limit, marker, prefix: params.prefix });
       for (const row of rows) {
-        // Multipart segments and object lock records live in hidden `<bucket>+segments` / `+locks` containers.
+        // Multipart segments, object lock records and tags live in hidden `<bucket>+segments` / `+locks` / `+tags` containers.
         // Objects of another class than their bucket's keep their bytes in `<bucket>+<policy>` (operations/storage/).
-        if (row.name.endsWith(SEGMENTS_SUFFIX) || row.name.endsWith(LOCKS_SUFFIX) || isCompanionName(row.name, classes)) continue;
+        if (row.name.endsWith(SEGMENTS_SUFFIX) || row.name.endsWith(LOCKS_SUFFIX) || row.name.endsWith(TAGS_SUFFIX) || isCompanionName(row.name, classes)) continue;
         if (buckets.length === want) {
           more = true;
           break;

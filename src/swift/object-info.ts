@@ -54,7 +54,7 @@ export interface ObjectInfo {
   /** The gateway stored an ETag on it (verified or not): a copy must not carry that along. */
   readonly hasStoredEtag: boolean;
   /** The gateway named a class on it (verified or not): a copy must not carry that along. */
-  readonly namesClass: boolean;
+  readonly namesClass?: boolean;
   /** Names of every reserved header the object carries (verified or not): a copy blanks them. */
   readonly reservedHeaders: readonly string[];
   /** Swift's object version id (X-Object-Version-Id): a timestamp, or 'null'; undefined where versioning never was. */

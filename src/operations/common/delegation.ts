@@ -18,6 +18,7 @@ import { entryPath } from './manifest.js';
 import { ensureCompanions } from '../storage/companion.js';
 import { bucketLock } from '../lock/bucket-config.js';
 import { locksContainer } from '../lock/layout.js';
+import { tagsContainer } from '../tagging/layout.js';
 
 /** The sealed item the gateway's own multipart manifests carry (multipart/layout.ts UPLOAD_ID); its staged PUTs carry another (isStagedPut). */
 const UPLOAD_ID_ITEM = 'upload-id';
@@ -76,8 +77,8 @@ export async function ensureDelegatedLocks(ctx: OperationContext, bucket: string
 /**
  * Before a bucket policy that lets others in: the gateway's identity may read
  * and write the bucket and its segments container (made now if missing, since
- * a principal the policy admits cannot create it), and, in a lock-enabled
- * bucket, its lock records, once per bucket.
+ * a principal the policy admits cannot create it), its tag records (the
+ * same), and, in a lock-enabled bucket, its lock records, once per bucket.
  */
 export async function ensureDelegatedWrites(ctx: OperationContext, bucket: string): Promise<void> {
   const delegate = ctx.delegate;
@@ -87,9 +88,10 @@ export async function ensureDelegatedWrites(ctx: OperationContext, bucket: strin
     await ctx.store.putContainer(segmentsContainer(bucket));
     await markSegmentsContainer(ctx, bucket, true);
   }
+  if (!(await ctx.store.containerExists(tagsContainer(bucket)))) await ctx.store.putContainer(tagsContainer(bucket));
   // Companion containers too (objects of another class than the bucket's), which the gateway could not make as the delegate.
   await ensureCompanions(ctx, bucket);
-  for (const container of [bucket, segmentsContainer(bucket), ...(await presentCompanions(ctx, bucket))]) await shareWithDelegate(ctx, container, delegate);
+  for (const container of [bucket, segmentsContainer(bucket), tagsContainer(bucket), ...(await presentCompanions(ctx, bucket))]) await shareWithDelegate(ctx, container, delegate);
   if ((await bucketLock(ctx, bucket, { fresh: true })).enabled) await ensureDelegatedLocks(ctx, bucket);
   await ctx.namespace?.updateSettings(bucket, (s) => ({ ...s, delegatedReads: true, delegatedWrites: true }));
 }

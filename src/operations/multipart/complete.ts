@@ -13,6 +13,7 @@ import { deleteSegments, ownedSegments } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
 import { lockItemsOf } from '../lock/state.js';
 import { aclItems } from '../common/object-acl.js';
+import { tagItemsOf } from '../tagging/write-tags.js';
 import { MAX_COMPLETE_BODY, parseCompleteBody, type RequestedPart } from './complete-body.js';
 import { claimedElsewhere, delay, racingAbort } from './complete-race.js';
 import {
@@ -130,7 +131,7 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
     subs = top.subs;
     // The object's own reserved items: the upload that made it (for retries and
     // races), its ACL, its checksum, and the object lock its CreateMultipartUpload decided.
-    const reserved = { ...aclItems(marker.reserved), ...lockItemsOf(marker.reserved), ...checksum?.items, [UPLOAD_ID]: uploadId };
+    const reserved = { ...aclItems(marker.reserved), ...lockItemsOf(marker.reserved), ...tagItemsOf(marker.reserved), ...checksum?.items, [UPLOAD_ID]: uploadId };
     written = await ctx.store.putManifest(bucket, key, top.entries, { ...objectHeaders(marker), s3Etag: etag, reserved, storageClass: marker.storageClass });
   } catch (err) {
     await deleteSegments(ctx, bucket, subs);

@@ -16,6 +16,8 @@ import { lockForWrite } from '../lock/write-lock.js';
 import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
+import { tagsOfVersion } from '../tagging/object-tags.js';
+import { parseTaggingDirective, requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
 import { placementFor } from '../storage/placement.js';
 import { keptHeaders, writeMoved } from '../storage/move.js';
 
@@ -38,6 +40,12 @@ function changesStorage(headers: Readonly<Record<string, string>>): boolean {
     Object.keys(headers).some((name) => name.startsWith('x-amz-server-side-encryption'));
 }
 
+/** The context that reads the copy source: Swift there as the requester, when it is another project's bucket. */
+async function sourceContext(ctx: OperationContext, bucket: string): Promise<OperationContext> {
+  const other = await ctx.otherAccount?.(bucket);
+  return other ? { ...ctx, store: other.store } : ctx;
+}
+
 export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const headers = ctx.req.headers;
@@ -52,6 +60,9 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const replace: Record<string, string> | undefined = directive === 'REPLACE' ? { ...pick(headers, STORED_CONTENT_HEADERS), ...metadataToSwift(headers) } : undefined;
   if (replace?.['content-type'] !== undefined) replace['content-type'] = plainContentType(replace['content-type'])!;
   if (replace) checkMetadataLimits(replace, await ctx.store.limits());
+  // x-amz-tagging-directive: COPY (the default) keeps the source's tags, REPLACE gives the copy x-amz-tagging's (or none).
+  const tagging = parseTaggingDirective(headers['x-amz-tagging-directive']);
+  const replacedTags = tagging === 'REPLACE' ? (await requestedTags(ctx)) ?? new Map<string, string>() : undefined;
   // S3 quirk: a copy never takes the source's lock; it gets the request's, else the bucket's default.
   const lock = await lockForWrite(ctx, bucket, { needsIntegrity: false });
   const info = await findCopySource(ctx, source);
@@ -62,6 +73,9 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   // sealed for the copy. Its ACL does not: S3 gives a copy the request's ACL.
   const acl = await requestedObjectAcl(ctx);
   const placement = await placementFor(ctx, bucket, headers['x-amz-storage-class']);
+  const otherItems = { ...checksumItems(info.reserved), ...acl.items, ...lock.items };
+  const tags = replacedTags ?? (await tagsOfVersion(await sourceContext(ctx, source.bucket), source.bucket, source.key, info));
+  const tagItems = await tagItemsForWrite(ctx, bucket, key, tags, replace ?? info.userMetadata, otherItems);
   // If-None-Match / If-Match on the destination: checked and written while this request holds the key.
   const sourceAccount = await copySourceAccount(ctx, source);
   const written = await conditionally(ctx, bucket, key, parseWriteCondition(headers), async () => {
@@ -69,7 +83,7 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
     // segments go once the copy is written, as for any overwrite.
     const replaced = await ownedSegments(ctx, bucket, key);
     const from = { container: source.bucket, object: source.key, info, versionId: source.versionId, account: sourceAccount };
-    const reserved = { ...checksumItems(info.reserved), ...acl.items, ...lock.items };
+    const reserved = { ...otherItems, ...tagItems };
     // x-amz-storage-class of another policy: the bytes go to its companion container (operations/storage/).
     const done = placement.policy === undefined
       ? await ctx.store.copyObject({ container: bucket, object: key }, from, { replace, reserved, storageClass: placement.storageClass })

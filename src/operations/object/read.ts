@@ -19,6 +19,7 @@ import { checksumHeader } from '../../s3/checksums.js';
 import { decodePartChecksum } from '../../s3/multipart-checksums.js';
 import { storageClassHeader } from '../../s3/storage-class.js';
 import { isPlacedData, objectClass } from '../storage/bucket-class.js';
+import { taggingCountHeader } from '../tagging/object-tags.js';
 
 interface PartRange {
   readonly range: string;
@@ -149,7 +150,7 @@ async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', read: O
   }
   const out = {
     ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...websiteRedirectHeader(info.reserved), ...lockResponseHeaders(await shownLock(ctx, bucket, key, info)),
-    ...storageClassHeader(await objectClass(ctx, bucket, info)),
+    ...(await taggingCountHeader(ctx, bucket, key, info)), ...storageClassHeader(await objectClass(ctx, bucket, info)),
   };
   if (info.isManifest) out['etag'] = await s3EtagOf(ctx, bucket, key, info);
   // S3 quirk: checksums are returned only when asked for, and only for the whole

@@ -18,6 +18,8 @@ import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
 import { requestedWebsiteRedirect } from '../common/website-redirect.js';
+import { startKeyCleanup } from '../tagging/cleanup.js';
+import { requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
 import { isStaged, writeStaged } from './staged-put.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
@@ -26,14 +28,16 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const length = await putBodyLength(ctx);
   const headers = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(headers, await ctx.store.limits());
+  const tags = await requestedTags(ctx);
   const lock = await lockForWrite(ctx, bucket, { needsIntegrity: true });
   const acl = await requestedObjectAcl(ctx);
   const redirect = requestedWebsiteRedirect(ctx.req.headers);
+  const tagItems = await tagItemsForWrite(ctx, bucket, key, tags, headers, { ...acl.items, ...redirect, ...lock.items });
   // x-amz-storage-class: the bucket itself, or the class's companion container (operations/storage/).
   const placement = await placementFor(ctx, bucket, ctx.req.headers['x-amz-storage-class']);
   // If-None-Match / If-Match: checked and written while this request holds the key (key-claim.ts).
   const out = await conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers), async () => {
-    const extra = { ...acl.items, ...redirect, ...lock.items };
+    const extra = { ...acl.items, ...redirect, ...lock.items, ...tagItems };
     // A large body is staged, so that of overlapping writes the last to complete wins (staged-put.ts);
     // one bound for a companion container is, the same way (its manifest is written once the body is in).
     if (placement.policy === undefined && isStaged(ctx, length)) return writeStaged(ctx, bucket, key, headers, length, extra, placement.storageClass);
@@ -63,10 +67,12 @@ export async function deleteObject(ctx: OperationContext): Promise<S3Result> {
 
 async function deleteCurrent(ctx: OperationContext, bucket: string, key: string): Promise<S3Result> {
   const segments = await ownedSegments(ctx, bucket, key);
+  const forgetTags = await startKeyCleanup(ctx, bucket, key);
   const deleted = await ctx.store.deleteObject(bucket, key);
   if (deleted) {
     // The manifest goes first, so the object never reads as broken.
     await deleteSegments(ctx, bucket, segments);
+    await forgetTags();
     // Swift names a version only when it wrote a delete marker (a versioned bucket).
     return { status: 204, headers: deleted.versionId !== undefined && deleted.versionId !== 'null' ? versionHeaders(deleted.versionId, true) : {} };
   }

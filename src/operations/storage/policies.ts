@@ -6,7 +6,7 @@ import { storageClassesOf, type StorageClasses } from '../../s3/storage-class.js
 import type { StoragePolicy } from '../../swift/info.js';
 
 /** Policy names that would make a companion container `<bucket>+<policy>` one of the gateway's other hidden containers. */
-const RESERVED_SUFFIXES = new Set(['segments', 'locks']);
+const RESERVED_SUFFIXES = new Set(['segments', 'locks', 'tags']);
 
 function describe(policies: readonly StoragePolicy[]): string {
   return policies.map((p) => {

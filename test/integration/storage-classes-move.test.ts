@@ -154,6 +154,19 @@ describe('changeStorageClass (lifecycle transitions)', () => {
     expect(await names(`${bucket}+ec21`, 't/mp/')).toEqual([]);
   });
 
+  it('keeps the object\'s tags through a transition and a copy into another class', async () => {
+    const put = await s3('PUT', `/${bucket}/t/tagged`, { body: 'tagged', headers: { 'x-amz-tagging': 'team=ops&tier=cold', 'x-amz-storage-class': 'STANDARD_IA' } });
+    expect(put.status, put.text()).toBeLessThan(300);
+    await changeStorageClass(runnerCtx, bucket, 't/tagged', undefined, 'STANDARD');
+    const head = await s3('HEAD', `/${bucket}/t/tagged`);
+    expect([head.headers['x-amz-storage-class'], head.headers['x-amz-tagging-count']]).toEqual([undefined, '2']);
+    const tags = await s3('GET', `/${bucket}/t/tagged?tagging`);
+    expect(xmlValues(tags.text(), 'Key').sort()).toEqual(['team', 'tier']);
+    await s3('PUT', `/${bucket}/t/tagged-copy`, { headers: { 'x-amz-copy-source': `/${bucket}/t/tagged`, 'x-amz-storage-class': 'GLACIER_IR' } });
+    const copy = await s3('HEAD', `/${bucket}/t/tagged-copy`);
+    expect([copy.headers['x-amz-storage-class'], copy.headers['x-amz-tagging-count']]).toEqual(['GLACIER_IR', '2']);
+  });
+
   it('answers NoSuchKey, InvalidStorageClass and (versioned buckets) NotImplemented', async () => {
     await expect(changeStorageClass(runnerCtx, bucket, 't/none', undefined, 'STANDARD_IA')).rejects.toMatchObject({ code: 'NoSuchKey' });
     await expect(changeStorageClass(runnerCtx, bucket, 't/one', undefined, 'GLACIER')).rejects.toMatchObject({ code: 'InvalidStorageClass' });

@@ -47,12 +47,15 @@ async function burst(gw: TestGateway, rounds: number): Promise<number> {
 }
 
 describe('the cost of storage classes for STANDARD requests', () => {
-  it('a burst of PUT, HEAD, GET, ListObjectsV2 and DELETE makes the same Swift calls with classes configured as without (give or take one refresh of a cached absence)', async () => {
+  it('a burst of PUT, HEAD, GET, ListObjectsV2 and DELETE makes the same Swift calls with classes configured as without (but for the 2-second refreshes of cached absences)', async () => {
     const rounds = 10;
     const without = await burst(plain, rounds);
+    const started = Date.now();
     const withClasses = await burst(tiered, rounds);
-    // Each round is 5 requests; the only extra calls allowed are re-checks of a missing companion container every 2 s.
+    // Each round is 5 requests; the only extra calls allowed are the re-checks of the bucket's two
+    // missing companions (+ec21, +Policy-0) once every 2 s, and one bucket-policy HEAD a minute.
+    const refreshes = Math.ceil((Date.now() - started) / 2000) + 1;
     expect(without).toBeGreaterThanOrEqual(rounds * 5);
-    expect(withClasses - without).toBeLessThanOrEqual(4);
+    expect(withClasses - without).toBeLessThanOrEqual(2 * refreshes + 1);
   });
 });

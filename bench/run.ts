@@ -574,8 +574,10 @@ async function main(argv: readonly string[]): Promise<void> {
   const runDir = join(stack.dataDir, 'run');
   const proxies = needsStack ? { swift: new ServiceCpu(runDir, 'proxy'), s3api: new ServiceCpu(runDir, 's3proxy') } : undefined;
   const ctx: Ctx = { opts, loadgen, stack, swift, s3api, profileDir, proxies };
+  // BENCH_STORAGE_CLASSES (CLASS=policy,...): the main gateway with s3.storageClasses, to show what classes cost STANDARD requests.
+  const classes = process.env['BENCH_STORAGE_CLASSES'];
   const startMain = (label: string) =>
-    startGateway({ root, label, authUrl: stack.keystone.authUrl, keystoneRegion: stack.keystone.region, credentials: [credentialOf(demo)], cpuProfileDir: profileDir });
+    startGateway({ root, label, authUrl: stack.keystone.authUrl, keystoneRegion: stack.keystone.region, credentials: [credentialOf(demo)], cpuProfileDir: profileDir, settings: classes ? { 's3.storageClasses': classes } : undefined });
   log(`bench: ${opts.only.join(', ')}; ${opts.rounds} round(s) of ${opts.durationS} s (+${opts.warmupS} s warm-up); signing ${opts.signing}`);
 
   let small: SmallCell[] = [];

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { DialectName } from './s3/dialect.js';
+import { S3_STORAGE_CLASSES } from './s3/storage-class.js';
 
 export interface Config {
   readonly listen: { readonly host: string; readonly port: number; readonly maxConnectionsPerClient: number };
@@ -28,6 +29,8 @@ export interface Config {
       /** Roles that may bypass GOVERNANCE retention (default: credentials.operatorRoles). */
       readonly bypassGovernanceRoles: readonly string[];
     };
+    /** S3 storage class → Swift storage policy name or alias (checked against Swift's /info at start). */
+    readonly storageClasses: Readonly<Record<string, string>> | undefined;
   };
   readonly keystone: {
     readonly authUrl: string;
@@ -84,7 +87,7 @@ export class ConfigError extends Error {
   }
 }
 
-type Kind = 'string' | 'port' | 'int' | 'bool' | 'list' | 'optional-list' | 'url' | 'optional-string' | 'optional-url' | { readonly oneOf: readonly string[] };
+type Kind = 'string' | 'port' | 'int' | 'bool' | 'list' | 'optional-list' | 'optional-map' | 'url' | 'optional-string' | 'optional-url' | { readonly oneOf: readonly string[] };
 
 interface Setting {
   readonly path: string;
@@ -110,6 +113,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 's3.bodyIdleTimeoutSeconds', kind: 'int', default: 20, help: 'longest silence inside a request body before it is answered 400 RequestTimeout and its Swift upload aborted, as S3 does after about 20 s (0: no limit)' },
   { path: 's3.stagedPutFromBytes', kind: 'int', default: 8 * 1024 * 1024, help: 'single PUTs of at least this many bytes are streamed into a segment and committed as a one-segment manifest at their end, so of two overlapping writes of a key the one that completes last wins, as in S3 (1: every non-empty PUT; 0: none, Swift\'s order: the one that started last wins)' },
   { path: 's3.objectLock.bypassGovernanceRoles', kind: 'optional-list', help: 'Keystone roles whose keys may bypass GOVERNANCE object lock retention with x-amz-bypass-governance-retention: true (default: credentials.operatorRoles)' },
+  { path: 's3.storageClasses', kind: 'optional-map', help: 'S3 storage classes offered, each on a Swift storage policy (name or alias), e.g. {STANDARD_IA: ec21, GLACIER_IR: ec21} or STANDARD_IA=ec21,GLACIER_IR=ec21; STANDARD is the cluster\'s default policy unless named; a class not listed is InvalidStorageClass' },
   { path: 'keystone.authUrl', kind: 'url', help: 'Keystone v3 endpoint, e.g. http://keystone:5000/v3' },
   { path: 'keystone.interface', kind: { oneOf: ['public', 'internal', 'admin'] }, default: 'public', help: 'catalog interface of the object-store endpoint' },
   { path: 'keystone.region', kind: 'optional-string', help: 'catalog region of the object-store endpoint (any when unset)' },
@@ -180,6 +184,26 @@ function convert(setting: Setting, raw: unknown, source: string, reveal = true):
     return value;
   }
   switch (kind) {
+    case 'optional-map': {
+      // A YAML/JSON map, or `A=b,C=d` (an environment variable).
+      const entries: [string, unknown][] = raw !== null && typeof raw === 'object' && !Array.isArray(raw)
+        ? Object.entries(raw as Record<string, unknown>)
+        : (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).filter((s) => s.trim() !== '').map((item) => {
+          const eq = item.indexOf('=');
+          if (eq < 0) fail(`"${item.trim()}" is not CLASS=policy`);
+          return [item.slice(0, eq), item.slice(eq + 1)];
+        });
+      const map: Record<string, string> = {};
+      for (const [name, value] of entries) {
+        const cls = name.trim();
+        const policy = String(value ?? '').trim();
+        if (!S3_STORAGE_CLASSES.includes(cls)) fail(`"${cls}" is not an S3 storage class (${S3_STORAGE_CLASSES.join(', ')})`);
+        if (policy === '') fail(`the policy of ${cls} is empty`);
+        map[cls] = policy;
+      }
+      if (Object.keys(map).length === 0) fail('the map is empty');
+      return map;
+    }
     case 'string':
     case 'optional-string': {
       const value = String(raw).trim();
@@ -263,7 +287,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     else if (secretFile !== undefined && secretFile !== '') value = convert(setting, readSettingFile(setting, secretFile), `file ${secretFile} named by ${name}_FILE`, false);
     else if (fromFile !== undefined && fromFile !== null) value = convert(setting, fromFile, opts.file ?? 'config file');
     else if (setting.default !== undefined) value = setting.default;
-    else if (setting.kind === 'optional-string' || setting.kind === 'optional-url' || setting.kind === 'optional-list') value = undefined;
+    else if (setting.kind === 'optional-string' || setting.kind === 'optional-url' || setting.kind === 'optional-list' || setting.kind === 'optional-map') value = undefined;
     else {
       throw new ConfigError(`Setting ${setting.path} is required: set it in the config file or as ${envName(setting.path)}. It is the ${setting.help}.`);
     }

@@ -7,7 +7,11 @@ import { createAdminServer } from './observe/admin.js';
 import { createApp } from './http/app.js';
 import { listenS3 } from './http/listen.js';
 import { SigningKeyCache } from './auth/signing-keys.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
+import type { Dispatcher } from 'undici';
+import { fetchStoragePolicies } from './swift/info.js';
+import { resolveStorageClasses } from './operations/storage/policies.js';
+import { BucketPolicies } from './operations/storage/bucket-class.js';
 import { ConnectionLimit } from './http/connection-limit.js';
 import { buildCredentialStores, integrityKeyOf, serviceIdentityOf } from './credentials/stores.js';
 import { buildNamespace } from './namespace/build.js';
@@ -15,7 +19,7 @@ import { buildBackend } from './backend.js';
 import { Readiness } from './observe/health.js';
 import { errorFields, type Logger } from './observe/log.js';
 import { Metrics } from './observe/metrics.js';
-import { DEFAULT_LIMITS, type Limits } from './operations/context.js';
+import { DEFAULT_LIMITS, type Limits, type StorageSettings } from './operations/context.js';
 import { KnownContainers } from './operations/common/segments.js';
 import { BucketLocks } from './operations/lock/bucket-config.js';
 import { Sealer } from './swift/sealed-state.js';
@@ -39,6 +43,26 @@ export interface Running {
    * does not load; undefined when the gateway started without a credentials file.
    */
   reloadCredentials(path: string): number | undefined;
+}
+
+/**
+ * s3.storageClasses checked against the policies Swift's /info lists: a
+ * class on a policy the cluster lacks (or /info unreadable) stops start-up.
+ * Unset: STANDARD only, and no storage-class lookups at all.
+ */
+async function storageSettings(config: Config, dispatcher: Dispatcher, swiftOrigin: () => Promise<string>): Promise<StorageSettings | undefined> {
+  if (!config.s3.storageClasses) return undefined;
+  let policies;
+  try {
+    policies = await fetchStoragePolicies(dispatcher, await swiftOrigin());
+  } catch (err) {
+    throw new ConfigError(`Setting s3.storageClasses: the Swift cluster's storage policies could not be read from its /info (${(err as Error).message}); they are needed to check the mapping.`);
+  }
+  try {
+    return { classes: resolveStorageClasses(config.s3.storageClasses, policies), bucketPolicies: new BucketPolicies() };
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }
 
 /** What tests may change beyond the config file. */
@@ -81,6 +105,17 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
       adoptionFailed: (bucket, err) => log.log('warn', 'could not register an existing bucket; a later request tries again', { bucket, ...errorFields(err) }),
     },
   });
+  // Where Swift is: keystone.storageUrl's origin, else the first storage URL a token brings.
+  const swiftOrigin = async (): Promise<string> => {
+    if (config.keystone.storageUrl) return new URL(config.keystone.storageUrl).origin;
+    if (!seenStorageUrl) {
+      const identity = credentials.fileCredentials[0]?.identity ?? credentials.serviceIdentity;
+      if (!identity) throw new Error('no credentials to discover the Swift URL with; set swift.healthUrl');
+      await swift.session(identity, { transId: '' }).account();
+    }
+    return new URL(seenStorageUrl!).origin;
+  };
+  const storage = await storageSettings(config, dispatcher, swiftOrigin);
   const connections = new ConnectionLimit(config.listen.maxConnectionsPerClient, () => metrics.connectionsOverLimit.inc());
   const app = createApp({
     domains: config.s3.domains,
@@ -102,6 +137,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     namespace,
     objectLock: { bypassGovernanceRoles: config.s3.objectLock.bypassGovernanceRoles, bucketLocks: new BucketLocks() },
     bodyIdleTimeoutMs: config.s3.bodyIdleTimeoutSeconds * 1000,
+    storage,
     admits: (incoming) => connections.admits(incoming.socket),
   });
 
@@ -114,16 +150,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     keystoneUrl: config.keystone.authUrl,
     swiftUrl: async () => {
       if (config.swift.healthUrl) return { url: config.swift.healthUrl };
-      let origin: string;
-      if (config.keystone.storageUrl) origin = new URL(config.keystone.storageUrl).origin;
-      else {
-        if (!seenStorageUrl) {
-          const identity = credentials.fileCredentials[0]?.identity ?? credentials.serviceIdentity;
-          if (!identity) throw new Error('no credentials to discover the Swift URL with; set swift.healthUrl');
-          await swift.session(identity, { transId: '' }).account();
-        }
-        origin = new URL(seenStorageUrl!).origin;
-      }
+      const origin = await swiftOrigin();
       return { url: `${origin}/healthcheck`, fallbacks: [`${origin}/info`] };
     },
     intervalMs: config.health.intervalMs,

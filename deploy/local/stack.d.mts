@@ -88,6 +88,8 @@ export interface GatewaySettingsOptions {
   readonly credentialsFile?: string;
   /** Also Keystone EC2 credentials: the stack's s3gateway user as the service identity. */
   readonly keystoneEc2?: boolean;
+  /** s3.storageClasses: S3 class → Swift storage policy, e.g. { STANDARD_IA: 'ec21', GLACIER_IR: 'ec21' }. */
+  readonly storageClasses?: Readonly<Record<string, string>>;
   /** log.level ('info'). */
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Any other settings, by path: { 'health.intervalMs': 1000 }. */

@@ -109,6 +109,8 @@ export function gatewaySettings(stack, opts = {}) {
     set('keystone.service.projectName', service.projectName);
     set('credentials.keystone', true);
   }
+  // s3.storageClasses as `CLASS=policy,...`: one text both the config file and S3GW_S3_STORAGE_CLASSES read.
+  if (opts.storageClasses) set('s3.storageClasses', Object.entries(opts.storageClasses).map(([cls, policy]) => `${cls}=${policy}`).join(','));
   set('log.level', opts.logLevel ?? 'info');
   for (const [path, value] of Object.entries(opts.settings ?? {})) set(path, value);
   return doc;

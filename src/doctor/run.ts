@@ -13,6 +13,7 @@ import { checkEndpoint, isProblem, issueToken, storageUrlOf, type IssuedToken } 
 import { Report } from './report.js';
 import { checkSettings } from './settings.js';
 import { checkSwiftHealth, headAccount } from './swift.js';
+import { checkStorageClasses } from './storage.js';
 
 /** How many entries of the credentials file are tried (each costs a Keystone login). */
 const FILE_CREDENTIALS_TRIED = 5;
@@ -47,9 +48,23 @@ export async function runDoctor(file: string | undefined, env: NodeJS.ProcessEnv
   const health = await checkSwiftHealth(config, storageUrl);
   if (isProblem(health)) report.fail('swift', health.problem, health.fix);
   else report.ok('swift', `Swift's health check answers at ${health.url}`);
+  await checkStorage(report, config, storageUrl);
 
   await checkPorts(report, config);
   return { report, exitCode: report.exitCode() };
+}
+
+/** s3.storageClasses: every policy it names exists (the gateway would not start otherwise). */
+async function checkStorage(report: Report, config: Config, storageUrl: string | undefined): Promise<void> {
+  if (!config.s3.storageClasses) return;
+  const origin = config.keystone.storageUrl ? new URL(config.keystone.storageUrl).origin : storageUrl ? new URL(storageUrl).origin : undefined;
+  if (!origin) {
+    report.fail('storage classes', 'no Swift URL is known to read the storage policies from', 'fix the identity problems above');
+    return;
+  }
+  const found = await checkStorageClasses(config, origin);
+  if (isProblem(found)) report.fail('storage classes', found.problem, found.fix);
+  else report.ok('storage classes', `every class is on a storage policy of the cluster: ${found.classes.join(', ')}`);
 }
 
 function adviseSettings(report: Report, config: Config): void {

@@ -11,7 +11,7 @@ import type { Namespace } from '../namespace/index.js';
 import type { Logger } from '../observe/log.js';
 import { errorFields } from '../observe/log.js';
 import type { Metrics } from '../observe/metrics.js';
-import type { Limits, ObjectLockSettings } from '../operations/context.js';
+import type { Limits, ObjectLockSettings, StorageSettings } from '../operations/context.js';
 import type { KnownContainers } from '../operations/common/segments.js';
 import { SwiftStore } from '../swift/store.js';
 import type { Sealer } from '../swift/sealed-state.js';
@@ -66,6 +66,8 @@ export interface PipelineDeps {
   readonly admits?: (incoming: IncomingMessage) => boolean;
   /** The global bucket namespace (namespace.mode global); undefined: every project has its own names. */
   readonly namespace?: Namespace;
+  /** s3.storageClasses on the cluster's policies (unset: STANDARD only). */
+  readonly storage?: StorageSettings;
 }
 
 const AUTH_CODES = new Set([
@@ -219,7 +221,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     const swift = access.asGateway ? deps.namespace!.asGateway(sink, reach.bucketRecord!.account) : reach.swift;
     addCorsHeaders(outgoing, req, reach.bucketRecord);
     await checkExpectedOwner(req, async () => reach.bucketOwner?.id ?? (await swift.account()).projectId);
-    checkTarget(operation, req);
+    checkTarget(operation, req, deps.storage?.classes);
     body ??= requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
     prepared = prepareBody(req, post?.file ?? body.stream, authenticated?.v4, { checksumIsBody: !CHECKSUM_NOT_OF_BODY.has(operation) });
     // Only now, signed and accepted, may the client send its body (RFC 9110
@@ -249,6 +251,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       postForm: post?.form,
       get otherAccount() { return access.asGateway ? undefined : reach.otherAccount; },
       objectLock: deps.objectLock,
+      storage: deps.storage,
     };
     const result = await handler(opCtx).catch(async (err: unknown) => {
       // An object ACL may admit a reader Swift refused: read again as the

@@ -8,6 +8,14 @@ import type { ObjectInfo, SwiftStore } from '../swift/store.js';
 import type { KnownContainers } from './common/segments.js';
 import type { BucketLocks } from './lock/bucket-config.js';
 import type { BucketOwnerInfo, BucketRecord, BucketSettings } from '../namespace/record.js';
+import type { StorageClasses } from '../s3/storage-class.js';
+
+/** s3.storageClasses resolved against the cluster's policies, and the per-app cache of bucket policies. */
+export interface StorageSettings {
+  readonly classes: StorageClasses;
+  /** Which Swift policy each bucket's container is in (a container's policy never changes). */
+  readonly bucketPolicies: { get(key: string): string | undefined; set(key: string, policy: string): void };
+}
 
 /** Object Lock settings and state of one app (s3.objectLock.*). */
 export interface ObjectLockSettings {
@@ -98,6 +106,8 @@ export interface OperationContext {
   readonly objectLock?: ObjectLockSettings;
   /** A browser upload (PostObject): the form's answer fields. Its policy and signature were checked before the operation. */
   readonly postForm?: PostFormInfo;
+  /** Storage classes on Swift storage policies (unset: STANDARD only, no lookups). */
+  readonly storage?: StorageSettings;
 }
 
 /** What a browser upload's form asks of the answer (PostObject). */

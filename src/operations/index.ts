@@ -17,6 +17,7 @@ import { getBucketVersioning, putBucketVersioning } from './bucket/versioning.js
 import { checkBucketName } from './common/names.js';
 import { BUCKET_TABLE, OBJECT_TABLE, UPLOAD_TABLE, withTable, type StatusTable } from './common/swift-errors.js';
 import { refuseUnimplementedHeaders } from './common/unsupported-headers.js';
+import type { StorageClasses } from '../s3/storage-class.js';
 import { parseVersionId } from './common/versions.js';
 import type { OperationContext } from './context.js';
 import { listObjects, listObjectsV2 } from './listing/list-objects.js';
@@ -120,9 +121,9 @@ export function handlerFor(operation: string): Handler {
  * Checks shared by every bucket and object operation, before any Swift call
  * and before a client waiting with `Expect: 100-continue` is told to send its body.
  */
-export function checkTarget(operation: string, req: S3Request): void {
+export function checkTarget(operation: string, req: S3Request, classes?: StorageClasses): void {
   const { bucket, query } = req;
-  refuseUnimplementedHeaders(operation, req.headers);
+  refuseUnimplementedHeaders(operation, req.headers, classes);
   // CreateBucket applies the stricter rules for new names itself.
   if (bucket !== undefined && operation !== 'CreateBucket') checkBucketName(bucket);
   parseVersionId(query.get('versionId'));

@@ -6,6 +6,8 @@ import { s3Error } from '../s3/errors.js';
 import type { S3Result } from '../s3/result.js';
 import { ownerOf } from './common/bucket.js';
 import { SEGMENTS_SUFFIX } from './common/segments.js';
+import { isCompanionName } from './storage/companion.js';
+import { classesOf } from './storage/bucket-class.js';
 import type { OperationContext } from './context.js';
 import { LOCKS_SUFFIX } from './lock/layout.js';
 import { TAGS_SUFFIX } from './tagging/layout.js';
@@ -59,11 +61,13 @@ export async function listBuckets(ctx: OperationContext): Promise<S3Result> {
     const limit = (await ctx.store.limits()).accountListingLimit;
     const want = params.maxBuckets ?? Infinity;
     let marker = params.after;
+    const classes = classesOf(ctx);
     for (;;) {
       const rows = await ctx.store.listContainers({ limit, marker, prefix: params.prefix });
       for (const row of rows) {
         // Multipart segments, object lock records and tags live in hidden `<bucket>+segments` / `+locks` / `+tags` containers.
-        if (row.name.endsWith(SEGMENTS_SUFFIX) || row.name.endsWith(LOCKS_SUFFIX) || row.name.endsWith(TAGS_SUFFIX)) continue;
+        // Objects of another class than their bucket's keep their bytes in `<bucket>+<policy>` (operations/storage/).
+        if (row.name.endsWith(SEGMENTS_SUFFIX) || row.name.endsWith(LOCKS_SUFFIX) || row.name.endsWith(TAGS_SUFFIX) || isCompanionName(row.name, classes)) continue;
         if (buckets.length === want) {
           more = true;
           break;

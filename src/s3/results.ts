@@ -70,6 +70,8 @@ export interface PartsPage {
   readonly parts: readonly PartEntry[];
   /** The upload's declared checksum: ChecksumAlgorithm and ChecksumType elements. */
   readonly checksum?: { readonly algorithm: string; readonly type: string };
+  /** The class the completed object gets (STANDARD when unset). */
+  readonly storageClass?: string;
 }
 
 export function listPartsResult(page: PartsPage): XmlBody {
@@ -83,7 +85,7 @@ export function listPartsResult(page: PartsPage): XmlBody {
       UploadId: page.uploadId,
       Initiator: who,
       Owner: who,
-      StorageClass: 'STANDARD',
+      StorageClass: page.storageClass ?? 'STANDARD',
       PartNumberMarker: page.partNumberMarker,
       ...(last ? { NextPartNumberMarker: last.partNumber } : {}),
       MaxParts: page.maxParts,
@@ -98,6 +100,8 @@ export interface UploadEntry {
   readonly key: string;
   readonly uploadId: string;
   readonly initiated: Date;
+  /** The class the completed object gets (STANDARD when unset). */
+  readonly storageClass?: string;
 }
 
 export interface UploadsPage {
@@ -134,7 +138,7 @@ export function listMultipartUploadsResult(page: UploadsPage): XmlBody {
       ...(page.encodingType ? { EncodingType: page.encodingType } : {}),
       IsTruncated: page.isTruncated ? 'true' : 'false',
       Upload: page.uploads.map((u) => ({
-        Key: enc(u.key), UploadId: u.uploadId, Initiator: who, Owner: who, StorageClass: 'STANDARD', Initiated: isoTimestamp(u.initiated),
+        Key: enc(u.key), UploadId: u.uploadId, Initiator: who, Owner: who, StorageClass: u.storageClass ?? 'STANDARD', Initiated: isoTimestamp(u.initiated),
       })),
       CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
     },

@@ -103,3 +103,32 @@ export class SwiftInfo {
     }
   }
 }
+
+/** One storage policy of the cluster, as /info lists it (`swift.policies`). */
+export interface StoragePolicy {
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly isDefault: boolean;
+}
+
+/** The policies a /info body lists (a cluster without the list has one, the default `Policy-0`). */
+export function policiesFromInfo(info: InfoBody): StoragePolicy[] {
+  const list = Array.isArray(info.swift?.['policies']) ? (info.swift['policies'] as Record<string, unknown>[]) : [];
+  const policies = list.filter((p) => typeof p?.['name'] === 'string').map((p) => ({
+    name: p['name'] as string,
+    // Swift gives aliases as one comma-separated text, the name among them.
+    aliases: typeof p['aliases'] === 'string' ? p['aliases'].split(',').map((a) => a.trim()).filter(Boolean) : [],
+    isDefault: p['default'] === true,
+  }));
+  return policies.length > 0 ? policies : [{ name: 'Policy-0', aliases: [], isDefault: true }];
+}
+
+/** The cluster's storage policies, read from /info at `origin`; throws when /info cannot be read. */
+export async function fetchStoragePolicies(dispatcher: Dispatcher, origin: string): Promise<StoragePolicy[]> {
+  const res = await dispatcher.request({ origin, path: '/info', method: 'GET', headersTimeout: 5000, bodyTimeout: 5000 });
+  if (res.statusCode !== 200) {
+    await res.body.dump();
+    throw new Error(`GET ${origin}/info answered ${res.statusCode}`);
+  }
+  return policiesFromInfo((await res.body.json()) as InfoBody);
+}

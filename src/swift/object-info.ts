@@ -1,6 +1,6 @@
 // What Swift's HEAD/GET answers say about a container or an object, read once
 // into typed values: operations never look at raw Swift headers.
-import { CONTAINER_RESERVED, hasEtagParams, plainContentType, type Reserved, type Sealer } from './sealed-state.js';
+import { CONTAINER_RESERVED, hasClassParam, hasEtagParams, plainContentType, type Reserved, type Sealer } from './sealed-state.js';
 
 export interface ContainerInfo {
   readonly objectCount: number;
@@ -47,10 +47,14 @@ export interface ObjectInfo {
   readonly storedEtag?: string;
   /** A part's checksum (`<algorithm>.<hex>`) kept in its Content-Type, when its seal verifies (SwiftStore.putObject listedChecksum). */
   readonly listedChecksum?: string;
+  /** The S3 storage class the gateway named on it (a class not its bucket's), when its seal verifies. */
+  readonly storageClass?: string;
   /** Swift holds it as a static large object manifest. */
   readonly isManifest: boolean;
   /** The gateway stored an ETag on it (verified or not): a copy must not carry that along. */
   readonly hasStoredEtag: boolean;
+  /** The gateway named a class on it (verified or not): a copy must not carry that along. */
+  readonly namesClass?: boolean;
   /** Names of every reserved header the object carries (verified or not): a copy blanks them. */
   readonly reservedHeaders: readonly string[];
   /** Swift's object version id (X-Object-Version-Id): a timestamp, or 'null'; undefined where versioning never was. */
@@ -118,8 +122,10 @@ export function objectInfo(container: string, object: string, headers: Readonly<
     reserved: reservedHeaders.length === 0 ? {} : sealer.verified(target, headers),
     storedEtag: hasEtagParams(rawType) ? sealer.verifiedEtag(target, rawType) : undefined,
     listedChecksum: sealer.verifiedChecksum(target, rawType),
+    storageClass: hasClassParam(rawType) ? sealer.verifiedClass(target, rawType) : undefined,
     isManifest: headers['x-static-large-object']?.toLowerCase() === 'true',
     hasStoredEtag: hasEtagParams(rawType),
+    namesClass: hasClassParam(rawType),
     reservedHeaders,
     versionId: headers['x-object-version-id'],
     followedTo: headers['content-location'],

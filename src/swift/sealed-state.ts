@@ -127,6 +127,29 @@ export class Sealer {
     return undefined;
   }
 
+  /**
+   * The Content-Type parameter naming the S3 storage class of an object whose
+   * class is not its bucket's (operations/storage/): kept where listings show
+   * it, so a listing reports every row's class without a HEAD per row.
+   */
+  classParam(target: SealTarget, storageClass: string): string {
+    return `;${CLASS_PARAM}=${storageClass}.${this.#mac('class', target, [storageClass])}`;
+  }
+
+  /** The storage class a Content-Type names for this object, if its seal holds. */
+  verifiedClass(target: SealTarget, contentType: string | undefined): string | undefined {
+    if (contentType === undefined || !contentType.includes(CLASS_PARAM)) return undefined;
+    for (const param of contentType.split(';').slice(1)) {
+      const eq = param.indexOf('=');
+      if (eq < 0 || param.slice(0, eq).trim() !== CLASS_PARAM) continue;
+      const value = param.slice(eq + 1).trim();
+      const dot = value.lastIndexOf('.');
+      const name = value.slice(0, dot);
+      if (dot > 0 && value.slice(dot + 1) === this.#mac('class', target, [name])) return name;
+    }
+    return undefined;
+  }
+
   /** The S3 ETag a Content-Type keeps for this object, if its seal holds. */
   verifiedEtag(target: SealTarget, contentType: string | undefined): string | undefined {
     const { etag, seal } = etagParamsOf(contentType);
@@ -138,6 +161,10 @@ export class Sealer {
 const ETAG_PARAM = 's3gw_etag';
 const SEAL_PARAM = 's3gw_seal';
 const SUM_PARAM = 's3gw_sum';
+const CLASS_PARAM = 's3gw_class';
+
+/** Whether a Content-Type may name a storage class (cheap test before verifying it). */
+export const hasClassParam = (contentType: string | undefined): boolean => contentType !== undefined && contentType.includes(CLASS_PARAM);
 
 /** The stored ETag and its seal, as written (unverified). */
 export function etagParamsOf(contentType: string | undefined): { etag?: string; seal?: string } {

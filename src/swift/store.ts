@@ -16,7 +16,7 @@ import { parseListing, type ContainerRow, type ObjectRow } from './listing.js';
 import { containerInfo, objectInfo, type ContainerInfo, type ObjectInfo } from './object-info.js';
 import { encodeObjectPath, encodeSegment } from './paths.js';
 import { forEachConcurrently } from './pool.js';
-import { CONTAINER_RESERVED, plainContentType, reservedHeader, type Reserved, type SealTarget, type Sealer } from './sealed-state.js';
+import { CONTAINER_RESERVED, hasClassParam, plainContentType, reservedHeader, type Reserved, type SealTarget, type Sealer } from './sealed-state.js';
 
 export type { ContainerInfo, ObjectInfo } from './object-info.js';
 export type { ContainerRow, ObjectRow } from './listing.js';
@@ -251,13 +251,14 @@ export class SwiftStore {
   /**
    * PUT of an object. `headers`: content headers and user metadata (already
    * Swift's names); `length` undefined: a body of unknown length, sent chunked; `md5`: the hex MD5 Swift must verify (422 otherwise);
-   * `reserved`: the gateway's own items, sealed for this object and size.
+   * `reserved`: the gateway's own items, sealed for this object and size;
+   * `storageClass`: the S3 class to name on it (sealed in its Content-Type).
    */
-  async putObject(container: string, object: string, w: { body: Readable | Buffer | string; length: number | undefined; headers: Headers; md5?: string; reserved?: Reserved; listedChecksum?: string }): Promise<Written> {
+  async putObject(container: string, object: string, w: { body: Readable | Buffer | string; length: number | undefined; headers: Headers; md5?: string; reserved?: Reserved; listedChecksum?: string; storageClass?: string }): Promise<Written> {
     // Undefined length: sent chunked; nothing can be sealed for a size not known yet (target.size -1).
     const target = { container, object, size: w.length ?? -1 };
-    if (w.length === undefined && ((w.reserved && Object.keys(w.reserved).length > 0) || w.listedChecksum !== undefined)) throw new Error('reserved items need the object\'s size');
-    const sent = this.#withListedChecksum(target, defined(w.headers), w.listedChecksum);
+    if (w.length === undefined && ((w.reserved && Object.keys(w.reserved).length > 0) || w.listedChecksum !== undefined || w.storageClass !== undefined)) throw new Error('reserved items need the object\'s size');
+    const sent = this.#withClass(target, this.#withListedChecksum(target, defined(w.headers), w.listedChecksum), w.storageClass);
     const reserved = w.reserved && Object.keys(w.reserved).length > 0 ? this.sealer.headers(target, w.reserved) : {};
     // (undici sends a stream without Content-Length chunked; it refuses a Transfer-Encoding header.)
     const length = w.length === undefined ? {} : { 'content-length': String(w.length) };
@@ -304,7 +305,8 @@ export class SwiftStore {
     if (!now) return 'gone';
     if (now.etag !== info.etag || (now.versionId ?? 'null') !== (info.versionId ?? 'null')) return 'changed';
     const target = { container, object, size: now.size };
-    const contentType = now.contentType === undefined ? undefined : now.contentType + (now.storedEtag === undefined ? '' : this.sealer.etagParams(target, now.storedEtag));
+    const contentType = now.contentType === undefined ? undefined : now.contentType + (now.storedEtag === undefined ? '' : this.sealer.etagParams(target, now.storedEtag)) +
+      (now.storageClass === undefined ? '' : this.sealer.classParam(target, now.storageClass));
     const headers = { ...now.contentHeaders, ...now.userMetadata, ...(contentType === undefined ? {} : { 'content-type': contentType }), ...this.sealer.headers(target, reserved) };
     await this.#done(await this.session.call({ method: 'POST', container, object, headers }), 'POST', container, object, (s) => s === 202);
     return 'done';
@@ -315,8 +317,11 @@ export class SwiftStore {
    * headers and metadata (X-Fresh-Metadata), else the source's are kept; the
    * source's reserved items never follow (they are blanked), `reserved` are
    * the copy's, sealed for it. `range`: part of the source only.
+   * `storageClass`: the S3 class to name on the copy (sealed in its Content-Type).
+   * `ifMatch`: the source's Swift ETag must still be this (Swift's copy
+   * applies conditions to its read of the source), else a 412 SwiftError.
    */
-  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo; versionId?: string; account?: string }, c: { replace?: Headers; range?: string; reserved?: Reserved }): Promise<Written> {
+  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo; versionId?: string; account?: string }, c: { replace?: Headers; range?: string; reserved?: Reserved; storageClass?: string; ifMatch?: string }): Promise<Written> {
     const size = c.range === undefined ? from.info.size : rangeLength(c.range);
     const target = { container: to.container, object: to.object, size };
     const headers: Record<string, string> = {
@@ -326,13 +331,18 @@ export class SwiftStore {
     // A source in another account (Swift checks the token may read it there).
     if (from.account !== undefined) headers['x-copy-from-account'] = from.account;
     if (c.range !== undefined) headers['range'] = c.range;
+    if (c.ifMatch !== undefined) headers['if-match'] = c.ifMatch;
     if (c.replace) {
       headers['x-fresh-metadata'] = 'true';
       Object.assign(headers, defined(c.replace));
     } else {
-      // A copy of a multipart object is a plain object: the stored ETag must not follow.
-      if (from.info.hasStoredEtag && from.info.contentType !== undefined) headers['content-type'] = from.info.contentType;
+      // A copy of a multipart object is a plain object: the stored ETag must not follow (nor a class named on the source).
+      if ((from.info.hasStoredEtag || from.info.namesClass) && from.info.contentType !== undefined) headers['content-type'] = from.info.contentType;
       for (const name of from.info.reservedHeaders) headers[name] = '';
+    }
+    if (c.storageClass !== undefined) {
+      const type = plainContentType(headers['content-type'] ?? from.info.contentType ?? 'application/octet-stream')!;
+      headers['content-type'] = type + this.sealer.classParam(target, c.storageClass);
     }
     if (c.reserved && Object.keys(c.reserved).length > 0) Object.assign(headers, this.sealer.headers(target, c.reserved));
     // Swift's copy takes the source version from the PUT's own version-id (copy.py drops it for the sink).
@@ -487,13 +497,14 @@ export class SwiftStore {
    * and reserved items sealed for its total size. A segment Swift cannot find,
    * or whose ETag differs, is a SwiftError with reason 'segment'.
    */
-  async putManifest(container: string, object: string, segments: readonly ManifestSegment[], m: { headers: Headers; contentType: string; s3Etag?: string; reserved: Reserved }): Promise<Written> {
+  async putManifest(container: string, object: string, segments: readonly ManifestSegment[], m: { headers: Headers; contentType: string; s3Etag?: string; reserved: Reserved; storageClass?: string }): Promise<Written> {
     const size = segments.reduce((n, s) => n + (s.size_bytes ?? 0), 0);
     const target = { container, object, size };
     const body = JSON.stringify(segments);
     const headers = {
       ...defined(m.headers),
-      'content-type': plainContentType(m.contentType) + (m.s3Etag === undefined ? '' : this.sealer.etagParams(target, m.s3Etag)),
+      'content-type': plainContentType(m.contentType) + (m.s3Etag === undefined ? '' : this.sealer.etagParams(target, m.s3Etag)) +
+        (m.storageClass === undefined ? '' : this.sealer.classParam(target, m.storageClass)),
       ...this.sealer.headers(target, m.reserved),
       'content-length': String(Buffer.byteLength(body)),
     };
@@ -584,6 +595,13 @@ export class SwiftStore {
     await this.#done(await this.session.call({ method: 'PUT', container, object, query: { 'version-id': versionId }, headers: { 'content-length': '0' }, body: '' }), 'PUT', container, object);
   }
 
+  /** Content headers naming an S3 storage class in the Content-Type (sealed), where listings show it. */
+  #withClass(target: SealTarget, headers: Record<string, string>, storageClass: string | undefined): Record<string, string> {
+    if (storageClass === undefined) return headers;
+    const type = headers['content-type'] ?? 'application/octet-stream';
+    return { ...headers, 'content-type': type + this.sealer.classParam(target, storageClass) };
+  }
+
   /**
    * Content headers with a checksum the gateway keeps in the Content-Type
    * (sealed), where listings and manifests show it: a part's.
@@ -598,6 +616,12 @@ export class SwiftStore {
   listedChecksumOfRow(container: string, row: ObjectRow): string | undefined {
     if (row.name === undefined) return undefined;
     return this.sealer.verifiedChecksum({ container, object: row.name, size: row.bytes ?? 0 }, row.content_type);
+  }
+
+  /** The storage class the gateway named on a listing row of this container, if its seal verifies. */
+  storageClassOfRow(container: string, row: ObjectRow): string | undefined {
+    if (row.name === undefined || !hasClassParam(row.content_type)) return undefined;
+    return this.sealer.verifiedClass({ container, object: row.name, size: row.bytes ?? 0 }, row.content_type);
   }
 
   /** The multipart ETag the gateway stored on a listing row of this container, if its seal verifies. */

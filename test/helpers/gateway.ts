@@ -34,6 +34,8 @@ export interface GatewayOptions {
   /** S3GW_* settings over the generated ones. */
   readonly env?: Record<string, string>;
   readonly limits?: Partial<Limits>;
+  /** s3.storageClasses: S3 class → Swift storage policy of the stack ({ STANDARD_IA: 'ec21' }). */
+  readonly storageClasses?: Readonly<Record<string, string>>;
 }
 
 export async function startGateway(opts: GatewayOptions = {}): Promise<TestGateway> {
@@ -46,6 +48,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
     authUrl: opts.authUrl,
     storageUrl: opts.storageUrl,
     keystoneEc2: opts.keystoneEc2,
+    storageClasses: opts.storageClasses,
     credentialsFile,
     logLevel: 'debug',
   });

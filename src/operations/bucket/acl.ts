@@ -17,7 +17,8 @@ import type { S3Result } from '../../s3/result.js';
 import { readXmlBody } from '../common/body.js';
 import { bucketInfo, ownerOf } from '../common/bucket.js';
 import { bucketOwnership } from '../common/object-acl.js';
-import { markSegmentsContainer, segmentsContainer } from '../common/segments.js';
+import { markSegmentsContainer, presentCompanions, segmentsContainer } from '../common/segments.js';
+import { ensureCompanions } from '../storage/companion.js';
 import type { OperationContext } from '../context.js';
 
 /** The settings kept for the request's bucket in its registry entry (none in namespace.mode account). */
@@ -68,6 +69,10 @@ export async function applyBucketAcl(ctx: OperationContext, bucket: string, acl:
   }
   if (segments) await ctx.store.setContainerAcl(segmentsContainer(bucket), swiftAcl);
   await markSegmentsContainer(ctx, bucket, segments);
+  // The bytes of objects of another class: readers of the bucket read them through its manifests, and
+  // writers granted WRITE cannot create them in the owner's account (operations/storage/).
+  if (swiftAcl.write !== '') await ensureCompanions(ctx, bucket);
+  for (const companion of await presentCompanions(ctx, bucket)) await ctx.store.setContainerAcl(companion, swiftAcl);
   await ctx.namespace?.updateSettings(bucket, (s) => ({ ...s, acl: encodeGrantList(acl.grants, acl.owner.id) }));
 }
 

@@ -11,6 +11,7 @@ import { applyBucketAcl } from './acl.js';
 import { deleteSegments, markSegmentsContainer, segmentsContainer } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
 import { deleteLocksContainer } from '../lock/records.js';
+import { deleteCompanions } from '../storage/companion.js';
 import { enableLockOnNewBucket, parseBucketLockHeader } from '../lock/new-bucket.js';
 import { deleteTagsContainer } from '../tagging/records.js';
 
@@ -116,6 +117,8 @@ export async function deleteBucket(ctx: OperationContext): Promise<S3Result> {
   // gone whatever happens now, so that is what the client hears; a Swift
   // failure here leaves the hidden container for s3api's or a later cleanup.
   await deleteSegmentsContainer(ctx, bucket).catch(() => undefined);
+  // Likewise the companion containers of its classes: no manifest names their data any more.
+  await deleteCompanions(ctx, bucket).catch(() => undefined);
   // Lock records of versions that are gone with the bucket (object lock).
   await deleteLocksContainer(ctx, bucket).catch(() => undefined);
   // Tag records (objects' and the bucket's own: operations/tagging/).

@@ -9,7 +9,7 @@ import type { ContainerInfo } from '../../swift/store.js';
 import { forEachConcurrently } from '../../swift/pool.js';
 import type { OperationContext } from '../context.js';
 import { checkKey } from './names.js';
-import { hasSegmentsContainer, ownedSegments, segmentsContainer } from './segments.js';
+import { hasSegmentsContainer, ownedSegments, presentCompanions, segmentRef, segmentsContainer } from './segments.js';
 import { OBJECT_TABLE, translate } from './swift-errors.js';
 
 export interface BulkEntry {
@@ -51,6 +51,8 @@ const commonPrefix = (keys: readonly string[]): string => {
  */
 async function segmentsByListing(ctx: OperationContext, bucket: string, keys: readonly string[]): Promise<Map<string, string[]> | undefined> {
   const found = new Map<string, string[]>();
+  // Objects of another class keep their bytes in companion containers: only their manifests say where.
+  if ((await presentCompanions(ctx, bucket)).length > 0) return undefined;
   if (!(await hasSegmentsContainer(ctx, bucket))) return found;
   const wanted = new Set(keys);
   const parts = new Map<string, string[]>();
@@ -154,11 +156,12 @@ export async function deleteInBulk(ctx: OperationContext, bucket: string, entrie
     }
   }
   if (names.length > 0) {
-    const lost = await ctx.store.bulkDelete(names.map((object) => ({ container: segmentsContainer(bucket), object })));
+    const refs = names.map((name) => segmentRef(bucket, name));
+    const lost = await ctx.store.bulkDelete(refs);
     // A segment that would not go is that key's failure, as for DeleteObject.
     for (const [n, status] of lost) {
       const i = owners[n]!;
-      outcomes[i] = { entry: entries[i]!, error: keyError(new SwiftError(status, 'DELETE', segmentsContainer(bucket), names[n])) };
+      outcomes[i] = { entry: entries[i]!, error: keyError(new SwiftError(status, 'DELETE', refs[n]!.container, refs[n]!.object)) };
     }
   }
   return outcomes;

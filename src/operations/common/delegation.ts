@@ -13,7 +13,9 @@ import type { ObjectInfo } from '../../swift/store.js';
 import type { ObjectGate, OperationContext } from '../context.js';
 import { isStagedPut } from './manifest.js';
 import { objectAcl } from './object-acl.js';
-import { hasSegmentsContainer, markSegmentsContainer, segmentsContainer } from './segments.js';
+import { hasSegmentsContainer, markSegmentsContainer, presentCompanions, segmentsContainer } from './segments.js';
+import { entryPath } from './manifest.js';
+import { ensureCompanions } from '../storage/companion.js';
 import { bucketLock } from '../lock/bucket-config.js';
 import { locksContainer } from '../lock/layout.js';
 import { tagsContainer } from '../tagging/layout.js';
@@ -37,7 +39,7 @@ export async function ensureDelegatedReads(ctx: OperationContext, bucket: string
   const delegate = ctx.delegate;
   if (delegate === undefined || ctx.bucketOwner !== undefined || ctx.bucketRecord?.settings.delegatedReads) return;
   if (!grantsReadToOthers(acl, (await ctx.store.account()).projectId)) return;
-  for (const container of [bucket, ...((await hasSegmentsContainer(ctx, bucket)) ? [segmentsContainer(bucket)] : [])]) {
+  for (const container of [bucket, ...((await hasSegmentsContainer(ctx, bucket)) ? [segmentsContainer(bucket)] : []), ...(await presentCompanions(ctx, bucket))]) {
     const info = await ctx.store.headContainer(container);
     const read = (info.read ?? '').split(',').map((e) => e.trim()).filter(Boolean);
     if (!read.includes(delegate)) await ctx.store.setContainerAcl(container, { read: [...read, delegate].join(','), write: info.write ?? '' });
@@ -87,9 +89,28 @@ export async function ensureDelegatedWrites(ctx: OperationContext, bucket: strin
     await markSegmentsContainer(ctx, bucket, true);
   }
   if (!(await ctx.store.containerExists(tagsContainer(bucket)))) await ctx.store.putContainer(tagsContainer(bucket));
-  for (const container of [bucket, segmentsContainer(bucket), tagsContainer(bucket)]) await shareWithDelegate(ctx, container, delegate);
+  // Companion containers too (objects of another class than the bucket's), which the gateway could not make as the delegate.
+  await ensureCompanions(ctx, bucket);
+  for (const container of [bucket, segmentsContainer(bucket), tagsContainer(bucket), ...(await presentCompanions(ctx, bucket))]) await shareWithDelegate(ctx, container, delegate);
   if ((await bucketLock(ctx, bucket, { fresh: true })).enabled) await ensureDelegatedLocks(ctx, bucket);
   await ctx.namespace?.updateSettings(bucket, (s) => ({ ...s, delegatedReads: true, delegatedWrites: true }));
+}
+
+/**
+ * An object of another class than its bucket's (operations/storage/): a
+ * manifest with the class sealed on it whose segments are all in the
+ * bucket's own companion containers. Read with the gateway's token, so its
+ * segments are read (one manifest GET) rather than trusted.
+ */
+async function isPlacedManifest(ctx: OperationContext, info: ObjectInfo): Promise<boolean> {
+  if (info.storageClass === undefined || ctx.req.bucket === undefined || ctx.req.key === undefined) return false;
+  const companions = new Set(await presentCompanions(ctx, ctx.req.bucket));
+  const segments = await ctx.store.manifestOf(ctx.req.bucket, ctx.req.key, { versionId: info.versionId === 'null' ? undefined : info.versionId });
+  if (segments === 'plain' || segments === 'missing') return false;
+  return segments.every((s) => {
+    const at = entryPath(s);
+    return at !== undefined && companions.has(at.container);
+  });
 }
 
 /** Swift quirk: object versioning keeps versions in `\0versions\0<container>`, reached through a symlink. */
@@ -112,7 +133,9 @@ export function objectGateFor(permission: 'READ' | 'READ_ACP' | 'policy'): Objec
     const refuse = (why: string) => { throw s3Error('AccessDenied', {}, why); };
     if (info.followedTo !== undefined && !isOwnVersion(info.followedTo, ctx.req.bucket!)) refuse('The object is a symlink; this gateway does not follow it for a reader the bucket itself does not admit.');
     if (info.isDynamicManifest) refuse('The object is a dynamic large object; it is served only to readers the bucket itself admits.');
-    if (info.isManifest && info.reserved[UPLOAD_ID_ITEM] === undefined && !isStagedPut(info)) refuse('The object is a large-object manifest this gateway did not write; it is served only to readers the bucket itself admits.');
+    if (info.isManifest && info.reserved[UPLOAD_ID_ITEM] === undefined && !isStagedPut(info) && !(await isPlacedManifest(ctx, info))) {
+      refuse('The object is a large-object manifest this gateway did not write; it is served only to readers the bucket itself admits.');
+    }
     if (permission === 'policy') return;
     const stored = await objectAcl(ctx, info);
     // IgnorePublicAcls: an object's public grants count for nothing.

@@ -9,6 +9,9 @@ import { bucketLock } from '../lock/bucket-config.js';
 import { objectManifest } from './manifest.js';
 import { SwiftError } from '../../swift/errors.js';
 import { s3Error } from '../../s3/errors.js';
+import type { ObjectRef } from '../../swift/store.js';
+import { companionsOf } from '../storage/companion.js';
+import { classesOf } from '../storage/bucket-class.js';
 
 /** Suffix of the container where multipart segments live, as Swift's s3api names it. */
 export const SEGMENTS_SUFFIX = '+segments';
@@ -50,6 +53,41 @@ export async function markSegmentsContainer(ctx: OperationContext, bucket: strin
   ctx.segmentsContainers.set(await cacheKey(ctx, bucket), exists);
 }
 
+/**
+ * A segment an object owns outside `<bucket>+segments`: in a companion
+ * container of its class (operations/storage/companion.ts), written
+ * `\0<container>\0<object>` (no S3 key holds a NUL: Swift refuses it) so
+ * every caller passes owned segments on as names, as before.
+ */
+const companionSegment = (container: string, object: string): string => `\0${container}\0${object}`;
+
+/** The name deleteSegments takes for `name` in `container` (`<bucket>+segments` or a companion). */
+export const segmentIn = (bucket: string, container: string, name: string): string => (container === segmentsContainer(bucket) ? name : companionSegment(container, name));
+
+/** Where an owned segment name is. */
+export function segmentRef(bucket: string, name: string): ObjectRef {
+  if (name.charCodeAt(0) !== 0) return { container: segmentsContainer(bucket), object: name };
+  const at = name.indexOf('\0', 1);
+  return { container: name.slice(1, at), object: name.slice(at + 1) };
+}
+
+/** The bucket's companion containers that exist (cached as segments containers are); none without tiered classes. */
+export async function presentCompanions(ctx: OperationContext, bucket: string): Promise<string[]> {
+  const classes = classesOf(ctx);
+  if (!classes.tiered) return [];
+  const found: string[] = [];
+  for (const container of companionsOf(bucket, classes)) {
+    const key = await cacheKey(ctx, container);
+    let exists = ctx.segmentsContainers.get(key);
+    if (exists === undefined) {
+      exists = await ctx.store.containerExists(container).catch(() => true);
+      ctx.segmentsContainers.set(key, exists);
+    }
+    if (exists) found.push(container);
+  }
+  return found;
+}
+
 /** Whether `<bucket>+segments` exists (cached as above). */
 export async function hasSegmentsContainer(ctx: OperationContext, bucket: string): Promise<boolean> {
   return (await segmentsAccess(ctx, bucket)) !== 'none';
@@ -84,7 +122,8 @@ async function segmentsAccess(ctx: OperationContext, bucket: string): Promise<'n
  */
 export async function ownedSegments(ctx: OperationContext, bucket: string, key: string, versionId?: string): Promise<string[]> {
   const access = await segmentsAccess(ctx, bucket);
-  if (access === 'none') return [];
+  const companions = await presentCompanions(ctx, bucket);
+  if (access === 'none' && companions.length === 0) return [];
   // Without a version: the object itself, not what a symlink points to. In a
   // versioned bucket the current object is a symlink to its version, which an
   // overwrite or a delete marker leaves in place, segments and all.
@@ -92,10 +131,14 @@ export async function ownedSegments(ctx: OperationContext, bucket: string, key: 
   if (manifest === 'plain' || manifest === 'missing') return [];
   const prefix = `/${segmentsContainer(bucket)}/`;
   // The sub-manifests of an object of more parts than max_manifest_segments go too.
+  const elsewhere = companions.map((c) => ({ container: c, prefix: `/${c}/` }));
   const owned = [...manifest.parts, ...manifest.subManifests]
     .map((entry) => entry.path ?? entry.name ?? '')
-    .filter((path) => path.startsWith(prefix))
-    .map((path) => path.slice(prefix.length));
+    .flatMap((path) => {
+      if (path.startsWith(prefix)) return [path.slice(prefix.length)];
+      const c = elsewhere.find((e) => path.startsWith(e.prefix));
+      return c ? [companionSegment(c.container, path.slice(c.prefix.length))] : [];
+    });
   if (owned.length > 0 && access === 'forbidden') {
     throw s3Error('AccessDenied', { Key: key }, 'This multipart object\'s parts are kept where the bucket\'s owner has not given you access; it cannot be replaced or deleted with your key.');
   }
@@ -107,9 +150,14 @@ export async function ownedSegments(ctx: OperationContext, bucket: string, key: 
   return owned;
 }
 
-/** Deletes segments, a few at a time; a segment already gone is fine. */
-export function deleteSegments(ctx: OperationContext, bucket: string, names: readonly string[]): Promise<void> {
-  return ctx.store.deleteObjects(segmentsContainer(bucket), names);
+/** Deletes segments (of `<bucket>+segments`, or companionSegment names), a few at a time; a segment already gone is fine. */
+export async function deleteSegments(ctx: OperationContext, bucket: string, names: readonly string[]): Promise<void> {
+  const byContainer = new Map<string, string[]>();
+  for (const name of names) {
+    const at = segmentRef(bucket, name);
+    byContainer.set(at.container, [...(byContainer.get(at.container) ?? []), at.object]);
+  }
+  for (const [container, objects] of byContainer) await ctx.store.deleteObjects(container, objects);
 }
 
 /** Creates `<bucket>+segments` like s3api does, if it is not there: with the bucket's storage policy and ACLs. */

@@ -117,11 +117,16 @@ export async function writeBody(
    * trailer checksum is verified and answered but not stored. `listChecksum`:
    * the checksum also goes where listings show it (a part's: see
    * SwiftStore.putObject listedChecksum). `checksum`: the checksum to keep when
-   * it is not the request's own (one the gateway computes).
+   * it is not the request's own (one the gateway computes). `storageClass`:
+   * the S3 class to name on the object (operations/storage/).
    */
-  opts: { noMetadataPost?: boolean; listChecksum?: boolean; checksum?: OperationContext['checksum'] } = {},
+  opts: { noMetadataPost?: boolean; listChecksum?: boolean; checksum?: OperationContext['checksum']; storageClass?: string } = {},
 ): Promise<Record<string, string | undefined>> {
-  if (length === undefined) return writeUnknownLength(ctx, target, headers, afterWrite, extra, opts);
+  if (length === undefined) {
+    // The class is sealed for the object's size, which a chunked body without a length does not say up front.
+    if (opts.storageClass !== undefined) throw s3Error('MissingContentLength', {}, 'An upload with x-amz-storage-class must give its length (Content-Length, or x-amz-decoded-content-length).');
+    return writeUnknownLength(ctx, target, headers, afterWrite, extra, opts);
+  }
   let body: Readable | Buffer = ctx.body;
   if (length === 0) {
     // Nothing to hold back in an empty body: read (and so verify) it before Swift sees anything.
@@ -133,7 +138,7 @@ export async function writeBody(
   // The version's own reserved items (its ACL, its object lock) are stored with it, in the same PUT.
   const reserved = { ...extra, ...(checksum && known !== undefined ? checksumItem(checksum.algorithm, known) : {}) };
   const listed = (value: string | undefined) => (opts.listChecksum && checksum && value !== undefined ? encodePartChecksum({ algorithm: checksum.algorithm, value }) : undefined);
-  const written: Written = await ctx.store.putObject(target.container, target.object, { body, length, headers, md5: requestMd5(ctx.req.headers), reserved, listedChecksum: listed(known) });
+  const written: Written = await ctx.store.putObject(target.container, target.object, { body, length, headers, md5: requestMd5(ctx.req.headers), reserved, listedChecksum: listed(known), storageClass: opts.storageClass });
   await afterWrite();
   const out: Record<string, string | undefined> = { etag: quoteEtag(written.etag), 'x-amz-version-id': written.versionId };
   if (checksum) {

@@ -8,6 +8,7 @@ import type { ObjectRow } from '../../swift/store.js';
 import { ownerOf } from '../common/bucket.js';
 import type { OperationContext } from '../context.js';
 import { listingEtag, listingTimestamp } from '../common/listing-rows.js';
+import { rowClasses } from '../storage/bucket-class.js';
 
 export const MAX_KEYS_LIMIT = 1000;
 
@@ -50,7 +51,7 @@ export interface ListedPage {
 }
 
 /** Swift rows → one S3 page of at most maxKeys entries (keys and prefixes together). */
-export function toPage(rows: readonly ObjectRow[], maxKeys: number, marker: string, storedEtag?: (row: ObjectRow) => string | undefined): ListedPage {
+export function toPage(rows: readonly ObjectRow[], maxKeys: number, marker: string, storedEtag?: (row: ObjectRow) => string | undefined, classOf?: (row: ObjectRow) => string): ListedPage {
   const contents: ObjectEntry[] = [];
   const commonPrefixes: string[] = [];
   let count = 0;
@@ -74,7 +75,7 @@ export function toPage(rows: readonly ObjectRow[], maxKeys: number, marker: stri
         lastModified: listingTimestamp(row.last_modified),
         etag: listingEtag(row.hash, row.content_type, storedEtag, row),
         size: row.bytes ?? 0,
-        storageClass: 'STANDARD',
+        storageClass: classOf ? classOf(row) : 'STANDARD',
       });
       last = row.name;
     }
@@ -92,7 +93,7 @@ export async function listObjects(ctx: OperationContext): Promise<S3Result> {
   const params = parseListParams(ctx.req.query);
   const marker = ctx.req.query.get('marker') ?? '';
   const rows = await fetchRows(ctx, params, marker);
-  const page = toPage(rows, params.maxKeys, marker, (row) => ctx.store.storedEtagOfRow(ctx.req.bucket!, row));
+  const page = toPage(rows, params.maxKeys, marker, (row) => ctx.store.storedEtagOfRow(ctx.req.bucket!, row), await rowClasses(ctx, ctx.req.bucket!));
   return {
     status: 200,
     xml: listBucketResult({
@@ -132,7 +133,7 @@ export async function listObjectsV2(ctx: OperationContext): Promise<S3Result> {
   let marker = token !== undefined ? decodeContinuationToken(token) : startAfter;
   if (token !== undefined && startAfter > marker) marker = startAfter;
   const rows = await fetchRows(ctx, params, marker);
-  const page = toPage(rows, params.maxKeys, marker, (row) => ctx.store.storedEtagOfRow(ctx.req.bucket!, row));
+  const page = toPage(rows, params.maxKeys, marker, (row) => ctx.store.storedEtagOfRow(ctx.req.bucket!, row), await rowClasses(ctx, ctx.req.bucket!));
   return {
     status: 200,
     xml: listObjectsV2Result({

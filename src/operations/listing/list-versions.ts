@@ -18,6 +18,7 @@ import type { ObjectRow } from '../../swift/store.js';
 import { ownerOf } from '../common/bucket.js';
 import { listingEtag, listingTimestamp } from '../common/listing-rows.js';
 import type { OperationContext } from '../context.js';
+import { rowClasses } from '../storage/bucket-class.js';
 import { parseListParams, type ListParams } from './list-objects.js';
 
 export interface VersionsParams extends ListParams {
@@ -107,7 +108,7 @@ export interface VersionsPage {
  * Swift rows → one S3 page of at most maxKeys entries (versions, delete
  * markers and common prefixes together, as S3 counts them), in Swift's order.
  */
-export function toVersionsPage(rows: readonly ObjectRow[], params: VersionsParams, storedEtag?: (row: ObjectRow) => string | undefined): VersionsPage {
+export function toVersionsPage(rows: readonly ObjectRow[], params: VersionsParams, storedEtag?: (row: ObjectRow) => string | undefined, classOf?: (row: ObjectRow) => string): VersionsPage {
   const entries: VersionListingEntry[] = [];
   const commonPrefixes: string[] = [];
   let isTruncated = false;
@@ -145,7 +146,7 @@ export function toVersionsPage(rows: readonly ObjectRow[], params: VersionsParam
         kind: 'Version', key, versionId, isLatest, lastModified,
         etag: listingEtag(row.hash, row.content_type, storedEtag, row),
         size: row.bytes ?? 0,
-        storageClass: 'STANDARD',
+        storageClass: classOf ? classOf(row) : 'STANDARD',
       });
     }
     next = { key, versionId };
@@ -170,7 +171,7 @@ export async function listObjectVersions(ctx: OperationContext): Promise<S3Resul
     // +2: one row to detect truncation, one in case Swift repeats the marker's prefix.
     limit: params.maxKeys + 2,
   });
-  const page = toVersionsPage(rows, params, (row) => ctx.store.storedEtagOfRow(bucket, row));
+  const page = toVersionsPage(rows, params, (row) => ctx.store.storedEtagOfRow(bucket, row), await rowClasses(ctx, bucket));
   return {
     status: 200,
     xml: listVersionsResult({

@@ -13,6 +13,7 @@ import { isSubManifestRest } from '../common/manifest.js';
 import type { OperationContext } from '../context.js';
 import { abortNoteName, checkUploadId, markerName, partNumberOf, partsPrefix, segmentsContainer } from './layout.js';
 import { removeManifestOf } from './upload-state.js';
+import { partRef, partsContainers } from '../storage/multipart.js';
 
 /** How long an abort note lives if the Abort that wrote it dies before deleting it (Swift expires it). */
 const NOTE_LIFETIME_SECONDS = 24 * 3600;
@@ -30,11 +31,14 @@ export async function abortMultipartUpload(ctx: OperationContext): Promise<S3Res
   await removeManifestOf(ctx, bucket, key, uploadId);
   const prefix = partsPrefix(key, uploadId);
   const parts: string[] = [];
-  for await (const page of ctx.store.listPages(container, { prefix }, { missingOk: true })) {
-    for (const row of page) {
-      const n = partNumberOf(row.name!, prefix);
-      // Its parts, and the sub-manifests a Complete that lost may have written.
-      if ((n !== undefined && n > 0) || isSubManifestRest(row.name!.slice(prefix.length))) parts.push(row.name!);
+  // The marker is gone, so is the class it named: parts are looked for in every companion too (operations/storage/).
+  for (const where of await partsContainers(ctx, bucket)) {
+    for await (const page of ctx.store.listPages(where, { prefix }, { missingOk: true })) {
+      for (const row of page) {
+        const n = partNumberOf(row.name!, prefix);
+        // Its parts, and the sub-manifests a Complete that lost may have written.
+        if ((n !== undefined && n > 0) || isSubManifestRest(row.name!.slice(prefix.length))) parts.push(partRef(bucket, where, row.name!));
+      }
     }
   }
   await deleteSegments(ctx, bucket, parts);

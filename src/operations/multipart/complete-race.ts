@@ -3,7 +3,7 @@
 import { s3Error } from '../../s3/errors.js';
 import type { XmlBody } from '../../s3/result.js';
 import { completeMultipartUploadResult } from '../../s3/results.js';
-import { deleteSegments } from '../common/segments.js';
+import { deleteSegments, segmentRef } from '../common/segments.js';
 import { checksumElements, storedChecksum } from '../common/checksums.js';
 import type { OperationContext } from '../context.js';
 import { abortNoteName, segmentsContainer } from './layout.js';
@@ -52,7 +52,8 @@ export async function racingAbort(ctx: OperationContext, bucket: string, key: st
     // A note left by an Abort that died before it claimed never goes by itself.
     if (!note || Date.now() > deadline) {
       if (stands) return 'clear';
-      return (await ctx.store.findObject(segmentsContainer(bucket), written.firstPart)) ? 'replaced' : 'abort won';
+      const first = segmentRef(bucket, written.firstPart);
+      return (await ctx.store.findObject(first.container, first.object)) ? 'replaced' : 'abort won';
     }
     await delay(RACE_POLL_MS);
   }

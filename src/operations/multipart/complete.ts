@@ -24,6 +24,7 @@ import { conditionally, parseWriteCondition } from '../common/write-conditions.j
 import type { PartChecksum } from '../../s3/multipart-checksums.js';
 import { completedChecksum } from './complete-checksum.js';
 import { uploadChecksumOf } from './part-checksums.js';
+import { partRef, partsContainerOf } from '../storage/multipart.js';
 import { partChecksumOfRow } from '../common/checksums.js';
 import { versionHeaders } from '../common/versions.js';
 
@@ -35,14 +36,14 @@ interface StoredPart {
 }
 
 /** This upload's parts as Swift lists them, by part number. */
-async function storedParts(ctx: OperationContext, bucket: string, key: string, uploadId: string): Promise<Map<number, StoredPart>> {
+async function storedParts(ctx: OperationContext, bucket: string, key: string, uploadId: string, container: string): Promise<Map<number, StoredPart>> {
   const stored = new Map<number, StoredPart>();
   const prefix = partsPrefix(key, uploadId);
-  for await (const page of ctx.store.listPages(segmentsContainer(bucket), { prefix }, { missingOk: true })) {
+  for await (const page of ctx.store.listPages(container, { prefix }, { missingOk: true })) {
     for (const row of page) {
       const n = partNumberOf(row.name!, prefix);
       if (n !== undefined && n > 0) {
-        stored.set(n, { etag: (row.hash ?? '').split(';')[0]!.trim(), bytes: row.bytes ?? 0, name: row.name!, checksum: partChecksumOfRow(ctx, segmentsContainer(bucket), row) });
+        stored.set(n, { etag: (row.hash ?? '').split(';')[0]!.trim(), bytes: row.bytes ?? 0, name: partRef(bucket, container, row.name!), checksum: partChecksumOfRow(ctx, container, row) });
       }
     }
   }
@@ -110,17 +111,19 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
     if (isS3Error(err) && err.code === 'NoSuchUpload') return { doc: await claimedElsewhere(ctx, bucket, key, uploadId) };
     throw err;
   }
-  const stored = await storedParts(ctx, bucket, key, uploadId);
+  // Parts of a class on another policy than the bucket's are in its companion container (operations/storage/).
+  const container = await partsContainerOf(ctx, bucket, marker);
+  const stored = await storedParts(ctx, bucket, key, uploadId, container);
   checkParts(requested, stored, uploadId, ctx.limits.minPartSize ?? MIN_PART_SIZE);
   const checksum = completedChecksum(uploadChecksumOf(marker), ctx.req.headers, requested, stored, uploadId);
   const etag = multipartEtag(requested.map((p) => p.etag));
   const replaced = await ownedSegments(ctx, bucket, key);
   const manifest = requested.map((p) => ({
-    path: `/${segmentsContainer(bucket)}/${partName(key, uploadId, p.partNumber)}`,
+    path: `/${container}/${partName(key, uploadId, p.partNumber)}`,
     etag: p.etag,
     size_bytes: stored.get(p.partNumber)!.bytes,
   }));
-  const parts = requested.map((p) => partName(key, uploadId, p.partNumber));
+  const parts = requested.map((p) => partRef(bucket, container, partName(key, uploadId, p.partNumber)));
   let subs: string[] = [];
   let written;
   try {
@@ -129,7 +132,7 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
     // The object's own reserved items: the upload that made it (for retries and
     // races), its ACL, its checksum, and the object lock its CreateMultipartUpload decided.
     const reserved = { ...aclItems(marker.reserved), ...lockItemsOf(marker.reserved), ...tagItemsOf(marker.reserved), ...checksum?.items, [UPLOAD_ID]: uploadId };
-    written = await ctx.store.putManifest(bucket, key, top.entries, { ...objectHeaders(marker), s3Etag: etag, reserved });
+    written = await ctx.store.putManifest(bucket, key, top.entries, { ...objectHeaders(marker), s3Etag: etag, reserved, storageClass: marker.storageClass });
   } catch (err) {
     await deleteSegments(ctx, bucket, subs);
     // Swift refuses a manifest whose segments an Abort is deleting right now:

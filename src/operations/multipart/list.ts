@@ -9,6 +9,8 @@ import type { OperationContext } from '../context.js';
 import { listingEtag, parseSwiftTimestamp } from '../common/listing-rows.js';
 import { checkUploadId, isPartName, partNumberOf, partsPrefix, segmentsContainer } from './layout.js';
 import { uploadMarker } from './upload-state.js';
+import { partsContainerOf, uploadClass } from '../storage/multipart.js';
+import { rowClasses } from '../storage/bucket-class.js';
 import { CHECKSUM_ALGORITHMS } from '../../s3/checksums.js';
 import { uploadChecksumOf } from './part-checksums.js';
 import { checksumElements, partChecksumOfRow } from '../common/checksums.js';
@@ -25,11 +27,13 @@ export async function listParts(ctx: OperationContext): Promise<S3Result> {
   const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
   const maxParts = boundedInt(ctx.req.query, 'max-parts', 1000, 1000);
   const after = boundedInt(ctx.req.query, 'part-number-marker', 0, 10_000);
-  const upload = uploadChecksumOf(await uploadMarker(ctx, bucket, key, uploadId));
+  const marker = await uploadMarker(ctx, bucket, key, uploadId);
+  const upload = uploadChecksumOf(marker);
+  const container = await partsContainerOf(ctx, bucket, marker);
   const prefix = partsPrefix(key, uploadId);
   // Swift lists part names as text (1, 10, 2, ...); S3 pages in numeric order.
   const parts: { row: ObjectRow; n: number }[] = [];
-  for await (const page of ctx.store.listPages(segmentsContainer(bucket), { prefix }, { missingOk: true })) {
+  for await (const page of ctx.store.listPages(container, { prefix }, { missingOk: true })) {
     for (const row of page) {
       const n = partNumberOf(row.name!, prefix) ?? 0;
       if (n > after && n > 0) parts.push({ row, n });
@@ -47,20 +51,21 @@ export async function listParts(ctx: OperationContext): Promise<S3Result> {
       isTruncated: parts.length > maxParts,
       parts: page.map(({ row, n }) => ({
         partNumber: n, lastModified: parseSwiftTimestamp(row.last_modified), etag: listingEtag(row.hash), size: row.bytes ?? 0,
-        checksum: checksumElements(partChecksumOfRow(ctx, segmentsContainer(bucket), row)),
+        checksum: checksumElements(partChecksumOfRow(ctx, container, row)),
       })),
       checksum: upload && { algorithm: CHECKSUM_ALGORITHMS[upload.algorithm].name, type: upload.type },
+      storageClass: await uploadClass(ctx, bucket, marker),
     }),
   };
 }
 
 /** Upload markers among segment-container rows: `<key>/<uploadId>` names that are not parts. */
-export function uploadsOf(rows: readonly ObjectRow[]): UploadEntry[] {
+export function uploadsOf(rows: readonly ObjectRow[], classOf?: (row: ObjectRow) => string): UploadEntry[] {
   return rows
     .filter((row) => row.name !== undefined && !isPartName(row.name))
     .map((row) => {
       const slash = row.name!.lastIndexOf('/');
-      return { key: row.name!.slice(0, slash), uploadId: row.name!.slice(slash + 1), initiated: parseSwiftTimestamp(row.last_modified) };
+      return { key: row.name!.slice(0, slash), uploadId: row.name!.slice(slash + 1), initiated: parseSwiftTimestamp(row.last_modified), storageClass: classOf?.(row) };
     })
     .filter((u) => u.key !== '' && u.uploadId !== '');
 }
@@ -81,8 +86,9 @@ export async function listMultipartUploads(ctx: OperationContext): Promise<S3Res
   const after = uploadIdMarker && keyMarker ? `${keyMarker}/${uploadIdMarker}` : keyMarker ? `${keyMarker}/~` : '';
   const entries: ({ upload: UploadEntry } | { prefix: string })[] = [];
   const seenPrefixes = new Set<string>();
+  const classOf = await rowClasses(ctx, bucket, segmentsContainer(bucket));
   pages: for await (const rows of ctx.store.listPages(segmentsContainer(bucket), { prefix, marker: after }, { missingOk: true })) {
-    for (const upload of uploadsOf(rows)) {
+    for (const upload of uploadsOf(rows, classOf)) {
       const at = delimiter === undefined ? -1 : upload.key.indexOf(delimiter, prefix.length);
       if (at >= 0) {
         const common = upload.key.slice(0, at + delimiter!.length);

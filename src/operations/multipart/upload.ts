@@ -19,6 +19,9 @@ import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { checkUploadId, markerName, newUploadId, partName, segmentsContainer } from './layout.js';
 import { uploadMarker } from './upload-state.js';
+import { placementFor } from '../storage/placement.js';
+import { ensureCompanion } from '../storage/companion.js';
+import { partRef, partsContainerOf } from '../storage/multipart.js';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../s3/checksums.js';
 import { encodePartChecksum, uploadChecksum, type PartChecksum } from '../../s3/multipart-checksums.js';
 import type { Written } from '../../swift/store.js';
@@ -36,7 +39,10 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
   const acl = await requestedObjectAcl(ctx);
   const checksum = uploadChecksum(ctx.req.headers);
   const tags = await requestedTags(ctx);
+  // x-amz-storage-class: named on the marker; parts of a class on another policy go to its companion (operations/storage/).
+  const placement = await placementFor(ctx, bucket, ctx.req.headers['x-amz-storage-class']);
   await ensureSegmentsContainer(ctx, bucket);
+  if (placement.policy !== undefined) await ensureCompanion(ctx, bucket, placement.policy);
   // x-amz-tagging: kept on the marker, as the final object's own items (or its record's write id).
   const tagItems = await tagItemsForWrite(ctx, bucket, key, tags, stored, { ...acl.items, ...lock.items, ...uploadChecksumItems(checksum) });
   const uploadId = newUploadId();
@@ -45,6 +51,7 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
   // as the gateway's sealed items, its ACL.
   await ctx.store.putObject(segmentsContainer(bucket), markerName(key, uploadId), {
     body: '', length: 0, headers: { ...stored, 'content-type': stored['content-type'] ?? 'application/octet-stream' }, reserved: { ...acl.items, ...lock.items, ...uploadChecksumItems(checksum), ...tagItems },
+    storageClass: placement.storageClass,
   });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   const headers = checksum ? { 'x-amz-checksum-algorithm': CHECKSUM_ALGORITHMS[checksum.algorithm].name, 'x-amz-checksum-type': checksum.type } : {};
@@ -58,11 +65,11 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
 export const partLimit = (maxManifestSegments: number): number => maxManifestSegments * maxManifestSegments;
 
 /** A part written after its upload was aborted would be orphaned: check again and clean up. */
-async function ensureStillOpen(ctx: OperationContext, bucket: string, key: string, uploadId: string, part: number): Promise<void> {
+async function ensureStillOpen(ctx: OperationContext, bucket: string, key: string, uploadId: string, part: number, container: string): Promise<void> {
   try {
     await uploadMarker(ctx, bucket, key, uploadId);
   } catch (err) {
-    await deleteSegments(ctx, bucket, [partName(key, uploadId, part)]);
+    await deleteSegments(ctx, bucket, [partRef(bucket, container, partName(key, uploadId, part))]);
     throw err;
   }
 }
@@ -72,10 +79,12 @@ export async function uploadPart(ctx: OperationContext): Promise<S3Result> {
   const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
   const part = parsePartNumber(ctx.req.query.get('partNumber'), partLimit((await ctx.store.limits()).maxManifestSegments));
   const length = await bodyLength(ctx);
-  const upload = uploadChecksumOf(await uploadMarker(ctx, bucket, key, uploadId));
+  const marker = await uploadMarker(ctx, bucket, key, uploadId);
+  const upload = uploadChecksumOf(marker);
   if (upload && ctx.checksum && ctx.checksum.algorithm !== upload.algorithm) checksumTypeMismatch(upload.algorithm, ctx.checksum.algorithm);
   // A part keeps only its bytes, its MD5 (Content-MD5) and its checksum; metadata belongs to the marker.
-  const target = { container: segmentsContainer(bucket), object: partName(key, uploadId, part) };
+  const container = await partsContainerOf(ctx, bucket, marker);
+  const target = { container, object: partName(key, uploadId, part) };
   let partCtx = ctx;
   let checksum = ctx.checksum;
   if (upload && !checksum) {
@@ -87,7 +96,7 @@ export async function uploadPart(ctx: OperationContext): Promise<S3Result> {
     partCtx = { ...ctx, body: ctx.body.pipe(tap) };
     checksum = { algorithm: upload.algorithm, value: () => tap.value };
   }
-  const out = await writeBody(partCtx, target, {}, length, () => ensureStillOpen(ctx, bucket, key, uploadId, part), {}, { listChecksum: true, checksum });
+  const out = await writeBody(partCtx, target, {}, length, () => ensureStillOpen(ctx, bucket, key, uploadId, part, container), {}, { listChecksum: true, checksum });
   return { status: 200, headers: out };
 }
 
@@ -128,18 +137,20 @@ export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
   const part = parsePartNumber(ctx.req.query.get('partNumber'), partLimit((await ctx.store.limits()).maxManifestSegments));
   const source = parseCopySource(headers['x-amz-copy-source']!);
   checkBucketName(source.bucket);
-  const upload = uploadChecksumOf(await uploadMarker(ctx, bucket, key, uploadId));
+  const marker = await uploadMarker(ctx, bucket, key, uploadId);
+  const upload = uploadChecksumOf(marker);
+  const container = await partsContainerOf(ctx, bucket, marker);
   const info = await findCopySource(ctx, source);
   const range = headers['x-amz-copy-source-range'];
   const written = await ctx.store.copyObject(
-    { container: segmentsContainer(bucket), object: partName(key, uploadId, part) },
+    { container, object: partName(key, uploadId, part) },
     { container: source.bucket, object: source.key, info, versionId: source.versionId, account: await copySourceAccount(ctx, source) },
     { replace: {}, range: range === undefined ? undefined : parseCopySourceRange(range, info.size) },
   ).catch((err: unknown) => {
     // Swift's 404 to the copy itself: the source went away after it was found.
     throw translate(err, { 404: 'NoSuchKey' }, ctx, { Key: source.key });
   });
-  await ensureStillOpen(ctx, bucket, key, uploadId, part);
+  await ensureStillOpen(ctx, bucket, key, uploadId, part, container);
   const checksum = upload ? await checksumCopiedPart(ctx, written, upload.algorithm, uploadId) : undefined;
   const versionHeaders = info.versionId !== undefined ? { 'x-amz-copy-source-version-id': info.versionId } : {};
   return { status: 200, headers: versionHeaders, xml: copyPartResult(quoteEtag(written.etag) ?? '""', new Date(written.lastModified ?? Date.now()), checksumElements(checksum)) };

@@ -12,6 +12,7 @@ import { isStagedPut, objectManifest } from '../common/manifest.js';
 import { MAX_PARTS } from '../common/part-number.js';
 import { parseVersionId, versionHeaders } from '../common/versions.js';
 import type { OperationContext } from '../context.js';
+import { isPlacedData, objectClass } from '../storage/bucket-class.js';
 import { missingVersion } from './read.js';
 
 const ATTRIBUTES = ['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize'] as const;
@@ -93,12 +94,12 @@ export async function getObjectAttributes(ctx: OperationContext): Promise<S3Resu
     // S3 quirk: a COMPOSITE checksum is given here without its `-<parts>`.
     doc['Checksum'] = { ...checksumElements({ algorithm: checksum.algorithm, value: checksum.value.replace(/-\d+$/, '') }), ChecksumType: checksum.type };
   }
-  // A staged single PUT is a manifest to Swift, a plain object to S3: no parts.
-  if (wanted.has('ObjectParts') && info.isManifest && !isStagedPut(info)) {
+  // A staged single PUT, or an object moved to another class (operations/storage/), is a manifest to Swift, a plain object to S3: no parts.
+  if (wanted.has('ObjectParts') && info.isManifest && !isStagedPut(info) && !isPlacedData(info)) {
     const parts = await objectParts(ctx, bucket, key, info, paging);
     if (parts) doc['ObjectParts'] = parts;
   }
-  if (wanted.has('StorageClass')) doc['StorageClass'] = 'STANDARD';
+  if (wanted.has('StorageClass')) doc['StorageClass'] = await objectClass(ctx, bucket, info);
   if (wanted.has('ObjectSize')) doc['ObjectSize'] = info.size;
   const headers = { 'last-modified': info.lastModified, ...versionHeaders(info.versionId) };
   return { status: 200, headers, xml: { root: 'GetObjectAttributesResponse', doc } };

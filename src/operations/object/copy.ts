@@ -18,6 +18,8 @@ import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
 import { tagsOfVersion } from '../tagging/object-tags.js';
 import { parseTaggingDirective, requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
+import { placementFor } from '../storage/placement.js';
+import { keptHeaders, writeMoved } from '../storage/move.js';
 
 export type MetadataDirective = 'COPY' | 'REPLACE';
 
@@ -30,8 +32,8 @@ export function parseMetadataDirective(value: string | undefined): MetadataDirec
 /**
  * S3 accepts a copy of an object onto itself that asks for a storage class
  * or encryption (even the ones it has): that is how a class or encryption is
- * changed in place. (Only STANDARD exists here, and encryption headers are
- * refused before this; the rule is S3's all the same.)
+ * changed in place (encryption headers are refused before this; the rule is
+ * S3's all the same).
  */
 function changesStorage(headers: Readonly<Record<string, string>>): boolean {
   return headers['x-amz-storage-class'] !== undefined || headers['x-amz-website-redirect-location'] !== undefined ||
@@ -70,6 +72,7 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   // The source's verified checksums describe the copy's bytes too: they follow,
   // sealed for the copy. Its ACL does not: S3 gives a copy the request's ACL.
   const acl = await requestedObjectAcl(ctx);
+  const placement = await placementFor(ctx, bucket, headers['x-amz-storage-class']);
   const otherItems = { ...checksumItems(info.reserved), ...acl.items, ...lock.items };
   const tags = replacedTags ?? (await tagsOfVersion(await sourceContext(ctx, source.bucket), source.bucket, source.key, info));
   const tagItems = await tagItemsForWrite(ctx, bucket, key, tags, replace ?? info.userMetadata, otherItems);
@@ -79,15 +82,17 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
     // Copying a multipart object onto itself makes it a plain object: its old
     // segments go once the copy is written, as for any overwrite.
     const replaced = await ownedSegments(ctx, bucket, key);
-    const done = await ctx.store.copyObject(
-      { container: bucket, object: key },
-      { container: source.bucket, object: source.key, info, versionId: source.versionId, account: sourceAccount },
-      { replace, reserved: { ...otherItems, ...tagItems } },
-    );
+    const from = { container: source.bucket, object: source.key, info, versionId: source.versionId, account: sourceAccount };
+    const reserved = { ...otherItems, ...tagItems };
+    // x-amz-storage-class of another policy: the bytes go to its companion container (operations/storage/).
+    const done = placement.policy === undefined
+      ? await ctx.store.copyObject({ container: bucket, object: key }, from, { replace, reserved, storageClass: placement.storageClass })
+      : await writeMoved(ctx, bucket, key, from, placement, { headers: replace ?? keptHeaders(info), reserved });
     await deleteSegments(ctx, bucket, replaced);
-    return done;
+    return 'written' in done ? { ...done.written, etag: done.etag } : done;
   });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
+  // (A copy into another class is a manifest: its S3 ETag is its bytes' MD5, as for any copy.)
   const etag = quoteEtag(written.etag || info.etag) ?? '""';
   const modified = written.lastModified ? new Date(written.lastModified) : new Date();
   return { status: ctx.dialect.objectCreatedStatus, headers: copyVersionHeaders(info, written), xml: copyObjectResult(etag, modified) };

@@ -17,6 +17,8 @@ import { lockResponseHeaders } from '../lock/state.js';
 import { entryPath, isStagedPut, objectManifest } from '../common/manifest.js';
 import { checksumHeader } from '../../s3/checksums.js';
 import { decodePartChecksum } from '../../s3/multipart-checksums.js';
+import { storageClassHeader } from '../../s3/storage-class.js';
+import { isPlacedData, objectClass } from '../storage/bucket-class.js';
 import { taggingCountHeader } from '../tagging/object-tags.js';
 
 interface PartRange {
@@ -31,7 +33,8 @@ interface PartRange {
 /** The byte range of part N of a multipart object (a manifest), and how many parts it has; undefined for a plain object. */
 async function isStagedObject(ctx: OperationContext, bucket: string, key: string, versionId: string | undefined): Promise<boolean> {
   const info = await ctx.store.findObject(bucket, key, { versionId });
-  return info !== undefined && isStagedPut(info);
+  // (An object placed in another class is one segment too: operations/storage/.)
+  return info !== undefined && (isStagedPut(info) || isPlacedData(info));
 }
 
 async function partRange(ctx: OperationContext, bucket: string, key: string, part: number, versionId: string | undefined): Promise<PartRange | undefined> {
@@ -145,7 +148,10 @@ async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', read: O
     // The S3 ETag, as a 200 would give it (a manifest's own is Swift's, not the client's).
     return { status: 304, headers: { etag: info.isManifest ? await s3EtagOf(ctx, bucket, key, info) : quoteEtag(info.etag), 'last-modified': info.lastModified } };
   }
-  const out = { ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...websiteRedirectHeader(info.reserved), ...lockResponseHeaders(await shownLock(ctx, bucket, key, info)), ...(await taggingCountHeader(ctx, bucket, key, info)) };
+  const out = {
+    ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...websiteRedirectHeader(info.reserved), ...lockResponseHeaders(await shownLock(ctx, bucket, key, info)),
+    ...(await taggingCountHeader(ctx, bucket, key, info)), ...storageClassHeader(await objectClass(ctx, bucket, info)),
+  };
   if (info.isManifest) out['etag'] = await s3EtagOf(ctx, bucket, key, info);
   // S3 quirk: checksums are returned only when asked for, and only for the whole
   // object (a client validates the body it receives against them).

@@ -38,6 +38,8 @@ export function isStaged(ctx: OperationContext, length: number | undefined): len
  */
 export async function writeStaged(
   ctx: OperationContext, bucket: string, key: string, headers: Record<string, string>, length: number, extra: Reserved,
+  /** The S3 class to name on the object when it is not its bucket's (operations/storage/). */
+  storageClass?: string,
 ): Promise<Record<string, string | undefined>> {
   await ensureSegmentsContainer(ctx, bucket);
   const container = segmentsContainer(bucket);
@@ -53,7 +55,7 @@ export async function writeStaged(
   try {
     replaced = await ownedSegments(ctx, bucket, key);
     written = await ctx.store.putManifest(bucket, key, [{ path: `/${container}/${segment}`, etag: staged.etag, size_bytes: length }], {
-      headers: rest, contentType: contentType ?? guessedContentType(key), s3Etag: staged.etag, reserved,
+      headers: rest, contentType: contentType ?? guessedContentType(key), s3Etag: staged.etag, reserved, storageClass,
     });
   } catch (err) {
     await ctx.store.deleteObjects(container, [segment]).catch(() => undefined);

@@ -9,7 +9,9 @@ import { checkKey } from '../common/names.js';
 import { deleteSegments, ownedSegments } from '../common/segments.js';
 import { deleteVersion } from '../common/delete-version.js';
 import { versionHeaders } from '../common/versions.js';
-import { putBodyLength, storedObjectHeaders, writeBody } from '../common/write-body.js';
+import { putBodyLength, storedObjectHeaders } from '../common/write-body.js';
+import { placementFor } from '../storage/placement.js';
+import { writePlaced } from '../storage/write.js';
 import type { OperationContext } from '../context.js';
 import { lockForWrite } from '../lock/write-lock.js';
 import { ensureDelegatedReads } from '../common/delegation.js';
@@ -31,13 +33,17 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const acl = await requestedObjectAcl(ctx);
   const redirect = requestedWebsiteRedirect(ctx.req.headers);
   const tagItems = await tagItemsForWrite(ctx, bucket, key, tags, headers, { ...acl.items, ...redirect, ...lock.items });
+  // x-amz-storage-class: the bucket itself, or the class's companion container (operations/storage/).
+  const placement = await placementFor(ctx, bucket, ctx.req.headers['x-amz-storage-class']);
   // If-None-Match / If-Match: checked and written while this request holds the key (key-claim.ts).
   const out = await conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers), async () => {
     const extra = { ...acl.items, ...redirect, ...lock.items, ...tagItems };
-    // A large body is staged, so that of overlapping writes the last to complete wins (staged-put.ts).
-    if (isStaged(ctx, length)) return writeStaged(ctx, bucket, key, headers, length, extra);
+    // A large body is staged, so that of overlapping writes the last to complete wins (staged-put.ts);
+    // one bound for a companion container is, the same way (its manifest is written once the body is in).
+    if (placement.policy === undefined && isStaged(ctx, length)) return writeStaged(ctx, bucket, key, headers, length, extra, placement.storageClass);
     const replaced = await ownedSegments(ctx, bucket, key);
-    return writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), extra, { noMetadataPost: lock.lockedBucket });
+    const afterWrite = () => deleteSegments(ctx, bucket, replaced);
+    return writePlaced(ctx, { bucket, key, headers, length, afterWrite, extra, noMetadataPost: lock.lockedBucket }, placement);
   });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   return { status: ctx.dialect.objectCreatedStatus, headers: out };

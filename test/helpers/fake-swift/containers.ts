@@ -183,8 +183,12 @@ function containerRequest(ctx: SwiftContext, call: Call, a: Account, c: Containe
     }
     case 'PUT': {
       if (name.length > limits.maxContainerNameLength) return swiftText(400, `Container name length of ${name.length} longer than ${limits.maxContainerNameLength}`, HTML);
-      const policy = req.header('x-storage-policy');
-      if (policy !== undefined && policy.toLowerCase() !== 'policy-0') return swiftText(400, `Invalid X-Storage-Policy '${policy}'`);
+      // The stack's policies (swift.ts stackInfo): Policy-0 and ec21 (alias cold); names are case-insensitive.
+      const asked = req.header('x-storage-policy')?.toLowerCase();
+      const policy = asked === undefined ? undefined : asked === 'policy-0' ? 'Policy-0' : asked === 'ec21' || asked === 'cold' ? 'ec21' : null;
+      if (policy === null) return swiftText(400, `Invalid X-Storage-Policy '${req.header('x-storage-policy')}'`);
+      // Swift quirk: a container's policy never changes; asking for another one is 409.
+      if (c && policy !== undefined && policy !== c.policy) return swiftText(409, 'Conflict');
       const bad = checkMetadata(req, 'container', limits);
       if (bad) return bad;
       makeAccount(ctx, call, a);
@@ -192,6 +196,7 @@ function containerRequest(ctx: SwiftContext, call: Call, a: Account, c: Containe
       if (!target) {
         const stamp = ctx.clock.stamp();
         target = new Container(name, stamp, stamp);
+        if (policy !== undefined) target.policy = policy;
         a.containers.set(name, target);
       } else {
         target.putTimestamp = ctx.clock.stamp();

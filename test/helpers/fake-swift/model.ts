@@ -84,7 +84,8 @@ export class Container {
   readonly meta = new Map<string, readonly [string, string]>();
   read: string | undefined;
   write: string | undefined;
-  readonly policy = 'Policy-0';
+  /** Its storage policy (X-Storage-Policy at creation, never changed after). */
+  policy = 'Policy-0';
   /**
    * The object count and bytes the account has of this container. Swift quirk
    * (of a cluster without a container-updater, like the local stack): the

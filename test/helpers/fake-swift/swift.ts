@@ -21,7 +21,7 @@ export type InfoDocument = Record<string, Record<string, unknown>>;
 export function stackInfo(): InfoDocument {
   return {
     swift: {
-      version: '2.30.1', strict_cors_mode: true, policies: [{ name: 'Policy-0', aliases: 'Policy-0', default: true }],
+      version: '2.30.1', strict_cors_mode: true, policies: [{ name: 'Policy-0', aliases: 'Policy-0', default: true }, { name: 'ec21', aliases: 'ec21, cold' }],
       allow_account_management: true, account_autocreate: true, max_file_size: 2147483648, max_meta_name_length: 128,
       max_meta_value_length: 256, max_meta_count: 90, max_meta_overall_size: 4096, max_header_size: 8192,
       max_object_name_length: 1024, container_listing_limit: 10000, account_listing_limit: 10000,

@@ -17,6 +17,8 @@ import { SwiftInfo } from '../../../src/swift/info.js';
 import { KeystoneTokens, type KeystoneIdentity } from '../../../src/swift/keystone.js';
 import { buildNamespace } from '../../../src/namespace/build.js';
 import { Sealer } from '../../../src/swift/sealed-state.js';
+import { resolveStorageClasses } from '../../../src/operations/storage/policies.js';
+import { BucketPolicies } from '../../../src/operations/storage/bucket-class.js';
 import { FakeSwift, type FakeUser } from '../../helpers/fake-swift/index.js';
 import { rawS3, type RawResponse } from '../../helpers/raw-s3.js';
 
@@ -36,7 +38,7 @@ export const RIG_KEYS = { access: 'AKIAFAKERIG000000001', secret: 'fake-rig-secr
  * `namespace`: the global bucket namespace, its registry in the account of a
  * service user of the fake (as keystone.service sets it up in production).
  */
-export async function gatewayRig(opts: { namespace?: boolean; limits?: Partial<Limits> } = {}): Promise<GatewayRig> {
+export async function gatewayRig(opts: { namespace?: boolean; limits?: Partial<Limits>; storageClasses?: Readonly<Record<string, string>> } = {}): Promise<GatewayRig> {
   const fake = new FakeSwift();
   const user = fake.addUser({ name: 'alice', project: 'demo', roles: ['member'] });
   const service = opts.namespace ? fake.addUser({ name: 's3gateway', project: 'service', roles: ['admin'] }) : undefined;
@@ -61,6 +63,11 @@ export async function gatewayRig(opts: { namespace?: boolean; limits?: Partial<L
     now: Date.now,
     seal,
     segmentsContainers: new KnownContainers(),
+    // s3.storageClasses on the fake's policies: its default `Policy-0` and an `ec21` (the fake keeps no policy per container).
+    storage: opts.storageClasses && {
+      classes: resolveStorageClasses(opts.storageClasses, [{ name: 'Policy-0', aliases: [], isDefault: true }, { name: 'ec21', aliases: ['cold'], isDefault: false }]),
+      bucketPolicies: new BucketPolicies(),
+    },
     namespace: service && buildNamespace({ swift, identity: service.identity as KeystoneIdentity, seal, container: 's3gw-bucket-registry', cacheSeconds: 30 }),
   });
   const server: Server = listenS3(app, { host: '127.0.0.1', port: 0, connections: new ConnectionLimit(1000, () => {}) });

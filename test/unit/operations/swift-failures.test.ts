@@ -22,6 +22,8 @@ interface Scenario {
   readonly namespace?: boolean;
   /** Stage single PUTs from this size (object/staged-put.ts). */
   readonly stagedFrom?: number;
+  /** s3.storageClasses: STANDARD_IA on the fake's second policy (operations/storage/). */
+  readonly classes?: boolean;
 }
 
 const md5b64 = (s: string) => createHash('md5').update(s).digest('base64');
@@ -37,6 +39,12 @@ const withObject = async (rig: GatewayRig) => {
 const withUpload = async (rig: GatewayRig) => {
   await rig.s3('PUT', '/bkt');
   const id = xmlValue((await rig.s3('POST', '/bkt/k?uploads')).text(), 'UploadId')!;
+  const etag = (await rig.s3('PUT', `/bkt/k?partNumber=1&uploadId=${id}`, { body: 'part one' })).headers['etag']!;
+  return { id, etag };
+};
+const withClassUpload = async (rig: GatewayRig) => {
+  await rig.s3('PUT', '/bkt');
+  const id = xmlValue((await rig.s3('POST', '/bkt/k?uploads', { headers: { 'x-amz-storage-class': 'STANDARD_IA' } })).text(), 'UploadId')!;
   const etag = (await rig.s3('PUT', `/bkt/k?partNumber=1&uploadId=${id}`, { body: 'part one' })).headers['etag']!;
   return { id, etag };
 };
@@ -167,6 +175,20 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
       ok: 200,
     },
     // Conditional writes: the key's claim in bkt+segments (listed, written, listed, deleted) around the write.
+    'PutObject (a class on another policy: companion bytes, then the manifest)': {
+      seed: withObject, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body', headers: { 'x-amz-storage-class': 'STANDARD_IA' } }), ok: 200, classes: true,
+    },
+    'CopyObject (into a class on another policy)': {
+      seed: withObject, request: () => ({ method: 'PUT', path: '/bkt/k2', headers: { 'x-amz-copy-source': '/bkt/k', 'x-amz-storage-class': 'STANDARD_IA' } }), ok: 200, classes: true,
+    },
+    'GetObject (of another class)': {
+      seed: async (rig) => { await rig.s3('PUT', '/bkt'); await rig.s3('PUT', '/bkt/k', { body: 'cold', headers: { 'x-amz-storage-class': 'STANDARD_IA' } }); return {}; },
+      request: () => ({ method: 'GET', path: '/bkt/k' }), ok: 200, classes: true,
+    },
+    'DeleteObject (of another class)': {
+      seed: async (rig) => { await rig.s3('PUT', '/bkt'); await rig.s3('PUT', '/bkt/k', { body: 'cold', headers: { 'x-amz-storage-class': 'STANDARD_IA' } }); return {}; },
+      request: () => ({ method: 'DELETE', path: '/bkt/k' }), ok: 204, classes: true,
+    },
     'PutObject (staged)': { seed: withObject, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body', headers: { 'content-md5': md5b64('new body') } }), ok: 200, stagedFrom: 1 },
     'PutObject (staged, over a staged one)': { seed: async (rig) => { await withObject(rig); await rig.s3('PUT', '/bkt/k', { body: 'old staged' }); return {}; }, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body' }), ok: 200, stagedFrom: 1 },
     PutObjectIfNoneMatch: { seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body', headers: { 'if-none-match': '*' } }), ok: 200 },
@@ -249,6 +271,15 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
       request: (v) => ({ method: 'POST', path: `/bkt/k?uploadId=${v.id}`, body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${v.etag}</ETag></Part></CompleteMultipartUpload>` }),
       ok: 200,
     },
+    'CreateMultipartUpload (a class on another policy)': { seed: bucketOnly, request: () => ({ method: 'POST', path: '/bkt/k?uploads', headers: { 'x-amz-storage-class': 'STANDARD_IA' } }), ok: 200, classes: true },
+    'UploadPart (of an upload of another class: into its companion)': { seed: withClassUpload, request: (v) => ({ method: 'PUT', path: `/bkt/k?partNumber=2&uploadId=${v.id}`, body: 'part two' }), ok: 200, classes: true },
+    'ListParts (of an upload of another class)': { seed: withClassUpload, request: (v) => ({ method: 'GET', path: `/bkt/k?uploadId=${v.id}` }), ok: 200, classes: true },
+    'AbortMultipartUpload (of an upload of another class)': { seed: withClassUpload, request: (v) => ({ method: 'DELETE', path: `/bkt/k?uploadId=${v.id}` }), ok: 204, classes: true },
+    'CompleteMultipartUpload (of an upload of another class)': {
+      seed: withClassUpload,
+      request: (v) => ({ method: 'POST', path: `/bkt/k?uploadId=${v.id}`, body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${v.etag}</ETag></Part></CompleteMultipartUpload>` }),
+      ok: 200, classes: true,
+    },
   },
 };
 
@@ -265,7 +296,7 @@ function pathPattern(call: RecordedCall, uploadId: string | undefined): RegExp {
 }
 
 async function answer(scenario: Scenario, fault?: { call: RecordedCall; uploadId?: string; skip: number; with: Fault }): Promise<{ status: number; code?: string; calls: RecordedCall[]; faulted: boolean; v: Record<string, string> }> {
-  const rig = await gatewayRig({ namespace: scenario.namespace, ...(scenario.stagedFrom ? { limits: { stagedPutFrom: scenario.stagedFrom } } : {}) });
+  const rig = await gatewayRig({ namespace: scenario.namespace, ...(scenario.stagedFrom ? { limits: { stagedPutFrom: scenario.stagedFrom } } : {}), ...(scenario.classes ? { storageClasses: { STANDARD_IA: 'ec21' } } : {}) });
   try {
     const v = await scenario.seed(rig);
     rig.fake.clearCalls();
@@ -308,10 +339,12 @@ function rule(fault: Fault): { status: number; code: string } | undefined {
 function expected404(row: string, c: RecordedCall): string[] {
   const operation = row.split(' ')[0]!; // a row's name may say which variant it is
   // The parts' listing gone under a Complete: the parts it names are not there.
-  if (operation.startsWith('CompleteMultipartUpload') && c.object === undefined && c.container?.endsWith('+segments')) return ['InvalidPart'];
-  if (c.container?.endsWith('+segments')) return ['NoSuchUpload', 'NoSuchBucket', 'NoSuchKey'];
   // A bucket's tag record that is not there: it has no tags.
   if (c.container?.endsWith('+tags')) return ['NoSuchTagSet', 'NoSuchBucket', 'NoSuchKey'];
+  // (Parts of an upload of another class are in a companion container, `<bucket>+<policy>`: operations/storage/.)
+  const hidden = c.container?.endsWith('+segments') || c.container?.includes('+');
+  if (operation.startsWith('CompleteMultipartUpload') && c.object === undefined && hidden) return ['InvalidPart'];
+  if (hidden) return ['NoSuchUpload', 'NoSuchBucket', 'NoSuchKey'];
   if (c.object !== undefined) return ['NoSuchKey', 'NoSuchBucket', 'NoSuchUpload'];
   return ['NoSuchBucket'];
 }

@@ -1,0 +1,60 @@
+// PutObject (and POST uploads) of an object whose class is not its bucket's:
+// the body streams into the class's companion container under a fresh name,
+// then the key in the bucket becomes a one-segment manifest naming it, with
+// the object's metadata, reserved items, S3 ETag (the body's MD5) and class.
+// If the manifest cannot be written the data goes again: nothing is orphaned.
+import { checksumHeader } from '../../s3/checksums.js';
+import { s3Error } from '../../s3/errors.js';
+import type { Reserved } from '../../swift/sealed-state.js';
+import { checksumItem } from '../common/checksums.js';
+import { quoteEtag } from '../common/object-headers.js';
+import { writeBody } from '../common/write-body.js';
+import type { OperationContext } from '../context.js';
+import { dataName, ensureCompanion } from './companion.js';
+import type { Placement } from './placement.js';
+
+export interface PlacedWrite {
+  readonly bucket: string;
+  readonly key: string;
+  /** Content headers and user metadata (Swift's names). */
+  readonly headers: Record<string, string>;
+  readonly length: number | undefined;
+  /** Runs once the object is in place (removes what it replaced). */
+  readonly afterWrite: () => Promise<void>;
+  /** Reserved items of the object (its ACL, lock, website redirect). */
+  readonly extra: Reserved;
+  readonly noMetadataPost?: boolean;
+}
+
+/** Writes the request's body where the placement says; answers the ETag (and checksum) headers. */
+export async function writePlaced(ctx: OperationContext, w: PlacedWrite, placement: Placement): Promise<Record<string, string | undefined>> {
+  // An empty object has no bytes to keep anywhere: it stays in the bucket, its class named on it.
+  if (placement.policy === undefined || w.length === 0) {
+    return writeBody(ctx, { container: w.bucket, object: w.key }, w.headers, w.length, w.afterWrite, w.extra, { noMetadataPost: w.noMetadataPost, storageClass: placement.storageClass });
+  }
+  // The manifest names its segment's size, which a chunked body without a length does not say up front.
+  if (w.length === undefined) throw s3Error('MissingContentLength', {}, 'An upload with x-amz-storage-class must give its length (Content-Length, or x-amz-decoded-content-length).');
+  const container = await ensureCompanion(ctx, w.bucket, placement.policy);
+  const data = dataName(w.key);
+  // The data object carries nothing of the object's own: its manifest does.
+  const sent = await writeBody(ctx, { container, object: data }, {}, w.length, async () => {}, {}, { noMetadataPost: true });
+  const etag = (sent['etag'] ?? '').replace(/"/g, '');
+  const size = w.length;
+  const checksum = ctx.checksum;
+  const value = checksum?.value();
+  const reserved = { ...w.extra, ...(checksum && value !== undefined ? checksumItem(checksum.algorithm, value) : {}) };
+  const { 'content-type': contentType, ...rest } = w.headers;
+  let written;
+  try {
+    written = await ctx.store.putManifest(w.bucket, w.key, [{ path: `/${container}/${data}`, etag, size_bytes: size }], {
+      headers: rest, contentType: contentType ?? 'application/octet-stream', s3Etag: etag, reserved, storageClass: placement.storageClass,
+    });
+  } catch (err) {
+    await ctx.store.deleteObject(container, data).catch(() => undefined);
+    throw err;
+  }
+  await w.afterWrite();
+  const out: Record<string, string | undefined> = { etag: quoteEtag(etag), 'x-amz-version-id': written.versionId };
+  if (checksum) out[checksumHeader(checksum.algorithm)] = value;
+  return out;
+}

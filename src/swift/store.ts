@@ -305,7 +305,9 @@ export class SwiftStore {
     if (now.etag !== info.etag || (now.versionId ?? 'null') !== (info.versionId ?? 'null')) return 'changed';
     const target = { container, object, size: now.size };
     const contentType = now.contentType === undefined ? undefined : now.contentType + (now.storedEtag === undefined ? '' : this.sealer.etagParams(target, now.storedEtag));
-    const headers = { ...now.contentHeaders, ...now.userMetadata, ...(contentType === undefined ? {} : { 'content-type': contentType }), ...this.sealer.headers(target, reserved) };
+    // (X-Delete-At too: a POST without it cancels the object's expiry.)
+    const expiry = now.deleteAt === undefined ? {} : { 'x-delete-at': String(now.deleteAt) };
+    const headers = { ...now.contentHeaders, ...now.userMetadata, ...expiry, ...(contentType === undefined ? {} : { 'content-type': contentType }), ...this.sealer.headers(target, reserved) };
     await this.#done(await this.session.call({ method: 'POST', container, object, headers }), 'POST', container, object, (s) => s === 202);
     return 'done';
   }
@@ -314,9 +316,11 @@ export class SwiftStore {
    * Server-side copy (PUT with X-Copy-From). `replace`: the copy's own content
    * headers and metadata (X-Fresh-Metadata), else the source's are kept; the
    * source's reserved items never follow (they are blanked), `reserved` are
-   * the copy's, sealed for it. `range`: part of the source only.
+   * the copy's, sealed for it. `range`: part of the source only. `deleteAt`:
+   * the copy's X-Delete-At (Swift quirk: without X-Fresh-Metadata a copy
+   * keeps the source's).
    */
-  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo; versionId?: string; account?: string }, c: { replace?: Headers; range?: string; reserved?: Reserved }): Promise<Written> {
+  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo; versionId?: string; account?: string }, c: { replace?: Headers; range?: string; reserved?: Reserved; deleteAt?: number }): Promise<Written> {
     const size = c.range === undefined ? from.info.size : rangeLength(c.range);
     const target = { container: to.container, object: to.object, size };
     const headers: Record<string, string> = {
@@ -335,6 +339,7 @@ export class SwiftStore {
       for (const name of from.info.reservedHeaders) headers[name] = '';
     }
     if (c.reserved && Object.keys(c.reserved).length > 0) Object.assign(headers, this.sealer.headers(target, c.reserved));
+    if (c.deleteAt !== undefined) headers['x-delete-at'] = String(c.deleteAt);
     // Swift's copy takes the source version from the PUT's own version-id (copy.py drops it for the sink).
     const res = await this.session.call({ method: 'PUT', container: to.container, object: to.object, headers, query: versionQuery({ versionId: from.versionId }) });
     return this.#written(res, to.container, to.object, target, {}, c.reserved);

@@ -16,6 +16,7 @@ import { lockForWrite } from '../lock/write-lock.js';
 import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
+import { expiryForWrite, requestTags } from '../common/lifecycle-expiry.js';
 
 export type MetadataDirective = 'COPY' | 'REPLACE';
 
@@ -59,6 +60,11 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   // The source's verified checksums describe the copy's bytes too: they follow,
   // sealed for the copy. Its ACL does not: S3 gives a copy the request's ACL.
   const acl = await requestedObjectAcl(ctx);
+  // The copy's lifecycle expiry is the destination's rules' for a new object;
+  // a source's X-Delete-At must not follow it, so such a copy sends the
+  // source's headers itself (X-Fresh-Metadata) rather than let Swift copy them.
+  const expiry = await expiryForWrite(ctx, bucket, key, info.size, directive === 'REPLACE' ? requestTags(ctx) : undefined);
+  const sent = replace ?? (info.deleteAt === undefined ? undefined : { ...(info.contentType !== undefined ? { 'content-type': info.contentType } : {}), ...info.contentHeaders, ...info.userMetadata });
   // If-None-Match / If-Match on the destination: checked and written while this request holds the key.
   const sourceAccount = await copySourceAccount(ctx, source);
   const written = await conditionally(ctx, bucket, key, parseWriteCondition(headers), async () => {
@@ -68,7 +74,7 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
     const done = await ctx.store.copyObject(
       { container: bucket, object: key },
       { container: source.bucket, object: source.key, info, versionId: source.versionId, account: sourceAccount },
-      { replace, reserved: { ...checksumItems(info.reserved), ...acl.items, ...lock.items } },
+      { replace: sent, reserved: { ...checksumItems(info.reserved), ...acl.items, ...lock.items }, deleteAt: expiry.deleteAt },
     );
     await deleteSegments(ctx, bucket, replaced);
     return done;
@@ -76,5 +82,5 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   const etag = quoteEtag(written.etag || info.etag) ?? '""';
   const modified = written.lastModified ? new Date(written.lastModified) : new Date();
-  return { status: ctx.dialect.objectCreatedStatus, headers: copyVersionHeaders(info, written), xml: copyObjectResult(etag, modified) };
+  return { status: ctx.dialect.objectCreatedStatus, headers: { ...copyVersionHeaders(info, written), ...expiry.headers }, xml: copyObjectResult(etag, modified) };
 }

@@ -17,6 +17,7 @@ import { lockResponseHeaders } from '../lock/state.js';
 import { entryPath, objectManifest } from '../common/manifest.js';
 import { checksumHeader } from '../../s3/checksums.js';
 import { decodePartChecksum } from '../../s3/multipart-checksums.js';
+import { expiryForRead } from '../common/lifecycle-expiry.js';
 
 interface PartRange {
   readonly range: string;
@@ -136,6 +137,8 @@ async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', read: O
   if (read.answer === 'not-modified') return { status: 304, headers: { etag: quoteEtag(info.etag), 'last-modified': info.lastModified } };
   const out = { ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...websiteRedirectHeader(info.reserved), ...lockResponseHeaders(await shownLock(ctx, bucket, key, info)) };
   if (info.isManifest) out['etag'] = await s3EtagOf(ctx, bucket, key, info);
+  // The current object's lifecycle expiry (x-amz-expiration), from the rules and its Last-Modified.
+  if (ctx.req.query.get('versionId') === undefined) Object.assign(out, await expiryForRead(ctx, bucket, key, info));
   // S3 quirk: checksums are returned only when asked for, and only for the whole
   // object (a client validates the body it receives against them).
   if (read.answer === 'whole' && checksumMode(ctx)) {

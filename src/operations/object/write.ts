@@ -16,6 +16,7 @@ import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
 import { requestedWebsiteRedirect } from '../common/website-redirect.js';
+import { expiryForWrite, requestTags } from '../common/lifecycle-expiry.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
@@ -26,13 +27,16 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const lock = await lockForWrite(ctx, bucket, { needsIntegrity: true });
   const acl = await requestedObjectAcl(ctx);
   const redirect = requestedWebsiteRedirect(ctx.req.headers);
+  // A lifecycle rule that expires the object: Swift's expirer deletes it then (common/lifecycle-expiry.ts).
+  const expiry = await expiryForWrite(ctx, bucket, key, length, requestTags(ctx));
+  const stored = expiry.deleteAt === undefined ? headers : { ...headers, 'x-delete-at': String(expiry.deleteAt) };
   // If-None-Match / If-Match: checked and written while this request holds the key (key-claim.ts).
   const out = await conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers), async () => {
     const replaced = await ownedSegments(ctx, bucket, key);
-    return writeBody(ctx, { container: bucket, object: key }, headers, length, () => deleteSegments(ctx, bucket, replaced), { ...acl.items, ...redirect, ...lock.items }, { noMetadataPost: lock.lockedBucket });
+    return writeBody(ctx, { container: bucket, object: key }, stored, length, () => deleteSegments(ctx, bucket, replaced), { ...acl.items, ...redirect, ...lock.items }, { noMetadataPost: lock.lockedBucket });
   });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
-  return { status: ctx.dialect.objectCreatedStatus, headers: out };
+  return { status: ctx.dialect.objectCreatedStatus, headers: { ...out, ...expiry.headers } };
 }
 
 /**

@@ -1,0 +1,60 @@
+// Bucket lifecycle: Put/Get/DeleteBucketLifecycleConfiguration (the older
+// PutBucketLifecycle and GetBucketLifecycle are the same requests, their
+// rules with a Prefix instead of a Filter). The rules live in the bucket's
+// registry entry, read without a Swift call by every write (X-Delete-At) and
+// read (x-amz-expiration) of the bucket; `s3-swift-gateway lifecycle run`
+// applies the rest. For that the gateway's own identity must reach the
+// bucket: setting a configuration adds it to the bucket's container ACLs, as
+// a bucket policy that admits others does (common/delegation.ts).
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketLifecycle.html
+import { MAX_LIFECYCLE_BYTES, parseLifecycleConfiguration } from '../../s3/lifecycle.js';
+import { lifecycleDocument } from '../../s3/lifecycle-document.js';
+import { s3Error } from '../../s3/errors.js';
+import type { S3Result } from '../../s3/result.js';
+import { checkContentMd5, readXmlBody } from '../common/body.js';
+import { bucketInfo } from '../common/bucket.js';
+import { ensureDelegatedWrites } from '../common/delegation.js';
+import type { OperationContext } from '../context.js';
+import { bucketSettings, isBucketOwner } from './acl.js';
+
+const MINIMUM_SIZE_HEADER = 'x-amz-transition-default-minimum-object-size';
+
+function requireOwner(ctx: OperationContext): void {
+  if (ctx.namespace === undefined && isBucketOwner(ctx)) {
+    throw s3Error('NotImplemented', {}, 'Bucket lifecycle needs the global bucket namespace (namespace.mode global, with keystone.service set): the rules are kept in its registry and applied with its identity.');
+  }
+  if (!isBucketOwner(ctx)) throw s3Error('AccessDenied', {}, 'Only the bucket owner can change its lifecycle configuration.');
+}
+
+export async function putBucketLifecycleConfiguration(ctx: OperationContext): Promise<S3Result> {
+  const bucket = ctx.req.bucket!;
+  const body = await readXmlBody(ctx, MAX_LIFECYCLE_BYTES);
+  requireOwner(ctx);
+  // S3 requires Content-MD5 (or a flexible checksum, verified as the body streamed).
+  checkContentMd5(ctx.req.headers, body.md5Hex, { required: ctx.checksum === undefined });
+  const config = await parseLifecycleConfiguration(body.bytes, ctx.req.headers[MINIMUM_SIZE_HEADER]);
+  await bucketInfo(ctx, bucket);
+  // The runner acts as the gateway on the owner's account: it must be able to list and delete there.
+  await ensureDelegatedWrites(ctx, bucket);
+  if (!(await ctx.namespace!.updateSettings(bucket, (s) => ({ ...s, lifecycle: config })))) throw s3Error('NoSuchBucket', { BucketName: bucket });
+  return { status: 200, headers: { [MINIMUM_SIZE_HEADER]: config.transitionMinimumSize } };
+}
+
+export async function getBucketLifecycleConfiguration(ctx: OperationContext): Promise<S3Result> {
+  if (ctx.namespace === undefined && isBucketOwner(ctx)) requireOwner(ctx);
+  if (!isBucketOwner(ctx) && ctx.policyDecision !== 'Allow') throw s3Error('AccessDenied');
+  await bucketInfo(ctx, ctx.req.bucket!);
+  const config = bucketSettings(ctx).lifecycle;
+  if (!config?.rules.length) throw s3Error('NoSuchLifecycleConfiguration', { BucketName: ctx.req.bucket });
+  return { status: 200, headers: { [MINIMUM_SIZE_HEADER]: config.transitionMinimumSize }, xml: lifecycleDocument(config) };
+}
+
+export async function deleteBucketLifecycle(ctx: OperationContext): Promise<S3Result> {
+  const bucket = ctx.req.bucket!;
+  requireOwner(ctx);
+  await bucketInfo(ctx, bucket);
+  await ctx.namespace!.updateSettings(bucket, ({ lifecycle: _removed, ...rest }) => rest);
+  return { status: 204 };
+}

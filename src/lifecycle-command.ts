@@ -1,0 +1,73 @@
+// `s3-swift-gateway lifecycle run ...`: applies the buckets' lifecycle rules
+// that Swift's object expirer cannot (see src/lifecycle/). Run it daily, e.g.
+// as the CronJob of deploy/kubernetes/lifecycle-cronjob.yaml. Settings are
+// the gateway's own (--config or S3GW_*): its registry, its identity, its
+// integrity key (the runner reads the gateway's sealed metadata).
+import { buildBackend } from './backend.js';
+import type { Config } from './config.js';
+import { buildCredentialStores, integrityKeyOf, serviceIdentityOf } from './credentials/stores.js';
+import { runLifecycle } from './lifecycle/run.js';
+import { buildNamespace } from './namespace/build.js';
+import { Metrics } from './observe/metrics.js';
+import { Sealer } from './swift/sealed-state.js';
+import { SwiftStore } from './swift/store.js';
+
+export const LIFECYCLE_USAGE = `Usage:
+  s3-swift-gateway lifecycle run [--config FILE] [--bucket NAME ...] [--dry-run] [--now ISO-8601] [--lease-seconds N]
+
+Applies every bucket's lifecycle rules (or those of the buckets named): expires objects whose
+rules were added after they were written, noncurrent versions and delete markers of versioned
+buckets, aborts old incomplete multipart uploads, removes the segments of multipart objects Swift's
+object expirer removed, and reports due transitions. Safe to run in several places at once (one
+runner works on a bucket at a time, under a lease of --lease-seconds, default 300) and resumable
+(a stopped run's place is kept per bucket). --dry-run says what it would do and changes nothing.
+--now judges the rules at another time than the clock's. One line per action on stdout; exit 1
+when anything failed.
+`;
+
+function values(argv: readonly string[], flag: string): string[] {
+  return argv.flatMap((arg, i) => (arg === flag && argv[i + 1] !== undefined ? argv[i + 1]!.split(',') : [])).filter(Boolean);
+}
+
+export async function lifecycleCommand(argv: readonly string[], config: Config, out: (line: string) => void): Promise<number> {
+  if (argv[0] !== 'run') {
+    out(LIFECYCLE_USAGE);
+    return 2;
+  }
+  const nowText = values(argv, '--now')[0];
+  const now = nowText === undefined ? Date.now() : Date.parse(nowText);
+  if (Number.isNaN(now)) {
+    out(`--now ${nowText}: not an ISO 8601 time`);
+    return 2;
+  }
+  const leaseSeconds = Number(values(argv, '--lease-seconds')[0] ?? 300);
+  if (!Number.isInteger(leaseSeconds) || leaseSeconds < 10) {
+    out('--lease-seconds is a whole number of seconds, at least 10');
+    return 2;
+  }
+  if (config.namespace.mode !== 'global') {
+    out('lifecycle needs the global bucket namespace (keystone.service set): the rules live in its registry');
+    return 2;
+  }
+  const backend = buildBackend(config);
+  try {
+    const credentials = buildCredentialStores(config, { dispatcher: backend.dispatcher, tokens: backend.tokens, metrics: new Metrics() });
+    const seal = new Sealer(integrityKeyOf(config, credentials).key);
+    const identity = credentials.serviceIdentity ?? serviceIdentityOf(config);
+    const namespace = buildNamespace({ swift: backend.swift, identity, seal, container: config.namespace.registryContainer, cacheSeconds: 0 });
+    const sink = { transId: '' };
+    const own = new SwiftStore(backend.swift.session(identity, sink), seal);
+    const summary = await runLifecycle({
+      registry: namespace.registry,
+      storeFor: (account) => new SwiftStore(namespace.asGateway(sink, account), seal),
+      ownStore: own,
+      container: `${config.namespace.registryContainer}+lifecycle`,
+      leaseSeconds,
+    }, { now, dryRun: argv.includes('--dry-run'), out, buckets: values(argv, '--bucket') });
+    const counts = Object.entries(summary.counts).map(([k, n]) => `${n} ${k}`).join(', ');
+    out(`summary: ${summary.buckets} buckets${summary.busy ? `, ${summary.busy} busy elsewhere` : ''}${summary.failed ? `, ${summary.failed} failures` : ''}${counts ? `; ${counts}` : ''}`);
+    return summary.failed > 0 ? 1 : 0;
+  } finally {
+    await backend.dispatcher.close();
+  }
+}

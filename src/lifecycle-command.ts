@@ -9,6 +9,8 @@ import { buildCredentialStores, integrityKeyOf, serviceIdentityOf } from './cred
 import { runLifecycle } from './lifecycle/run.js';
 import { buildNamespace } from './namespace/build.js';
 import { Metrics } from './observe/metrics.js';
+import type { BucketRecord } from './namespace/record.js';
+import type { PasswordIdentity } from './swift/keystone.js';
 import { Sealer } from './swift/sealed-state.js';
 import { SwiftStore } from './swift/store.js';
 
@@ -23,6 +25,11 @@ runner works on a bucket at a time, under a lease of --lease-seconds, default 30
 (a stopped run's place is kept per bucket). --dry-run says what it would do and changes nothing.
 --now judges the rules at another time than the clock's. One line per action on stdout; exit 1
 when anything failed.
+
+It acts on each bucket's account as keystone.service scoped to the owner's project when that user
+has a role there that Swift's operator_roles accept; otherwise as itself, through the container
+ACLs the owner gave it when setting the rules, which reach everything but the versions of a
+versioned bucket (Swift checks version-id requests against its hidden versions container).
 `;
 
 function values(argv: readonly string[], flag: string): string[] {
@@ -57,9 +64,25 @@ export async function lifecycleCommand(argv: readonly string[], config: Config, 
     const namespace = buildNamespace({ swift: backend.swift, identity, seal, container: config.namespace.registryContainer, cacheSeconds: 0 });
     const sink = { transId: '' };
     const own = new SwiftStore(backend.swift.session(identity, sink), seal);
+    // Per owner project, asked of Keystone once a run: may the gateway's user act there as an operator?
+    const scoped = new Map<string, Promise<SwiftStore | undefined>>();
+    const ownerStore = (record: BucketRecord): Promise<SwiftStore | undefined> => {
+      let found = scoped.get(record.owner.id);
+      if (!found) {
+        found = identity.kind !== 'password' ? Promise.resolve(undefined) : (async () => {
+          const session = backend.swift.session({ ...identity, projectName: undefined, projectId: record.owner.id } satisfies PasswordIdentity, sink, record.account);
+          return session.account().then(() => new SwiftStore(session, seal), () => undefined);
+        })();
+        scoped.set(record.owner.id, found);
+      }
+      return found;
+    };
     const summary = await runLifecycle({
       registry: namespace.registry,
-      storeFor: (account) => new SwiftStore(namespace.asGateway(sink, account), seal),
+      storeFor: async (record) => {
+        const owner = await ownerStore(record);
+        return owner ? { store: owner, scope: 'owner' } : { store: new SwiftStore(namespace.asGateway(sink, record.account), seal), scope: 'delegate' };
+      },
       ownStore: own,
       container: `${config.namespace.registryContainer}+lifecycle`,
       leaseSeconds,

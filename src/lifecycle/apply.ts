@@ -20,7 +20,8 @@ import { abortMultipartUpload } from '../operations/multipart/abort.js';
 import type { Action } from './plan.js';
 import { transitionVersion } from './transition.js';
 
-export type Outcome = 'done' | 'changed' | 'locked' | 'unavailable';
+/** changed: not as listed any more (overwritten); gone: already removed (another runner, Swift's expirer). */
+export type Outcome = 'done' | 'changed' | 'gone' | 'locked' | 'unavailable';
 
 /** One context per bucket run; `segments` is shared by its actions. */
 export function runnerContext(store: SwiftStore, record: BucketRecord, bucket: string, segments: KnownContainers, target: { key?: string; query?: Record<string, string> } = {}): OperationContext {
@@ -35,15 +36,19 @@ export function runnerContext(store: SwiftStore, record: BucketRecord, bucket: s
 }
 
 export interface PlannedState {
-  /** The current object's Last-Modified as listed (unversioned), or its version (versioned). */
-  readonly lastModified?: string;
+  /** The current object's time as listed (unversioned), or its version (versioned). */
+  readonly lastModifiedMs?: number;
   readonly versionId?: string;
 }
 
+/** Swift quirk: Last-Modified is the object's timestamp rounded UP to the second, where listings have microseconds. */
+const sameTime = (listedMs: number | undefined, header: string | undefined): boolean =>
+  listedMs !== undefined && header !== undefined && Math.abs(Date.parse(header) - listedMs) < 1000;
+
 async function expireCurrent(ctx: OperationContext, bucket: string, key: string, versioned: boolean, planned: PlannedState): Promise<Outcome> {
   const now = await ctx.store.findObject(bucket, key);
-  if (!now) return 'changed';
-  if (versioned ? (now.versionId ?? 'null') !== planned.versionId : now.lastModified !== planned.lastModified) return 'changed';
+  if (!now) return 'gone';
+  if (versioned ? (now.versionId ?? 'null') !== planned.versionId : !sameTime(planned.lastModifiedMs, now.lastModified)) return 'changed';
   // As DeleteObject does: the manifest first, then the segments it owned (none in a versioned bucket: its version keeps them).
   const segments = await ownedSegments(ctx, bucket, key);
   await ctx.store.deleteObject(bucket, key);
@@ -77,7 +82,7 @@ export async function applyAction(ctx: OperationContext, action: Action, opts: {
         await abortMultipartUpload({ ...ctx, req: { ...ctx.req, key: action.key, query: new Map([['uploadId', action.uploadId]]) } });
         return 'done';
       } catch (err) {
-        if (isS3Error(err) && err.code === 'NoSuchUpload') return 'changed';
+        if (isS3Error(err) && err.code === 'NoSuchUpload') return 'gone';
         throw err;
       }
     case 'transition':

@@ -31,7 +31,7 @@ const PHASES: readonly WalkState['phase'][] = ['uploads', 'objects', 'segments']
 const DONE: Record<Action['kind'], string> = {
   'expire': 'expired', 'expire-noncurrent': 'expired-noncurrent', 'remove-delete-marker': 'removed-delete-marker', 'abort-upload': 'aborted-upload', 'transition': 'transitioned',
 };
-const OUTCOME: Record<Exclude<Outcome, 'done'>, string> = { changed: 'skipped-changed', locked: 'kept-locked', unavailable: 'transition-not-possible' };
+const OUTCOME: Record<Exclude<Outcome, 'done'>, string> = { changed: 'skipped-changed', gone: 'skipped-gone', locked: 'kept-locked', unavailable: 'transition-not-possible' };
 
 class Walk {
   readonly counts: Counts = {};
@@ -84,7 +84,7 @@ async function walkObjects(walk: Walk, marker: string | undefined, save: (marker
       const key = row.name!;
       const lastModifiedMs = listedTime(row);
       const action = planCurrent(walk.config, { key, size: row.bytes, tags: await walk.tags(key), lastModifiedMs }, walk.opts.now);
-      if (action) await walk.act(action, { lastModified: row.last_modified });
+      if (action) await walk.act(action, { lastModifiedMs });
     }
     await save(page[page.length - 1]!.name!);
   }

@@ -1,6 +1,7 @@
 // `lifecycle run` over the registry: every bucket with lifecycle rules (or
 // the ones named), each under its lease, acting on its owner's account as the
 // gateway's own identity. One bucket failing is reported and the run goes on.
+import type { BucketRecord } from '../namespace/record.js';
 import type { BucketRegistry } from '../namespace/registry.js';
 import { KnownContainers } from '../operations/common/segments.js';
 import type { SwiftStore } from '../swift/store.js';
@@ -10,8 +11,13 @@ import { acquireLease } from './lease.js';
 
 export interface RunnerDeps {
   readonly registry: BucketRegistry;
-  /** Swift as the gateway's identity on a bucket's account. */
-  readonly storeFor: (account: string) => SwiftStore;
+  /**
+   * Swift on a bucket's account: as the gateway's identity scoped to the
+   * owner's project where it has a role there ('owner'), else as itself
+   * through the container ACLs the owner gave it ('delegate'), which reach
+   * everything but the versions of a versioned bucket.
+   */
+  readonly storeFor: (record: BucketRecord) => Promise<{ readonly store: SwiftStore; readonly scope: 'owner' | 'delegate' }>;
   /** Swift as the gateway's identity on its own account: leases and saved walks. */
   readonly ownStore: SwiftStore;
   /** The container of the gateway's account holding leases and walk states. */
@@ -54,9 +60,10 @@ export async function runLifecycle(deps: RunnerDeps, opts: RunOptions & { readon
       continue;
     }
     buckets++;
-    opts.out(['bucket', bucket, record.account, `${config.rules.length} rules${opts.dryRun ? ' (dry run)' : ''}`].join('\t'));
     try {
-      const ctx = runnerContext(deps.storeFor(record.account), record, bucket, new KnownContainers());
+      const { store, scope } = await deps.storeFor(record);
+      opts.out(['bucket', bucket, record.account, `${config.rules.length} rules, as ${scope}${opts.dryRun ? ' (dry run)' : ''}`].join('\t'));
+      const ctx = runnerContext(store, record, bucket, new KnownContainers());
       const result = await runBucket(ctx, bucket, config, opts, lease);
       for (const [word, n] of Object.entries(result.counts)) counts[word] = (counts[word] ?? 0) + n;
       failed += result.failed;

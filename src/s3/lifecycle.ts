@@ -135,8 +135,9 @@ function filterOf(v: unknown): LifecycleFilter {
   if (Object.keys(f).length > 1) throw malformed('A Filter holds one of Prefix, Tag, ObjectSizeGreaterThan, ObjectSizeLessThan or And; combine several with And.');
   if (f['Prefix'] !== undefined) return { prefix: text(f['Prefix'], 'Prefix') };
   if (f['Tag'] !== undefined) {
-    if (Array.isArray(f['Tag'])) throw malformed('A Filter holds one Tag; combine several with And.');
-    return { tag: tagOf(f['Tag'], 'Tag') };
+    const tags = list(f['Tag']);
+    if (tags.length !== 1) throw malformed('A Filter holds one Tag; combine several with And.');
+    return { tag: tagOf(tags[0], 'Tag') };
   }
   if (f['And'] !== undefined) {
     const a = element(f['And'], 'And');

@@ -10,6 +10,12 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { lifecycleCommand } from '../../src/lifecycle-command.js';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
 import { KeystoneAdmin } from '../helpers/keystone-admin.js';
+import { runGateway } from '../helpers/process.js';
+import { describeRun, run } from '../clients/run.js';
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { rawS3, xmlValue, xmlValues, type Keys } from '../helpers/raw-s3.js';
 import { gatewayEnv, loadStack, type Stack } from '../helpers/stack.js';
 import { purgeBucket, segmentNames, swiftDirect } from '../helpers/swift-direct.js';
@@ -316,4 +322,61 @@ describe('lifecycle run', () => {
     expect(expired, [...one.lines, ...two.lines].join('\n')).toEqual(keys);
     for (const k of keys) expect(await swiftStatus(b, k)).toBe(404);
   });
+});
+
+describe('clients and the command', () => {
+  const expiryText = () => `expiry-date="${expiryOf(Date.now(), 1).toUTCString()}", rule-id="tmp"`;
+
+  it('boto3: put/get/delete (current and legacy calls), Expiration on put, head and get, S3\'s error for a bad rule', async () => {
+    const b = await newBucket('lcb3');
+    const script = fileURLToPath(new URL('./lifecycle_clients.py', import.meta.url));
+    const r = await run('python3', [script], { env: { E: gw.url, A: owner.access, S: owner.secret, B: b, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' }, timeoutMs: 60_000 });
+    expect(r.code, describeRun('boto3 lifecycle', r)).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(out['rules']).toEqual([
+      { ID: 'tmp', Filter: { Prefix: 'tmp/' }, Status: 'Enabled', Expiration: { Days: 1 } },
+      { ID: 'uploads', Filter: {}, Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 3 }, NoncurrentVersionExpiration: { NoncurrentDays: 4, NewerNoncurrentVersions: 2 } },
+    ]);
+    expect(out['minimum']).toBe('all_storage_classes_128K');
+    for (const step of ['put', 'head', 'get']) expect(out[step], step).toBe(expiryText());
+    expect(out['other']).toBeNull();
+    expect(out['bad']).toBe('InvalidArgument');
+    expect(out['legacy']).toEqual([{ ID: 'old', Prefix: 'old/', Status: 'Enabled', Expiration: { Days: 2 } }]);
+    expect(out['after']).toBe('NoSuchLifecycleConfiguration');
+  }, 90_000);
+
+  it('the aws CLI: s3api put/get/delete-bucket-lifecycle-configuration and head-object\'s Expiration', async () => {
+    const b = await newBucket('lccli');
+    const env = { AWS_ACCESS_KEY_ID: owner.access, AWS_SECRET_ACCESS_KEY: owner.secret, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+    const aws = async (args: string[], ok = true) => {
+      const r = await run('aws', ['--endpoint-url', gw.url, ...args], { env, timeoutMs: 60_000 });
+      if (ok) expect(r.code, describeRun(`aws ${args.join(' ')}`, r)).toBe(0);
+      return r;
+    };
+    const config = { Rules: [{ ID: 'tmp', Filter: { Prefix: 'tmp/' }, Status: 'Enabled', Expiration: { Days: 1 } }] };
+    await aws(['s3api', 'put-bucket-lifecycle-configuration', '--bucket', b, '--lifecycle-configuration', JSON.stringify(config)]);
+    expect(JSON.parse((await aws(['s3api', 'get-bucket-lifecycle-configuration', '--bucket', b])).stdout)).toMatchObject(config);
+    const file = join(mkdtempSync(join(tmpdir(), 'lc-')), 'x.txt');
+    writeFileSync(file, 'x');
+    await aws(['s3api', 'put-object', '--bucket', b, '--key', 'tmp/x', '--body', file]);
+    expect(JSON.parse((await aws(['s3api', 'head-object', '--bucket', b, '--key', 'tmp/x'])).stdout).Expiration).toBe(expiryText());
+    await aws(['s3api', 'delete-bucket-lifecycle', '--bucket', b]);
+    const gone = await aws(['s3api', 'get-bucket-lifecycle-configuration', '--bucket', b], false);
+    expect(gone.code).not.toBe(0);
+    expect(gone.stderr).toContain('NoSuchLifecycleConfiguration');
+  }, 90_000);
+
+  it('`s3-swift-gateway lifecycle run` as a process: --dry-run lists what it would do, a bad --now is refused', async () => {
+    const b = await newBucket('lcproc');
+    await put(b, 'tmp/a');
+    expect((await putLifecycle(b, lifecycle('<Rule><ID>tmp</ID><Filter><Prefix>tmp/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>'))).status).toBe(200);
+    const env = gatewayEnv(stack, { keystoneEc2: true });
+    const dry = await runGateway(['lifecycle', 'run', '--bucket', b, '--dry-run', '--now', future(3)], env, 60_000);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`would-expire\t${b}\ttmp/a\t-\trule tmp`);
+    expect(await swiftStatus(b, 'tmp/a')).toBe(200);
+    const bad = await runGateway(['lifecycle', 'run', '--now', 'tomorrow'], env, 60_000);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toContain('--now tomorrow');
+  }, 120_000);
 });

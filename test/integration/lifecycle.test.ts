@@ -312,6 +312,52 @@ describe('lifecycle run', () => {
     expect(await o.versions(b, 'a/x')).toEqual([]);
   });
 
+  it('never removes a version under Object Lock: it is reported kept-locked and stays', async () => {
+    const o = await isolatedOwner();
+    const b = uniqueBucket('lclock');
+    const raw = (method: string, path: string, body?: string, headers: Record<string, string> = {}) => rawS3(gw.url, { method, path, keys: o.keys, body, headers });
+    expect((await raw('PUT', `/${b}`, undefined, { 'x-amz-bucket-object-lock-enabled': 'true' })).status).toBe(200);
+    o.buckets.push(b);
+    const locked = await raw('PUT', `/${b}/k`, 'held', { 'content-md5': md5('held'), 'x-amz-object-lock-mode': 'GOVERNANCE', 'x-amz-object-lock-retain-until-date': '2199-01-01T00:00:00Z' });
+    expect(locked.status, locked.text()).toBe(200);
+    await raw('PUT', `/${b}/k`, 'newer');
+    const rules = lifecycle('<Rule><ID>nc</ID><Filter></Filter><Status>Enabled</Status><NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays></NoncurrentVersionExpiration></Rule>');
+    expect((await raw('PUT', `/${b}?lifecycle`, rules, { 'content-md5': md5(rules) })).status).toBe(200);
+    const result = await runner('--bucket', b, '--now', future(30));
+    expect(result.code, result.lines.join('\n')).toBe(0);
+    expect(result.lines.some((l) => l.startsWith(`kept-locked\t${b}\tk\t${locked.headers['x-amz-version-id']}`)), result.lines.join('\n')).toBe(true);
+    expect((await o.versions(b, 'k')).map((v) => v.version_id)).toContain(locked.headers['x-amz-version-id']);
+  });
+
+  it('resumes a walk where the saved state says it stopped, and leaves a bucket whose lease another runner holds', async () => {
+    const b = await newBucket('lcresume');
+    const keys = ['k1', 'k2', 'k3', 'k4'];
+    for (const k of keys) await put(b, k);
+    expect((await putLifecycle(b, lifecycle('<Rule><ID>all</ID><Filter></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>'))).status).toBe(200);
+    const container = `${runnerConfig.namespace.registryContainer}+lifecycle`;
+    await swiftDirect(stack, 's3gateway', 'PUT', container);
+    // Another runner's lease: this one leaves the bucket alone.
+    const claim = `lease/${b}/elsewhere`;
+    expect((await swiftDirect(stack, 's3gateway', 'PUT', container, claim, { body: '', headers: { 'x-delete-after': '60' } })).status).toBe(201);
+    const busy = await runner('--bucket', b, '--now', future(3));
+    expect(busy.lines).toContain(`busy\t${b}\tanother runner holds its lease; left to it`);
+    expect(await swiftStatus(b, 'k1')).toBe(200);
+    await swiftDirect(stack, 's3gateway', 'DELETE', container, claim);
+    // A run that stopped after k2: the next one goes on from there, then forgets the state.
+    const state = JSON.stringify({ phase: 'objects', marker: 'k2', started: '2026-01-01T00:00:00.000Z' });
+    expect((await swiftDirect(stack, 's3gateway', 'PUT', container, `state/${b}`, { body: state })).status).toBe(201);
+    const resumed = await runner('--bucket', b, '--now', future(3));
+    expect(resumed.code, resumed.lines.join('\n')).toBe(0);
+    expect(resumed.lines).toContain(`resuming\t${b}\tobjects\tk2\trun started 2026-01-01T00:00:00.000Z`);
+    expect(resumed.lines.filter((l) => l.startsWith('expired\t')).map((l) => l.split('\t')[2])).toEqual(['k3', 'k4']);
+    expect(await swiftStatus(b, 'k1')).toBe(200);
+    expect(await swiftStatus(b, 'k3')).toBe(404);
+    expect((await swiftDirect(stack, 's3gateway', 'HEAD', container, `state/${b}`)).status).toBe(404);
+    // The next run starts from the beginning.
+    const again = await runner('--bucket', b, '--now', future(3));
+    expect(again.lines.filter((l) => l.startsWith('expired\t')).map((l) => l.split('\t')[2])).toEqual(['k1', 'k2']);
+  });
+
   it('two runners at once do each thing once', async () => {
     const b = await newBucket('lctwo');
     const keys = Array.from({ length: 6 }, (_, i) => `k${i}`);

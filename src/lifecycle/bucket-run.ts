@@ -2,6 +2,8 @@
 // page by page, its place saved after every page (lease.ts) so a stopped run
 // resumes there:
 //   uploads   the segments container's upload markers: AbortIncompleteMultipartUpload
+//   reconcile (unversioned buckets whose expiring rules changed) X-Delete-At the rules
+//             in force no longer give, corrected (reconcile.ts)
 //   objects   the bucket (or its versions): Expiration, NoncurrentVersionExpiration,
 //             ExpiredObjectDeleteMarker, transitions
 //   segments  (unversioned buckets with expiry) parts of multipart objects Swift's
@@ -17,6 +19,8 @@ import { applyAction, type Outcome, type PlannedState } from './apply.js';
 import type { BucketLease, WalkState } from './lease.js';
 import { planCurrent, planUpload, planVersions, ruleKinds, type Action, type Version } from './plan.js';
 import { listedTime, sweepOrphans } from './orphans.js';
+import { reconcileExpiry } from './reconcile.js';
+import type { LifecycleRule } from '../s3/lifecycle.js';
 
 export interface RunOptions {
   /** The time rules are judged at (--now; else the clock). */
@@ -27,7 +31,7 @@ export interface RunOptions {
 
 export type Counts = Record<string, number>;
 
-const PHASES: readonly WalkState['phase'][] = ['uploads', 'objects', 'segments'];
+const PHASES: readonly WalkState['phase'][] = ['uploads', 'reconcile', 'objects', 'segments'];
 const DONE: Record<Action['kind'], string> = {
   'expire': 'expired', 'expire-noncurrent': 'expired-noncurrent', 'remove-delete-marker': 'removed-delete-marker', 'abort-upload': 'aborted-upload', 'transition': 'transitioned',
 };
@@ -103,13 +107,17 @@ async function walkVersions(walk: Walk, marker: string | undefined, save: (marke
   let after = marker;
   let versionMarker: string | undefined;
   let key: string | undefined;
+  let done: string | undefined;
   let rows: ObjectRow[] = [];
   for (;;) {
     const page = await walk.ctx.store.listVersions(walk.bucket, { marker: after, versionMarker, limit: 1000 });
     for (const row of page) {
       if (row.name === undefined) continue;
       if (row.name !== key) {
-        if (key !== undefined) await actOnKey(walk, key, rows);
+        if (key !== undefined) {
+          await actOnKey(walk, key, rows);
+          done = key;
+        }
         key = row.name;
         rows = [];
       }
@@ -119,8 +127,8 @@ async function walkVersions(walk: Walk, marker: string | undefined, save: (marke
     if (!last || page.length < 1000) break;
     after = last.name;
     versionMarker = last.version_id;
-    // Keys whose versions all came before this page are done.
-    if (key !== undefined && key !== after) await save(key);
+    // The keys whose versions all came in this page or before are done (the last may go on in the next).
+    if (done !== undefined) await save(done);
   }
   if (key !== undefined) {
     await actOnKey(walk, key, rows);
@@ -129,7 +137,14 @@ async function walkVersions(walk: Walk, marker: string | undefined, save: (marke
 }
 
 /** Runs the rules over one bucket; the counts of what was done (or, dry, would be). */
-export async function runBucket(ctx: OperationContext, bucket: string, config: LifecycleConfiguration, opts: RunOptions, lease?: BucketLease): Promise<{ counts: Counts; failed: number }> {
+export interface Retired {
+  readonly rules: readonly LifecycleRule[];
+  readonly since: string;
+  /** Forgets them once the walk has corrected every object (unless they changed meanwhile). */
+  readonly clear: () => Promise<void>;
+}
+
+export async function runBucket(ctx: OperationContext, bucket: string, config: LifecycleConfiguration, opts: RunOptions, lease?: BucketLease, retired?: Retired): Promise<{ counts: Counts; failed: number }> {
   const info = await ctx.store.headContainer(bucket);
   const versioned = info.versioning !== undefined;
   const walk = new Walk(ctx, bucket, config, opts, versioned);
@@ -147,6 +162,15 @@ export async function runBucket(ctx: OperationContext, bucket: string, config: L
       await lease.renew();
     };
     if (phase === 'uploads' && kinds.uploads) await walkUploads(walk, marker, save);
+    if (phase === 'reconcile' && retired) {
+      if (!versioned) {
+        await reconcileExpiry(ctx, bucket, retired.rules, config.rules, {
+          dryRun: opts.dryRun,
+          report: (key, from, to) => walk.line(opts.dryRun ? 'would-correct-expiry' : 'corrected-expiry', key, undefined, `X-Delete-At ${from} → ${to ?? 'none'}`),
+        }, marker, save);
+      }
+      if (!opts.dryRun) await retired.clear();
+    }
     if (phase === 'objects' && kinds.objects) await (versioned ? walkVersions(walk, marker, save) : walkObjects(walk, marker, save));
     if (phase === 'segments' && !versioned && config.rules.some((r) => r.expiration?.days !== undefined || r.expiration?.date !== undefined)) {
       await sweepOrphans(walk.ctx, bucket, { now: opts.now, dryRun: opts.dryRun, report: (key, uploadId, count) => walk.line(opts.dryRun ? 'would-remove-orphan-segments' : 'removed-orphan-segments', key, uploadId, `${count} segments`) }, marker, save);

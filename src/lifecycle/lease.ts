@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { SwiftStore } from '../swift/store.js';
 
 export interface WalkState {
-  readonly phase: 'uploads' | 'objects' | 'segments';
+  readonly phase: 'uploads' | 'reconcile' | 'objects' | 'segments';
   /** The last name done in that phase (the walk goes on after it). */
   readonly marker?: string;
   /** When the interrupted run started (ISO 8601), for its progress line. */
@@ -44,7 +44,7 @@ export class BucketLease {
     if (!doc) return undefined;
     try {
       const state = JSON.parse(doc.text) as WalkState;
-      return ['uploads', 'objects', 'segments'].includes(state.phase) ? state : undefined;
+      return ['uploads', 'reconcile', 'objects', 'segments'].includes(state.phase) ? state : undefined;
     } catch {
       return undefined;
     }

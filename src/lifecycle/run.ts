@@ -47,8 +47,9 @@ export async function runLifecycle(deps: RunnerDeps, opts: RunOptions & { readon
   let failed = 0;
   for await (const bucket of targets(deps, opts.buckets)) {
     const record = await deps.registry.lookup(bucket);
-    const config = record?.settings.lifecycle;
-    if (!record || !config?.rules.length) {
+    const retiredRules = record?.settings.lifecycleRetired;
+    const config = record?.settings.lifecycle ?? (retiredRules ? { rules: [], transitionMinimumSize: 'all_storage_classes_128K' as const } : undefined);
+    if (!record || (!config?.rules.length && !retiredRules)) {
       if (opts.buckets.length > 0) opts.out(['no-lifecycle', bucket, record ? 'the bucket has no lifecycle configuration' : 'no such bucket in the registry'].join('\t'));
       continue;
     }
@@ -62,9 +63,15 @@ export async function runLifecycle(deps: RunnerDeps, opts: RunOptions & { readon
     buckets++;
     try {
       const { store, scope } = await deps.storeFor(record);
-      opts.out(['bucket', bucket, record.account, `${config.rules.length} rules, as ${scope}${opts.dryRun ? ' (dry run)' : ''}`].join('\t'));
+      opts.out(['bucket', bucket, record.account, `${config!.rules.length} rules${retiredRules ? `, ${retiredRules.rules.length} retired` : ''}, as ${scope}${opts.dryRun ? ' (dry run)' : ''}`].join('\t'));
       const ctx = runnerContext(store, record, bucket, new KnownContainers());
-      const result = await runBucket(ctx, bucket, config, opts, lease);
+      const retired = retiredRules && {
+        ...retiredRules,
+        clear: async () => {
+          await deps.registry.updateSettings(bucket, record.account, ({ lifecycleRetired, ...rest }) => (lifecycleRetired?.since === retiredRules.since ? rest : { ...rest, lifecycleRetired }));
+        },
+      };
+      const result = await runBucket(ctx, bucket, config!, opts, lease, retired);
       for (const [word, n] of Object.entries(result.counts)) counts[word] = (counts[word] ?? 0) + n;
       failed += result.failed;
       opts.out(['done', bucket, Object.entries(result.counts).map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing to do'].join('\t'));

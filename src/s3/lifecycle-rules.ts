@@ -87,6 +87,11 @@ export function currentExpiry(rules: readonly LifecycleRule[], subject: Lifecycl
   return best;
 }
 
+/** The enabled rules with Expiration Days or Date: the ones that give objects an expiry. */
+export function expiringRules(rules: readonly LifecycleRule[]): LifecycleRule[] {
+  return rules.filter((r) => r.status === 'Enabled' && (r.expiration?.days !== undefined || r.expiration?.date !== undefined));
+}
+
 /** Rules that could expire some object with this key, whatever its size and tags (the read path asks before reading tags). */
 export function mayExpire(rules: readonly LifecycleRule[], key: string): boolean {
   return rules.some((r) => r.status === 'Enabled' && r.expiration !== undefined && (r.expiration.days !== undefined || r.expiration.date !== undefined)

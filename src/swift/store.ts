@@ -298,15 +298,17 @@ export class SwiftStore {
    * object changed since `info` was read (another ETag, or another version
    * with the same bytes: its reserved items, an object lock among them, are
    * its own), 'gone' when it is not there any more; nothing was sent then.
+   * `deleteAt`: a new X-Delete-At (null: none); by default the object's own is kept.
    */
-  async rewriteReserved(container: string, object: string, info: ObjectInfo, reserved: Reserved): Promise<'done' | 'changed' | 'gone'> {
+  async rewriteReserved(container: string, object: string, info: ObjectInfo, reserved: Reserved, opts: { deleteAt?: number | null } = {}): Promise<'done' | 'changed' | 'gone'> {
     const now = await this.findObject(container, object);
     if (!now) return 'gone';
     if (now.etag !== info.etag || (now.versionId ?? 'null') !== (info.versionId ?? 'null')) return 'changed';
     const target = { container, object, size: now.size };
     const contentType = now.contentType === undefined ? undefined : now.contentType + (now.storedEtag === undefined ? '' : this.sealer.etagParams(target, now.storedEtag));
     // (X-Delete-At too: a POST without it cancels the object's expiry.)
-    const expiry = now.deleteAt === undefined ? {} : { 'x-delete-at': String(now.deleteAt) };
+    const deleteAt = opts.deleteAt === undefined ? now.deleteAt : opts.deleteAt ?? undefined;
+    const expiry = deleteAt === undefined ? {} : { 'x-delete-at': String(deleteAt) };
     const headers = { ...now.contentHeaders, ...now.userMetadata, ...expiry, ...(contentType === undefined ? {} : { 'content-type': contentType }), ...this.sealer.headers(target, reserved) };
     await this.#done(await this.session.call({ method: 'POST', container, object, headers }), 'POST', container, object, (s) => s === 202);
     return 'done';

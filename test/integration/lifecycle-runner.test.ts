@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
-import { isolatedOwner, future, lifecycle, md5, runLifecycleCommand, type Owner } from '../helpers/lifecycle.js';
+import { expiryOf, isolatedOwner, future, lifecycle, md5, runLifecycleCommand, type Owner } from '../helpers/lifecycle.js';
 import { rawS3, xmlValue, type Keys } from '../helpers/raw-s3.js';
 import { gatewayEnv, loadStack, type Stack } from '../helpers/stack.js';
 import { purgeBucket, segmentNames, swiftDirect } from '../helpers/swift-direct.js';
@@ -184,6 +184,37 @@ describe('lifecycle run', () => {
     // The next run starts from the beginning.
     const again = await runner('--bucket', b, '--now', future(3));
     expect(again.lines.filter((l) => l.startsWith('expired\t')).map((l) => l.split('\t')[2])).toEqual(['k1', 'k2']);
+  });
+
+  it('corrects the X-Delete-At of objects written under a rule since changed or deleted, and leaves one Swift users set', async () => {
+    const b = await newBucket('lcretire');
+    expect((await putLifecycle(b, lifecycle('<Rule><ID>tmp</ID><Filter><Prefix>tmp/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>'))).status).toBe(200);
+    const before = Date.now();
+    await put(b, 'tmp/a');
+    const deleteAt = async (key: string) => (await swiftDirect(stack, 'demo', 'HEAD', b, key)).headers['x-delete-at'];
+    expect(await deleteAt('tmp/a')).toBe(String(expiryOf(before, 1).getTime() / 1000));
+    // Set through the Swift API: no rule explains it, so it is not the runner's.
+    const own = String(Math.floor(Date.now() / 1000) + 7 * 86400);
+    expect((await swiftDirect(stack, 'demo', 'PUT', b, 'tmp/swift', { body: 'x', headers: { 'x-delete-at': own } })).status).toBe(201);
+
+    expect((await putLifecycle(b, lifecycle('<Rule><ID>tmp</ID><Filter><Prefix>tmp/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>10</Days></Expiration></Rule>'))).status).toBe(200);
+    const longer = await runner('--bucket', b);
+    expect(longer.code, longer.lines.join('\n')).toBe(0);
+    expect(longer.lines.filter((l) => l.startsWith('corrected-expiry')).map((l) => l.split('\t')[2])).toEqual(['tmp/a']);
+    const tenDays = String(expiryOf(before, 10).getTime() / 1000);
+    expect([tenDays, String(expiryOf(before - 1000, 10).getTime() / 1000)]).toContain(await deleteAt('tmp/a'));
+
+    expect((await rawS3(gw.url, { method: 'DELETE', path: `/${b}?lifecycle`, keys: owner })).status).toBe(204);
+    const dry = await runner('--bucket', b, '--dry-run');
+    expect(dry.lines.some((l) => l.startsWith(`would-correct-expiry\t${b}\ttmp/a`)), dry.lines.join('\n')).toBe(true);
+    expect(await deleteAt('tmp/a')).not.toBeUndefined();
+    const removed = await runner('--bucket', b);
+    expect(removed.code, removed.lines.join('\n')).toBe(0);
+    expect(await deleteAt('tmp/a')).toBeUndefined();
+    expect(await deleteAt('tmp/swift')).toBe(own);
+    expect(await swiftStatus(b, 'tmp/a')).toBe(200);
+    // Done: the bucket has nothing left for the runner.
+    expect((await runner('--bucket', b)).lines[0]).toBe(`no-lifecycle\t${b}\tthe bucket has no lifecycle configuration`);
   });
 
   it('two runners at once do each thing once', async () => {

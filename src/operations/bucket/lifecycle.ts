@@ -17,7 +17,29 @@ import { checkContentMd5, readXmlBody } from '../common/body.js';
 import { bucketInfo } from '../common/bucket.js';
 import { ensureDelegatedWrites } from '../common/delegation.js';
 import type { OperationContext } from '../context.js';
+import type { BucketSettings } from '../../namespace/record.js';
+import type { LifecycleConfiguration } from '../../s3/lifecycle.js';
+import { expiringRules } from '../../s3/lifecycle-rules.js';
 import { bucketSettings, isBucketOwner } from './acl.js';
+
+/** Retired rules kept at most (the oldest go first): a registry record stays small. */
+const MAX_RETIRED = 1000;
+
+/**
+ * The settings with a new configuration (undefined: deleted). Objects written
+ * under expiring rules that no longer stand as they were may carry an
+ * X-Delete-At the new rules would not give: those rules are kept aside
+ * (lifecycleRetired) for `lifecycle run` to correct the objects.
+ */
+export function withLifecycle(settings: BucketSettings, next: LifecycleConfiguration | undefined, now: Date): BucketSettings {
+  const { lifecycle: old, lifecycleRetired: retired, ...rest } = settings;
+  const before = expiringRules(old?.rules ?? []);
+  const changed = JSON.stringify(before) !== JSON.stringify(expiringRules(next?.rules ?? []));
+  const kept = changed && before.length > 0
+    ? { rules: [...(retired?.rules ?? []), ...before].slice(-MAX_RETIRED), since: now.toISOString() }
+    : retired;
+  return { ...rest, ...(next ? { lifecycle: next } : {}), ...(kept ? { lifecycleRetired: kept } : {}) };
+}
 
 const MINIMUM_SIZE_HEADER = 'x-amz-transition-default-minimum-object-size';
 
@@ -38,7 +60,7 @@ export async function putBucketLifecycleConfiguration(ctx: OperationContext): Pr
   await bucketInfo(ctx, bucket);
   // The runner acts as the gateway on the owner's account: it must be able to list and delete there.
   await ensureDelegatedWrites(ctx, bucket);
-  if (!(await ctx.namespace!.updateSettings(bucket, (s) => ({ ...s, lifecycle: config })))) throw s3Error('NoSuchBucket', { BucketName: bucket });
+  if (!(await ctx.namespace!.updateSettings(bucket, (s) => withLifecycle(s, config, new Date())))) throw s3Error('NoSuchBucket', { BucketName: bucket });
   return { status: 200, headers: { [MINIMUM_SIZE_HEADER]: config.transitionMinimumSize } };
 }
 
@@ -55,6 +77,6 @@ export async function deleteBucketLifecycle(ctx: OperationContext): Promise<S3Re
   const bucket = ctx.req.bucket!;
   requireOwner(ctx);
   await bucketInfo(ctx, bucket);
-  await ctx.namespace!.updateSettings(bucket, ({ lifecycle: _removed, ...rest }) => rest);
+  await ctx.namespace!.updateSettings(bucket, (s) => withLifecycle(s, undefined, new Date()));
   return { status: 204 };
 }

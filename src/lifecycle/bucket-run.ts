@@ -11,6 +11,7 @@
 import type { LifecycleConfiguration } from '../s3/lifecycle.js';
 import { needsTags } from '../s3/lifecycle-rules.js';
 import type { ObjectRow } from '../swift/listing.js';
+import { SwiftError } from '../swift/errors.js';
 import { lifecycleTagsOf } from '../operations/common/lifecycle-expiry.js';
 import { isDeleteMarker } from '../operations/common/versions.js';
 import type { OperationContext } from '../operations/context.js';
@@ -136,6 +137,21 @@ async function walkVersions(walk: Walk, marker: string | undefined, save: (marke
   }
 }
 
+/**
+ * Whether the bucket's segments container can be listed. Swift quirk: to a
+ * token that is not the account's owner, a container that does not exist is
+ * 403 like one it may not read; acting through ACLs (the bucket's owner made
+ * no multipart upload yet, so no segments container), that is "none".
+ */
+async function segmentsReadable(ctx: OperationContext, bucket: string): Promise<'yes' | 'none' | 'forbidden'> {
+  try {
+    return (await ctx.store.containerExists(segmentsContainer(bucket))) ? 'yes' : 'none';
+  } catch (err) {
+    if (err instanceof SwiftError && (err.status === 401 || err.status === 403)) return 'forbidden';
+    throw err;
+  }
+}
+
 /** Runs the rules over one bucket; the counts of what was done (or, dry, would be). */
 export interface Retired {
   readonly rules: readonly LifecycleRule[];
@@ -153,6 +169,10 @@ export async function runBucket(ctx: OperationContext, bucket: string, config: L
   const started = resumed?.started ?? new Date().toISOString();
   if (resumed) opts.out(['resuming', bucket, resumed.phase, resumed.marker ?? '-', `run started ${resumed.started}`].join('\t'));
   const from = resumed ? PHASES.indexOf(resumed.phase) : 0;
+  const segments = await segmentsReadable(ctx, bucket);
+  if (segments === 'forbidden') {
+    opts.out(['no-segments', bucket, '-', '-', `the gateway cannot list ${segmentsContainer(bucket)} (there is none, or its owner did not share it): no uploads to abort or segments to sweep`].join('\t'));
+  }
   for (const [i, phase] of PHASES.entries()) {
     if (i < from) continue;
     const marker = i === from ? resumed?.marker : undefined;
@@ -161,7 +181,7 @@ export async function runBucket(ctx: OperationContext, bucket: string, config: L
       await lease.save({ phase, marker: at, started });
       await lease.renew();
     };
-    if (phase === 'uploads' && kinds.uploads) await walkUploads(walk, marker, save);
+    if (phase === 'uploads' && kinds.uploads && segments === 'yes') await walkUploads(walk, marker, save);
     if (phase === 'reconcile' && retired) {
       if (!versioned) {
         await reconcileExpiry(ctx, bucket, retired.rules, config.rules, {
@@ -172,7 +192,7 @@ export async function runBucket(ctx: OperationContext, bucket: string, config: L
       if (!opts.dryRun) await retired.clear();
     }
     if (phase === 'objects' && kinds.objects) await (versioned ? walkVersions(walk, marker, save) : walkObjects(walk, marker, save));
-    if (phase === 'segments' && !versioned && config.rules.some((r) => r.expiration?.days !== undefined || r.expiration?.date !== undefined)) {
+    if (phase === 'segments' && segments === 'yes' && !versioned && config.rules.some((r) => r.expiration?.days !== undefined || r.expiration?.date !== undefined)) {
       await sweepOrphans(walk.ctx, bucket, { now: opts.now, dryRun: opts.dryRun, report: (key, uploadId, count) => walk.line(opts.dryRun ? 'would-remove-orphan-segments' : 'removed-orphan-segments', key, uploadId, `${count} segments`) }, marker, save);
     }
   }

@@ -15,7 +15,9 @@ import { s3Error } from '../../s3/errors.js';
 import type { S3Result } from '../../s3/result.js';
 import { checkContentMd5, readXmlBody } from '../common/body.js';
 import { bucketInfo } from '../common/bucket.js';
-import { ensureDelegatedWrites } from '../common/delegation.js';
+import { ensureDelegatedLocks, shareWithDelegate } from '../common/delegation.js';
+import { hasSegmentsContainer, segmentsContainer } from '../common/segments.js';
+import { bucketLock } from '../lock/bucket-config.js';
 import type { OperationContext } from '../context.js';
 import type { BucketSettings } from '../../namespace/record.js';
 import type { LifecycleConfiguration } from '../../s3/lifecycle.js';
@@ -43,6 +45,23 @@ export function withLifecycle(settings: BucketSettings, next: LifecycleConfigura
 
 const MINIMUM_SIZE_HEADER = 'x-amz-transition-default-minimum-object-size';
 
+/**
+ * Lets the gateway's identity read and write the bucket (and its segments and
+ * lock records, where it has them), once: what `lifecycle run` needs when the
+ * gateway's user has no role in the owner's project. No segments container is
+ * made for it (one there makes every PUT of the bucket read the key's manifest
+ * first); one made later takes the bucket's ACLs, the gateway's entries with them.
+ * Only delegatedReads is recorded: a bucket policy admitting others still sets
+ * up what it needs (ensureDelegatedWrites).
+ */
+async function shareWithRunner(ctx: OperationContext, bucket: string): Promise<void> {
+  const delegate = ctx.delegate;
+  if (delegate === undefined || ctx.bucketOwner !== undefined || ctx.bucketRecord?.settings.delegatedReads) return;
+  for (const container of [bucket, ...((await hasSegmentsContainer(ctx, bucket)) ? [segmentsContainer(bucket)] : [])]) await shareWithDelegate(ctx, container, delegate);
+  if ((await bucketLock(ctx, bucket, { fresh: true })).enabled) await ensureDelegatedLocks(ctx, bucket);
+  await ctx.namespace?.updateSettings(bucket, (s) => ({ ...s, delegatedReads: true }));
+}
+
 function requireOwner(ctx: OperationContext): void {
   if (ctx.namespace === undefined && isBucketOwner(ctx)) {
     throw s3Error('NotImplemented', {}, 'Bucket lifecycle needs the global bucket namespace (namespace.mode global, with keystone.service set): the rules are kept in its registry and applied with its identity.');
@@ -58,8 +77,8 @@ export async function putBucketLifecycleConfiguration(ctx: OperationContext): Pr
   checkContentMd5(ctx.req.headers, body.md5Hex, { required: ctx.checksum === undefined });
   const config = await parseLifecycleConfiguration(body.bytes, ctx.req.headers[MINIMUM_SIZE_HEADER]);
   await bucketInfo(ctx, bucket);
-  // The runner acts as the gateway on the owner's account: it must be able to list and delete there.
-  await ensureDelegatedWrites(ctx, bucket);
+  // The runner may act as the gateway on the owner's account: it must be able to list and delete there.
+  await shareWithRunner(ctx, bucket);
   if (!(await ctx.namespace!.updateSettings(bucket, (s) => withLifecycle(s, config, new Date())))) throw s3Error('NoSuchBucket', { BucketName: bucket });
   return { status: 200, headers: { [MINIMUM_SIZE_HEADER]: config.transitionMinimumSize } };
 }

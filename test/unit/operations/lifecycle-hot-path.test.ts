@@ -54,4 +54,13 @@ describe('lifecycle on the hot path', () => {
     if (extra === 1) rest.splice(rest.indexOf('HEAD bkt'), 1);
     expect(rest).toEqual(plain.put);
   });
+
+  it('answers NotImplemented in namespace.mode account, where there is no registry to keep rules in', async () => {
+    rig = await gatewayRig();
+    await rig.s3('PUT', '/bkt');
+    const put = await rig.s3('PUT', '/bkt?lifecycle', { body: rules, headers: { 'content-md5': md5(rules) } });
+    expect(put.status).toBe(501);
+    expect(put.text()).toContain('global bucket namespace');
+    expect((await rig.s3('GET', '/bkt?lifecycle')).status).toBe(501);
+  });
 });

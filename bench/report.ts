@@ -126,6 +126,10 @@ export const LIMITS = {
   /** Gateway CPU per 1000-key page against the stand-in (conversion plus one request's overhead). */
   standInListCpuMicros: 3000,
   coldKeystoneCalls: 1,
+  /** Swift's validations of the gateway's new token in the burst (issue 21: at most 2). */
+  coldValidations: 2,
+  /** The burst's p99 through a freshly started gateway against warm direct Swift's (issue 21: ≤ 2×). */
+  coldP99VsWarmSwift: 2,
   /** The global namespace's extra gateway CPU per small GET, for a bucket without a policy or ACL grants (issue 14: within 5 %). */
   namespaceCpuRatio: 1.05,
 } as const;
@@ -253,6 +257,20 @@ export function evaluateTargets(r: Pick<BenchResults, 'small' | 'large' | 'list'
       target: `cold-start burst: ${LIMITS.coldKeystoneCalls} Keystone token call per identity`,
       measured: calls.length ? `${calls.join(', ')} (per round)` : 'n/a',
       pass: calls.length ? calls.every((n) => n === LIMITS.coldKeystoneCalls) : undefined,
+    });
+    const validations = cell(r.cold, GATEWAY, () => true)?.keystoneValidations ?? [];
+    checks.push({
+      target: `cold-start burst: ≤ ${LIMITS.coldValidations} token validations in Keystone's log (all of the stack's clients counted)`,
+      measured: validations.length ? `${validations.join(', ')} (per round)` : 'n/a',
+      pass: validations.length ? validations.every((n) => n <= LIMITS.coldValidations) : undefined,
+    });
+    const gw = cell(r.cold, GATEWAY, () => true)?.latencyMs.p99;
+    const warm = cell(r.cold, SWIFT, () => true)?.latencyMs.p99;
+    const ratio = gw !== undefined && warm !== undefined && warm > 0 ? gw / warm : undefined;
+    checks.push({
+      target: `cold-start burst: p99 through a fresh gateway ≤ ${LIMITS.coldP99VsWarmSwift}× warm direct Swift's`,
+      measured: ratio === undefined ? 'n/a' : `${ratio.toFixed(2)}× (${fmt(gw)} vs ${fmt(warm)} ms)`,
+      pass: ratio === undefined ? undefined : ratio <= LIMITS.coldP99VsWarmSwift,
     });
   }
   return checks;

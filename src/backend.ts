@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { Metrics } from './observe/metrics.js';
 import { SwiftClient } from './swift/client.js';
 import { SwiftInfo } from './swift/info.js';
+import { tokenIntroducer } from './swift/introduce.js';
 import { KeystoneTokens, type SwiftToken } from './swift/keystone.js';
 
 export interface Backend {
@@ -25,6 +26,15 @@ export function buildBackend(config: Config, opts: { readonly metrics?: Metrics;
     safetyMarginMs: config.keystone.tokenSafetyMarginSeconds * 1000,
     maxEntries: config.keystone.cacheSize,
     timeoutMs: config.keystone.timeoutMs,
+    // A new token is shown to Swift once before any request uses it (swift/introduce.ts).
+    introduce: tokenIntroducer({
+      dispatcher,
+      timeoutMs: Math.min(config.swift.headersTimeoutMs, 5_000),
+      onAnswer: metrics && ((status, seconds) => {
+        metrics.swiftRequests.inc({ method: 'HEAD', status: String(status) });
+        metrics.swiftDuration.observe({ method: 'HEAD' }, seconds);
+      }),
+    }),
     events: metrics && {
       tokenCall: (kind, outcome, seconds) => {
         metrics.keystoneCalls.inc({ kind, outcome });

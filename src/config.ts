@@ -22,6 +22,8 @@ export interface Config {
     /** Key of the seals on the gateway's own object metadata (see operations/seal.ts). */
     readonly integrityKey: string | undefined;
     readonly bodyIdleTimeoutSeconds: number;
+    /** Single PUTs from this size are staged, so the last to complete wins (0: none). */
+    readonly stagedPutFromBytes: number;
     readonly objectLock: {
       /** Roles that may bypass GOVERNANCE retention (default: credentials.operatorRoles). */
       readonly bypassGovernanceRoles: readonly string[];
@@ -104,6 +106,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 's3.maxSkewSeconds', kind: 'int', default: 900, help: 'largest accepted clock difference of a signed request' },
   { path: 's3.integrityKey', kind: 'optional-string', help: 'secret sealing the gateway\'s own metadata on objects (checksums, multipart ETags), the same on every replica (default: derived from the service identity\'s secret, else the credentials file\'s secret keys)' },
   { path: 's3.bodyIdleTimeoutSeconds', kind: 'int', default: 20, help: 'longest silence inside a request body before it is answered 400 RequestTimeout and its Swift upload aborted, as S3 does after about 20 s (0: no limit)' },
+  { path: 's3.stagedPutFromBytes', kind: 'int', default: 8 * 1024 * 1024, help: 'single PUTs of at least this many bytes are streamed into a segment and committed as a one-segment manifest at their end, so of two overlapping writes of a key the one that completes last wins, as in S3 (1: every non-empty PUT; 0: none, Swift\'s order: the one that started last wins)' },
   { path: 's3.objectLock.bypassGovernanceRoles', kind: 'optional-list', help: 'Keystone roles whose keys may bypass GOVERNANCE object lock retention with x-amz-bypass-governance-retention: true (default: credentials.operatorRoles)' },
   { path: 'keystone.authUrl', kind: 'url', help: 'Keystone v3 endpoint, e.g. http://keystone:5000/v3' },
   { path: 'keystone.interface', kind: { oneOf: ['public', 'internal', 'admin'] }, default: 'public', help: 'catalog interface of the object-store endpoint' },

@@ -15,7 +15,7 @@ import { Sealer } from './swift/sealed-state.js';
 import { SwiftStore } from './swift/store.js';
 
 export const LIFECYCLE_USAGE = `Usage:
-  s3-swift-gateway lifecycle run [--config FILE] [--bucket NAME ...] [--dry-run] [--now ISO-8601] [--lease-seconds N]
+  s3-swift-gateway lifecycle run [--config FILE] [--bucket NAME ...] [--dry-run] [--now ISO-8601] [--lease-seconds N] [--segment-grace-seconds N]
 
 Applies every bucket's lifecycle rules (or those of the buckets named): expires objects whose
 rules were added after they were written, noncurrent versions and delete markers of versioned
@@ -23,7 +23,9 @@ buckets, aborts old incomplete multipart uploads, removes the segments of multip
 object expirer removed, and reports due transitions. Safe to run in several places at once (one
 runner works on a bucket at a time, under a lease of --lease-seconds, default 300) and resumable
 (a stopped run's place is kept per bucket). --dry-run says what it would do and changes nothing.
---now judges the rules at another time than the clock's. One line per action on stdout; exit 1
+--now judges the rules at another time than the clock's. Segments with no upload and no object
+are removed once --segment-grace-seconds (default 86400, by the real clock) old: a single PUT
+staged through a segment has no upload marker while it streams. One line per action on stdout; exit 1
 when anything failed.
 
 It acts on each bucket's account as keystone.service scoped to the owner's project when that user
@@ -50,6 +52,11 @@ export async function lifecycleCommand(argv: readonly string[], config: Config, 
   const leaseSeconds = Number(values(argv, '--lease-seconds')[0] ?? 300);
   if (!Number.isInteger(leaseSeconds) || leaseSeconds < 10) {
     out('--lease-seconds is a whole number of seconds, at least 10');
+    return 2;
+  }
+  const segmentGraceSeconds = Number(values(argv, '--segment-grace-seconds')[0] ?? 86_400);
+  if (!Number.isInteger(segmentGraceSeconds) || segmentGraceSeconds < 0) {
+    out('--segment-grace-seconds is a whole number of seconds');
     return 2;
   }
   if (config.namespace.mode !== 'global') {
@@ -86,7 +93,7 @@ export async function lifecycleCommand(argv: readonly string[], config: Config, 
       ownStore: own,
       container: `${config.namespace.registryContainer}+lifecycle`,
       leaseSeconds,
-    }, { now, dryRun: argv.includes('--dry-run'), out, buckets: values(argv, '--bucket') });
+    }, { now, dryRun: argv.includes('--dry-run'), out, buckets: values(argv, '--bucket'), segmentGraceSeconds });
     const counts = Object.entries(summary.counts).map(([k, n]) => `${n} ${k}`).join(', ');
     out(`summary: ${summary.buckets} buckets${summary.busy ? `, ${summary.busy} busy elsewhere` : ''}${summary.failed ? `, ${summary.failed} failures` : ''}${counts ? `; ${counts}` : ''}`);
     return summary.failed > 0 ? 1 : 0;

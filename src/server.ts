@@ -87,7 +87,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     signingKeys: new SigningKeyCache(config.keystone.cacheSize),
     dialect: DIALECTS[config.s3.dialect],
     maxSkewMs: config.s3.maxSkewSeconds * 1000,
-    limits: { ...DEFAULT_LIMITS, ...overrides.limits },
+    limits: { ...DEFAULT_LIMITS, ...(config.s3.stagedPutFromBytes > 0 ? { stagedPutFrom: config.s3.stagedPutFromBytes } : {}), ...overrides.limits },
     credentials: credentials.store,
     access: { operatorRoles: config.credentials.operatorRoles, readerRoles: config.credentials.readerRoles },
     swift,

@@ -19,7 +19,7 @@ import { isPartName, segmentsContainer } from '../operations/multipart/layout.js
 import { applyAction, type Outcome, type PlannedState } from './apply.js';
 import type { BucketLease, WalkState } from './lease.js';
 import { planCurrent, planUpload, planVersions, ruleKinds, type Action, type Version } from './plan.js';
-import { listedTime, sweepOrphans } from './orphans.js';
+import { DEFAULT_SEGMENT_GRACE_SECONDS, listedTime, sweepOrphans } from './orphans.js';
 import { reconcileExpiry } from './reconcile.js';
 import type { LifecycleRule } from '../s3/lifecycle.js';
 
@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly now: number;
   readonly dryRun: boolean;
   readonly out: (line: string) => void;
+  /** Segments younger than this (real clock) are never swept (default a day: orphans.ts). */
+  readonly segmentGraceSeconds?: number;
 }
 
 export type Counts = Record<string, number>;
@@ -193,7 +195,7 @@ export async function runBucket(ctx: OperationContext, bucket: string, config: L
     }
     if (phase === 'objects' && kinds.objects) await (versioned ? walkVersions(walk, marker, save) : walkObjects(walk, marker, save));
     if (phase === 'segments' && segments === 'yes' && !versioned && config.rules.some((r) => r.expiration?.days !== undefined || r.expiration?.date !== undefined)) {
-      await sweepOrphans(walk.ctx, bucket, { now: opts.now, dryRun: opts.dryRun, report: (key, uploadId, count) => walk.line(opts.dryRun ? 'would-remove-orphan-segments' : 'removed-orphan-segments', key, uploadId, `${count} segments`) }, marker, save);
+      await sweepOrphans(walk.ctx, bucket, { graceSeconds: opts.segmentGraceSeconds ?? DEFAULT_SEGMENT_GRACE_SECONDS, dryRun: opts.dryRun, report: (key, uploadId, count) => walk.line(opts.dryRun ? 'would-remove-orphan-segments' : 'removed-orphan-segments', key, uploadId, `${count} segments`) }, marker, save);
     }
   }
   if (lease && !opts.dryRun) await lease.finish();

@@ -6,20 +6,26 @@
 // died midway left behind.
 // An upload's names (multipart/layout.ts): `<key>/<uploadId>` its marker,
 // `<key>/<uploadId>/<n>` its parts, `<key>/<uploadId>/slo/<n>` sub-manifests.
-// They are orphans when the upload is not open (no marker) and the object at
-// the key is not the one it completed. Only unversioned buckets: in a
-// versioned one an older version may still need them.
+// A staged PUT (object/staged-put.ts) keeps its body as `<key>/<stage id>/1`,
+// with no marker. Segments are orphans when their upload is not open (no
+// marker), the object at the key does not reference them, and they are older
+// than a grace period. Only unversioned buckets: in a versioned one an older
+// version may still need them.
 import type { OperationContext } from '../operations/context.js';
-import { deleteSegments } from '../operations/common/segments.js';
+import { deleteSegments, ownedSegments } from '../operations/common/segments.js';
 import { segmentsContainer } from '../operations/multipart/layout.js';
-import { madeBy } from '../operations/multipart/upload-state.js';
 import type { ObjectRow } from '../swift/listing.js';
 
 /** `2009-10-12T17:50:30.123456` (UTC, no zone) as milliseconds. */
 export const listedTime = (row: ObjectRow): number => Date.parse(`${row.last_modified ?? ''}Z`);
 
-/** An hour: a Complete between writing its manifest and deleting its marker is never taken for an orphan. */
-const GRACE_MS = 3600_000;
+/**
+ * Segments written less than this long ago (by the real clock, whatever
+ * --now says) are never taken for orphans: a staged PUT's segment has no
+ * marker and is referenced only once its manifest is written, at the end of
+ * an upload that may take hours.
+ */
+export const DEFAULT_SEGMENT_GRACE_SECONDS = 86_400;
 
 interface Group {
   readonly prefix: string;
@@ -35,20 +41,22 @@ function uploadPrefixOf(name: string): string | undefined {
 
 export async function sweepOrphans(
   ctx: OperationContext, bucket: string,
-  opts: { now: number; dryRun: boolean; report: (key: string, uploadId: string, count: number) => void },
+  opts: { graceSeconds: number; dryRun: boolean; report: (key: string, uploadId: string, count: number) => void },
   marker: string | undefined, save: (marker: string) => Promise<void>,
 ): Promise<void> {
   const markers = new Set<string>();
   const open = new Map<string, Group>();
   const settle = async (group: Group) => {
     open.delete(group.prefix);
-    if (markers.has(group.prefix) || group.newest > opts.now - GRACE_MS) return;
+    if (markers.has(group.prefix) || group.newest > Date.now() - opts.graceSeconds * 1000) return;
     const slash = group.prefix.lastIndexOf('/');
     const key = group.prefix.slice(0, slash);
     const uploadId = group.prefix.slice(slash + 1);
     // Asked of Swift too: the marker may have been listed before a resumed run's marker, or written since.
     if (await ctx.store.findObject(segmentsContainer(bucket), group.prefix)) return;
-    if (madeBy(await ctx.store.findObject(bucket, key), uploadId)) return;
+    // The object at the key uses them (a completed upload, or a staged PUT, whose segment has no marker).
+    const used = new Set(await ownedSegments(ctx, bucket, key));
+    if (group.names.some((name) => used.has(name))) return;
     opts.report(key, uploadId, group.names.length);
     if (!opts.dryRun) await deleteSegments(ctx, bucket, group.names);
   };

@@ -41,6 +41,12 @@ export interface Limits {
   readonly slowAnswerAfterMs: number;
   /** The smallest part but the last (S3: 5 MiB); only tests lower it, to make uploads of thousands of parts. */
   readonly minPartSize?: number;
+  /**
+   * Single PUTs of at least this many bytes are staged (object/staged-put.ts),
+   * so of overlapping writes the one that completes last wins, as in S3
+   * (s3.stagedPutFromBytes); undefined: none is.
+   */
+  readonly stagedPutFrom?: number;
 }
 
 export interface OperationContext {

@@ -5,7 +5,12 @@
 // - the storage URL comes from the catalog (object-store, chosen interface and
 //   region) unless an override template is configured;
 // - a Keystone EC2 key's token is its own user's, from /v3/ec2tokens;
-// - a refusal is remembered briefly, so repeating a refused request costs no call.
+// - a refusal is remembered briefly, so repeating a refused request costs no call;
+// - a new token is shown to Swift once (`introduce`) before anyone uses it, and
+//   renewed in the background before it leaves the cache, so neither a cold
+//   start nor a renewal under load sends a burst of requests on a token Swift
+//   has never seen (its authtoken validates such a token once per concurrent
+//   request: a burst of Keystone validations, seconds of latency).
 // https://docs.openstack.org/api-ref/identity/v3/#password-authentication-with-scoped-authorization
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -83,7 +88,26 @@ export interface KeystoneOptions extends StorageUrlRule {
   readonly rejectionCacheMs?: number;
   readonly now?: () => number;
   readonly events?: KeystoneEvents;
+  /**
+   * Shows a newly issued token to Swift before it is handed out (swift/
+   * introduce.ts: one HEAD of its account), so that Swift's authtoken has
+   * validated and cached it once before a burst of requests arrives with it.
+   * Never fails the token: whatever Swift answers, the token is used.
+   */
+  readonly introduce?: (token: SwiftToken) => Promise<void>;
 }
+
+/**
+ * How long before a token would leave the cache its renewal starts, in the
+ * background, while the current one keeps serving: a quarter of its cached
+ * lifetime, at most 5 minutes.
+ */
+export function renewAheadMs(cachedLifetimeMs: number): number {
+  return Math.min(5 * 60_000, Math.floor(cachedLifetimeMs / 4));
+}
+
+/** After a failed background renewal, the next try waits this long (the current token is still good). */
+const RENEW_RETRY_MS = 10_000;
 
 /** The body of POST /v3/auth/tokens for an identity (exported for the doctor, which asks Keystone itself). */
 export function authBody(identity: KeystoneIdentity): unknown {
@@ -135,15 +159,50 @@ export class KeystoneTokens {
       fetchMethod: async (key, _stale, { options, context }) => {
         let token: SwiftToken;
         try {
-          token = context.identity.kind === 'ec2' ? await this.#issueEc2(context.identity) : await this.#issue(context.identity);
+          token = await this.#issueIntroduced(context.identity);
         } catch (err) {
           if (err instanceof IdentityRejected) this.#rejected.set(key, err);
           throw err;
         }
-        options.ttl = Math.max(1000, token.expiresAt - this.#now() - opts.safetyMarginMs);
+        options.ttl = this.#cacheFor(token);
         return token;
       },
     });
+  }
+
+  /** When each cached token's background renewal is due (epoch ms). */
+  readonly #renewAt = new WeakMap<SwiftToken, number>();
+  /** Identities (by key) whose renewal is in flight: one at a time. */
+  readonly #renewing = new Set<string>();
+
+  /** How long a token is cached (its lifetime less the safety margin), noting when its renewal is due. */
+  #cacheFor(token: SwiftToken): number {
+    const ttl = Math.max(1000, token.expiresAt - this.#now() - this.#opts.safetyMarginMs);
+    this.#renewAt.set(token, this.#now() + ttl - renewAheadMs(ttl));
+    return ttl;
+  }
+
+  /** A new token from Keystone, shown to Swift before anyone gets it. */
+  async #issueIntroduced(identity: SwiftIdentity): Promise<SwiftToken> {
+    const token = identity.kind === 'ec2' ? await this.#issueEc2(identity) : await this.#issue(identity);
+    await this.#opts.introduce?.(token).catch(() => undefined);
+    return token;
+  }
+
+  /**
+   * Replaces a cached token that is due for renewal with a new one, in the
+   * background: requests keep the current token (still valid for the renewal
+   * window plus the safety margin) until the new one is introduced and cached.
+   */
+  #renew(key: string, identity: SwiftIdentity, current: SwiftToken): void {
+    this.#renewing.add(key);
+    this.#issueIntroduced(identity)
+      .then((token) => {
+        // Only over the token it was renewing: an invalidation or a newer token meanwhile wins.
+        if (this.#cache.peek(key) === current) this.#cache.set(key, token, { ttl: this.#cacheFor(token) });
+      })
+      .catch(() => this.#renewAt.set(current, this.#now() + RENEW_RETRY_MS))
+      .finally(() => this.#renewing.delete(key));
   }
 
   /** A valid token for the identity: from the cache, or ONE Keystone call shared by all waiters. */
@@ -166,6 +225,7 @@ export class KeystoneTokens {
     const cached = this.#cache.get(key);
     if (cached) {
       this.#opts.events?.cache?.('hit');
+      if (this.#now() >= (this.#renewAt.get(cached) ?? Infinity) && !this.#renewing.has(key)) this.#renew(key, identity, cached);
       return cached;
     }
     const refused = this.#rejected.get(key);

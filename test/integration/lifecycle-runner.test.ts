@@ -45,7 +45,7 @@ async function newBucket(label: string, versioned = false): Promise<string> {
 
 const putLifecycle = (b: string, body: string, headers: Record<string, string> = { 'content-md5': md5(body) }) =>
   rawS3(gw.url, { method: 'PUT', path: `/${b}?lifecycle`, keys: owner, body, headers });
-const put = (b: string, key: string, body = 'data', headers: Record<string, string> = {}) => rawS3(gw.url, { method: 'PUT', path: `/${b}/${key}`, keys: owner, body, headers });
+const put = (b: string, key: string, body: string | Buffer = 'data', headers: Record<string, string> = {}) => rawS3(gw.url, { method: 'PUT', path: `/${b}/${key}`, keys: owner, body, headers });
 const swiftStatus = async (b: string, key: string) => (await swiftDirect(stack, 'demo', 'HEAD', b, key)).status;
 const runner = (...args: string[]) => runLifecycleCommand(runnerConfig, ...args);
 const ownProject = async () => {
@@ -72,6 +72,11 @@ describe('lifecycle run', () => {
     await mpu('old/multi', true);
     await mpu('keep/open', false);
     await mpu('keep/swift-expired', true);
+    // A single PUT past s3.stagedPutFromBytes (8 MiB) keeps its body in a segment with no upload marker: never an orphan.
+    const big = Buffer.alloc(9 * 1024 * 1024, 7);
+    expect((await put(b, 'keep/staged', big)).status).toBe(200);
+    const stagedSegments = (await segmentNames(stack, 'demo', b)).filter((n) => n.startsWith('keep/staged/'));
+    expect(stagedSegments).toHaveLength(1);
     // Swift's expirer removing a manifest (plain DELETE) leaves its segments: simulated here.
     expect((await swiftDirect(stack, 'demo', 'DELETE', b, 'keep/swift-expired')).status).toBe(204);
     const rules = lifecycle(
@@ -81,7 +86,8 @@ describe('lifecycle run', () => {
     expect((await putLifecycle(b, rules)).status).toBe(200);
     const segmentsBefore = await segmentNames(stack, 'demo', b);
 
-    const dry = await runner('--bucket', b, '--now', future(5), '--dry-run');
+    // (Its segments are minutes old: the sweep's grace, a day by the real clock, is set to none.)
+    const dry = await runner('--bucket', b, '--now', future(5), '--dry-run', '--segment-grace-seconds', '0');
     expect(dry.code, dry.lines.join('\n')).toBe(0);
     expect(dry.lines.some((l) => l.startsWith(`would-expire\t${b}\told/a.txt`))).toBe(true);
     expect(dry.lines.some((l) => l.startsWith(`would-abort-upload\t${b}\tkeep/open`))).toBe(true);
@@ -93,7 +99,7 @@ describe('lifecycle run', () => {
     const early = await runner('--bucket', b);
     expect(early.lines.filter((l) => !/^(bucket|done|summary)/.test(l))).toEqual([]);
 
-    const run = await runner('--bucket', b, '--now', future(5));
+    const run = await runner('--bucket', b, '--now', future(5), '--segment-grace-seconds', '0');
     expect(run.code, run.lines.join('\n')).toBe(0);
     expect(run.lines.some((l) => l.startsWith(`expired\t${b}\told/a.txt`)), run.lines.join('\n')).toBe(true);
     expect(run.lines.some((l) => l.startsWith(`expired\t${b}\told/multi`))).toBe(true);
@@ -101,7 +107,10 @@ describe('lifecycle run', () => {
     expect(await swiftStatus(b, 'old/a.txt')).toBe(404);
     expect(await swiftStatus(b, 'old/multi')).toBe(404);
     expect(await swiftStatus(b, 'keep/b.txt')).toBe(200);
-    expect(await segmentNames(stack, 'demo', b)).toEqual([]);
+    expect(await segmentNames(stack, 'demo', b)).toEqual(stagedSegments);
+    const staged = await rawS3(gw.url, { method: 'GET', path: `/${b}/keep/staged`, keys: owner });
+    expect(staged.status).toBe(200);
+    expect(staged.body.equals(big)).toBe(true);
   });
 
   it('in a versioned bucket (the gateway\'s user has a role in the owner\'s project): the current version gets a delete marker, noncurrent versions go, then the marker left alone', async () => {

@@ -45,7 +45,7 @@ async function newBucket(label: string, versioned = false): Promise<string> {
 
 const putLifecycle = (b: string, body: string, headers: Record<string, string> = { 'content-md5': md5(body) }) =>
   rawS3(gw.url, { method: 'PUT', path: `/${b}?lifecycle`, keys: owner, body, headers });
-const put = (b: string, key: string, body = 'data', headers: Record<string, string> = {}) => rawS3(gw.url, { method: 'PUT', path: `/${b}/${key}`, keys: owner, body, headers });
+const put = (b: string, key: string, body: string | Buffer = 'data', headers: Record<string, string> = {}) => rawS3(gw.url, { method: 'PUT', path: `/${b}/${key}`, keys: owner, body, headers });
 const swiftStatus = async (b: string, key: string) => (await swiftDirect(stack, 'demo', 'HEAD', b, key)).status;
 
 describe('Put/Get/DeleteBucketLifecycleConfiguration', () => {
@@ -116,6 +116,12 @@ describe('expiry of new objects', () => {
       const read = await rawS3(gw.url, { method, path: `/${b}/tmp/a.txt`, keys: owner });
       expect(read.headers['x-amz-expiration'], method).toBe(`expiry-date="${expiry.toUTCString()}", rule-id="tmp-rule"`);
     }
+    // A PUT staged through a segment (past s3.stagedPutFromBytes): the X-Delete-At is on its manifest.
+    const staged = await put(b, 'tmp/big', Buffer.alloc(9 * 1024 * 1024, 1));
+    expect(staged.headers['x-amz-expiration']).toContain('rule-id="tmp-rule"');
+    const stagedHead = await swiftDirect(stack, 'demo', 'HEAD', b, 'tmp/big');
+    expect(stagedHead.headers['x-static-large-object']).toBe('True');
+    expect(stagedHead.headers['x-delete-at']).toBe(String(expiry.getTime() / 1000));
     const other = await put(b, 'keep/b.txt');
     expect(other.headers['x-amz-expiration']).toBeUndefined();
     expect((await swiftDirect(stack, 'demo', 'HEAD', b, 'keep/b.txt')).headers['x-delete-at']).toBeUndefined();

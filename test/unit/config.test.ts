@@ -55,7 +55,7 @@ describe('loadConfig', () => {
     expect(config.listen).toEqual({ host: '0.0.0.0', port: 9000, maxConnectionsPerClient: 256 });
     expect(config.admin).toEqual({ host: '127.0.0.1', port: 9001 });
     expect(config.s3).toEqual({
-      domains: ['localhost'], region: 'us-east-1', acceptedRegions: ['us-east-1'], dialect: 'ucloud', maxSkewSeconds: 900, bodyIdleTimeoutSeconds: 20,
+      domains: ['localhost'], region: 'us-east-1', acceptedRegions: ['us-east-1'], dialect: 'ucloud', maxSkewSeconds: 900, bodyIdleTimeoutSeconds: 20, stagedPutFromBytes: 8 * 1024 * 1024,
       // Who may bypass GOVERNANCE retention: the operator roles unless set.
       objectLock: { bypassGovernanceRoles: ['member', 'admin'] },
     });

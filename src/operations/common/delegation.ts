@@ -11,12 +11,13 @@ import { aclAllows, withoutPublicGrants, type Acl } from '../../access/acl/index
 import { s3Error } from '../../s3/errors.js';
 import type { ObjectInfo } from '../../swift/store.js';
 import type { ObjectGate, OperationContext } from '../context.js';
+import { isStagedPut } from './manifest.js';
 import { objectAcl } from './object-acl.js';
 import { hasSegmentsContainer, markSegmentsContainer, segmentsContainer } from './segments.js';
 import { bucketLock } from '../lock/bucket-config.js';
 import { locksContainer } from '../lock/layout.js';
 
-/** The sealed item the gateway's own multipart manifests carry (multipart/layout.ts UPLOAD_ID). */
+/** The sealed item the gateway's own multipart manifests carry (multipart/layout.ts UPLOAD_ID); its staged PUTs carry another (isStagedPut). */
 const UPLOAD_ID_ITEM = 'upload-id';
 
 /** Whether an ACL lets anyone but the bucket owner read: then the gateway must be able to. */
@@ -109,7 +110,7 @@ export function objectGateFor(permission: 'READ' | 'READ_ACP' | 'policy'): Objec
     const refuse = (why: string) => { throw s3Error('AccessDenied', {}, why); };
     if (info.followedTo !== undefined && !isOwnVersion(info.followedTo, ctx.req.bucket!)) refuse('The object is a symlink; this gateway does not follow it for a reader the bucket itself does not admit.');
     if (info.isDynamicManifest) refuse('The object is a dynamic large object; it is served only to readers the bucket itself admits.');
-    if (info.isManifest && info.reserved[UPLOAD_ID_ITEM] === undefined) refuse('The object is a large-object manifest this gateway did not write; it is served only to readers the bucket itself admits.');
+    if (info.isManifest && info.reserved[UPLOAD_ID_ITEM] === undefined && !isStagedPut(info)) refuse('The object is a large-object manifest this gateway did not write; it is served only to readers the bucket itself admits.');
     if (permission === 'policy') return;
     const stored = await objectAcl(ctx, info);
     // IgnorePublicAcls: an object's public grants count for nothing.

@@ -6,8 +6,18 @@
 // manifest's parts (partNumber reads, GetObjectAttributes, removing an
 // object's segments) reads through the sub-manifests here.
 // https://docs.openstack.org/swift/latest/overview_large_objects.html
-import type { ManifestSegment } from '../../swift/store.js';
+import type { ManifestSegment, ObjectInfo } from '../../swift/store.js';
 import type { OperationContext } from '../context.js';
+
+/**
+ * The sealed item of a manifest the gateway wrote for a single PUT
+ * (object/staged-put.ts): one segment, and to S3 a plain object (its MD5
+ * ETag, no parts), whatever Swift says of it.
+ */
+export const STAGED_PUT_ITEM = 'staged-put';
+
+/** Whether an object is a single PUT the gateway staged: a plain object to S3. */
+export const isStagedPut = (info: Pick<ObjectInfo, 'isManifest' | 'reserved'>): boolean => info.isManifest && info.reserved[STAGED_PUT_ITEM] !== undefined;
 
 /** The name of a sub-manifest of an upload: not a part name (`/<digits>` after the upload id) and never listed as an upload. */
 export const subManifestName = (key: string, uploadId: string, index: number): string => `${key}/${uploadId}/slo/${index}`;

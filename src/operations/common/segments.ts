@@ -2,6 +2,7 @@
 // them: which ones an object owns, deleting them, and knowing cheaply whether
 // a bucket has a segments container at all (so plain PUTs and DELETEs need no
 // extra Swift call in buckets that never saw a multipart upload).
+import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { OperationContext } from '../context.js';
 import { bucketLock } from '../lock/bucket-config.js';
@@ -13,6 +14,14 @@ import { s3Error } from '../../s3/errors.js';
 export const SEGMENTS_SUFFIX = '+segments';
 
 export const segmentsContainer = (bucket: string): string => bucket + SEGMENTS_SUFFIX;
+
+/** Part n of upload `uploadId` of `key` in the segments container (no zero padding, as s3api). */
+export const partName = (key: string, uploadId: string, part: number): string => `${key}/${uploadId}/${part}`;
+
+/** s3api's upload ids: URL-safe base64 of a UUID's text (48 characters, no padding). */
+export function newUploadId(): string {
+  return Buffer.from(randomUUID(), 'ascii').toString('base64url');
+}
 
 // Positive answers can be kept a while (a segments container is rarely deleted);
 // negative ones only briefly, since another gateway may start an upload any time.

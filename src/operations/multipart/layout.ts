@@ -4,18 +4,13 @@
 //   <bucket>+segments/<key>/<uploadId>/<n>    part n (no zero padding, as s3api)
 //   <bucket>/<key>                            the final object: an SLO manifest
 // https://docs.openstack.org/swift/latest/middleware.html#module-swift.common.middleware.s3api
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { s3Error } from '../../s3/errors.js';
-export { segmentsContainer } from '../common/segments.js';
+import { partName } from '../common/segments.js';
+export { newUploadId, partName, segmentsContainer } from '../common/segments.js';
 
 export const markerName = (key: string, uploadId: string): string => `${key}/${uploadId}`;
-export const partName = (key: string, uploadId: string, part: number): string => `${key}/${uploadId}/${part}`;
 export const partsPrefix = (key: string, uploadId: string): string => `${key}/${uploadId}/`;
-
-/** s3api's upload ids: URL-safe base64 of a UUID's text (48 characters, no padding). */
-export function newUploadId(): string {
-  return Buffer.from(randomUUID(), 'ascii').toString('base64url');
-}
 
 export function checkUploadId(uploadId: string | undefined): string {
   if (!uploadId || uploadId.includes('/')) throw s3Error('NoSuchUpload', { UploadId: uploadId ?? '' });

@@ -8,7 +8,7 @@ import type { S3Result } from '../../s3/result.js';
 import type { ManifestSegment, ObjectInfo } from '../../swift/store.js';
 import { checksumElements, partChecksumOfRow, storedChecksum } from '../common/checksums.js';
 import { s3EtagOf } from '../common/etag.js';
-import { objectManifest } from '../common/manifest.js';
+import { isStagedPut, objectManifest } from '../common/manifest.js';
 import { MAX_PARTS } from '../common/part-number.js';
 import { parseVersionId, versionHeaders } from '../common/versions.js';
 import type { OperationContext } from '../context.js';
@@ -93,7 +93,8 @@ export async function getObjectAttributes(ctx: OperationContext): Promise<S3Resu
     // S3 quirk: a COMPOSITE checksum is given here without its `-<parts>`.
     doc['Checksum'] = { ...checksumElements({ algorithm: checksum.algorithm, value: checksum.value.replace(/-\d+$/, '') }), ChecksumType: checksum.type };
   }
-  if (wanted.has('ObjectParts') && info.isManifest) {
+  // A staged single PUT is a manifest to Swift, a plain object to S3: no parts.
+  if (wanted.has('ObjectParts') && info.isManifest && !isStagedPut(info)) {
     const parts = await objectParts(ctx, bucket, key, info, paging);
     if (parts) doc['ObjectParts'] = parts;
   }

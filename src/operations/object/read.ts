@@ -14,7 +14,7 @@ import type { OperationContext } from '../context.js';
 import { bucketInfo } from '../common/bucket.js';
 import { shownLock } from '../lock/enforce.js';
 import { lockResponseHeaders } from '../lock/state.js';
-import { entryPath, objectManifest } from '../common/manifest.js';
+import { entryPath, isStagedPut, objectManifest } from '../common/manifest.js';
 import { checksumHeader } from '../../s3/checksums.js';
 import { decodePartChecksum } from '../../s3/multipart-checksums.js';
 import { expiryForRead } from '../common/lifecycle-expiry.js';
@@ -29,10 +29,17 @@ interface PartRange {
 }
 
 /** The byte range of part N of a multipart object (a manifest), and how many parts it has; undefined for a plain object. */
+async function isStagedObject(ctx: OperationContext, bucket: string, key: string, versionId: string | undefined): Promise<boolean> {
+  const info = await ctx.store.findObject(bucket, key, { versionId });
+  return info !== undefined && isStagedPut(info);
+}
+
 async function partRange(ctx: OperationContext, bucket: string, key: string, part: number, versionId: string | undefined): Promise<PartRange | undefined> {
   const found = await objectManifest(ctx, bucket, key, { versionId });
   if (found === 'missing') return missingVersion(ctx, bucket, key, versionId);
   if (found === 'plain') return undefined;
+  // A staged single PUT is one segment, and to S3 no multipart object: part 1 is all of it, with no parts count.
+  if (found.parts.length === 1 && (await isStagedObject(ctx, bucket, key, versionId))) return undefined;
   const manifest = found.parts;
   if (part > manifest.length) throw s3Error('InvalidPartNumber', { PartNumberRequested: part, ActualPartCount: manifest.length });
   let start = 0;
@@ -134,7 +141,10 @@ async function partChecksumHeaders(ctx: OperationContext, segment: ManifestSegme
 async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', read: ObjectRead, parts: PartRange | undefined, overrides: Record<string, string>): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const info = read.info;
-  if (read.answer === 'not-modified') return { status: 304, headers: { etag: quoteEtag(info.etag), 'last-modified': info.lastModified } };
+  if (read.answer === 'not-modified') {
+    // The S3 ETag, as a 200 would give it (a manifest's own is Swift's, not the client's).
+    return { status: 304, headers: { etag: info.isManifest ? await s3EtagOf(ctx, bucket, key, info) : quoteEtag(info.etag), 'last-modified': info.lastModified } };
+  }
   const out = { ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...websiteRedirectHeader(info.reserved), ...lockResponseHeaders(await shownLock(ctx, bucket, key, info)) };
   if (info.isManifest) out['etag'] = await s3EtagOf(ctx, bucket, key, info);
   // The current object's lifecycle expiry (x-amz-expiration), from the rules and its Last-Modified.

@@ -1,5 +1,5 @@
 // Object writes: PutObject and DeleteObject. Bodies stream straight through to
-// Swift. Replacing or deleting a multipart object also removes its segments,
+// Swift (large ones through a segment: staged-put.ts). Replacing or deleting a multipart object also removes its segments,
 // unless a version keeps them (versioned buckets).
 import { s3Error } from '../../s3/errors.js';
 import type { S3Result } from '../../s3/result.js';
@@ -17,6 +17,7 @@ import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
 import { requestedWebsiteRedirect } from '../common/website-redirect.js';
 import { expiryForWrite, requestTags } from '../common/lifecycle-expiry.js';
+import { isStaged, writeStaged } from './staged-put.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
@@ -32,8 +33,11 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const stored = expiry.deleteAt === undefined ? headers : { ...headers, 'x-delete-at': String(expiry.deleteAt) };
   // If-None-Match / If-Match: checked and written while this request holds the key (key-claim.ts).
   const out = await conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers), async () => {
+    const extra = { ...acl.items, ...redirect, ...lock.items };
+    // A large body is staged, so that of overlapping writes the last to complete wins (staged-put.ts).
+    if (isStaged(ctx, length)) return writeStaged(ctx, bucket, key, stored, length, extra);
     const replaced = await ownedSegments(ctx, bucket, key);
-    return writeBody(ctx, { container: bucket, object: key }, stored, length, () => deleteSegments(ctx, bucket, replaced), { ...acl.items, ...redirect, ...lock.items }, { noMetadataPost: lock.lockedBucket });
+    return writeBody(ctx, { container: bucket, object: key }, stored, length, () => deleteSegments(ctx, bucket, replaced), extra, { noMetadataPost: lock.lockedBucket });
   });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   return { status: ctx.dialect.objectCreatedStatus, headers: { ...out, ...expiry.headers } };

@@ -10,7 +10,7 @@ import { ConnectionLimit } from '../../../src/http/connection-limit.js';
 import { listenS3 } from '../../../src/http/listen.js';
 import { Metrics } from '../../../src/observe/metrics.js';
 import { KnownContainers } from '../../../src/operations/common/segments.js';
-import { DEFAULT_LIMITS } from '../../../src/operations/context.js';
+import { DEFAULT_LIMITS, type Limits } from '../../../src/operations/context.js';
 import { DIALECTS } from '../../../src/s3/dialect.js';
 import { SwiftClient } from '../../../src/swift/client.js';
 import { SwiftInfo } from '../../../src/swift/info.js';
@@ -36,7 +36,7 @@ export const RIG_KEYS = { access: 'AKIAFAKERIG000000001', secret: 'fake-rig-secr
  * `namespace`: the global bucket namespace, its registry in the account of a
  * service user of the fake (as keystone.service sets it up in production).
  */
-export async function gatewayRig(opts: { namespace?: boolean } = {}): Promise<GatewayRig> {
+export async function gatewayRig(opts: { namespace?: boolean; limits?: Partial<Limits> } = {}): Promise<GatewayRig> {
   const fake = new FakeSwift();
   const user = fake.addUser({ name: 'alice', project: 'demo', roles: ['member'] });
   const service = opts.namespace ? fake.addUser({ name: 's3gateway', project: 'service', roles: ['admin'] }) : undefined;
@@ -53,7 +53,7 @@ export async function gatewayRig(opts: { namespace?: boolean } = {}): Promise<Ga
     dialect: DIALECTS.aws,
     maxSkewMs: 15 * 60_000,
     // A Complete answers at once here: its heartbeat would hide the status under test.
-    limits: { ...DEFAULT_LIMITS, slowAnswerAfterMs: 60_000 },
+    limits: { ...DEFAULT_LIMITS, slowAnswerAfterMs: 60_000, ...opts.limits },
     credentials: new StaticCredentialStore([{ accessKeyId: RIG_KEYS.access, secretKey: RIG_KEYS.secret, identity: user.identity }]),
     swift,
     metrics: new Metrics(),

@@ -20,6 +20,8 @@ interface Scenario {
   readonly ok: number;
   /** Run in the global namespace (a registry in the fake's service account). */
   readonly namespace?: boolean;
+  /** Stage single PUTs from this size (object/staged-put.ts). */
+  readonly stagedFrom?: number;
 }
 
 const md5b64 = (s: string) => createHash('md5').update(s).digest('base64');
@@ -148,6 +150,8 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
       ok: 200,
     },
     // Conditional writes: the key's claim in bkt+segments (listed, written, listed, deleted) around the write.
+    'PutObject (staged)': { seed: withObject, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body', headers: { 'content-md5': md5b64('new body') } }), ok: 200, stagedFrom: 1 },
+    'PutObject (staged, over a staged one)': { seed: async (rig) => { await withObject(rig); await rig.s3('PUT', '/bkt/k', { body: 'old staged' }); return {}; }, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body' }), ok: 200, stagedFrom: 1 },
     PutObjectIfNoneMatch: { seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body', headers: { 'if-none-match': '*' } }), ok: 200 },
     PutObjectIfMatch: { seed: withObject, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body', headers: { 'if-match': `"${md5hex('hello')}"` } }), ok: 200 },
     DeleteObjectIfMatch: { seed: withObject, request: () => ({ method: 'DELETE', path: '/bkt/k', headers: { 'if-match': `"${md5hex('hello')}"` } }), ok: 204 },
@@ -239,7 +243,7 @@ function pathPattern(call: RecordedCall, uploadId: string | undefined): RegExp {
 }
 
 async function answer(scenario: Scenario, fault?: { call: RecordedCall; uploadId?: string; skip: number; with: Fault }): Promise<{ status: number; code?: string; calls: RecordedCall[]; faulted: boolean; v: Record<string, string> }> {
-  const rig = await gatewayRig({ namespace: scenario.namespace });
+  const rig = await gatewayRig({ namespace: scenario.namespace, ...(scenario.stagedFrom ? { limits: { stagedPutFrom: scenario.stagedFrom } } : {}) });
   try {
     const v = await scenario.seed(rig);
     rig.fake.clearCalls();

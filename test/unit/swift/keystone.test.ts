@@ -8,6 +8,7 @@ import { IdentityRejected, UpstreamUnavailable } from '../../../src/swift/errors
 import {
   KeystoneTokens,
   identityKey,
+  renewAheadMs,
   storageUrlFromCatalog,
   type KeystoneOptions,
   type PasswordIdentity,
@@ -74,7 +75,7 @@ describe('KeystoneTokens', () => {
   }
 
   /** Keystone answering 201 with a token that expires `lifetimeMs` after the call. */
-  function keystoneIssues(lifetimeMs = HOUR, opts: { delayMs?: number; catalog?: unknown[] } = {}): void {
+  function keystoneIssues(lifetimeMs = HOUR, opts: { delayMs?: number; catalog?: unknown[]; times?: number } = {}): void {
     const interceptor = pool.intercept({ path: (p) => p.startsWith('/v3/auth/tokens'), method: 'POST' });
     const scope = interceptor.reply((req) => {
       const n = calls.push({ path: req.path, body: JSON.parse(String(req.body)) as Call['body'] });
@@ -91,7 +92,9 @@ describe('KeystoneTokens', () => {
         }),
         responseOptions: { headers: { 'content-type': 'application/json', 'x-subject-token': `token-${n}` } },
       };
-    }).persist();
+    });
+    if (opts.times === undefined) scope.persist();
+    else scope.times(opts.times);
     if (opts.delayMs) scope.delay(opts.delayMs);
   }
 
@@ -135,14 +138,67 @@ describe('KeystoneTokens', () => {
     keystoneIssues(HOUR);
     const ks = tokens({ safetyMarginMs: 120_000 });
     expect((await ks.get(alice)).expiresAt).toBe(T0 + HOUR);
-    now = T0 + HOUR - 120_000 - 5_000;
-    await tick();
-    expect((await ks.get(alice)).token).toBe('token-1');
-    expect(calls).toHaveLength(1);
+    // Not asked for during its renewal window: nothing renewed it, so after the margin it is asked for anew.
     now = T0 + HOUR - 120_000 + 5_000;
     await tick();
     expect((await ks.get(alice)).token).toBe('token-2');
     expect(calls).toHaveLength(2);
+  });
+
+  it('renews a token in the background once its renewal is due, serving the current one meanwhile', async () => {
+    keystoneIssues(HOUR, { delayMs: 30 });
+    const introduced: string[] = [];
+    const ks = tokens({ safetyMarginMs: 120_000, introduce: async (t) => { introduced.push(t.token); } });
+    expect((await ks.get(alice)).token).toBe('token-1');
+    // Cached for 58 minutes; renewal is due 5 minutes (renewAheadMs) before that.
+    expect(renewAheadMs(HOUR - 120_000)).toBe(300_000);
+    now = T0 + HOUR - 120_000 - 300_000 - 5_000;
+    await tick();
+    expect((await ks.get(alice)).token).toBe('token-1');
+    await tick();
+    expect(calls).toHaveLength(1);
+    now += 10_000;
+    await tick();
+    // Due: every request at once gets the current token, and ONE renewal starts.
+    const during = await Promise.all(Array.from({ length: 20 }, () => ks.get(alice)));
+    expect(new Set(during.map((t) => t.token))).toEqual(new Set(['token-1']));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(calls).toHaveLength(2);
+    // The new token was shown to Swift before it replaced the old one.
+    expect(introduced).toEqual(['token-1', 'token-2']);
+    expect((await ks.get(alice)).token).toBe('token-2');
+  });
+
+  it('keeps serving the current token when a background renewal fails, and tries again 10 s later', async () => {
+    keystoneIssues(HOUR, { times: 1 });
+    let refused = 0;
+    pool.intercept({ path: (p) => p.startsWith('/v3/auth/tokens'), method: 'POST' }).reply(() => { refused++; return { statusCode: 503, data: 'down' }; }).persist();
+    const ks = tokens({ safetyMarginMs: 120_000 });
+    await ks.get(alice);
+    now = T0 + HOUR - 120_000 - 60_000;
+    await tick();
+    expect((await ks.get(alice)).token).toBe('token-1');
+    await tick();
+    expect(refused).toBe(1);
+    expect((await ks.get(alice)).token).toBe('token-1');
+    await tick();
+    expect(refused).toBe(1);
+    now += 11_000;
+    await tick();
+    expect((await ks.get(alice)).token).toBe('token-1');
+    await tick();
+    expect(refused).toBe(2);
+  });
+
+  it('hands out a new token only after showing it to Swift, and a failing introduction does not fail it', async () => {
+    keystoneIssues(HOUR, { delayMs: 10 });
+    const order: string[] = [];
+    const ks = tokens({ introduce: async (t) => { order.push(`introduce ${t.token}`); throw new Error('Swift down'); } });
+    const all = await Promise.all(Array.from({ length: 10 }, () => ks.get(alice).then((t) => { order.push(`got ${t.token}`); return t; })));
+    expect(all.every((t) => t.token === 'token-1')).toBe(true);
+    expect(order[0]).toBe('introduce token-1');
+    expect(order.filter((o) => o.startsWith('introduce'))).toHaveLength(1);
+    expect(calls).toHaveLength(1);
   });
 
   it('asks Keystone again after invalidate()', async () => {

@@ -178,7 +178,10 @@ export async function runBucket(ctx: OperationContext, bucket: string, config: L
   for (const [i, phase] of PHASES.entries()) {
     if (i < from) continue;
     const marker = i === from ? resumed?.marker : undefined;
+    let pages = 0;
     const save = async (at: string) => {
+      // Progress: after every listing page, where the walk is (what a resumed run starts after).
+      opts.out(['progress', bucket, phase, at, `${++pages} pages`].join('\t'));
       if (!lease || opts.dryRun) return;
       await lease.save({ phase, marker: at, started });
       await lease.renew();

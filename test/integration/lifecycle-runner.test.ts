@@ -97,7 +97,7 @@ describe('lifecycle run', () => {
 
     // Now (real time) nothing is due.
     const early = await runner('--bucket', b);
-    expect(early.lines.filter((l) => !/^(bucket|done|summary)/.test(l))).toEqual([]);
+    expect(early.lines.filter((l) => !/^(bucket|progress|done|summary)/.test(l))).toEqual([]);
 
     const run = await runner('--bucket', b, '--now', future(5), '--segment-grace-seconds', '0');
     expect(run.code, run.lines.join('\n')).toBe(0);
@@ -187,6 +187,7 @@ describe('lifecycle run', () => {
     expect(resumed.code, resumed.lines.join('\n')).toBe(0);
     expect(resumed.lines).toContain(`resuming\t${b}\tobjects\tk2\trun started 2026-01-01T00:00:00.000Z`);
     expect(resumed.lines.filter((l) => l.startsWith('expired\t')).map((l) => l.split('\t')[2])).toEqual(['k3', 'k4']);
+    expect(resumed.lines).toContain(`progress\t${b}\tobjects\tk4\t1 pages`);
     expect(await swiftStatus(b, 'k1')).toBe(200);
     expect(await swiftStatus(b, 'k3')).toBe(404);
     expect((await swiftDirect(stack, 's3gateway', 'HEAD', container, `state/${b}`)).status).toBe(404);

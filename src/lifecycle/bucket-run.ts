@@ -61,7 +61,10 @@ class Walk {
       this.line(outcome === 'done' ? DONE[action.kind] : OUTCOME[outcome], action.key, id, detail + why);
     } catch (err) {
       this.failed++;
-      this.line('failed', action.key, id, `${detail}: ${(err as Error).message}`);
+      // Swift authorises version-id requests against the hidden versions container, which ACLs cannot open.
+      const hint = this.versioned && err instanceof SwiftError && err.status === 403 && 'versionId' in action
+        ? '; a version of a versioned bucket needs the gateway\'s user to have a role in the owner\'s project' : '';
+      this.line('failed', action.key, id, `${detail}: ${(err as Error).message}${hint}`);
     }
   }
 

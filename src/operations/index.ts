@@ -36,6 +36,8 @@ import { getObject, headObject } from './object/read.js';
 import { postObject } from './object/post.js';
 import { deleteObject, putObject } from './object/write.js';
 import { listBuckets } from './service.js';
+import { deleteBucketTagging, getBucketTagging, putBucketTagging } from './tagging/bucket-tagging.js';
+import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './tagging/object-tagging.js';
 
 export type Handler = (ctx: OperationContext) => Promise<S3Result>;
 
@@ -81,6 +83,9 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     GetBucketOwnershipControls: getBucketOwnershipControls,
     PutBucketOwnershipControls: putBucketOwnershipControls,
     DeleteBucketOwnershipControls: deleteBucketOwnershipControls,
+    GetBucketTagging: getBucketTagging,
+    PutBucketTagging: putBucketTagging,
+    DeleteBucketTagging: deleteBucketTagging,
     DeleteObjects: deleteObjects,
     ListMultipartUploads: listMultipartUploads,
     // Its steps need the bucket; Swift's 404 means that is gone.
@@ -93,6 +98,9 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     PutObjectRetention: putObjectRetention,
     GetObjectLegalHold: getObjectLegalHold,
     PutObjectLegalHold: putObjectLegalHold,
+    GetObjectTagging: getObjectTagging,
+    PutObjectTagging: putObjectTagging,
+    DeleteObjectTagging: deleteObjectTagging,
   }),
   ...family(OBJECT_TABLE, { GetObject: getObject, HeadObject: headObject, GetObjectAttributes: getObjectAttributes, DeleteObject: deleteObject, GetObjectAcl: getObjectAcl, PutObjectAcl: putObjectAcl }),
   ...family(WRITE_TABLE, { PutObject: putObject, CopyObject: copyObject, PostObject: postObject }),

@@ -8,6 +8,7 @@ import { ownerOf } from './common/bucket.js';
 import { SEGMENTS_SUFFIX } from './common/segments.js';
 import type { OperationContext } from './context.js';
 import { LOCKS_SUFFIX } from './lock/layout.js';
+import { TAGS_SUFFIX } from './tagging/layout.js';
 import { swiftIsoTimestamp } from './common/listing-rows.js';
 
 /** S3's largest page; also its page size when a paging parameter comes without max-buckets. */
@@ -61,8 +62,8 @@ export async function listBuckets(ctx: OperationContext): Promise<S3Result> {
     for (;;) {
       const rows = await ctx.store.listContainers({ limit, marker, prefix: params.prefix });
       for (const row of rows) {
-        // Multipart segments and object lock records live in hidden `<bucket>+segments` / `+locks` containers.
-        if (row.name.endsWith(SEGMENTS_SUFFIX) || row.name.endsWith(LOCKS_SUFFIX)) continue;
+        // Multipart segments, object lock records and tags live in hidden `<bucket>+segments` / `+locks` / `+tags` containers.
+        if (row.name.endsWith(SEGMENTS_SUFFIX) || row.name.endsWith(LOCKS_SUFFIX) || row.name.endsWith(TAGS_SUFFIX)) continue;
         if (buckets.length === want) {
           more = true;
           break;

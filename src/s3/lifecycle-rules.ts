@@ -104,14 +104,3 @@ export function expirationHeader(expiry: Expiry): string {
   const id = expiry.ruleId.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, (c) => `\\${c}`);
   return `expiry-date="${expiry.date.toUTCString()}", rule-id="${id}"`;
 }
-
-/**
- * The tags of an upload's x-amz-tagging header (URL query form), which a
- * Tag filter matches at write time; undefined when there is no header.
- */
-export function tagsOfHeader(value: string | undefined): ReadonlyMap<string, string> | undefined {
-  if (value === undefined) return undefined;
-  const tags = new Map<string, string>();
-  for (const [k, v] of new URLSearchParams(value)) tags.set(k, v);
-  return tags;
-}

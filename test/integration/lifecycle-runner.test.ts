@@ -243,6 +243,27 @@ describe('lifecycle run', () => {
     expect(after.map((v) => [v.version_id === 'null', v.is_latest])).toEqual([[false, false]]);
   });
 
+  it('matches Tag filters with the object\'s tags: at write time x-amz-tagging, in the runner the stored tags (PutObjectTagging too)', async () => {
+    const b = await newBucket('lctags');
+    expect((await putLifecycle(b, lifecycle('<Rule><ID>temp</ID><Filter><Tag><Key>class</Key><Value>temp</Value></Tag></Filter><Status>Enabled</Status><Expiration><Days>2</Days></Expiration></Rule>'))).status).toBe(200);
+    const tagged = await put(b, 'a', 'x', { 'x-amz-tagging': 'class=temp&owner=me' });
+    expect(tagged.headers['x-amz-expiration']).toContain('rule-id="temp"');
+    expect((await swiftDirect(stack, 'demo', 'HEAD', b, 'a')).headers['x-delete-at']).toBeDefined();
+    const plain = await put(b, 'b', 'x', { 'x-amz-tagging': 'class=keep' });
+    expect(plain.headers['x-amz-expiration']).toBeUndefined();
+    expect((await swiftDirect(stack, 'demo', 'HEAD', b, 'b')).headers['x-delete-at']).toBeUndefined();
+    await put(b, 'c', 'x');
+    const tagging = '<Tagging><TagSet><Tag><Key>class</Key><Value>temp</Value></Tag></TagSet></Tagging>';
+    expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}/c?tagging`, keys: owner, body: tagging, headers: { 'content-md5': md5(tagging) } })).status).toBe(200);
+    expect((await rawS3(gw.url, { method: 'HEAD', path: `/${b}/c`, keys: owner })).headers['x-amz-expiration']).toContain('rule-id="temp"');
+    const result = await runner('--bucket', b, '--now', future(5));
+    expect(result.code, result.lines.join('\n')).toBe(0);
+    expect(result.lines.filter((l) => l.startsWith('expired\t')).map((l) => l.split('\t')[2])).toEqual(['a', 'c']);
+    expect(await swiftStatus(b, 'a')).toBe(404);
+    expect(await swiftStatus(b, 'b')).toBe(200);
+    expect(await swiftStatus(b, 'c')).toBe(404);
+  });
+
   it('two runners at once do each thing once', async () => {
     const b = await newBucket('lctwo');
     const keys = Array.from({ length: 6 }, (_, i) => `k${i}`);

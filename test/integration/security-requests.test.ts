@@ -82,7 +82,6 @@ describe('F15: headers asking for what the gateway does not do are refused', () 
     { what: 'SSE-C', headers: sseC, header: 'x-amz-server-side-encryption-customer-algorithm' },
     { what: 'SSE-S3', headers: { 'x-amz-server-side-encryption': 'AES256' }, header: 'x-amz-server-side-encryption' },
     { what: 'SSE-KMS', headers: { 'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id': 'k' }, header: 'x-amz-server-side-encryption' },
-    { what: 'tags', headers: { 'x-amz-tagging': 'a=b' }, header: 'x-amz-tagging' },
   ];
 
   it('PutObject: NotImplemented naming the header, and nothing stored', async () => {

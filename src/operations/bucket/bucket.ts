@@ -12,6 +12,7 @@ import { deleteSegments, markSegmentsContainer, segmentsContainer } from '../com
 import type { OperationContext } from '../context.js';
 import { deleteLocksContainer } from '../lock/records.js';
 import { enableLockOnNewBucket, parseBucketLockHeader } from '../lock/new-bucket.js';
+import { deleteTagsContainer } from '../tagging/records.js';
 
 /** The bucket's segments container, with whatever unfinished uploads left in it. */
 async function deleteSegmentsContainer(ctx: OperationContext, bucket: string): Promise<void> {
@@ -117,6 +118,8 @@ export async function deleteBucket(ctx: OperationContext): Promise<S3Result> {
   await deleteSegmentsContainer(ctx, bucket).catch(() => undefined);
   // Lock records of versions that are gone with the bucket (object lock).
   await deleteLocksContainer(ctx, bucket).catch(() => undefined);
+  // Tag records (objects' and the bucket's own: operations/tagging/).
+  await deleteTagsContainer(ctx, bucket).catch(() => undefined);
   return { status: 204 };
 }
 

@@ -16,6 +16,7 @@ import { objectAcl } from './object-acl.js';
 import { hasSegmentsContainer, markSegmentsContainer, segmentsContainer } from './segments.js';
 import { bucketLock } from '../lock/bucket-config.js';
 import { locksContainer } from '../lock/layout.js';
+import { tagsContainer } from '../tagging/layout.js';
 
 /** The sealed item the gateway's own multipart manifests carry (multipart/layout.ts UPLOAD_ID); its staged PUTs carry another (isStagedPut). */
 const UPLOAD_ID_ITEM = 'upload-id';
@@ -74,8 +75,8 @@ export async function ensureDelegatedLocks(ctx: OperationContext, bucket: string
 /**
  * Before a bucket policy that lets others in: the gateway's identity may read
  * and write the bucket and its segments container (made now if missing, since
- * a principal the policy admits cannot create it), and, in a lock-enabled
- * bucket, its lock records, once per bucket.
+ * a principal the policy admits cannot create it), its tag records (the
+ * same), and, in a lock-enabled bucket, its lock records, once per bucket.
  */
 export async function ensureDelegatedWrites(ctx: OperationContext, bucket: string): Promise<void> {
   const delegate = ctx.delegate;
@@ -85,7 +86,8 @@ export async function ensureDelegatedWrites(ctx: OperationContext, bucket: strin
     await ctx.store.putContainer(segmentsContainer(bucket));
     await markSegmentsContainer(ctx, bucket, true);
   }
-  for (const container of [bucket, segmentsContainer(bucket)]) await shareWithDelegate(ctx, container, delegate);
+  if (!(await ctx.store.containerExists(tagsContainer(bucket)))) await ctx.store.putContainer(tagsContainer(bucket));
+  for (const container of [bucket, segmentsContainer(bucket), tagsContainer(bucket)]) await shareWithDelegate(ctx, container, delegate);
   if ((await bucketLock(ctx, bucket, { fresh: true })).enabled) await ensureDelegatedLocks(ctx, bucket);
   await ctx.namespace?.updateSettings(bucket, (s) => ({ ...s, delegatedReads: true, delegatedWrites: true }));
 }

@@ -7,6 +7,7 @@ import type { OperationContext } from '../context.js';
 import type { BucketLock } from '../lock/bucket-config.js';
 import { checkDeletable } from '../lock/enforce.js';
 import { deleteRecords } from '../lock/records.js';
+import { forgetVersionTags } from '../tagging/cleanup.js';
 import { requireBucket } from './bucket.js';
 import { deleteSegments, ownedSegments } from './segments.js';
 import { findVersion, isDeleteMarker, restoreLatest } from './versions.js';
@@ -38,6 +39,7 @@ export async function deleteVersion(ctx: OperationContext, bucket: string, key: 
   }
   await deleteSegments(ctx, bucket, segments);
   if (mayHaveRecords) await deleteRecords(ctx, bucket, key, versionId);
+  if (info) await forgetVersionTags(ctx, bucket, key, info, bucketLock);
   if (deleted.currentVersionId === 'null') await restoreLatest(ctx, bucket, key);
   return { wasDeleteMarker };
 }

@@ -3,15 +3,18 @@
 // deletes it on the day S3 would, with no gateway loop; its answer, and every
 // GetObject/HeadObject of it, carries x-amz-expiration. The rules come from
 // the bucket's registry entry, already read for the request: a bucket without
-// lifecycle rules costs nothing here.
+// lifecycle rules costs nothing here, and tags are read only for a rule whose
+// Tag filter could match the key.
 // Versioned (and suspended) buckets get no X-Delete-At: in S3 expiry there
 // writes a delete marker, which Swift's expirer cannot (it would delete the
-// version's data behind the key's symlink); `lifecycle run` does it.
+// key's symlink and leave no marker); `lifecycle run` does it.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-expire-general-considerations.html
-import { currentExpiry, expirationHeader, mayExpire, needsTags, tagsOfHeader, type LifecycleSubject } from '../../s3/lifecycle-rules.js';
+import type { LifecycleRule } from '../../s3/lifecycle.js';
+import { currentExpiry, expirationHeader, mayExpire, needsTags } from '../../s3/lifecycle-rules.js';
 import type { ObjectInfo } from '../../swift/store.js';
 import type { OperationContext } from '../context.js';
 import { bucketLock } from '../lock/bucket-config.js';
+import { readObjectTags } from '../tagging/object-tags.js';
 
 export interface WriteExpiry {
   /** The Swift expiry time (X-Delete-At, Unix seconds) for the new object, if Swift's expirer is to delete it. */
@@ -24,18 +27,21 @@ const NONE: WriteExpiry = { headers: {} };
 
 const rulesOf = (ctx: OperationContext) => ctx.bucketRecord?.settings.lifecycle?.rules;
 
-/** The tags an upload asks for (x-amz-tagging), which a Tag filter matches at write time. */
-export const requestTags = (ctx: OperationContext): ReadonlyMap<string, string> | undefined => tagsOfHeader(ctx.req.headers['x-amz-tagging']);
+/** Whether a rule that could expire this key filters on tags (only then are they worth reading). */
+const tagsMatter = (rules: readonly LifecycleRule[], key: string): boolean => rules.some((r) => needsTags(r) && mayExpire([r], key));
+
+type Tags = ReadonlyMap<string, string> | undefined;
 
 /**
  * The expiry of an object being written now. `size`: its length when known;
- * `tags`: what a Tag filter compares (undefined: not known, no Tag filter matches).
+ * `tags`: the tags it is written with (undefined: not known, no Tag filter
+ * matches), asked for only where a Tag filter could match.
  */
-export async function expiryForWrite(ctx: OperationContext, bucket: string, key: string, size: number | undefined, tags: ReadonlyMap<string, string> | undefined): Promise<WriteExpiry> {
+export async function expiryForWrite(ctx: OperationContext, bucket: string, key: string, size: number | undefined, tags: () => Promise<Tags>): Promise<WriteExpiry> {
   const rules = rulesOf(ctx);
   if (!rules?.length || !mayExpire(rules, key)) return NONE;
   const now = Date.now();
-  const expiry = currentExpiry(rules, { key, size, tags }, now);
+  const expiry = currentExpiry(rules, { key, size, tags: tagsMatter(rules, key) ? await tags() : undefined }, now);
   if (!expiry) return NONE;
   const headers = { 'x-amz-expiration': expirationHeader(expiry) };
   // (Cached per bucket briefly: asked only in buckets whose rules expire this key.)
@@ -46,23 +52,24 @@ export async function expiryForWrite(ctx: OperationContext, bucket: string, key:
 }
 
 /**
- * The object's tags where a rule's Tag filter needs them. The one place the
- * lifecycle reads tags: until object tagging is on this branch, none are
- * known, and a Tag-filtered rule matches no stored object.
+ * A stored object's tags, for a rule's Tag filter: the one place lifecycle
+ * reads them (tagging's readObjectTags; `info`, the object's HEAD when the
+ * caller has it, saves a call). Undefined when the version is gone.
  */
-export async function lifecycleTagsOf(_ctx: OperationContext, _bucket: string, _key: string, _info?: ObjectInfo, _versionId?: string): Promise<ReadonlyMap<string, string> | undefined> {
-  return undefined;
+export async function lifecycleTagsOf(ctx: OperationContext, bucket: string, key: string, info?: ObjectInfo, versionId?: string): Promise<Tags> {
+  try {
+    return await readObjectTags(ctx, bucket, key, versionId, info);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'NoSuchKey' || (err as { code?: string }).code === 'NoSuchVersion') return undefined;
+    throw err;
+  }
 }
 
 /** x-amz-expiration for GetObject/HeadObject of the current object, computed from the rules and its Last-Modified. */
 export async function expiryForRead(ctx: OperationContext, bucket: string, key: string, info: ObjectInfo): Promise<Record<string, string>> {
   const rules = rulesOf(ctx);
   if (!rules?.length || !mayExpire(rules, key) || info.lastModified === undefined) return {};
-  const subject: LifecycleSubject = {
-    key,
-    size: info.size,
-    tags: rules.some((r) => needsTags(r) && mayExpire([r], key)) ? await lifecycleTagsOf(ctx, bucket, key, info) : undefined,
-  };
-  const expiry = currentExpiry(rules, subject, Date.parse(info.lastModified));
+  const tags = tagsMatter(rules, key) ? await lifecycleTagsOf(ctx, bucket, key, info) : undefined;
+  const expiry = currentExpiry(rules, { key, size: info.size, tags }, Date.parse(info.lastModified));
   return expiry ? { 'x-amz-expiration': expirationHeader(expiry) } : {};
 }

@@ -1,6 +1,6 @@
 // Headers that ask for a feature this gateway does not have yet. Accepting
 // them and doing nothing would half-honour the request (a client believes its
-// object is encrypted, locked or tagged), so each is refused before any
+// object is encrypted or locked), so each is refused before any
 // Swift call: NotImplemented naming the header, or S3's own error where a value
 // is not valid at all. Checked for every operation; a header S3 ignores on an
 // operation is refused there too, since no client sends it by accident.
@@ -27,8 +27,6 @@ const REFUSED_PREFIXES = [
 
 /** Single headers no operation here implements, and why. */
 const REFUSED: Readonly<Record<string, string>> = {
-  'x-amz-tagging': 'object tagging',
-  'x-amz-tagging-directive': 'object tagging',
   'x-amz-mfa': 'MFA delete',
 };
 

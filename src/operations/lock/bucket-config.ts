@@ -15,6 +15,7 @@ import { SwiftError } from '../../swift/errors.js';
 import type { ContainerInfo } from '../../swift/store.js';
 import type { OperationContext } from '../context.js';
 import type { LockMode, Retention } from './state.js';
+import { TAG_RECORDS_FLAG } from '../tagging/layout.js';
 
 export const BUCKET_LOCK_ITEM = 'object-lock';
 
@@ -31,6 +32,8 @@ export interface BucketLock {
   readonly unverified: boolean;
   /** The bucket's versioning, read along (cached with it; see common/segments.ts ownedSegments). */
   readonly versioning?: 'enabled' | 'disabled';
+  /** Some object's tags may be kept in the bucket's `+tags` records (operations/tagging/), read along and cached with it. */
+  readonly tagRecords?: boolean;
 }
 
 const NOT_ENABLED: BucketLock = { enabled: false, unverified: false };
@@ -50,7 +53,11 @@ export function decodeBucketLock(value: string | null | undefined): BucketLock {
   return { enabled: true, unverified: false, rule: { mode: m[1] as LockMode, ...(m[3] === 'd' ? { days: n } : { years: n }) } };
 }
 
-export const bucketLockOf = (info: ContainerInfo): BucketLock => ({ ...decodeBucketLock(info.reserved[BUCKET_LOCK_ITEM]), versioning: info.versioning });
+export const bucketLockOf = (info: ContainerInfo): BucketLock => ({
+  ...decodeBucketLock(info.reserved[BUCKET_LOCK_ITEM]), versioning: info.versioning,
+  // (An item that does not verify still says "look": a needless lookup is the safe mistake.)
+  ...(info.reserved[TAG_RECORDS_FLAG] !== undefined ? { tagRecords: true } : {}),
+});
 
 const DAY_MS = 86_400_000;
 

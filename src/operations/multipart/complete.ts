@@ -13,6 +13,8 @@ import { deleteSegments, ownedSegments } from '../common/segments.js';
 import type { OperationContext } from '../context.js';
 import { lockItemsOf } from '../lock/state.js';
 import { aclItems } from '../common/object-acl.js';
+import { tagItemsOf } from '../tagging/write-tags.js';
+import { tagsOfVersion } from '../tagging/object-tags.js';
 import { MAX_COMPLETE_BODY, parseCompleteBody, type RequestedPart } from './complete-body.js';
 import { claimedElsewhere, delay, racingAbort } from './complete-race.js';
 import {
@@ -128,13 +130,14 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
   // A lifecycle rule that expires the object: X-Delete-At on its manifest. Its
   // segments are removed by `lifecycle run` once Swift's expirer removed it
   // (a POST per part here would make a Complete of 10,000 parts 10,000 calls slower).
-  const expiry = await expiryForWrite(ctx, bucket, key, manifest.reduce((n, p) => n + p.size_bytes, 0), undefined);
+  // (The upload's tags, as its marker carries them for the object: read only if a Tag rule may match.)
+  const expiry = await expiryForWrite(ctx, bucket, key, manifest.reduce((n, p) => n + p.size_bytes, 0), () => tagsOfVersion(ctx, bucket, key, marker));
   try {
     const top = await nestIfNeeded(ctx, bucket, key, uploadId, manifest);
     subs = top.subs;
     // The object's own reserved items: the upload that made it (for retries and
     // races), its ACL, its checksum, and the object lock its CreateMultipartUpload decided.
-    const reserved = { ...aclItems(marker.reserved), ...lockItemsOf(marker.reserved), ...checksum?.items, [UPLOAD_ID]: uploadId };
+    const reserved = { ...aclItems(marker.reserved), ...lockItemsOf(marker.reserved), ...tagItemsOf(marker.reserved), ...checksum?.items, [UPLOAD_ID]: uploadId };
     const made = objectHeaders(marker);
     const headers = expiry.deleteAt === undefined ? made.headers : { ...made.headers, 'x-delete-at': String(expiry.deleteAt) };
     written = await ctx.store.putManifest(bucket, key, top.entries, { ...made, headers, s3Etag: etag, reserved });

@@ -23,6 +23,7 @@ import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../s3/checksums.
 import { encodePartChecksum, uploadChecksum, type PartChecksum } from '../../s3/multipart-checksums.js';
 import type { Written } from '../../swift/store.js';
 import { checksumElements, checksumItem } from '../common/checksums.js';
+import { requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
 import { ChecksumTap, checksumTypeMismatch, uploadChecksumItems, uploadChecksumOf } from './part-checksums.js';
 
 export async function createMultipartUpload(ctx: OperationContext): Promise<S3Result> {
@@ -34,13 +35,16 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
   const lock = await lockForWrite(ctx, bucket, { needsIntegrity: false });
   const acl = await requestedObjectAcl(ctx);
   const checksum = uploadChecksum(ctx.req.headers);
+  const tags = await requestedTags(ctx);
   await ensureSegmentsContainer(ctx, bucket);
+  // x-amz-tagging: kept on the marker, as the final object's own items (or its record's write id).
+  const tagItems = await tagItemsForWrite(ctx, bucket, key, tags, stored, { ...acl.items, ...lock.items, ...uploadChecksumItems(checksum) });
   const uploadId = newUploadId();
   // The marker carries what the final object gets, where s3api's Complete reads
   // it too: Content-Type, the stored content headers and X-Object-Meta-*; and,
   // as the gateway's sealed items, its ACL.
   await ctx.store.putObject(segmentsContainer(bucket), markerName(key, uploadId), {
-    body: '', length: 0, headers: { ...stored, 'content-type': stored['content-type'] ?? 'application/octet-stream' }, reserved: { ...acl.items, ...lock.items, ...uploadChecksumItems(checksum) },
+    body: '', length: 0, headers: { ...stored, 'content-type': stored['content-type'] ?? 'application/octet-stream' }, reserved: { ...acl.items, ...lock.items, ...uploadChecksumItems(checksum), ...tagItems },
   });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   const headers = checksum ? { 'x-amz-checksum-algorithm': CHECKSUM_ALGORITHMS[checksum.algorithm].name, 'x-amz-checksum-type': checksum.type } : {};

@@ -16,7 +16,9 @@ import { lockForWrite } from '../lock/write-lock.js';
 import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
-import { expiryForWrite, requestTags } from '../common/lifecycle-expiry.js';
+import { expiryForWrite } from '../common/lifecycle-expiry.js';
+import { tagsOfVersion } from '../tagging/object-tags.js';
+import { parseTaggingDirective, requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
 
 export type MetadataDirective = 'COPY' | 'REPLACE';
 
@@ -37,6 +39,12 @@ function changesStorage(headers: Readonly<Record<string, string>>): boolean {
     Object.keys(headers).some((name) => name.startsWith('x-amz-server-side-encryption'));
 }
 
+/** The context that reads the copy source: Swift there as the requester, when it is another project's bucket. */
+async function sourceContext(ctx: OperationContext, bucket: string): Promise<OperationContext> {
+  const other = await ctx.otherAccount?.(bucket);
+  return other ? { ...ctx, store: other.store } : ctx;
+}
+
 export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const headers = ctx.req.headers;
@@ -51,6 +59,9 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const replace: Record<string, string> | undefined = directive === 'REPLACE' ? { ...pick(headers, STORED_CONTENT_HEADERS), ...metadataToSwift(headers) } : undefined;
   if (replace?.['content-type'] !== undefined) replace['content-type'] = plainContentType(replace['content-type'])!;
   if (replace) checkMetadataLimits(replace, await ctx.store.limits());
+  // x-amz-tagging-directive: COPY (the default) keeps the source's tags, REPLACE gives the copy x-amz-tagging's (or none).
+  const tagging = parseTaggingDirective(headers['x-amz-tagging-directive']);
+  const replacedTags = tagging === 'REPLACE' ? (await requestedTags(ctx)) ?? new Map<string, string>() : undefined;
   // S3 quirk: a copy never takes the source's lock; it gets the request's, else the bucket's default.
   const lock = await lockForWrite(ctx, bucket, { needsIntegrity: false });
   const info = await findCopySource(ctx, source);
@@ -60,10 +71,13 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   // The source's verified checksums describe the copy's bytes too: they follow,
   // sealed for the copy. Its ACL does not: S3 gives a copy the request's ACL.
   const acl = await requestedObjectAcl(ctx);
-  // The copy's lifecycle expiry is the destination's rules' for a new object;
+  const otherItems = { ...checksumItems(info.reserved), ...acl.items, ...lock.items };
+  const tags = replacedTags ?? (await tagsOfVersion(await sourceContext(ctx, source.bucket), source.bucket, source.key, info));
+  const tagItems = await tagItemsForWrite(ctx, bucket, key, tags, replace ?? info.userMetadata, otherItems);
+  // The copy's lifecycle expiry is the destination's rules' for a new object with the copy's tags;
   // a source's X-Delete-At must not follow it, so such a copy sends the
   // source's headers itself (X-Fresh-Metadata) rather than let Swift copy them.
-  const expiry = await expiryForWrite(ctx, bucket, key, info.size, directive === 'REPLACE' ? requestTags(ctx) : undefined);
+  const expiry = await expiryForWrite(ctx, bucket, key, info.size, async () => tags);
   const sent = replace ?? (info.deleteAt === undefined ? undefined : { ...(info.contentType !== undefined ? { 'content-type': info.contentType } : {}), ...info.contentHeaders, ...info.userMetadata });
   // If-None-Match / If-Match on the destination: checked and written while this request holds the key.
   const sourceAccount = await copySourceAccount(ctx, source);
@@ -74,7 +88,7 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
     const done = await ctx.store.copyObject(
       { container: bucket, object: key },
       { container: source.bucket, object: source.key, info, versionId: source.versionId, account: sourceAccount },
-      { replace: sent, reserved: { ...checksumItems(info.reserved), ...acl.items, ...lock.items }, deleteAt: expiry.deleteAt },
+      { replace: sent, reserved: { ...otherItems, ...tagItems }, deleteAt: expiry.deleteAt },
     );
     await deleteSegments(ctx, bucket, replaced);
     return done;

@@ -17,6 +17,7 @@ import { checkKey } from '../common/names.js';
 import { deleteSegments, ownedSegments } from '../common/segments.js';
 import { OBJECT_TABLE, translate } from '../common/swift-errors.js';
 import { deleteVersion } from '../common/delete-version.js';
+import { forgetDeletedKeys } from '../tagging/cleanup.js';
 import { parseVersionId } from '../common/versions.js';
 import type { OperationContext } from '../context.js';
 import { bucketLock, type BucketLock } from '../lock/bucket-config.js';
@@ -154,6 +155,8 @@ export async function deleteObjects(ctx: OperationContext): Promise<S3Result> {
   await forEachConcurrently([...byKey.values()], CONCURRENCY, async (indexes) => {
     for (const i of indexes) outcomes[i] = await deleteOne(ctx, bucket, request.objects[i]!, lock);
   });
+  // Tag records of deleted keys (an unversioned bucket that has records only).
+  await forgetDeletedKeys(ctx, bucket, outcomes.filter((o) => o.entry.versionId === undefined && !o.error).map((o) => o.entry.key), lock);
   const answers = outcomes.map((o) => ({
     key: o.entry.key,
     versionId: o.entry.versionId,

@@ -18,6 +18,7 @@ import { entryPath, isStagedPut, objectManifest } from '../common/manifest.js';
 import { checksumHeader } from '../../s3/checksums.js';
 import { decodePartChecksum } from '../../s3/multipart-checksums.js';
 import { expiryForRead } from '../common/lifecycle-expiry.js';
+import { taggingCountHeader } from '../tagging/object-tags.js';
 
 interface PartRange {
   readonly range: string;
@@ -145,7 +146,7 @@ async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', read: O
     // The S3 ETag, as a 200 would give it (a manifest's own is Swift's, not the client's).
     return { status: 304, headers: { etag: info.isManifest ? await s3EtagOf(ctx, bucket, key, info) : quoteEtag(info.etag), 'last-modified': info.lastModified } };
   }
-  const out = { ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...websiteRedirectHeader(info.reserved), ...lockResponseHeaders(await shownLock(ctx, bucket, key, info)) };
+  const out = { ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...websiteRedirectHeader(info.reserved), ...lockResponseHeaders(await shownLock(ctx, bucket, key, info)), ...(await taggingCountHeader(ctx, bucket, key, info)) };
   if (info.isManifest) out['etag'] = await s3EtagOf(ctx, bucket, key, info);
   // The current object's lifecycle expiry (x-amz-expiration), from the rules and its Last-Modified.
   if (ctx.req.query.get('versionId') === undefined) Object.assign(out, await expiryForRead(ctx, bucket, key, info));

@@ -16,7 +16,9 @@ import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
 import { requestedWebsiteRedirect } from '../common/website-redirect.js';
-import { expiryForWrite, requestTags } from '../common/lifecycle-expiry.js';
+import { expiryForWrite } from '../common/lifecycle-expiry.js';
+import { startKeyCleanup } from '../tagging/cleanup.js';
+import { requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
 import { isStaged, writeStaged } from './staged-put.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
@@ -25,15 +27,17 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const length = await putBodyLength(ctx);
   const headers = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(headers, await ctx.store.limits());
+  const tags = await requestedTags(ctx);
   const lock = await lockForWrite(ctx, bucket, { needsIntegrity: true });
   const acl = await requestedObjectAcl(ctx);
   const redirect = requestedWebsiteRedirect(ctx.req.headers);
+  const tagItems = await tagItemsForWrite(ctx, bucket, key, tags, headers, { ...acl.items, ...redirect, ...lock.items });
   // A lifecycle rule that expires the object: Swift's expirer deletes it then (common/lifecycle-expiry.ts).
-  const expiry = await expiryForWrite(ctx, bucket, key, length, requestTags(ctx));
+  const expiry = await expiryForWrite(ctx, bucket, key, length, async () => tags ?? new Map());
   const stored = expiry.deleteAt === undefined ? headers : { ...headers, 'x-delete-at': String(expiry.deleteAt) };
   // If-None-Match / If-Match: checked and written while this request holds the key (key-claim.ts).
   const out = await conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers), async () => {
-    const extra = { ...acl.items, ...redirect, ...lock.items };
+    const extra = { ...acl.items, ...redirect, ...lock.items, ...tagItems };
     // A large body is staged, so that of overlapping writes the last to complete wins (staged-put.ts).
     if (isStaged(ctx, length)) return writeStaged(ctx, bucket, key, stored, length, extra);
     const replaced = await ownedSegments(ctx, bucket, key);
@@ -61,10 +65,12 @@ export async function deleteObject(ctx: OperationContext): Promise<S3Result> {
 
 async function deleteCurrent(ctx: OperationContext, bucket: string, key: string): Promise<S3Result> {
   const segments = await ownedSegments(ctx, bucket, key);
+  const forgetTags = await startKeyCleanup(ctx, bucket, key);
   const deleted = await ctx.store.deleteObject(bucket, key);
   if (deleted) {
     // The manifest goes first, so the object never reads as broken.
     await deleteSegments(ctx, bucket, segments);
+    await forgetTags();
     // Swift names a version only when it wrote a delete marker (a versioned bucket).
     return { status: 204, headers: deleted.versionId !== undefined && deleted.versionId !== 'null' ? versionHeaders(deleted.versionId, true) : {} };
   }

@@ -110,6 +110,26 @@ const withLifecycle = async (rig: GatewayRig) => {
 const corsBody = '<CORSConfiguration><CORSRule><AllowedOrigin>https://app.test</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>';
 const blockBody = '<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls></PublicAccessBlockConfiguration>';
 const ownershipBody = '<OwnershipControls><Rule><ObjectOwnership>BucketOwnerPreferred</ObjectOwnership></Rule></OwnershipControls>';
+const taggingBody = '<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>';
+/** Ten tags of 128 + 256 characters: never on the object itself, always a record in bkt+tags. */
+const largeTags = Array.from({ length: 10 }, (_, i) => `${i}${'k'.repeat(127)}=${'v'.repeat(256)}`).join('&');
+const largeTaggingBody = `<Tagging><TagSet>${Array.from({ length: 10 }, (_, i) => `<Tag><Key>${i}${'k'.repeat(127)}</Key><Value>${'v'.repeat(256)}</Value></Tag>`).join('')}</TagSet></Tagging>`;
+const withTaggedObject = async (rig: GatewayRig) => {
+  await rig.s3('PUT', '/bkt');
+  await rig.s3('PUT', '/bkt/k', { body: 'hello', headers: { 'x-amz-tagging': 'a=1' } });
+  return {};
+};
+const withRecordObject = async (rig: GatewayRig) => {
+  await rig.s3('PUT', '/bkt');
+  await rig.s3('PUT', '/bkt/k', { body: 'hello', headers: { 'x-amz-tagging': largeTags } });
+  return {};
+};
+const withBucketTags = async (rig: GatewayRig) => {
+  await rig.s3('PUT', '/bkt');
+  await rig.s3('PUT', '/bkt?tagging', { body: taggingBody, headers: { 'content-md5': md5b64(taggingBody) } });
+  return {};
+};
+
 /** In the global namespace: the registry's own calls (in the service account) fail in turn too. */
 const inNamespace = (s: Scenario): Scenario => ({ ...s, namespace: true });
 
@@ -129,6 +149,9 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     'CreateBucket (object lock)': { seed: async () => ({}), request: () => ({ method: 'PUT', path: '/bkt', headers: LOCK_ON }), ok: 200 },
     GetObjectLockConfiguration: { seed: lockedBucket, request: () => ({ method: 'GET', path: '/bkt?object-lock' }), ok: 200 },
     PutObjectLockConfiguration: { seed: lockedBucket, request: () => md5Body('PUT', '/bkt?object-lock', lockConfigBody), ok: 200 },
+    PutBucketTagging: { seed: bucketOnly, request: () => md5Body('PUT', '/bkt?tagging', taggingBody), ok: 204 },
+    GetBucketTagging: { seed: withBucketTags, request: () => ({ method: 'GET', path: '/bkt?tagging' }), ok: 200 },
+    DeleteBucketTagging: { seed: withBucketTags, request: () => ({ method: 'DELETE', path: '/bkt?tagging' }), ok: 204 },
   },
   listing: {
     ListObjects: { seed: withObject, request: () => ({ method: 'GET', path: '/bkt' }), ok: 200 },
@@ -171,6 +194,15 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     PutObjectRetention: { seed: withLockedObject, request: () => md5Body('PUT', '/bkt/k?retention', retentionBody), ok: 200 },
     GetObjectLegalHold: { seed: withLockedObject, request: () => ({ method: 'GET', path: '/bkt/k?legal-hold' }), ok: 200 },
     PutObjectLegalHold: { seed: withLockedObject, request: () => md5Body('PUT', '/bkt/k?legal-hold', legalHoldBody), ok: 200 },
+    GetObjectTagging: { seed: withTaggedObject, request: () => ({ method: 'GET', path: '/bkt/k?tagging' }), ok: 200 },
+    'GetObjectTagging (a record)': { seed: withRecordObject, request: () => ({ method: 'GET', path: '/bkt/k?tagging' }), ok: 200 },
+    PutObjectTagging: { seed: withObject, request: () => ({ method: 'PUT', path: '/bkt/k?tagging', body: taggingBody }), ok: 200 },
+    'PutObjectTagging (a record: too large for the object)': { seed: withObject, request: () => ({ method: 'PUT', path: '/bkt/k?tagging', body: largeTaggingBody }), ok: 200 },
+    DeleteObjectTagging: { seed: withTaggedObject, request: () => ({ method: 'DELETE', path: '/bkt/k?tagging' }), ok: 204 },
+    'PutObject (tags in a record)': { seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt/k', body: 'new body', headers: { 'x-amz-tagging': largeTags } }), ok: 200 },
+    'GetObject (tags in a record)': { seed: withRecordObject, request: () => ({ method: 'GET', path: '/bkt/k' }), ok: 200 },
+    'CopyObject (the source\'s tags in a record)': { seed: withRecordObject, request: () => ({ method: 'PUT', path: '/bkt/copy', headers: { 'x-amz-copy-source': '/bkt/k' } }), ok: 200 },
+    'DeleteObject (a bucket with tag records)': { seed: withRecordObject, request: () => ({ method: 'DELETE', path: '/bkt/k' }), ok: 204 },
   },
   namespace: {
     CreateBucket: inNamespace({ seed: async () => ({}), request: () => ({ method: 'PUT', path: '/bkt', headers: { 'x-amz-acl': 'public-read' } }), ok: 200 }),
@@ -200,6 +232,7 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     ListParts: { seed: withUpload, request: (v) => ({ method: 'GET', path: `/bkt/k?uploadId=${v.id}` }), ok: 200 },
     ListMultipartUploads: { seed: withUpload, request: () => ({ method: 'GET', path: '/bkt?uploads' }), ok: 200 },
     AbortMultipartUpload: { seed: withUpload, request: (v) => ({ method: 'DELETE', path: `/bkt/k?uploadId=${v.id}` }), ok: 204 },
+    'CreateMultipartUpload (tags in a record)': { seed: bucketOnly, request: () => ({ method: 'POST', path: '/bkt/k?uploads', headers: { 'x-amz-tagging': largeTags } }), ok: 200 },
     'CreateMultipartUpload (object lock)': { seed: lockedBucket, request: () => ({ method: 'POST', path: '/bkt/k?uploads', headers: { 'x-amz-object-lock-legal-hold': 'ON' } }), ok: 200 },
     'CompleteMultipartUpload (object lock)': {
       seed: withLockedUpload,
@@ -288,12 +321,14 @@ function expected404(row: string, c: RecordedCall): string[] {
   // The parts' listing gone under a Complete: the parts it names are not there.
   if (operation.startsWith('CompleteMultipartUpload') && c.object === undefined && c.container?.endsWith('+segments')) return ['InvalidPart'];
   if (c.container?.endsWith('+segments')) return ['NoSuchUpload', 'NoSuchBucket', 'NoSuchKey'];
+  // A bucket's tag record that is not there: it has no tags.
+  if (c.container?.endsWith('+tags')) return ['NoSuchTagSet', 'NoSuchBucket', 'NoSuchKey'];
   if (c.object !== undefined) return ['NoSuchKey', 'NoSuchBucket', 'NoSuchUpload'];
   return ['NoSuchBucket'];
 }
 
 /** The bucket family's table reads a 409 as a bucket in use; an Abort's claim that lost to a racing DELETE is NoSuchUpload; else a racing write. */
-const BUCKET_TABLE_OPS = new Set(['CreateMultipartUpload (object lock)', 'CreateBucket (object lock)', 'GetObjectLockConfiguration', 'PutObjectLockConfiguration', 'PutBucketWebsite', 'DeleteBucketWebsite', 'PutBucketCors', 'DeleteBucketCors', 'PutBucketLifecycleConfiguration', 'GetBucketLifecycleConfiguration', 'DeleteBucketLifecycleConfiguration', 'PutBucketPolicy', 'GetBucketPolicy', 'DeleteBucketPolicy', 'GetBucketPolicyStatus', 'PutPublicAccessBlock', 'PutBucketOwnershipControls', 'HeadBucket', 'CreateBucket', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'PutBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'DeleteObjectsWithSegments', 'ListMultipartUploads', 'CreateMultipartUpload']);
+const BUCKET_TABLE_OPS = new Set(['PutBucketTagging', 'GetBucketTagging', 'DeleteBucketTagging', 'CreateMultipartUpload (object lock)', 'CreateBucket (object lock)', 'GetObjectLockConfiguration', 'PutObjectLockConfiguration', 'PutBucketWebsite', 'DeleteBucketWebsite', 'PutBucketCors', 'DeleteBucketCors', 'PutBucketLifecycleConfiguration', 'GetBucketLifecycleConfiguration', 'DeleteBucketLifecycleConfiguration', 'PutBucketPolicy', 'GetBucketPolicy', 'DeleteBucketPolicy', 'GetBucketPolicyStatus', 'PutPublicAccessBlock', 'PutBucketOwnershipControls', 'HeadBucket', 'CreateBucket', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'PutBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'DeleteObjectsWithSegments', 'ListMultipartUploads', 'CreateMultipartUpload']);
 function expected409(row: string, c: RecordedCall): string {
   const operation = row.split(' ')[0]!;
   if (operation === 'AbortMultipartUpload' && c.method === 'DELETE') return 'NoSuchUpload';
@@ -327,7 +362,9 @@ for (const [familyName, family] of Object.entries(SCENARIOS)) {
             // Nothing Swift says makes the gateway crash or blame itself.
             expect(got.code, row).not.toBe('InternalError');
             // A body already streamed to Swift cannot be sent again with a fresh token: the client retries.
-            const want = f === 401 && call.bodyLength > 0 && call.method === 'PUT' && !('multipart-manifest' in call.query) ? { status: 503, code: 'ServiceUnavailable' } : rule(f);
+            // (Tag records are sent from memory, so they are re-sent with the fresh token: a 401 then stays one.)
+            const streamed = call.bodyLength > 0 && call.method === 'PUT' && !('multipart-manifest' in call.query) && !call.container?.endsWith('+tags');
+            const want = f === 401 && streamed ? { status: 503, code: 'ServiceUnavailable' } : rule(f);
             if (want) {
               // Unless the failing call was one the operation can do without (it then succeeds).
               if (got.status !== scenario.ok) expect({ status: got.status, code: got.code }, row).toEqual(want);

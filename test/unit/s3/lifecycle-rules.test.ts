@@ -1,7 +1,7 @@
 // Which objects a rule matches, when they expire (S3 rounds up to midnight UTC), and x-amz-expiration.
 import { describe, expect, it } from 'vitest';
 import type { LifecycleRule } from '../../../src/s3/lifecycle.js';
-import { currentExpiry, expirationHeader, expiryAfterDays, mayExpire, ruleMatches, tagsOfHeader } from '../../../src/s3/lifecycle-rules.js';
+import { currentExpiry, expirationHeader, expiryAfterDays, mayExpire, ruleMatches } from '../../../src/s3/lifecycle-rules.js';
 
 const base = { status: 'Enabled' as const, transitions: [], noncurrentTransitions: [] };
 const r = (over: Partial<LifecycleRule>): LifecycleRule => ({ id: 'r', ...base, filter: {}, ...over });
@@ -49,10 +49,5 @@ describe('currentExpiry and x-amz-expiration', () => {
   it('formats the header as S3 does', () => {
     expect(expirationHeader({ date: new Date('2012-12-23T00:00:00Z'), ruleId: 'picture-deletion-rule' })).toBe('expiry-date="Sun, 23 Dec 2012 00:00:00 GMT", rule-id="picture-deletion-rule"');
     expect(expirationHeader({ date: new Date('2012-12-23T00:00:00Z'), ruleId: 'say "hi"\n' })).toBe('expiry-date="Sun, 23 Dec 2012 00:00:00 GMT", rule-id="say \\"hi\\"?"');
-  });
-
-  it('reads x-amz-tagging as a query string', () => {
-    expect(tagsOfHeader('a=1&b=two%20words')).toEqual(new Map([['a', '1'], ['b', 'two words']]));
-    expect(tagsOfHeader(undefined)).toBeUndefined();
   });
 });

@@ -68,10 +68,19 @@ class Walk {
     }
   }
 
-  /** A version's tags, only when a rule's Tag filter needs them. */
+  #tagsUnreadable = false;
+
+  /** A version's tags, only when a rule's Tag filter needs them; unknown (no Tag rule matches) where the gateway may not read them. */
   async tags(key: string, versionId?: string): Promise<ReadonlyMap<string, string> | undefined> {
-    if (!this.config.rules.some(needsTags)) return undefined;
-    return lifecycleTagsOf(this.ctx, this.bucket, key, undefined, versionId);
+    if (this.#tagsUnreadable || !this.config.rules.some(needsTags)) return undefined;
+    try {
+      return await lifecycleTagsOf(this.ctx, this.bucket, key, undefined, versionId);
+    } catch (err) {
+      if (!(err instanceof SwiftError && (err.status === 401 || err.status === 403))) throw err;
+      this.#tagsUnreadable = true;
+      this.opts.out(['no-tags', this.bucket, key, versionId ?? '-', 'the gateway cannot read the bucket\'s tag records (+tags, not shared with it): Tag rules match nothing here this run'].join('\t'));
+      return undefined;
+    }
   }
 }
 

@@ -18,6 +18,7 @@ import { bucketInfo } from '../common/bucket.js';
 import { ensureDelegatedLocks, shareWithDelegate } from '../common/delegation.js';
 import { hasSegmentsContainer, segmentsContainer } from '../common/segments.js';
 import { bucketLock } from '../lock/bucket-config.js';
+import { tagsContainer } from '../tagging/layout.js';
 import type { OperationContext } from '../context.js';
 import type { BucketSettings } from '../../namespace/record.js';
 import type { LifecycleConfiguration } from '../../s3/lifecycle.js';
@@ -46,8 +47,8 @@ export function withLifecycle(settings: BucketSettings, next: LifecycleConfigura
 const MINIMUM_SIZE_HEADER = 'x-amz-transition-default-minimum-object-size';
 
 /**
- * Lets the gateway's identity read and write the bucket (and its segments and
- * lock records, where it has them), once: what `lifecycle run` needs when the
+ * Lets the gateway's identity read and write the bucket (and its segments,
+ * tag records and lock records, where it has them), once: what `lifecycle run` needs when the
  * gateway's user has no role in the owner's project. No segments container is
  * made for it (one there makes every PUT of the bucket read the key's manifest
  * first); one made later takes the bucket's ACLs, the gateway's entries with them.
@@ -57,7 +58,8 @@ const MINIMUM_SIZE_HEADER = 'x-amz-transition-default-minimum-object-size';
 async function shareWithRunner(ctx: OperationContext, bucket: string): Promise<void> {
   const delegate = ctx.delegate;
   if (delegate === undefined || ctx.bucketOwner !== undefined || ctx.bucketRecord?.settings.delegatedReads) return;
-  for (const container of [bucket, ...((await hasSegmentsContainer(ctx, bucket)) ? [segmentsContainer(bucket)] : [])]) await shareWithDelegate(ctx, container, delegate);
+  const tags = (await ctx.store.containerExists(tagsContainer(bucket))) ? [tagsContainer(bucket)] : [];
+  for (const container of [bucket, ...((await hasSegmentsContainer(ctx, bucket)) ? [segmentsContainer(bucket)] : []), ...tags]) await shareWithDelegate(ctx, container, delegate);
   if ((await bucketLock(ctx, bucket, { fresh: true })).enabled) await ensureDelegatedLocks(ctx, bucket);
   await ctx.namespace?.updateSettings(bucket, (s) => ({ ...s, delegatedReads: true }));
 }

@@ -20,6 +20,9 @@ RUN npm run build && npm prune --omit=dev
 
 FROM ${BASE_IMAGE}
 ENV NODE_ENV=production
+# One S3 process per container: the orchestrator scales pods (workers: 0 would
+# start one per core the container sees).
+ENV S3GW_WORKERS=1
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

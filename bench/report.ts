@@ -5,6 +5,8 @@ import { ratio, type LatencySummary, type Spread } from './stats.js';
 
 export const GATEWAY = 'gateway';
 export const SWIFT = 'swift';
+/** Direct Swift through a raw TCP relay process (bench/relay.ts): Node's floor for moving bytes. */
+export const RELAY = 'relay';
 export const S3API = 's3api';
 export const TARGET_NAMES = [GATEWAY, SWIFT, S3API] as const;
 
@@ -20,6 +22,9 @@ export interface SmallCell {
   readonly latencyMs: LatencySummary;
   readonly errors: number;
   readonly errorSamples?: readonly string[];
+  /** Per round, CPU µs per request (all completed, warm-up included): the gateway's (its rows), the serving Swift proxy's. */
+  readonly gatewayCpuMicrosPerOp?: readonly number[];
+  readonly proxyCpuMicrosPerOp?: readonly number[];
 }
 
 export interface LargeCell {
@@ -33,6 +38,10 @@ export interface LargeCell {
   readonly failures?: readonly string[];
   /** The gateway's peak RSS during each round's transfer (gateway rows only), bytes. */
   readonly gatewayPeakRssBytes?: readonly number[];
+  /** Per round, CPU-seconds per GB moved: the gateway's (its rows), the serving Swift proxy's, the relay's (relay rows). */
+  readonly gatewayCpuSecPerGb?: readonly number[];
+  readonly proxyCpuSecPerGb?: readonly number[];
+  readonly relayCpuSecPerGb?: readonly number[];
 }
 
 export interface ListCell {
@@ -120,6 +129,10 @@ export const LIMITS = {
   addedP99Ms: 2,
   addedP99Concurrency: 16,
   largeVsSwift: 0.9,
+  /** Gateway CPU per GB moved against a raw Node TCP relay's in the same rounds (issue 21). */
+  largeCpuVsRelay: 1.5,
+  /** Gateway CPU per small request against the serving Swift proxy's (issue 21). */
+  smallCpuVsProxy: 0.1,
   rssBytes: 150e6,
   listAddedMs: 3,
   listConcurrency: 1,
@@ -133,6 +146,14 @@ export const LIMITS = {
   /** The global namespace's extra gateway CPU per small GET, for a bucket without a policy or ACL grants (issue 14: within 5 %). */
   namespaceCpuRatio: 1.05,
 } as const;
+
+/** The median of the per-round ratios a[i] / b[i] (rounds share the machine's state of their moment). */
+export function medianRatio(a: readonly number[] | undefined, b: readonly number[] | undefined): { median: number; ratios: number[] } {
+  const ratios = (a ?? []).flatMap((x, i) => (b?.[i] ? [x / b[i]!] : []));
+  const sorted = [...ratios].sort((x, y) => x - y);
+  const median = sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  return { median, ratios };
+}
 
 export function fmt(value: number | undefined, digits?: number): string {
   if (value === undefined || !Number.isFinite(value)) return 'n/a';
@@ -207,6 +228,31 @@ export function evaluateTargets(r: Pick<BenchResults, 'small' | 'large' | 'list'
       target: `large ${op}: gateway MB/s ≥ ${LIMITS.largeVsSwift} × direct Swift`,
       measured: fmtRatio(vs),
       pass: Number.isFinite(vs) ? vs >= LIMITS.largeVsSwift : undefined,
+    });
+  }
+  for (const op of ['PUT', 'GET'] as const) {
+    const at = (t: string) => cell(r.large, t, (c) => c.op === op);
+    const gw = at(GATEWAY);
+    if (!gw?.gatewayCpuSecPerGb?.length) continue;
+    const relay = medianRatio(gw.gatewayCpuSecPerGb, at(RELAY)?.relayCpuSecPerGb);
+    checks.push({
+      target: `large ${op}: gateway CPU per GB ≤ ${LIMITS.largeCpuVsRelay}× a raw Node TCP relay's (median of per-round ratios)`,
+      measured: Number.isFinite(relay.median) ? `${relay.median.toFixed(2)}× (rounds ${relay.ratios.map((x) => x.toFixed(2)).join(', ')})` : 'n/a',
+      pass: Number.isFinite(relay.median) ? relay.median <= LIMITS.largeCpuVsRelay : undefined,
+    });
+    const proxy = medianRatio(gw.gatewayCpuSecPerGb, gw.proxyCpuSecPerGb);
+    checks.push({
+      target: `large ${op}: gateway CPU per GB below the Swift proxy's for the same bytes (median of per-round ratios)`,
+      measured: Number.isFinite(proxy.median) ? `${proxy.median.toFixed(2)}× (rounds ${proxy.ratios.map((x) => x.toFixed(2)).join(', ')})` : 'n/a',
+      pass: Number.isFinite(proxy.median) ? proxy.median < 1 : undefined,
+    });
+  }
+  for (const c of r.small.filter((x) => x.target === GATEWAY && x.gatewayCpuMicrosPerOp?.length)) {
+    const q = medianRatio(c.gatewayCpuMicrosPerOp, c.proxyCpuMicrosPerOp);
+    checks.push({
+      target: `small ${c.op} c=${c.concurrency}: gateway CPU per request ≤ ${LIMITS.smallCpuVsProxy}× the Swift proxy's (median of per-round ratios)`,
+      measured: Number.isFinite(q.median) ? `${q.median.toFixed(3)}× (rounds ${q.ratios.map((x) => x.toFixed(3)).join(', ')})` : 'n/a',
+      pass: Number.isFinite(q.median) ? q.median <= LIMITS.smallCpuVsProxy : undefined,
     });
   }
   const peaks = r.large.flatMap((c) => c.gatewayPeakRssBytes ?? []);
@@ -312,6 +358,17 @@ export function markdownReport(r: BenchResults): string {
       return [k.op, String(k.concurrency), lat(at(GATEWAY)?.latencyMs), lat(at(SWIFT)?.latencyMs), lat(at(S3API)?.latencyMs), fmt((at(GATEWAY)?.latencyMs.p99 ?? NaN) - (at(SWIFT)?.latencyMs.p99 ?? NaN)), String(errors)];
     });
     out.push('', '#### Small objects: latency p50 / p99 / p99.9 (ms)', '', markdownTable(['op', 'conc', 'gateway', 'direct Swift', 's3api', 'p99 added (ms)', 'errors'], latRows));
+    const cpuRows = keys.flatMap((k) => {
+      const at = (t: string) => cell(r.small, t, (c) => c.op === k.op && c.concurrency === k.concurrency);
+      const gw = at(GATEWAY);
+      if (!gw?.gatewayCpuMicrosPerOp?.length) return [];
+      const mean = (v: readonly number[] | undefined) => (v?.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
+      return [[k.op, String(k.concurrency), fmt(mean(gw.gatewayCpuMicrosPerOp), 0), fmt(mean(gw.proxyCpuMicrosPerOp), 0), fmt(mean(at(SWIFT)?.proxyCpuMicrosPerOp), 0), fmt(mean(at(S3API)?.proxyCpuMicrosPerOp), 0)]];
+    });
+    if (cpuRows.length) {
+      out.push('', '#### Small objects: CPU µs per request', '', 'From /proc over each job (warm-up included), divided by every request completed.', '',
+        markdownTable(['op', 'conc', 'gateway', 'Swift proxy behind the gateway', 'Swift proxy, direct', 's3api proxy'], cpuRows));
+    }
   }
   if (r.large.length) {
     const rows = (['PUT', 'GET'] as const).flatMap((op) => {
@@ -334,6 +391,24 @@ export function markdownReport(r: BenchResults): string {
     });
     const runPeak = r.gatewayRunPeakRssBytes !== undefined ? ` The gateway's peak RSS over the whole small, large and list run: ${fmtMB(r.gatewayRunPeakRssBytes)}.` : '';
     out.push('', '#### Large objects: MB/s', '', `Peak RSS: the gateway's VmHWM during the transfer (reset before it).${runPeak}`, '', markdownTable(['op', 'size', 'gateway', 'direct Swift', 's3api', 'gateway / Swift', 'gateway / s3api', 'gateway peak RSS', 'bytes verified'], rows));
+    const cpuRows = (['PUT', 'GET'] as const).flatMap((op) => {
+      const at = (t: string) => cell(r.large, t, (c) => c.op === op);
+      const gw = at(GATEWAY);
+      if (!gw?.gatewayCpuSecPerGb?.length) return [];
+      const mean = (v: readonly number[] | undefined) => (v?.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
+      return [[
+        op,
+        `${fmt(mean(gw.gatewayCpuSecPerGb))} (${(gw.gatewayCpuSecPerGb).map((x) => x.toFixed(2)).join(', ')})`,
+        fmt(mean(gw.proxyCpuSecPerGb)),
+        fmt(mean(at(SWIFT)?.proxyCpuSecPerGb)),
+        fmt(mean(at(RELAY)?.relayCpuSecPerGb)),
+        fmt(mean(at(S3API)?.proxyCpuSecPerGb)),
+      ]];
+    });
+    if (cpuRows.length) {
+      out.push('', '#### Large objects: CPU-seconds per GB moved', '', 'From /proc, in the same rounds: the gateway process; the Swift proxy (master and workers) while it served the gateway and while it served direct Swift; a raw Node TCP relay in front of the proxy (bench/relay.ts); the s3api proxy, which does the S3 work inside Swift.', '',
+        markdownTable(['op', 'gateway (rounds)', 'Swift proxy behind the gateway', 'Swift proxy, direct', 'raw Node relay', 's3api proxy'], cpuRows));
+    }
   }
   if (r.list.length) {
     const concurrencies = [...new Set(r.list.map((c) => c.concurrency))].sort((a, b) => a - b);

@@ -14,11 +14,13 @@ import { counterSum, gatewayNodeArgs, scrapeMetrics, startGateway, type GatewayP
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.js';
 import { cpuMicros, machine, readMemory, resetPeak, RssSampler } from './procfs.js';
 import { runNamespaceCost } from './namespace-cost.js';
+import { ServiceCpu } from './service-cpu.js';
 import type { ClosedLoopJob, FromLoadgen, Job, ObjectOp, ResultOf, TargetSpec } from './protocol.js';
 import {
   evaluateTargets,
   GATEWAY,
   markdownReport,
+  RELAY,
   S3API,
   SWIFT,
   targetLines,
@@ -180,6 +182,35 @@ interface Ctx {
   readonly swift: TargetSpec;
   readonly s3api: TargetSpec;
   readonly profileDir?: string;
+  /** The Swift proxy behind the gateway and direct Swift, and the one running s3api: their CPU, from /proc. */
+  readonly proxies?: { readonly swift: ServiceCpu; readonly s3api: ServiceCpu };
+}
+
+/** The proxy that serves a target's requests (s3api runs inside its own proxy). */
+const proxyOf = (ctx: Ctx, target: TargetSpec) => (target.name === S3API ? ctx.proxies?.s3api : ctx.proxies?.swift);
+
+/** CPU (µs) of the gateway (when the target is it) and of the serving proxy, over `run`. */
+async function withCpu<T>(ctx: Ctx, target: TargetSpec, gwPid: number | undefined, run: () => Promise<T>): Promise<{ result: T; gatewayUs?: number; proxyUs?: number }> {
+  const proxy = proxyOf(ctx, target);
+  const gw0 = gwPid === undefined ? undefined : cpuMicros(gwPid);
+  const p0 = proxy?.micros();
+  const result = await run();
+  return {
+    result,
+    ...(gw0 === undefined ? {} : { gatewayUs: cpuMicros(gwPid!) - gw0 }),
+    ...(p0 === undefined ? {} : { proxyUs: proxy!.micros() - p0 }),
+  };
+}
+
+/** A raw TCP relay process in front of the Swift proxy (relay.ts), as a Swift target of its own. */
+async function startRelay(ctx: Ctx): Promise<{ target: TargetSpec; pid: number; stop(): void }> {
+  const swift = new URL(ctx.swift.origin);
+  const child = fork(join(root, 'dist/bench/bench/relay.js'), [swift.hostname, swift.port], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`the relay exited (${code}) before listening`)));
+  });
+  return { target: { ...ctx.swift, name: RELAY, origin: `http://127.0.0.1:${port}` }, pid: child.pid!, stop: () => child.kill() };
 }
 
 function closedLoop(ctx: Ctx, target: TargetSpec, op: ObjectOp | 'LIST', concurrency: number, extra: Partial<ClosedLoopJob> = {}): ClosedLoopJob {
@@ -198,24 +229,30 @@ function closedLoop(ctx: Ctx, target: TargetSpec, op: ObjectOp | 'LIST', concurr
   };
 }
 
-async function runSmall(ctx: Ctx, gateway: TargetSpec): Promise<SmallCell[]> {
+async function runSmall(ctx: Ctx, gateway: TargetSpec, gwPid: number): Promise<SmallCell[]> {
   const ops: ObjectOp[] = ['PUT', 'GET', 'HEAD'];
-  const acc = new Map<string, { op: string; concurrency: number; target: string; rounds: number[]; samples: Float64Array[]; errors: number; errorSamples: string[] }>();
+  const acc = new Map<string, { op: string; concurrency: number; target: string; rounds: number[]; samples: Float64Array[]; errors: number; errorSamples: string[]; gatewayCpu: number[]; proxyCpu: number[] }>();
   for (let round = 0; round < ctx.opts.rounds; round++) {
     for (const concurrency of ctx.opts.concurrencies) {
       for (const op of ops) {
         for (const target of rotate([gateway, ctx.swift, ctx.s3api], round)) {
-          const res = await ctx.loadgen.run(closedLoop(ctx, target, op, concurrency));
+          const measured = await withCpu(ctx, target, target.name === GATEWAY ? gwPid : undefined, () => ctx.loadgen.run(closedLoop(ctx, target, op, concurrency)));
+          const res = measured.result;
           const opsPerSec = res.ops / (res.elapsedMs / 1000);
           const key = `${op}/${concurrency}/${target.name}`;
-          const a = acc.get(key) ?? { op, concurrency, target: target.name, rounds: [], samples: [], errors: 0, errorSamples: [] };
+          const a = acc.get(key) ?? { op, concurrency, target: target.name, rounds: [], samples: [], errors: 0, errorSamples: [], gatewayCpu: [], proxyCpu: [] };
+          // Everything done during the job is in the CPU deltas: divided by every request that completed.
+          const per = Math.max(1, res.completed);
+          if (measured.gatewayUs !== undefined) a.gatewayCpu.push(measured.gatewayUs / per);
+          if (measured.proxyUs !== undefined) a.proxyCpu.push(measured.proxyUs / per);
           a.rounds.push(opsPerSec);
           a.samples.push(res.latenciesMs);
           a.errors += res.errors;
           a.errorSamples.push(...res.errorSamples.slice(0, 3 - a.errorSamples.length));
           acc.set(key, a);
           const l = summarizeLatencies(res.latenciesMs);
-          log(`small r${round + 1} c=${concurrency} ${op} ${target.name}: ${opsPerSec.toFixed(0)} ops/s, p50 ${l.p50.toFixed(2)} p99 ${l.p99.toFixed(2)} ms${res.errors ? `, ${res.errors} errors: ${res.errorSamples[0]}` : ''}`);
+          const cpu = `${measured.gatewayUs !== undefined ? `, gateway ${(measured.gatewayUs / per).toFixed(0)}` : ''}${measured.proxyUs !== undefined ? `, proxy ${(measured.proxyUs / per).toFixed(0)}` : ''} CPU µs/request`;
+          log(`small r${round + 1} c=${concurrency} ${op} ${target.name}: ${opsPerSec.toFixed(0)} ops/s, p50 ${l.p50.toFixed(2)} p99 ${l.p99.toFixed(2)} ms${cpu}${res.errors ? `, ${res.errors} errors: ${res.errorSamples[0]}` : ''}`);
         }
       }
     }
@@ -229,18 +266,21 @@ async function runSmall(ctx: Ctx, gateway: TargetSpec): Promise<SmallCell[]> {
     latencyMs: summarizeLatencies(concatSamples(a.samples)),
     errors: a.errors,
     ...(a.errorSamples.length ? { errorSamples: a.errorSamples } : {}),
+    ...(a.gatewayCpu.length ? { gatewayCpuMicrosPerOp: a.gatewayCpu } : {}),
+    ...(a.proxyCpu.length ? { proxyCpuMicrosPerOp: a.proxyCpu } : {}),
   }));
 }
 
 async function runLarge(ctx: Ctx, gateway: TargetSpec, gw: GatewayProcess, peak: RunPeak): Promise<LargeCell[]> {
   await ensureContainer(ctx.swift, LARGE_BUCKET);
   const size = ctx.opts.largeBytes;
-  const acc = new Map<string, { op: 'PUT' | 'GET'; target: string; rounds: number[]; verified: boolean; failures: string[]; peaks: number[] }>();
+  const acc = new Map<string, { op: 'PUT' | 'GET'; target: string; rounds: number[]; verified: boolean; failures: string[]; peaks: number[]; gatewayCpu: number[]; proxyCpu: number[]; relayCpu: number[] }>();
   const etags = new Set<string>();
+  const relay = await startRelay(ctx);
   try {
     for (let round = 0; round < ctx.opts.rounds; round++) {
       for (const op of ['PUT', 'GET'] as const) {
-        for (const target of rotate([gateway, ctx.swift, ctx.s3api], round)) {
+        for (const target of rotate([gateway, ctx.swift, ctx.s3api, relay.target], round)) {
           const isGateway = target.name === GATEWAY;
           let sampler: RssSampler | undefined;
           if (isGateway) {
@@ -248,10 +288,18 @@ async function runLarge(ctx: Ctx, gateway: TargetSpec, gw: GatewayProcess, peak:
             resetPeak(gw.pid);
             sampler = new RssSampler(gw.pid, 20);
           }
-          const res = await ctx.loadgen.run({ kind: 'large', target, op, bucket: LARGE_BUCKET, key: `large/${target.name}`, size });
+          const relay0 = target.name === RELAY ? cpuMicros(relay.pid) : undefined;
+          const measured = await withCpu(ctx, target, isGateway ? gw.pid : undefined, () => ctx.loadgen.run({ kind: 'large', target, op, bucket: LARGE_BUCKET, key: `large/${target.name}`, size }));
+          const relayUs = relay0 === undefined ? undefined : cpuMicros(relay.pid) - relay0;
+          const res = measured.result;
           const key = `${op}/${target.name}`;
-          const a = acc.get(key) ?? { op, target: target.name, rounds: [], verified: true, failures: [], peaks: [] };
+          const a = acc.get(key) ?? { op, target: target.name, rounds: [], verified: true, failures: [], peaks: [], gatewayCpu: [], proxyCpu: [], relayCpu: [] };
           const mbPerSec = res.bytes / 1e6 / (res.elapsedMs / 1000);
+          // CPU-seconds per GB (10^9 bytes) moved.
+          const perGb = (us: number) => us / 1e6 / Math.max(1e-9, res.bytes / 1e9);
+          if (measured.gatewayUs !== undefined) a.gatewayCpu.push(perGb(measured.gatewayUs));
+          if (measured.proxyUs !== undefined) a.proxyCpu.push(perGb(measured.proxyUs));
+          if (relayUs !== undefined) a.relayCpu.push(perGb(relayUs));
           if (res.verified) a.rounds.push(mbPerSec);
           else {
             a.verified = false;
@@ -265,12 +313,15 @@ async function runLarge(ctx: Ctx, gateway: TargetSpec, gw: GatewayProcess, peak:
             rss = `, gateway peak RSS ${(peakBytes / 1e6).toFixed(0)} MB`;
           }
           acc.set(key, a);
-          log(`large r${round + 1} ${op} ${target.name}: ${mbPerSec.toFixed(0)} MB/s${res.verified ? ' (verified)' : ` FAILED ${res.status} ${res.detail ?? ''}`}${rss}`);
+          const cpu = ([['gateway', measured.gatewayUs], ['proxy', measured.proxyUs], ['relay', relayUs]] as const)
+            .flatMap(([name, us]) => (us === undefined ? [] : [`${name} ${perGb(us).toFixed(2)}`])).join(', ');
+          log(`large r${round + 1} ${op} ${target.name}: ${mbPerSec.toFixed(0)} MB/s${res.verified ? ' (verified)' : ` FAILED ${res.status} ${res.detail ?? ''}`}${rss}${cpu ? `, CPU s/GB: ${cpu}` : ''}`);
         }
       }
     }
   } finally {
-    for (const name of [GATEWAY, SWIFT, S3API]) await swiftCall(ctx.swift, 'DELETE', `/${LARGE_BUCKET}/large/${name}`).catch(() => undefined);
+    relay.stop();
+    for (const name of [GATEWAY, SWIFT, S3API, RELAY]) await swiftCall(ctx.swift, 'DELETE', `/${LARGE_BUCKET}/large/${name}`).catch(() => undefined);
   }
   if (etags.size > 1) log(`large: the three PUTs of the same bytes returned different ETags: ${[...etags].join(', ')}`);
   return [...acc.values()].map((a) => ({
@@ -282,6 +333,9 @@ async function runLarge(ctx: Ctx, gateway: TargetSpec, gw: GatewayProcess, peak:
     verified: a.verified && (a.op !== 'PUT' || etags.size <= 1),
     ...(a.failures.length ? { failures: a.failures } : {}),
     ...(a.target === GATEWAY ? { gatewayPeakRssBytes: a.peaks } : {}),
+    ...(a.gatewayCpu.length ? { gatewayCpuSecPerGb: a.gatewayCpu } : {}),
+    ...(a.proxyCpu.length ? { proxyCpuSecPerGb: a.proxyCpu } : {}),
+    ...(a.relayCpu.length ? { relayCpuSecPerGb: a.relayCpu } : {}),
   }));
 }
 
@@ -517,7 +571,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const profileDir = opts.profile ? mkdtempSync(join(tmpdir(), 's3gw-bench-profile-')) : undefined;
   if (profileDir) log(`profiling the gateways (CPU profiles in ${profileDir}); profiled numbers run slower than unprofiled ones`);
   const loadgen = new Loadgen();
-  const ctx: Ctx = { opts, loadgen, stack, swift, s3api, profileDir };
+  const runDir = join(stack.dataDir, 'run');
+  const proxies = needsStack ? { swift: new ServiceCpu(runDir, 'proxy'), s3api: new ServiceCpu(runDir, 's3proxy') } : undefined;
+  const ctx: Ctx = { opts, loadgen, stack, swift, s3api, profileDir, proxies };
   const startMain = (label: string) =>
     startGateway({ root, label, authUrl: stack.keystone.authUrl, keystoneRegion: stack.keystone.region, credentials: [credentialOf(demo)], cpuProfileDir: profileDir });
   log(`bench: ${opts.only.join(', ')}; ${opts.rounds} round(s) of ${opts.durationS} s (+${opts.warmupS} s warm-up); signing ${opts.signing}`);
@@ -540,7 +596,7 @@ async function main(argv: readonly string[]): Promise<void> {
       const gateway = s3Target(GATEWAY, gw.url, demo, opts.signing, 'us-east-1');
       const peak = new RunPeak(gw.pid);
       try {
-        if (only.has('small')) small = await runSmall(ctx, gateway);
+        if (only.has('small')) small = await runSmall(ctx, gateway, gw.pid);
         if (only.has('large')) large = await runLarge(ctx, gateway, gw, peak);
         if (only.has('list')) list = await runList(ctx, gateway);
       } finally {

@@ -56,6 +56,8 @@ export interface Config {
   };
   readonly health: { readonly intervalMs: number; readonly timeoutMs: number };
   readonly shutdownGraceSeconds: number;
+  /** S3 worker processes (Node's cluster); 0: one per available core. */
+  readonly workers: number;
   readonly credentials: {
     readonly file: string | undefined;
     readonly keystone: boolean;
@@ -121,6 +123,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'swift.healthUrl', kind: 'optional-url', help: 'URL the readiness check GETs for Swift (default: /healthcheck at the origin of keystone.storageUrl, else of the first token\'s storage URL)' },
   { path: 'health.intervalMs', kind: 'int', default: 5000, help: 'how often the background readiness checks of Keystone and Swift run (0: no checks, /readyz only reflects shutdown)' },
   { path: 'health.timeoutMs', kind: 'int', default: 2000, help: 'timeout of one readiness check' },
+  { path: 'workers', kind: 'int', default: 0, help: 'S3 worker processes sharing the S3 port (Node\'s cluster), with one primary serving the admin port (metrics of all workers, health of all workers); 0: one per available core; 1: a single process (the container image sets 1: the orchestrator scales pods)' },
   { path: 'shutdownGraceSeconds', kind: 'int', default: 30, help: 'on SIGTERM/SIGINT, longest wait for requests in flight before connections are cut' },
   { path: 'keystone.service.username', kind: 'optional-string', help: 'the gateway\'s own Keystone user (for credentials.keystone); it needs Keystone\'s admin role (to read EC2 credentials and ask /v3/ec2tokens), no Swift role' },
   { path: 'keystone.service.password', kind: 'optional-string', help: 'password of keystone.service.username (best from a file: S3GW_KEYSTONE_SERVICE_PASSWORD_FILE)' },

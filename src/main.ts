@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // Process entry: command line, settings, logging, signals. The wiring is in server.ts.
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { runPrimary } from './cluster/primary.js';
+import { linkWorker } from './cluster/worker.js';
 import { ConfigError, SETTINGS, envName, loadConfig, type Config } from './config.js';
-import { errorFields, jsonLogger } from './observe/log.js';
+import { errorFields, jsonLogger, type LevelledLogger } from './observe/log.js';
 import { DOCTOR_USAGE, doctorCommand } from './doctor-command.js';
 import { NAMESPACE_USAGE, namespaceCommand } from './namespace-command.js';
 import { LIFECYCLE_USAGE, lifecycleCommand } from './lifecycle-command.js';
@@ -83,14 +87,19 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exitCode = await namespaceCommand(rest, config, (line) => process.stdout.write(line + '\n'));
     return;
   }
-  const log = jsonLogger(config.log.level);
+  const workers = config.workers === 0 ? availableParallelism() : config.workers;
+  if (workers > 1 && cluster.isPrimary) {
+    // The primary serves the admin port and keeps the workers (cluster/primary.ts).
+    process.exit(await runPrimary({ config, log: jsonLogger(config.log.level), count: workers }));
+  }
+  const log = cluster.isWorker ? withWorker(jsonLogger(config.log.level), cluster.worker!.id) : jsonLogger(config.log.level);
   // SIGHUP's default action ends the process: take it over before anything
   // listens (a SIGHUP while starting reloads nothing: the settings are fresh).
   let reloader: Reloader | undefined = undefined;
   process.on('SIGHUP', () => (reloader ? reloader.reload('SIGHUP') : log.log('info', 'SIGHUP while starting: nothing to reload')));
   let running: Running;
   try {
-    running = await start(config, log);
+    running = await start(config, log, { admin: !cluster.isWorker });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`s3-swift-gateway: ${err.message}\n`);
@@ -121,6 +130,16 @@ async function main(argv: readonly string[]): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  if (cluster.isWorker) {
+    linkWorker(running);
+    // A primary that died (SIGKILL) leaves its workers holding the port: they go too.
+    process.on('disconnect', () => shutdown('primary gone'));
+  }
+}
+
+/** A worker's log lines name it (`worker`: its cluster id). */
+function withWorker(log: LevelledLogger, id: number): LevelledLogger {
+  return { setLevel: (level) => log.setLevel(level), log: (level, msg, fields) => log.log(level, msg, { worker: id, ...fields }) };
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

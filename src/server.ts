@@ -25,7 +25,8 @@ export interface Running {
   readonly metrics: Metrics;
   readonly readiness: Readiness;
   readonly s3: Server;
-  readonly admin: Server;
+  /** Undefined in a worker process: the primary serves the admin port. */
+  readonly admin: Server | undefined;
   /**
    * Stops accepting S3 connections, reports not-ready, lets requests in flight
    * finish for up to graceMs, then cuts what is left. Resolves true when
@@ -43,6 +44,8 @@ export interface Running {
 /** What tests may change beyond the config file. */
 export interface StartOverrides {
   readonly limits?: Partial<Limits>;
+  /** false in a worker process (cluster/): no admin listener, the primary has it. */
+  readonly admin?: boolean;
 }
 
 /** Builds and starts everything from a loaded config. Also used by tests that want a real process's wiring. */
@@ -130,16 +133,16 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
       metrics.upstreamCheckDuration.set({ service }, seconds);
     },
   });
-  const admin = createAdminServer({ metrics, readiness });
+  const admin = overrides.admin === false ? undefined : createAdminServer({ metrics, readiness });
   await Promise.all([
     new Promise<void>((resolve, reject) => { s3.once('listening', resolve); s3.once('error', reject); }),
-    new Promise<void>((resolve, reject) => { admin.once('error', reject); admin.listen(config.admin.port, config.admin.host, resolve); }),
+    admin && new Promise<void>((resolve, reject) => { admin.once('error', reject); admin.listen(config.admin.port, config.admin.host, resolve); }),
   ]);
   // The bound ports (port 0 in a setting means any free one).
   const bound = (server: Server) => (server.address() as AddressInfo).port;
-  log.log('info', 'listening', {
+  log.log('info', admin ? 'listening' : 'worker listening', {
     s3: `http://${config.listen.host}:${bound(s3)}`,
-    admin: `http://${config.admin.host}:${bound(admin)}`,
+    ...(admin ? { admin: `http://${config.admin.host}:${bound(admin)}` } : {}),
     dialect: config.s3.dialect,
     domains: config.s3.domains,
     credentials: credentials.fileCredentials.length,
@@ -170,8 +173,10 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
       await closed;
       clearTimeout(timer);
       readiness.stop();
-      admin.closeAllConnections();
-      await new Promise<void>((resolve) => admin.close(() => resolve()));
+      if (admin) {
+        admin.closeAllConnections();
+        await new Promise<void>((resolve) => admin.close(() => resolve()));
+      }
       await Promise.all([dispatcher.close(), healthDispatcher.close()]);
       return !cut;
     },

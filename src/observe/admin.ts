@@ -4,12 +4,15 @@
 //   /readyz   readiness: the last background checks of Keystone and Swift passed
 //             (200), or which failed (503, JSON), or the gateway is stopping (503)
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { Readiness } from './health.js';
-import type { Metrics } from './metrics.js';
+import type { ReadinessReport } from './health.js';
 
+/**
+ * What the admin port shows: one process's Metrics and Readiness, or, with
+ * workers, the primary's view of all of them (cluster/primary.ts).
+ */
 export interface AdminDeps {
-  readonly metrics: Metrics;
-  readonly readiness: Readiness;
+  readonly metrics: { readonly registry: { metrics(): Promise<string>; readonly contentType: string } };
+  readonly readiness: { report(): ReadinessReport | { readonly ready: boolean; readonly body: unknown } };
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -54,7 +54,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
   const log: Logger = { log: (level, msg, fields) => logs.push({ level, msg, ...fields }) };
   const running = await start(config, log, { limits: opts.limits });
   const port = (running.s3.address() as AddressInfo).port;
-  const adminPort = (running.admin.address() as AddressInfo).port;
+  const adminPort = (running.admin!.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     port,

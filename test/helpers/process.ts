@@ -113,7 +113,9 @@ export async function startGatewayProcess(opts: ProcessOptions = {}): Promise<Ga
   const { configFile } = writeGatewayFiles(dir, stack, { authUrl: opts.authUrl, logLevel: opts.logLevel, settings: opts.settings, keystoneEc2: opts.keystoneEc2 });
   const child = spawn(process.execPath, [mainJs, '--config', configFile], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', ...opts.env },
+    // One process unless a test asks for workers (S3GW_WORKERS, test/ops/workers.test.ts): the
+    // others test one process's behaviour, and a variable survives their config rewrites.
+    env: { PATH: process.env.PATH ?? '', S3GW_WORKERS: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

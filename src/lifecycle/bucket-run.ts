@@ -44,7 +44,7 @@ class Walk {
   readonly counts: Counts = {};
   failed = 0;
 
-  constructor(readonly ctx: OperationContext, readonly bucket: string, readonly config: LifecycleConfiguration, readonly opts: RunOptions, readonly versioned: boolean) {}
+  constructor(readonly ctx: OperationContext, readonly bucket: string, readonly config: LifecycleConfiguration, readonly opts: RunOptions, readonly versioned: boolean, readonly lease?: BucketLease) {}
 
   line(word: string, key: string, id: string | undefined, detail: string): void {
     this.counts[word] = (this.counts[word] ?? 0) + 1;
@@ -55,6 +55,8 @@ class Walk {
     const id = 'versionId' in action ? action.versionId : 'uploadId' in action ? action.uploadId : undefined;
     const detail = `rule ${action.ruleId}${action.kind === 'transition' ? ` to ${action.storageClass}` : ''}`;
     if (this.opts.dryRun) return this.line(`would-${action.kind}`, action.key, id, detail);
+    // A page of many actions can outlast the lease: it is renewed as they go (a write only every third of its time).
+    await this.lease?.renew();
     try {
       const outcome = await applyAction(this.ctx, action, { versioned: this.versioned, planned });
       const why = outcome === 'locked' ? '; the version is under Object Lock' : outcome === 'unavailable' ? '; storage classes are not available to lifecycle in this gateway yet' : '';
@@ -177,7 +179,7 @@ export interface Retired {
 export async function runBucket(ctx: OperationContext, bucket: string, config: LifecycleConfiguration, opts: RunOptions, lease?: BucketLease, retired?: Retired): Promise<{ counts: Counts; failed: number }> {
   const info = await ctx.store.headContainer(bucket);
   const versioned = info.versioning !== undefined;
-  const walk = new Walk(ctx, bucket, config, opts, versioned);
+  const walk = new Walk(ctx, bucket, config, opts, versioned, opts.dryRun ? undefined : lease);
   const kinds = ruleKinds(config);
   const resumed = lease && !opts.dryRun ? await lease.state() : undefined;
   const started = resumed?.started ?? new Date().toISOString();

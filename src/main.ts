@@ -9,6 +9,7 @@ import { ConfigError, SETTINGS, envName, loadConfig, type Config } from './confi
 import { errorFields, jsonLogger, type LevelledLogger } from './observe/log.js';
 import { DOCTOR_USAGE, doctorCommand } from './doctor-command.js';
 import { NAMESPACE_USAGE, namespaceCommand } from './namespace-command.js';
+import { LIFECYCLE_USAGE, lifecycleCommand } from './lifecycle-command.js';
 import { createReloader, type Reloader } from './reload.js';
 import { start, type Running } from './server.js';
 
@@ -23,6 +24,7 @@ function usage(): string {
     'Usage: s3-swift-gateway [--config FILE] [--help] [--version]',
     '       s3-swift-gateway namespace list|register ... (see: s3-swift-gateway namespace --help)',
     '       s3-swift-gateway doctor [--config FILE] [--json]   check the settings against Keystone and Swift',
+    '       s3-swift-gateway lifecycle run ...                  apply the buckets\' lifecycle rules (see: s3-swift-gateway lifecycle --help)',
     '',
     'An S3 API gateway for OpenStack Swift, authenticated by Keystone.',
     'Settings come from the config file (YAML or JSON) and, overriding it, the environment.',
@@ -37,13 +39,17 @@ function usage(): string {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const subcommand = argv[0] === 'namespace' || argv[0] === 'doctor' ? argv[0] : undefined;
+  const subcommand = argv[0] === 'namespace' || argv[0] === 'doctor' || argv[0] === 'lifecycle' ? argv[0] : undefined;
   if (subcommand === undefined && (argv.includes('--help') || argv.includes('-h'))) {
     process.stdout.write(usage());
     return;
   }
   if (argv[0] === 'namespace' && argv.includes('--help')) {
     process.stdout.write(NAMESPACE_USAGE);
+    return;
+  }
+  if (argv[0] === 'lifecycle' && argv.includes('--help')) {
+    process.stdout.write(LIFECYCLE_USAGE);
     return;
   }
   if (argv[0] === 'doctor' && argv.includes('--help')) {
@@ -70,6 +76,11 @@ async function main(argv: readonly string[]): Promise<void> {
       process.exit(2);
     }
     throw err;
+  }
+  if (argv[0] === 'lifecycle') {
+    const rest = argv.slice(1).filter((arg, i, all) => arg !== '--config' && all[i - 1] !== '--config');
+    process.exitCode = await lifecycleCommand(rest, config, (line) => process.stdout.write(line + '\n'));
+    return;
   }
   if (argv[0] === 'namespace') {
     const rest = argv.slice(1).filter((arg, i, all) => arg !== '--config' && all[i - 1] !== '--config');

@@ -4,6 +4,7 @@
 // express). Kept as a small JSON object in the gateway's own account, which
 // no project can write, so unlike container metadata it needs no seal.
 import type { CorsRule } from '../s3/cors.js';
+import type { LifecycleConfiguration, LifecycleRule } from '../s3/lifecycle.js';
 import type { WebsiteConfiguration } from '../s3/website.js';
 
 export interface BucketOwnerInfo {
@@ -34,6 +35,14 @@ export interface BucketSettings {
   readonly cors?: readonly CorsRule[];
   /** True once the gateway's own identity may also write the bucket (for principals a bucket policy admits). */
   readonly delegatedWrites?: boolean;
+  /** The bucket's lifecycle rules (PutBucketLifecycleConfiguration): read on writes and reads without a Swift call, applied by `lifecycle run`. */
+  readonly lifecycle?: LifecycleConfiguration;
+  /**
+   * Expiring rules of lifecycle configurations since replaced or deleted:
+   * objects written under them may carry an X-Delete-At the rules now in
+   * force do not give, which `lifecycle run` corrects, then clears this.
+   */
+  readonly lifecycleRetired?: { readonly rules: readonly LifecycleRule[]; readonly since: string };
 }
 
 export interface BucketRecord {

@@ -10,6 +10,7 @@ import {
 } from './bucket/access-settings.js';
 import { deleteBucketPolicy, getBucketPolicy, getBucketPolicyStatus, putBucketPolicy } from './bucket/policy.js';
 import { deleteBucketCors, getBucketCors, putBucketCors } from './bucket/cors.js';
+import { deleteBucketLifecycle, getBucketLifecycleConfiguration, putBucketLifecycleConfiguration } from './bucket/lifecycle.js';
 import { deleteBucketWebsite, getBucketWebsite, putBucketWebsite } from './bucket/website.js';
 import { getObjectAcl, putObjectAcl } from './object/acl.js';
 import { createBucket, deleteBucket, getBucketLocation, headBucket } from './bucket/bucket.js';
@@ -69,6 +70,10 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     GetBucketCors: getBucketCors,
     PutBucketCors: putBucketCors,
     DeleteBucketCors: deleteBucketCors,
+    // The router names the trio by the newer API; DeleteBucketLifecycle is AWS's name for the delete.
+    GetBucketLifecycleConfiguration: getBucketLifecycleConfiguration,
+    PutBucketLifecycleConfiguration: putBucketLifecycleConfiguration,
+    DeleteBucketLifecycleConfiguration: deleteBucketLifecycle,
     GetBucketPolicy: getBucketPolicy,
     PutBucketPolicy: putBucketPolicy,
     DeleteBucketPolicy: deleteBucketPolicy,

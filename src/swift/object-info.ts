@@ -63,6 +63,8 @@ export interface ObjectInfo {
   readonly followedTo?: string;
   /** A dynamic large object (X-Object-Manifest: its segments are whatever a prefix lists). */
   readonly isDynamicManifest: boolean;
+  /** When Swift's object expirer deletes it (X-Delete-At, Unix seconds), if it is to. */
+  readonly deleteAt?: number;
 }
 
 const num = (value: string | undefined): number => (value === undefined ? 0 : Number(value) || 0);
@@ -130,5 +132,6 @@ export function objectInfo(container: string, object: string, headers: Readonly<
     versionId: headers['x-object-version-id'],
     followedTo: headers['content-location'],
     isDynamicManifest: headers['x-object-manifest'] !== undefined,
+    deleteAt: headers['x-delete-at'] === undefined ? undefined : Number(headers['x-delete-at']) || undefined,
   };
 }

@@ -299,15 +299,19 @@ export class SwiftStore {
    * object changed since `info` was read (another ETag, or another version
    * with the same bytes: its reserved items, an object lock among them, are
    * its own), 'gone' when it is not there any more; nothing was sent then.
+   * `deleteAt`: a new X-Delete-At (null: none); by default the object's own is kept.
    */
-  async rewriteReserved(container: string, object: string, info: ObjectInfo, reserved: Reserved): Promise<'done' | 'changed' | 'gone'> {
+  async rewriteReserved(container: string, object: string, info: ObjectInfo, reserved: Reserved, opts: { deleteAt?: number | null } = {}): Promise<'done' | 'changed' | 'gone'> {
     const now = await this.findObject(container, object);
     if (!now) return 'gone';
     if (now.etag !== info.etag || (now.versionId ?? 'null') !== (info.versionId ?? 'null')) return 'changed';
     const target = { container, object, size: now.size };
     const contentType = now.contentType === undefined ? undefined : now.contentType + (now.storedEtag === undefined ? '' : this.sealer.etagParams(target, now.storedEtag)) +
       (now.storageClass === undefined ? '' : this.sealer.classParam(target, now.storageClass));
-    const headers = { ...now.contentHeaders, ...now.userMetadata, ...(contentType === undefined ? {} : { 'content-type': contentType }), ...this.sealer.headers(target, reserved) };
+    // (X-Delete-At too: a POST without it cancels the object's expiry.)
+    const deleteAt = opts.deleteAt === undefined ? now.deleteAt : opts.deleteAt ?? undefined;
+    const expiry = deleteAt === undefined ? {} : { 'x-delete-at': String(deleteAt) };
+    const headers = { ...now.contentHeaders, ...now.userMetadata, ...expiry, ...(contentType === undefined ? {} : { 'content-type': contentType }), ...this.sealer.headers(target, reserved) };
     await this.#done(await this.session.call({ method: 'POST', container, object, headers }), 'POST', container, object, (s) => s === 202);
     return 'done';
   }
@@ -320,8 +324,10 @@ export class SwiftStore {
    * `storageClass`: the S3 class to name on the copy (sealed in its Content-Type).
    * `ifMatch`: the source's Swift ETag must still be this (Swift's copy
    * applies conditions to its read of the source), else a 412 SwiftError.
+   * `deleteAt`: the copy's X-Delete-At (Swift quirk: without X-Fresh-Metadata
+   * a copy keeps the source's).
    */
-  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo; versionId?: string; account?: string }, c: { replace?: Headers; range?: string; reserved?: Reserved; storageClass?: string; ifMatch?: string }): Promise<Written> {
+  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo; versionId?: string; account?: string }, c: { replace?: Headers; range?: string; reserved?: Reserved; storageClass?: string; ifMatch?: string; deleteAt?: number }): Promise<Written> {
     const size = c.range === undefined ? from.info.size : rangeLength(c.range);
     const target = { container: to.container, object: to.object, size };
     const headers: Record<string, string> = {
@@ -345,6 +351,7 @@ export class SwiftStore {
       headers['content-type'] = type + this.sealer.classParam(target, c.storageClass);
     }
     if (c.reserved && Object.keys(c.reserved).length > 0) Object.assign(headers, this.sealer.headers(target, c.reserved));
+    if (c.deleteAt !== undefined) headers['x-delete-at'] = String(c.deleteAt);
     // Swift's copy takes the source version from the PUT's own version-id (copy.py drops it for the sink).
     const res = await this.session.call({ method: 'PUT', container: to.container, object: to.object, headers, query: versionQuery({ versionId: from.versionId }) });
     return this.#written(res, to.container, to.object, target, {}, c.reserved);

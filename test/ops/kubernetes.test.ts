@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { CronJob } from 'kubernetes-models/batch/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
 import { parseAllDocuments } from 'yaml';
@@ -42,6 +43,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/Secret': Secret,
   'v1/Service': Service,
   'apps/v1/Deployment': Deployment,
+  'batch/v1/CronJob': CronJob,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
@@ -120,6 +122,28 @@ describe('deploy/kubernetes', () => {
     const monitor = find('ServiceMonitor', 's3-swift-gateway');
     expect(Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => service.metadata.labels[k] === v)).toBe(true);
     expect(monitor.spec.endpoints[0]).toMatchObject({ port: 'admin', path: '/metrics' });
+  });
+
+  it('runs `lifecycle run` daily with the gateway\'s image, config and credentials, and the service identity lifecycle needs', () => {
+    const gateway = find('Deployment', 's3-swift-gateway').spec.template.spec;
+    const cron = find('CronJob', 's3-swift-gateway-lifecycle');
+    const pod = cron.spec.jobTemplate.spec.template.spec;
+    const runner = pod.containers[0];
+    expect(runner.image).toBe(gateway.containers[0].image);
+    expect(runner.args.slice(0, 2)).toEqual(['lifecycle', 'run']);
+    expect(runner.args).toContain('/etc/s3-swift-gateway/config.yaml');
+    const volumes = (p: { volumes: { name: string; configMap?: unknown; secret?: unknown }[] }, name: string) => p.volumes.find((v) => v.name === name);
+    for (const name of ['config', 'credentials']) expect(volumes(pod, name)).toEqual(volumes(gateway, name));
+    // The ConfigMap's config plus the CronJob's service identity: the global namespace the runner needs.
+    const configMap = find('ConfigMap', 's3-swift-gateway-config');
+    const tmp = mkdtempSync(join(tmpdir(), 's3gw-k8s-'));
+    writeFileSync(join(tmp, 'config.yaml'), configMap.data['config.yaml']);
+    writeFileSync(join(tmp, 'password'), 'example');
+    const env = Object.fromEntries((runner.env as { name: string; value?: string }[]).map((e) => [e.name, e.value ?? 'from-secret']));
+    const config = loadConfig({ file: join(tmp, 'config.yaml'), env: { ...env, S3GW_KEYSTONE_SERVICE_PASSWORD_FILE: join(tmp, 'password') } });
+    expect(config.namespace.mode).toBe('global');
+    expect(runner.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toContain(env['S3GW_KEYSTONE_SERVICE_PASSWORD_FILE']!.replace(/\/password$/, ''));
+    expect(() => new CronJob({ ...cron, spec: { ...cron.spec, jobTemplate: { spec: { template: { spec: { containers: 'none' } } } } } } as never).validate()).toThrow();
   });
 
   it('runs the sidecar example with S3 on the pod loopback and probes on the admin port', () => {

@@ -16,6 +16,7 @@ import { lockForWrite } from '../lock/write-lock.js';
 import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
+import { expiryForWrite } from '../common/lifecycle-expiry.js';
 import { tagsOfVersion } from '../tagging/object-tags.js';
 import { parseTaggingDirective, requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
 import { placementFor } from '../storage/placement.js';
@@ -76,6 +77,11 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const otherItems = { ...checksumItems(info.reserved), ...acl.items, ...lock.items };
   const tags = replacedTags ?? (await tagsOfVersion(await sourceContext(ctx, source.bucket), source.bucket, source.key, info));
   const tagItems = await tagItemsForWrite(ctx, bucket, key, tags, replace ?? info.userMetadata, otherItems);
+  // The copy's lifecycle expiry is the destination's rules' for a new object with the copy's tags;
+  // a source's X-Delete-At must not follow it, so such a copy sends the
+  // source's headers itself (X-Fresh-Metadata) rather than let Swift copy them.
+  const expiry = await expiryForWrite(ctx, bucket, key, info.size, async () => tags);
+  const sent = replace ?? (info.deleteAt === undefined ? undefined : { ...(info.contentType !== undefined ? { 'content-type': info.contentType } : {}), ...info.contentHeaders, ...info.userMetadata });
   // If-None-Match / If-Match on the destination: checked and written while this request holds the key.
   const sourceAccount = await copySourceAccount(ctx, source);
   const written = await conditionally(ctx, bucket, key, parseWriteCondition(headers), async () => {
@@ -86,8 +92,8 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
     const reserved = { ...otherItems, ...tagItems };
     // x-amz-storage-class of another policy: the bytes go to its companion container (operations/storage/).
     const done = placement.policy === undefined
-      ? await ctx.store.copyObject({ container: bucket, object: key }, from, { replace, reserved, storageClass: placement.storageClass })
-      : await writeMoved(ctx, bucket, key, from, placement, { headers: replace ?? keptHeaders(info), reserved });
+      ? await ctx.store.copyObject({ container: bucket, object: key }, from, { replace: sent, reserved, storageClass: placement.storageClass, deleteAt: expiry.deleteAt })
+      : await writeMoved(ctx, bucket, key, from, placement, { headers: replace ?? keptHeaders(info), reserved }, { deleteAt: expiry.deleteAt });
     await deleteSegments(ctx, bucket, replaced);
     return 'written' in done ? { ...done.written, etag: done.etag } : done;
   });
@@ -95,5 +101,5 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   // (A copy into another class is a manifest: its S3 ETag is its bytes' MD5, as for any copy.)
   const etag = quoteEtag(written.etag || info.etag) ?? '""';
   const modified = written.lastModified ? new Date(written.lastModified) : new Date();
-  return { status: ctx.dialect.objectCreatedStatus, headers: copyVersionHeaders(info, written), xml: copyObjectResult(etag, modified) };
+  return { status: ctx.dialect.objectCreatedStatus, headers: { ...copyVersionHeaders(info, written), ...expiry.headers }, xml: copyObjectResult(etag, modified) };
 }

@@ -19,6 +19,7 @@ import { checksumHeader } from '../../s3/checksums.js';
 import { decodePartChecksum } from '../../s3/multipart-checksums.js';
 import { storageClassHeader } from '../../s3/storage-class.js';
 import { isPlacedData, objectClass } from '../storage/bucket-class.js';
+import { expiryForRead } from '../common/lifecycle-expiry.js';
 import { taggingCountHeader } from '../tagging/object-tags.js';
 
 interface PartRange {
@@ -153,6 +154,8 @@ async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', read: O
     ...(await taggingCountHeader(ctx, bucket, key, info)), ...storageClassHeader(await objectClass(ctx, bucket, info)),
   };
   if (info.isManifest) out['etag'] = await s3EtagOf(ctx, bucket, key, info);
+  // The current object's lifecycle expiry (x-amz-expiration), from the rules and its Last-Modified.
+  if (ctx.req.query.get('versionId') === undefined) Object.assign(out, await expiryForRead(ctx, bucket, key, info));
   // S3 quirk: checksums are returned only when asked for, and only for the whole
   // object (a client validates the body it receives against them).
   if (read.answer === 'whole' && checksumMode(ctx)) {

@@ -45,7 +45,9 @@ export async function writeStaged(
   const container = segmentsContainer(bucket);
   const segment = partName(key, newUploadId(), 1);
   // Content-MD5 is Swift's to verify on the segment (422 → BadDigest), as on a plain PUT.
-  const staged = await ctx.store.putObject(container, segment, { body: ctx.body, length, headers: {}, md5: requestMd5(ctx.req.headers) });
+  // A lifecycle expiry goes on the segment too, so it never outlives its manifest.
+  const expiry: Record<string, string> = headers['x-delete-at'] === undefined ? {} : { 'x-delete-at': headers['x-delete-at'] };
+  const staged = await ctx.store.putObject(container, segment, { body: ctx.body, length, headers: expiry, md5: requestMd5(ctx.req.headers) });
   const checksum = ctx.checksum;
   const value = checksum?.value();
   const reserved: Reserved = { ...extra, ...(checksum && value !== undefined ? checksumItem(checksum.algorithm, value) : {}), [STAGED_PUT_ITEM]: '1' };

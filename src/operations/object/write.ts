@@ -18,6 +18,7 @@ import { ensureDelegatedReads } from '../common/delegation.js';
 import { requestedObjectAcl } from '../common/object-acl.js';
 import { conditionally, parseWriteCondition } from '../common/write-conditions.js';
 import { requestedWebsiteRedirect } from '../common/website-redirect.js';
+import { expiryForWrite } from '../common/lifecycle-expiry.js';
 import { startKeyCleanup } from '../tagging/cleanup.js';
 import { requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
 import { isStaged, writeStaged } from './staged-put.js';
@@ -35,18 +36,21 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const tagItems = await tagItemsForWrite(ctx, bucket, key, tags, headers, { ...acl.items, ...redirect, ...lock.items });
   // x-amz-storage-class: the bucket itself, or the class's companion container (operations/storage/).
   const placement = await placementFor(ctx, bucket, ctx.req.headers['x-amz-storage-class']);
+  // A lifecycle rule that expires the object: Swift's expirer deletes it then (common/lifecycle-expiry.ts).
+  const expiry = await expiryForWrite(ctx, bucket, key, length, async () => tags ?? new Map());
+  const stored = expiry.deleteAt === undefined ? headers : { ...headers, 'x-delete-at': String(expiry.deleteAt) };
   // If-None-Match / If-Match: checked and written while this request holds the key (key-claim.ts).
   const out = await conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers), async () => {
     const extra = { ...acl.items, ...redirect, ...lock.items, ...tagItems };
     // A large body is staged, so that of overlapping writes the last to complete wins (staged-put.ts);
     // one bound for a companion container is, the same way (its manifest is written once the body is in).
-    if (placement.policy === undefined && isStaged(ctx, length)) return writeStaged(ctx, bucket, key, headers, length, extra, placement.storageClass);
+    if (placement.policy === undefined && isStaged(ctx, length)) return writeStaged(ctx, bucket, key, stored, length, extra, placement.storageClass);
     const replaced = await ownedSegments(ctx, bucket, key);
     const afterWrite = () => deleteSegments(ctx, bucket, replaced);
-    return writePlaced(ctx, { bucket, key, headers, length, afterWrite, extra, noMetadataPost: lock.lockedBucket }, placement);
+    return writePlaced(ctx, { bucket, key, headers: stored, length, afterWrite, extra, noMetadataPost: lock.lockedBucket }, placement);
   });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
-  return { status: ctx.dialect.objectCreatedStatus, headers: out };
+  return { status: ctx.dialect.objectCreatedStatus, headers: { ...out, ...expiry.headers } };
 }
 
 /**

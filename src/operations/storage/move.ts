@@ -35,20 +35,22 @@ export interface MovedObject {
  */
 export async function writeMoved(
   ctx: OperationContext, bucket: string, key: string, source: MoveSource, placement: Placement, moved: MovedObject,
-  opts: { ifMatch?: string; policyOfBucket?: string } = {},
+  opts: { ifMatch?: string; policyOfBucket?: string; deleteAt?: number } = {},
 ): Promise<{ written: Written; etag: string }> {
   const policy = placement.policy ?? (moved.s3Etag !== undefined ? opts.policyOfBucket : undefined);
   const from = { container: source.container, object: source.object, info: source.info, versionId: source.versionId, account: source.account };
   if (policy === undefined || source.info.size === 0) {
     const written = await ctx.store.copyObject({ container: bucket, object: key }, from, {
-      replace: moved.headers, reserved: moved.reserved, storageClass: placement.storageClass, ifMatch: opts.ifMatch,
+      replace: moved.headers, reserved: moved.reserved, storageClass: placement.storageClass, ifMatch: opts.ifMatch, deleteAt: opts.deleteAt,
     });
     return { written, etag: written.etag };
   }
   const container = await ensureCompanion(ctx, bucket, policy);
   const data = dataName(key);
-  const copied = await ctx.store.copyObject({ container, object: data }, from, { replace: { 'content-type': 'application/octet-stream' }, ifMatch: opts.ifMatch });
-  const { 'content-type': contentType, ...rest } = moved.headers;
+  // A lifecycle expiry goes on the bytes too, so they never outlive their manifest.
+  const copied = await ctx.store.copyObject({ container, object: data }, from, { replace: { 'content-type': 'application/octet-stream' }, ifMatch: opts.ifMatch, deleteAt: opts.deleteAt });
+  const { 'content-type': contentType, ...headers } = moved.headers;
+  const rest = opts.deleteAt === undefined ? headers : { ...headers, 'x-delete-at': String(opts.deleteAt) };
   const s3Etag = moved.s3Etag ?? copied.etag;
   try {
     const written = await ctx.store.putManifest(bucket, key, [{ path: `/${container}/${data}`, etag: copied.etag, size_bytes: source.info.size }], {

@@ -37,7 +37,9 @@ export async function writePlaced(ctx: OperationContext, w: PlacedWrite, placeme
   const container = await ensureCompanion(ctx, w.bucket, placement.policy);
   const data = dataName(w.key);
   // The data object carries nothing of the object's own: its manifest does.
-  const sent = await writeBody(ctx, { container, object: data }, {}, w.length, async () => {}, {}, { noMetadataPost: true });
+  // A lifecycle expiry goes on the bytes too, so they never outlive their manifest.
+  const expiry: Record<string, string> = w.headers['x-delete-at'] === undefined ? {} : { 'x-delete-at': w.headers['x-delete-at'] };
+  const sent = await writeBody(ctx, { container, object: data }, expiry, w.length, async () => {}, {}, { noMetadataPost: true });
   const etag = (sent['etag'] ?? '').replace(/"/g, '');
   const size = w.length;
   const checksum = ctx.checksum;

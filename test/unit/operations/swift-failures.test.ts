@@ -109,6 +109,12 @@ const withPolicy = async (rig: GatewayRig) => {
   await rig.s3('PUT', '/bkt?policy', { body: policyBody });
   return {};
 };
+const lifecycleBody = '<LifecycleConfiguration><Rule><ID>tmp</ID><Filter><Prefix>tmp/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>';
+const withLifecycle = async (rig: GatewayRig) => {
+  await rig.s3('PUT', '/bkt');
+  await rig.s3('PUT', '/bkt?lifecycle', { body: lifecycleBody, headers: { 'content-md5': md5b64(lifecycleBody) } });
+  return {};
+};
 const corsBody = '<CORSConfiguration><CORSRule><AllowedOrigin>https://app.test</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>';
 const blockBody = '<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls></PublicAccessBlockConfiguration>';
 const ownershipBody = '<OwnershipControls><Rule><ObjectOwnership>BucketOwnerPreferred</ObjectOwnership></Rule></OwnershipControls>';
@@ -235,6 +241,11 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
     PutBucketWebsite: inNamespace({ seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?website', body: '<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument></WebsiteConfiguration>' }), ok: 200 }),
     DeleteBucketWebsite: inNamespace({ seed: bucketOnly, request: () => ({ method: 'DELETE', path: '/bkt?website' }), ok: 204 }),
     DeleteBucketCors: inNamespace({ seed: bucketOnly, request: () => ({ method: 'DELETE', path: '/bkt?cors' }), ok: 204 }),
+    PutBucketLifecycleConfiguration: inNamespace({ seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?lifecycle', body: lifecycleBody, headers: { 'content-md5': md5b64(lifecycleBody) } }), ok: 200 }),
+    GetBucketLifecycleConfiguration: inNamespace({ seed: withLifecycle, request: () => ({ method: 'GET', path: '/bkt?lifecycle' }), ok: 200 }),
+    DeleteBucketLifecycleConfiguration: inNamespace({ seed: withLifecycle, request: () => ({ method: 'DELETE', path: '/bkt?lifecycle' }), ok: 204 }),
+    // A write its rules expire: X-Delete-At, asked of the bucket's versioning first.
+    'PutObject (lifecycle)': inNamespace({ seed: withLifecycle, request: () => ({ method: 'PUT', path: '/bkt/tmp/k', body: 'expiring' }), ok: 200 }),
     PutBucketOwnershipControls: inNamespace({ seed: bucketOnly, request: () => ({ method: 'PUT', path: '/bkt?ownershipControls', body: ownershipBody }), ok: 200 }),
   },
   multipart: {
@@ -350,7 +361,7 @@ function expected404(row: string, c: RecordedCall): string[] {
 }
 
 /** The bucket family's table reads a 409 as a bucket in use; an Abort's claim that lost to a racing DELETE is NoSuchUpload; else a racing write. */
-const BUCKET_TABLE_OPS = new Set(['PutBucketTagging', 'GetBucketTagging', 'DeleteBucketTagging', 'CreateMultipartUpload (object lock)', 'CreateBucket (object lock)', 'GetObjectLockConfiguration', 'PutObjectLockConfiguration', 'PutBucketWebsite', 'DeleteBucketWebsite', 'PutBucketCors', 'DeleteBucketCors', 'PutBucketPolicy', 'GetBucketPolicy', 'DeleteBucketPolicy', 'GetBucketPolicyStatus', 'PutPublicAccessBlock', 'PutBucketOwnershipControls', 'HeadBucket', 'CreateBucket', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'PutBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'DeleteObjectsWithSegments', 'ListMultipartUploads', 'CreateMultipartUpload']);
+const BUCKET_TABLE_OPS = new Set(['PutBucketTagging', 'GetBucketTagging', 'DeleteBucketTagging', 'CreateMultipartUpload (object lock)', 'CreateBucket (object lock)', 'GetObjectLockConfiguration', 'PutObjectLockConfiguration', 'PutBucketWebsite', 'DeleteBucketWebsite', 'PutBucketCors', 'DeleteBucketCors', 'PutBucketLifecycleConfiguration', 'GetBucketLifecycleConfiguration', 'DeleteBucketLifecycleConfiguration', 'PutBucketPolicy', 'GetBucketPolicy', 'DeleteBucketPolicy', 'GetBucketPolicyStatus', 'PutPublicAccessBlock', 'PutBucketOwnershipControls', 'HeadBucket', 'CreateBucket', 'DeleteBucket', 'GetBucketLocation', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketAcl', 'PutBucketAcl', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects', 'DeleteObjectsWithSegments', 'ListMultipartUploads', 'CreateMultipartUpload']);
 function expected409(row: string, c: RecordedCall): string {
   const operation = row.split(' ')[0]!;
   if (operation === 'AbortMultipartUpload' && c.method === 'DELETE') return 'NoSuchUpload';

@@ -180,6 +180,17 @@ describe('SwiftStore: the gateway\'s own documents and container ACLs', () => {
     expect(await store.rewriteReserved('c', 'o', info, { acl: 'z' })).toBe('gone');
     expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
   });
+
+  it('rewriteReserved keeps the object\'s X-Delete-At (a POST without it cancels it), or sets or clears it when asked', async () => {
+    const head = { status: 200, headers: { etag: '"e1"', 'content-length': '5', 'content-type': 'text/plain', 'x-delete-at': '1900000000' } };
+    const { store, calls } = scripted([head, { status: 202 }, head, { status: 202 }, head, { status: 202 }]);
+    const info = { etag: 'e1' } as never;
+    await store.rewriteReserved('c', 'o', info, {});
+    await store.rewriteReserved('c', 'o', info, {}, { deleteAt: 1900086400 });
+    await store.rewriteReserved('c', 'o', info, {}, { deleteAt: null });
+    const posts = calls.filter((c) => c.method === 'POST').map((c) => c.headers!['x-delete-at']);
+    expect(posts).toEqual(['1900000000', '1900086400', undefined]);
+  });
 });
 
 describe('SwiftStore: the rules only it knows', () => {
@@ -273,6 +284,14 @@ describe('SwiftStore: the rules only it knows', () => {
     expect(sent).toMatchObject({ 'x-copy-from': '/c/s', 'content-type': 'a/b', 'x-object-meta-s3gw-upload-id': '', 'x-object-meta-s3gw-checksum-crc32': 'NhCmhg==' });
     expect(sent['x-object-meta-s3gw-seal']).toMatch(/^v1\./);
     expect(sent).not.toHaveProperty('x-fresh-metadata');
+  });
+
+  it('copyObject gives the copy its own X-Delete-At when asked (Swift would keep the source\'s)', async () => {
+    const info = { size: 1, etag: 'e', contentHeaders: {}, userMetadata: {}, reserved: {}, isManifest: false, hasStoredEtag: false, reservedHeaders: [], isDynamicManifest: false, length: 1, deleteAt: 1800000000 } as never;
+    const { store, calls } = scripted([{ status: 201, headers: { etag: 'e' } }, { status: 201, headers: { etag: 'e' } }]);
+    await store.copyObject({ container: 'c', object: 'd' }, { container: 'c', object: 's', info }, { deleteAt: 1900000000 });
+    await store.copyObject({ container: 'c', object: 'd' }, { container: 'c', object: 's', info }, {});
+    expect(calls.map((c) => c.headers!['x-delete-at'])).toEqual(['1900000000', undefined]);
   });
 
   it('putManifest keeps the S3 ETag as a sealed Content-Type parameter, for the total size', async () => {

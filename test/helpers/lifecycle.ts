@@ -1,0 +1,71 @@
+// Shared by the lifecycle tests: the document builder, S3's expiry date, the
+// runner run in this process, and an owner project of a test's own.
+import { createHash, randomUUID } from 'node:crypto';
+import type { Config } from '../../src/config.js';
+import { lifecycleCommand } from '../../src/lifecycle-command.js';
+import { KeystoneAdmin } from './keystone-admin.js';
+import { rawS3, type Keys } from './raw-s3.js';
+import type { Stack } from './stack.js';
+
+export const DAY = 86_400_000;
+export const md5 = (s: string) => createHash('md5').update(s).digest('base64');
+export const lifecycle = (...rules: string[]) => `<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${rules.join('')}</LifecycleConfiguration>`;
+export const future = (days: number) => new Date(Date.now() + days * DAY).toISOString();
+/** The expiry S3 computes: creation + days, rounded up to midnight UTC. */
+export const expiryOf = (created: number, days: number) => new Date(Math.ceil((created + days * DAY) / DAY) * DAY);
+
+/** `lifecycle run` in this process, its lines and exit code. */
+export async function runLifecycleCommand(config: Config, ...args: string[]): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  const code = await lifecycleCommand(['run', ...args], config, (line) => lines.push(line));
+  return { code, lines };
+}
+
+export interface Owner {
+  readonly keys: Keys;
+  readonly buckets: string[];
+  versions(bucket: string, prefix: string): Promise<{ name: string; version_id: string; content_type: string }[]>;
+  /** Removes its buckets (through Swift, then the gateway for the registry), its keys, user and project. */
+  remove(): Promise<void>;
+}
+
+/** A project and user made for one test (with EC2 keys), the gateway's user a member there (what the runner needs for versions). */
+export async function isolatedOwner(stack: Stack, gatewayUrl: string): Promise<Owner> {
+  const admin = new KeystoneAdmin(stack);
+  const name = `lc-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  const password = randomUUID();
+  const projectId = await admin.createProject(name);
+  const userId = await admin.createUser(name, password);
+  await admin.grant(userId, projectId, 'member');
+  await admin.grant(stack.users.s3gateway.userId, projectId, 'member');
+  const keys = await admin.createEc2(userId, projectId);
+  const auth = await fetch(`${stack.keystone.authUrl}/auth/tokens`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { id: userId, password } } }, scope: { project: { id: projectId } } } }),
+  });
+  const token = auth.headers.get('x-subject-token')!;
+  const swift = (path: string, method = 'GET') => fetch(`${stack.swift.url}/v1/AUTH_${projectId}${path}`, { method, headers: { 'x-auth-token': token } });
+  const owner: Owner = {
+    keys,
+    buckets: [],
+    versions: async (bucket, prefix) => {
+      const res = await swift(`/${bucket}?versions&format=json&prefix=${encodeURIComponent(prefix)}`);
+      return res.status === 200 ? ((await res.json()) as { name: string; version_id: string; content_type: string }[]) : [];
+    },
+    remove: async () => {
+      for (const b of owner.buckets) {
+        for (const v of await owner.versions(b, '')) await swift(`/${b}/${v.name}?version-id=${v.version_id}`, 'DELETE');
+        for (const c of [b, `${b}+segments`, `${b}+locks`]) {
+          const list = await swift(`/${c}?format=json`);
+          if (list.status === 200) for (const r of (await list.json()) as { name: string }[]) await swift(`/${c}/${r.name}`, 'DELETE');
+          await swift(`/${c}`, 'DELETE');
+        }
+        await rawS3(gatewayUrl, { method: 'DELETE', path: `/${b}`, keys });
+      }
+      await admin.deleteEc2(userId, keys.access);
+      await admin.deleteUser(userId);
+      await admin.deleteProject(projectId);
+    },
+  };
+  return owner;
+}

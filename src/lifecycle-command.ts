@@ -4,6 +4,7 @@
 // the gateway's own (--config or S3GW_*): its registry, its identity, its
 // integrity key (the runner reads the gateway's sealed metadata).
 import { buildBackend } from './backend.js';
+import { storageSettings } from './storage-settings.js';
 import type { Config } from './config.js';
 import { buildCredentialStores, integrityKeyOf, serviceIdentityOf } from './credentials/stores.js';
 import { runLifecycle } from './lifecycle/run.js';
@@ -84,6 +85,11 @@ export async function lifecycleCommand(argv: readonly string[], config: Config, 
       }
       return found;
     };
+    // Transitions move data as the server would: the same class mapping, checked against Swift's /info.
+    const storage = await storageSettings(config, backend.dispatcher, async () => {
+      if (config.keystone.storageUrl) return new URL(config.keystone.storageUrl).origin;
+      return new URL((await backend.swift.session(identity, sink).account()).storageUrl).origin;
+    });
     const summary = await runLifecycle({
       registry: namespace.registry,
       storeFor: async (record) => {
@@ -93,6 +99,7 @@ export async function lifecycleCommand(argv: readonly string[], config: Config, 
       ownStore: own,
       container: `${config.namespace.registryContainer}+lifecycle`,
       leaseSeconds,
+      storage,
     }, { now, dryRun: argv.includes('--dry-run'), out, buckets: values(argv, '--bucket'), segmentGraceSeconds });
     const counts = Object.entries(summary.counts).map(([k, n]) => `${n} ${k}`).join(', ');
     out(`summary: ${summary.buckets} buckets${summary.busy ? `, ${summary.busy} busy elsewhere` : ''}${summary.failed ? `, ${summary.failed} failures` : ''}${counts ? `; ${counts}` : ''}`);

@@ -7,11 +7,8 @@ import { createAdminServer } from './observe/admin.js';
 import { createApp } from './http/app.js';
 import { listenS3 } from './http/listen.js';
 import { SigningKeyCache } from './auth/signing-keys.js';
-import { ConfigError, type Config } from './config.js';
-import type { Dispatcher } from 'undici';
-import { fetchStoragePolicies } from './swift/info.js';
-import { resolveStorageClasses } from './operations/storage/policies.js';
-import { BucketPolicies } from './operations/storage/bucket-class.js';
+import type { Config } from './config.js';
+import { storageSettings } from './storage-settings.js';
 import { ConnectionLimit } from './http/connection-limit.js';
 import { buildCredentialStores, integrityKeyOf, serviceIdentityOf } from './credentials/stores.js';
 import { buildNamespace } from './namespace/build.js';
@@ -19,7 +16,7 @@ import { buildBackend } from './backend.js';
 import { Readiness } from './observe/health.js';
 import { errorFields, type Logger } from './observe/log.js';
 import { Metrics } from './observe/metrics.js';
-import { DEFAULT_LIMITS, type Limits, type StorageSettings } from './operations/context.js';
+import { DEFAULT_LIMITS, type Limits } from './operations/context.js';
 import { KnownContainers } from './operations/common/segments.js';
 import { BucketLocks } from './operations/lock/bucket-config.js';
 import { Sealer } from './swift/sealed-state.js';
@@ -43,26 +40,6 @@ export interface Running {
    * does not load; undefined when the gateway started without a credentials file.
    */
   reloadCredentials(path: string): number | undefined;
-}
-
-/**
- * s3.storageClasses checked against the policies Swift's /info lists: a
- * class on a policy the cluster lacks (or /info unreadable) stops start-up.
- * Unset: STANDARD only, and no storage-class lookups at all.
- */
-async function storageSettings(config: Config, dispatcher: Dispatcher, swiftOrigin: () => Promise<string>): Promise<StorageSettings | undefined> {
-  if (!config.s3.storageClasses) return undefined;
-  let policies;
-  try {
-    policies = await fetchStoragePolicies(dispatcher, await swiftOrigin());
-  } catch (err) {
-    throw new ConfigError(`Setting s3.storageClasses: the Swift cluster's storage policies could not be read from its /info (${(err as Error).message}); they are needed to check the mapping.`);
-  }
-  try {
-    return { classes: resolveStorageClasses(config.s3.storageClasses, policies), bucketPolicies: new BucketPolicies() };
-  } catch (err) {
-    throw new ConfigError((err as Error).message);
-  }
 }
 
 /** What tests may change beyond the config file. */

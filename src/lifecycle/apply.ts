@@ -15,7 +15,7 @@ import type { SwiftStore } from '../swift/store.js';
 import { deleteVersion } from '../operations/common/delete-version.js';
 import { deleteSegments, KnownContainers, ownedSegments } from '../operations/common/segments.js';
 import { latestVersion } from '../operations/common/versions.js';
-import { DEFAULT_LIMITS, type OperationContext } from '../operations/context.js';
+import { DEFAULT_LIMITS, type OperationContext, type StorageSettings } from '../operations/context.js';
 import { abortMultipartUpload } from '../operations/multipart/abort.js';
 import type { Action } from './plan.js';
 import { transitionVersion } from './transition.js';
@@ -24,14 +24,14 @@ import { transitionVersion } from './transition.js';
 export type Outcome = 'done' | 'changed' | 'gone' | 'locked' | 'unavailable';
 
 /** One context per bucket run; `segments` is shared by its actions. */
-export function runnerContext(store: SwiftStore, record: BucketRecord, bucket: string, segments: KnownContainers, target: { key?: string; query?: Record<string, string> } = {}): OperationContext {
+export function runnerContext(store: SwiftStore, record: BucketRecord, bucket: string, segments: KnownContainers, target: { key?: string; query?: Record<string, string> } = {}, storage?: StorageSettings): OperationContext {
   const query = new Map(Object.entries(target.query ?? {}));
   const req: S3Request = {
     method: 'DELETE', rawPath: '', rawQuery: '', query, headers: {}, repeatedHeaders: new Set(), host: '', bucket, key: target.key, virtualHosted: false,
   };
   return {
     req, store, dialect: DIALECTS.aws, body: Readable.from([]), limits: DEFAULT_LIMITS, region: '', acceptedRegions: [],
-    segmentsContainers: segments, bucketRecord: record,
+    segmentsContainers: segments, bucketRecord: record, ...(storage ? { storage } : {}),
   };
 }
 

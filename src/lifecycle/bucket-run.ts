@@ -18,6 +18,7 @@ import type { OperationContext } from '../operations/context.js';
 import { isPartName, segmentsContainer } from '../operations/multipart/layout.js';
 import { applyAction, type Outcome, type PlannedState } from './apply.js';
 import type { BucketLease, WalkState } from './lease.js';
+import { rowClasses } from '../operations/storage/bucket-class.js';
 import { planCurrent, planUpload, planVersions, ruleKinds, type Action, type Version } from './plan.js';
 import { DEFAULT_SEGMENT_GRACE_SECONDS, listedTime, sweepOrphans } from './orphans.js';
 import { reconcileExpiry } from './reconcile.js';
@@ -59,7 +60,7 @@ class Walk {
     await this.lease?.renew();
     try {
       const outcome = await applyAction(this.ctx, action, { versioned: this.versioned, planned });
-      const why = outcome === 'locked' ? '; the version is under Object Lock' : outcome === 'unavailable' ? '; storage classes are not available to lifecycle in this gateway yet' : '';
+      const why = outcome === 'locked' ? '; the version is under Object Lock' : outcome === 'unavailable' ? '; this gateway cannot move it there (a class s3.storageClasses does not map, or a version of a versioned bucket)' : '';
       this.line(outcome === 'done' ? DONE[action.kind] : OUTCOME[outcome], action.key, id, detail + why);
     } catch (err) {
       this.failed++;
@@ -100,11 +101,13 @@ async function walkUploads(walk: Walk, marker: string | undefined, save: (marker
 }
 
 async function walkObjects(walk: Walk, marker: string | undefined, save: (marker: string) => Promise<void>): Promise<void> {
+  // With transitions, each row's class (from the listing itself): an object already in its class stays.
+  const classOf = walk.config.rules.some((r) => r.transitions.length > 0) ? await rowClasses(walk.ctx, walk.bucket) : undefined;
   for await (const page of walk.ctx.store.listPages(walk.bucket, { marker })) {
     for (const row of page) {
       const key = row.name!;
       const lastModifiedMs = listedTime(row);
-      const action = planCurrent(walk.config, { key, size: row.bytes, tags: await walk.tags(key), lastModifiedMs }, walk.opts.now);
+      const action = planCurrent(walk.config, { key, size: row.bytes, tags: await walk.tags(key), lastModifiedMs, storageClass: classOf?.(row) }, walk.opts.now);
       if (action) await walk.act(action, { lastModifiedMs });
     }
     await save(page[page.length - 1]!.name!);

@@ -19,6 +19,8 @@ export type Action =
 
 export interface CurrentObject extends LifecycleSubject {
   readonly lastModifiedMs: number;
+  /** Its storage class now, when known: a transition to the class it is in is no transition. */
+  readonly storageClass?: string;
 }
 
 /** One version of a key as the versions listing shows it, newest first. */
@@ -51,7 +53,8 @@ function dueTransition(config: LifecycleConfiguration, subject: CurrentObject, n
       if (at <= now && transitionAllowed(config, rule, t.storageClass, subject.size) && (!best || at > best.at)) best = { storageClass: t.storageClass, ruleId: rule.id, at };
     }
   }
-  return best;
+  // The latest due one says where the object belongs; already there, nothing moves.
+  return best?.storageClass === subject.storageClass ? undefined : best;
 }
 
 /** The current object: expired (which wins over any transition), due to move, or nothing. */

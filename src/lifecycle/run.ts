@@ -4,6 +4,7 @@
 import type { BucketRecord } from '../namespace/record.js';
 import type { BucketRegistry } from '../namespace/registry.js';
 import { KnownContainers } from '../operations/common/segments.js';
+import type { StorageSettings } from '../operations/context.js';
 import type { SwiftStore } from '../swift/store.js';
 import { runnerContext } from './apply.js';
 import { runBucket, type Counts, type RunOptions } from './bucket-run.js';
@@ -23,6 +24,8 @@ export interface RunnerDeps {
   /** The container of the gateway's account holding leases and walk states. */
   readonly container: string;
   readonly leaseSeconds: number;
+  /** s3.storageClasses as the server has it, for Transition rules (undefined: STANDARD only, nothing to move to). */
+  readonly storage?: StorageSettings;
 }
 
 export interface RunSummary {
@@ -64,7 +67,7 @@ export async function runLifecycle(deps: RunnerDeps, opts: RunOptions & { readon
     try {
       const { store, scope } = await deps.storeFor(record);
       opts.out(['bucket', bucket, record.account, `${config!.rules.length} rules${retiredRules ? `, ${retiredRules.rules.length} retired` : ''}, as ${scope}${opts.dryRun ? ' (dry run)' : ''}`].join('\t'));
-      const ctx = runnerContext(store, record, bucket, new KnownContainers());
+      const ctx = runnerContext(store, record, bucket, new KnownContainers(), {}, deps.storage);
       const retired = retiredRules && {
         ...retiredRules,
         clear: async () => {

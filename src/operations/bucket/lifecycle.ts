@@ -19,6 +19,8 @@ import { ensureDelegatedLocks, shareWithDelegate } from '../common/delegation.js
 import { hasSegmentsContainer, segmentsContainer } from '../common/segments.js';
 import { bucketLock } from '../lock/bucket-config.js';
 import { tagsContainer } from '../tagging/layout.js';
+import { bucketPolicy, classesOf } from '../storage/bucket-class.js';
+import { companionsOf, ensureCompanion } from '../storage/companion.js';
 import type { OperationContext } from '../context.js';
 import type { BucketSettings } from '../../namespace/record.js';
 import type { LifecycleConfiguration } from '../../s3/lifecycle.js';
@@ -59,9 +61,26 @@ async function shareWithRunner(ctx: OperationContext, bucket: string): Promise<v
   const delegate = ctx.delegate;
   if (delegate === undefined || ctx.bucketOwner !== undefined || ctx.bucketRecord?.settings.delegatedReads) return;
   const tags = (await ctx.store.containerExists(tagsContainer(bucket))) ? [tagsContainer(bucket)] : [];
-  for (const container of [bucket, ...((await hasSegmentsContainer(ctx, bucket)) ? [segmentsContainer(bucket)] : []), ...tags]) await shareWithDelegate(ctx, container, delegate);
+  // Companions of storage classes made before now (ones made later take the bucket's ACLs, the gateway's with them).
+  const companions = [];
+  for (const container of companionsOf(bucket, classesOf(ctx))) if (await ctx.store.containerExists(container)) companions.push(container);
+  for (const container of [bucket, ...((await hasSegmentsContainer(ctx, bucket)) ? [segmentsContainer(bucket)] : []), ...tags, ...companions]) await shareWithDelegate(ctx, container, delegate);
   if ((await bucketLock(ctx, bucket, { fresh: true })).enabled) await ensureDelegatedLocks(ctx, bucket);
   await ctx.namespace?.updateSettings(bucket, (s) => ({ ...s, delegatedReads: true }));
+}
+
+/**
+ * The companion containers the rules' transitions move bytes into (classes on
+ * another Swift policy than the bucket's), made now: only the account's owner
+ * can create containers in it, and the runner may act through ACLs. A class
+ * this gateway does not map is left to the runner to report.
+ */
+async function ensureTransitionTargets(ctx: OperationContext, bucket: string, config: LifecycleConfiguration): Promise<void> {
+  const classes = classesOf(ctx);
+  if (!classes.tiered) return;
+  const wanted = new Set(config.rules.flatMap((r) => [...r.transitions, ...r.noncurrentTransitions].map((t) => classes.policyOf.get(t.storageClass))));
+  const own = await bucketPolicy(ctx, bucket);
+  for (const policy of wanted) if (policy !== undefined && policy !== '' && policy !== own) await ensureCompanion(ctx, bucket, policy);
 }
 
 function requireOwner(ctx: OperationContext): void {
@@ -79,6 +98,7 @@ export async function putBucketLifecycleConfiguration(ctx: OperationContext): Pr
   checkContentMd5(ctx.req.headers, body.md5Hex, { required: ctx.checksum === undefined });
   const config = await parseLifecycleConfiguration(body.bytes, ctx.req.headers[MINIMUM_SIZE_HEADER]);
   await bucketInfo(ctx, bucket);
+  await ensureTransitionTargets(ctx, bucket, config);
   // The runner may act as the gateway on the owner's account: it must be able to list and delete there.
   await shareWithRunner(ctx, bucket);
   if (!(await ctx.namespace!.updateSettings(bucket, (s) => withLifecycle(s, config, new Date())))) throw s3Error('NoSuchBucket', { BucketName: bucket });

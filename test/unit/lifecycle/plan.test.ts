@@ -25,6 +25,13 @@ describe('planCurrent', () => {
     expect(planCurrent(sized, small, now)).toMatchObject({ kind: 'transition', storageClass: 'GLACIER' });
     expect(planCurrent({ ...c, transitionMinimumSize: 'varies_by_storage_class' }, small, now)).toMatchObject({ kind: 'transition' });
   });
+  it('moves an object to the class of the latest due transition, and leaves one already there', () => {
+    const waterfall = config(r({ transitions: [{ days: 1, storageClass: 'STANDARD_IA' }, { days: 5, storageClass: 'GLACIER_IR' }] }));
+    const object = { key: 'k', size: 200_000, lastModifiedMs: T0 };
+    expect(planCurrent(waterfall, { ...object, storageClass: 'STANDARD' }, T0 + 2 * DAY)).toMatchObject({ storageClass: 'STANDARD_IA' });
+    expect(planCurrent(waterfall, { ...object, storageClass: 'STANDARD_IA' }, T0 + 2 * DAY)).toBeUndefined();
+    expect(planCurrent(waterfall, { ...object, storageClass: 'STANDARD_IA' }, T0 + 6 * DAY)).toMatchObject({ storageClass: 'GLACIER_IR' });
+  });
 });
 
 describe('planVersions', () => {

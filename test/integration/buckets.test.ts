@@ -129,9 +129,9 @@ describe('operations the gateway does not implement', () => {
   it('answers NotImplemented (501) naming the operation', async () => {
     const b = bucket('ni');
     await rawS3(gw.url, { method: 'PUT', path: `/${b}`, keys });
-    const res = await rawS3(gw.url, { method: 'GET', path: `/${b}?lifecycle`, keys });
+    const res = await rawS3(gw.url, { method: 'GET', path: `/${b}?logging`, keys });
     expect(res.status).toBe(501);
     expect(xmlValue(res.text(), 'Code')).toBe('NotImplemented');
-    expect(res.text()).toContain('GetBucketLifecycleConfiguration');
+    expect(res.text()).toContain('GetBucketLogging');
   });
 });

@@ -22,6 +22,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 beforeAll(async () => {
   ({ target: S, cleanup } = await stackTarget(stack));
   F = fakeTarget(S);
+  // The fake's accounts exist from the start; a fresh stack's are made by
+  // their first container (and stay after it goes): make sure they exist,
+  // whatever ran before this file.
+  for (const user of ['demo', 'alt'] as const) {
+    await swift(S, user, 'PUT', `fkc${run}-account`);
+    await swift(S, user, 'DELETE', `fkc${run}-account`);
+  }
 }, 60_000);
 
 afterAll(async () => {
@@ -62,6 +69,12 @@ async function same(label: string, step: Step, opts: ObserveOptions = {}): Promi
 const sw = (user: UserKey | null, method: string, rest: string, headers: Record<string, string> = {}, body?: string | Buffer, account?: UserKey): Step =>
   (t) => swift(t, user, method, rest, headers, body, account);
 const json = (transform?: (v: unknown) => unknown): ObserveOptions => ({ body: 'json', json: (v) => maskTimes(transform ? transform(v) : v) });
+/**
+ * An account listing's rows without their object and byte counts: Swift's
+ * container updater brings those up to date some seconds after a change (the
+ * stack runs it, for the object expirer), so they depend on timing, not on behaviour.
+ */
+const accountRows = (): ObserveOptions => json((v) => (Array.isArray(v) ? v.map((r: Record<string, unknown>) => ({ ...r, ...('count' in r ? { count: '<n>', bytes: '<n>' } : {}) })) : v));
 const ACCOUNT_COUNTS = ['x-account-container-count', 'x-account-object-count', 'x-account-bytes-used', 'x-account-storage-policy-policy-0-container-count', 'x-account-storage-policy-policy-0-object-count', 'x-account-storage-policy-policy-0-bytes-used'];
 
 describe('Keystone', () => {
@@ -200,7 +213,7 @@ describe('Swift', () => {
 
   it('lists the account and makes, reads, changes and deletes containers', async () => {
     await same('HEAD account', sw('demo', 'HEAD', ''), { presence: ACCOUNT_COUNTS });
-    await same('GET account, JSON, nothing under the prefix', sw('demo', 'GET', `?format=json&prefix=fkc${run}-`), { ...json(), presence: ACCOUNT_COUNTS });
+    await same('GET account, JSON, nothing under the prefix', sw('demo', 'GET', `?format=json&prefix=fkc${run}-`), { ...accountRows(), presence: ACCOUNT_COUNTS });
     await same('GET account, plain, nothing under the prefix', sw('demo', 'GET', `?prefix=fkc${run}-`), { presence: ACCOUNT_COUNTS });
     await same('PUT container', sw('demo', 'PUT', c('box'), { 'x-container-meta-color': 'blue', 'x-container-read': '.r:*', 'x-storage-policy': 'Policy-0' }));
     await same('PUT it again', sw('demo', 'PUT', c('box'), { 'x-container-meta-size': 'L' }));
@@ -212,7 +225,7 @@ describe('Swift', () => {
     await same('HEAD container by another project', sw('alt', 'HEAD', c('box'), {}, undefined, 'demo'));
     await same('GET container JSON, empty', sw('demo', 'GET', `${c('box')}?format=json`), json());
     await same('GET container plain, empty', sw('demo', 'GET', c('box')));
-    await same('GET account JSON, with it', sw('demo', 'GET', `?format=json&prefix=fkc${run}-`), { ...json(), presence: ACCOUNT_COUNTS });
+    await same('GET account JSON, with it', sw('demo', 'GET', `?format=json&prefix=fkc${run}-`), { ...accountRows(), presence: ACCOUNT_COUNTS });
     await same('GET account, limit over the cluster\'s', sw('demo', 'GET', '?format=json&limit=10001'));
     await same('POST missing container', sw('demo', 'POST', c('none'), { 'x-container-meta-a': '1' }));
     await same('HEAD missing container', sw('demo', 'HEAD', c('none')));
@@ -328,7 +341,9 @@ describe('Swift objects', () => {
     await same('copy from another account it may not read', sw('demo', 'PUT', o('cp4'), { 'x-copy-from': `/${c('obj')}/src`, 'x-copy-from-account': `AUTH_${S.users.alt.projectId}`, 'content-length': '0' }));
   });
 
-  it('expires objects (X-Delete-After / -At): gone for reads, still listed, the container not empty', async () => {
+  // (Whether an expired object is still listed depends on when Swift's object
+  // expirer, which the stack runs every 2 s, last passed: not compared.)
+  it('expires objects (X-Delete-After / -At): gone for reads, and for a DELETE', async () => {
     await same('X-Delete-At in the past', sw('demo', 'PUT', o('x1'), { 'x-delete-at': '100' }, 'x'));
     await same('X-Delete-At not a number', sw('demo', 'PUT', o('x1'), { 'x-delete-at': 'soon' }, 'x'));
     await same('X-Delete-After not a number', sw('demo', 'PUT', o('x1'), { 'x-delete-after': 'abc' }, 'x'));
@@ -342,8 +357,6 @@ describe('Swift objects', () => {
     await same('HEAD after', sw('demo', 'HEAD', `${c('exp')}/gone`));
     await same('GET after', sw('demo', 'GET', `${c('exp')}/gone`));
     await same('POST after', sw('demo', 'POST', `${c('exp')}/gone`, { 'x-object-meta-a': 'b' }));
-    await same('listing after', sw('demo', 'GET', `${c('exp')}?format=json`), json());
-    await same('DELETE the container', sw('demo', 'DELETE', c('exp')));
     await same('DELETE the expired object', sw('demo', 'DELETE', `${c('exp')}/gone`));
     await same('listing after that', sw('demo', 'GET', `${c('exp')}?format=json`), json());
     await same('DELETE the container now', sw('demo', 'DELETE', c('exp')));
@@ -555,10 +568,10 @@ describe('Swift listings', () => {
       await same(`GET ?${q}`, sw('demo', 'GET', `${c('list')}?${q}`), { body: 'text' });
     }
     await same('Accept: application/json', sw('demo', 'GET', `${c('list')}?limit=2`, { accept: 'application/json' }), json());
-    await same('account: prefix and delimiter', sw('demo', 'GET', `?format=json&prefix=fkc${run}-&delimiter=-&limit=3`), { ...json(), presence: ACCOUNT_COUNTS });
-    await same('account: limit and marker', sw('demo', 'GET', `?format=json&prefix=fkc${run}-&limit=2&marker=${c('auth')}`), { ...json(), presence: ACCOUNT_COUNTS });
-    await same('account: reverse with markers', sw('demo', 'GET', `?format=json&prefix=fkc${run}-&reverse=on&end_marker=${c('auth')}`), { ...json(), presence: ACCOUNT_COUNTS });
+    await same('account: prefix and delimiter', sw('demo', 'GET', `?format=json&prefix=fkc${run}-&delimiter=-&limit=3`), { ...accountRows(), presence: ACCOUNT_COUNTS });
+    await same('account: limit and marker', sw('demo', 'GET', `?format=json&prefix=fkc${run}-&limit=2&marker=${c('auth')}`), { ...accountRows(), presence: ACCOUNT_COUNTS });
+    await same('account: reverse with markers', sw('demo', 'GET', `?format=json&prefix=fkc${run}-&reverse=on&end_marker=${c('auth')}`), { ...accountRows(), presence: ACCOUNT_COUNTS });
     await same('a container PUT again reports its counts to the account', sw('demo', 'PUT', c('list')));
-    await same('account listing after that', sw('demo', 'GET', `?format=json&prefix=${c('list')}`), { ...json(), presence: ACCOUNT_COUNTS });
+    await same('account listing after that', sw('demo', 'GET', `?format=json&prefix=${c('list')}`), { ...accountRows(), presence: ACCOUNT_COUNTS });
   });
 });

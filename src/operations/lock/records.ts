@@ -12,11 +12,9 @@
 // newer). Retention and legal hold are separate objects so that two clients
 // changing one each never undo the other's change.
 import { createHash } from 'node:crypto';
-import { s3Error } from '../../s3/errors.js';
-import { SwiftError } from '../../swift/errors.js';
 import type { ObjectInfo } from '../../swift/store.js';
-import { shareWithDelegate } from '../common/delegation.js';
 import type { OperationContext } from '../context.js';
+import { putCreatingContainer } from '../common/record-container.js';
 import { locksContainer } from './layout.js';
 import { lockItems, readLockItems, type LockState, type Retention } from './state.js';
 
@@ -60,18 +58,7 @@ export async function writeRecord(ctx: OperationContext, bucket: string, key: st
   const kind: RecordKind = change.legalHold === undefined ? 'retention' : 'legal-hold';
   const container = locksContainer(bucket);
   const put = () => ctx.store.putObject(container, recordName(key, versionId, kind), { body: '', length: 0, headers: { 'content-type': 'application/octet-stream' }, reserved: lockItems(change) });
-  try {
-    await put();
-  } catch (err) {
-    if (!(err instanceof SwiftError && err.status === 404)) throw err;
-    await ctx.store.putContainer(container).catch((e: unknown) => {
-      // Swift's 404 to a container PUT: the account (so the bucket) is gone.
-      throw e instanceof SwiftError && e.status === 404 ? s3Error('NoSuchBucket', { BucketName: bucket }) : e;
-    });
-    // In a bucket whose policy admits others, the gateway acts for them: it must reach the records too.
-    if (ctx.delegate !== undefined && ctx.bucketOwner === undefined && ctx.bucketRecord?.settings.delegatedWrites) await shareWithDelegate(ctx, container, ctx.delegate);
-    await put();
-  }
+  await putCreatingContainer(ctx, bucket, container, put);
 }
 
 /** Removes a deleted version's records (a record left behind is harmless: no version has its id again). */

@@ -6,13 +6,12 @@
 // swift/sealed-state.ts); a record whose body does not match is not the
 // gateway's and reads as absent.
 import { createHash } from 'node:crypto';
-import { s3Error } from '../../s3/errors.js';
 import { MAX_TAGGING_BODY_BYTES, type TagSet } from '../../s3/tagging.js';
 import { SwiftError } from '../../swift/errors.js';
 import { SwiftStore } from '../../swift/store.js';
 import { readSmallBody } from '../common/body.js';
-import { shareWithDelegate } from '../common/delegation.js';
 import type { OperationContext } from '../context.js';
+import { putCreatingContainer } from '../common/record-container.js';
 import { keyPrefix, tagsContainer } from './layout.js';
 
 /** Reserved item of a record: the SHA-256 (hex) of its body. */
@@ -66,18 +65,7 @@ export async function writeTagRecord(ctx: OperationContext, bucket: string, name
   const container = tagsContainer(bucket);
   const body = encodeRecordBody(tags);
   const put = () => ctx.store.putObject(container, name, { body, length: body.length, headers: { 'content-type': 'application/json' }, reserved: { [DIGEST_ITEM]: sha256(body) } });
-  try {
-    await put();
-  } catch (err) {
-    if (!(err instanceof SwiftError && err.status === 404)) throw err;
-    await ctx.store.putContainer(container).catch((e: unknown) => {
-      // Swift's 404 to a container PUT: the account (so the bucket) is gone.
-      throw e instanceof SwiftError && e.status === 404 ? s3Error('NoSuchBucket', { BucketName: bucket }) : e;
-    });
-    // In a bucket whose policy admits others, the gateway acts for them: it must reach the records too.
-    if (ctx.delegate !== undefined && ctx.bucketOwner === undefined && ctx.bucketRecord?.settings.delegatedWrites) await shareWithDelegate(ctx, container, ctx.delegate);
-    await put();
-  }
+  await putCreatingContainer(ctx, bucket, container, put);
 }
 
 /** Removes records; one already gone (or no container) is fine. */

@@ -145,6 +145,9 @@ function clientWentAway(err: ClientGone, outgoing: ServerResponse, deps: Pipelin
   outgoing.destroy();
 }
 
+/** The most of a body still to come that the gateway reads and drops after answering it with an error. */
+const DISCARD_AFTER_ERROR_BYTES = 16 * 1024 * 1024;
+
 const NO_DECISION: AccessOutcome = { asGateway: false };
 
 export async function serveS3(incoming: IncomingMessage, outgoing: ServerResponse, deps: PipelineDeps, ctx: RequestContext): Promise<void> {
@@ -286,7 +289,10 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     // Refused before its body was read (EntityTooLarge, a bad signature, ...):
     // the rest of that body is still on the wire, so the connection cannot carry
     // another request. Close it after the answer instead of waiting for gigabytes.
-    if (!incoming.complete || closeAfter) outgoing.setHeader('connection', 'close');
+    // Refused midway through a short body: read the rest, so the client still
+    // sending it gets the answer rather than a reset connection.
+    const keepsConnection = !closeAfter && !incoming.complete && body?.discardRest(DISCARD_AFTER_ERROR_BYTES) === true;
+    if ((!incoming.complete && !keepsConnection) || closeAfter) outgoing.setHeader('connection', 'close');
     writeError(outgoing, s3err, req?.rawPath ?? incoming.url ?? '/', { dialect: deps.dialect, method, transId: ctx.transId });
   }
 }

@@ -19,6 +19,9 @@ export class ClientGone extends Error {
   }
 }
 
+/** How long the rest of a refused body may take to arrive when no idle limit is set. */
+const DISCARD_IDLE_MS = 30_000;
+
 export interface BodyOptions {
   /** Longest wait for the next byte while the gateway is reading (0: no limit). */
   readonly idleTimeoutMs: number;
@@ -29,6 +32,17 @@ export interface RequestBody {
   readonly stream: Readable;
   /** Why the body failed, once it has: a ClientGone, or S3's RequestTimeout for a stalled client. */
   failure(): Error | undefined;
+  /**
+   * For an answer given while the body was being read (a browser upload whose
+   * policy failed after its fields, an upload Swift refused midway): reads and
+   * drops the rest, when its Content-Length says it is at most maxBytes, so
+   * the connection stays usable. Closing it instead with bytes still arriving
+   * makes the kernel reset it, and a client still sending (curl, browsers)
+   * then loses the answer. False when the body was never started (a refusal
+   * before reading closes the connection), failed (stalled, cut), is too
+   * long, or has no length.
+   */
+  discardRest(maxBytes: number): boolean;
 }
 
 /**
@@ -44,6 +58,7 @@ class IncomingBody extends Readable {
   readonly #now: () => number;
   #started = false;
   #lastData = 0;
+  #received = 0;
   #timer: NodeJS.Timeout | undefined;
   failure: Error | undefined;
 
@@ -77,8 +92,24 @@ class IncomingBody extends Readable {
 
   #onData = (chunk: Buffer) => {
     this.#lastData = this.#now();
+    this.#received += chunk.length;
     if (!this.push(chunk)) this.#src.pause();
   };
+
+  discardRest(maxBytes: number): boolean {
+    const src = this.#src;
+    const declared = Number(src.headers['content-length'] ?? Number.NaN);
+    if (!this.#started || this.failure || src.complete || src.destroyed || !Number.isSafeInteger(declared) || declared - this.#received > maxBytes) return false;
+    this.#stop();
+    this.destroy();
+    // Flowing with no 'data' listener: node reads the rest and drops it. A
+    // client that stops sending it loses the connection after the idle limit.
+    const stalled = setTimeout(() => src.socket?.destroy(), this.#idleMs > 0 ? this.#idleMs : DISCARD_IDLE_MS);
+    stalled.unref();
+    src.once('end', () => clearTimeout(stalled)).once('close', () => clearTimeout(stalled));
+    src.resume();
+    return true;
+  }
 
   #onEnd = () => {
     this.#stop();
@@ -138,7 +169,7 @@ class IncomingBody extends Readable {
  * nothing left to wait for.
  */
 export function requestBody(incoming: IncomingMessage, opts: BodyOptions): RequestBody {
-  if (incoming.complete) return { stream: incoming, failure: () => undefined };
+  if (incoming.complete) return { stream: incoming, failure: () => undefined, discardRest: () => false };
   const stream = new IncomingBody(incoming, opts);
-  return { stream, failure: () => stream.failure };
+  return { stream, failure: () => stream.failure, discardRest: (maxBytes) => stream.discardRest(maxBytes) };
 }

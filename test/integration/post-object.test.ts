@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../clients/run.js';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
 import { rawS3, xmlValue, type Keys } from '../helpers/raw-s3.js';
+import { openSocket, statusLines } from '../helpers/raw-socket.js';
 import { purgeBucket, purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
 
 let gw: TestGateway;
@@ -63,7 +64,8 @@ async function curlPost(b: string, fields: Record<string, string>, path = file):
   for (const [name, value] of Object.entries(fields)) args.push('--form-string', `${name}=${value}`);
   args.push('-F', `file=@${path};type=image/jpeg`);
   const r = await run('curl', args, { timeoutMs: 60_000 });
-  const raw = (await import('node:fs')).readFileSync(join(dir, 'headers'), 'utf8').split('\r\n\r\n').filter(Boolean).pop()!;
+  const raw = (await import('node:fs')).readFileSync(join(dir, 'headers'), 'utf8').split('\r\n\r\n').filter(Boolean).pop();
+  if (raw === undefined) throw new Error(`curl got no answer (exit ${r.code}): ${r.stderr}`);
   const [statusLine, ...lines] = raw.split('\r\n');
   const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
   return { status: Number(statusLine!.split(' ')[1]), headers, body: r.stdout };
@@ -196,6 +198,31 @@ describe('POST object policy violations: S3\'s code, nothing stored', () => {
       if (f['key']) expect(await stored(bucket, f['key'])).toBe(404);
     });
   }
+
+  it('answers a refusal while the file is still arriving, reads the rest, and keeps the connection for the next request', async () => {
+    // Closing with the file's bytes still coming in makes the kernel reset the
+    // connection, and a client still sending (curl, a browser) loses the answer.
+    const boundary = 'gw-linger-boundary';
+    const fields = { key: 'no/linger', ...signedV4([{ bucket: 'someone-else' }, { key: 'no/linger' }]) };
+    const head = Object.entries(fields).map(([n, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${n}"\r\n\r\n${v}\r\n`).join('')
+      + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`;
+    const tail = `\r\n--${boundary}--\r\n`;
+    const length = Buffer.byteLength(head) + content.length + Buffer.byteLength(tail);
+    const conn = await openSocket(gw.port);
+    conn.write(`POST /${bucket} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${length}\r\n\r\n${head}`);
+    const answer = await conn.waitFor(/<\/Error>/);
+    expect(statusLines(answer)).toEqual([403]);
+    expect(xmlValue(answer, 'Code')).toBe('AccessDenied');
+    expect(answer.toLowerCase()).not.toContain('connection: close');
+    conn.write(Buffer.concat([content, Buffer.from(tail)]));
+    conn.write(`GET /${bucket}/no/linger HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    const both = await conn.waitFor(/<\/Error>[\s\S]*<\/Error>/);
+    // (The first answer's body ends without a line break: statusLines would miss the second.)
+    // The second is the GET's own answer (403 or 404, as earlier tests left the bucket's ACL).
+    expect([...both.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1])).toEqual(['403', expect.stringMatching(/^40[34]$/)]);
+    conn.socket.destroy();
+    expect(await stored(bucket, 'no/linger')).toBe(404);
+  });
 
   it('refuses an unsigned policy document that is not JSON with InvalidPolicyDocument', async () => {
     const policy = Buffer.from('{"expiration": 5').toString('base64');

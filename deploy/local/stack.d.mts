@@ -48,7 +48,8 @@ export interface Stack {
   logDir?: string;
 }
 
-export type StackUserKey = keyof Stack['users'];
+/** Users every stack has (not the optional barbican). */
+export type StackUserKey = Exclude<keyof Stack['users'], 'barbican'>;
 
 /** STACK_DIR, else <repo>/.stack. */
 export function stackDir(): string;

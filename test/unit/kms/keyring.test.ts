@@ -120,7 +120,7 @@ describe('KeyringProvider', () => {
     const provider = new KeyringProvider(readKeyring(keyDir({ k1: key, k2: key }), 'k1'));
     const withContext: WrapContext = { ...ctx, encryptionContext: { project: 'x', team: 'y' } };
     const { wrapped } = await provider.wrap(randomBytes(32), withContext);
-    for (const other of [
+    for (const other of <WrapContext[]>[
       { bucket: 'photos', key: 'dog.jpg' },
       { bucket: 'photo', key: 'scat.jpg' },
       { ...ctx, encryptionContext: { project: 'x' } },

@@ -41,10 +41,13 @@ export function wrapDataKey(kek: Buffer, dataKey: Buffer, aad: Buffer): string {
 export function unwrapDataKey(kek: Buffer, wrapped: string, aad: Buffer): Buffer {
   const refuse = () =>
     s3Error('AccessDenied', {}, 'The object\'s encryption key does not unwrap: its stored key was altered or belongs to another object.');
-  const [version, payload] = wrapped.split('.', 2);
-  if (version !== VERSION || payload === undefined || !/^[A-Za-z0-9_-]+$/.test(payload)) throw refuse();
+  const dot = wrapped.indexOf('.');
+  const version = wrapped.slice(0, dot);
+  const payload = wrapped.slice(dot + 1);
+  // One dot, then base64url only: no other spelling of the same bytes is accepted.
+  if (dot < 0 || version !== VERSION || !/^[A-Za-z0-9_-]+$/.test(payload)) throw refuse();
   const raw = Buffer.from(payload, 'base64url');
-  if (raw.length !== IV_BYTES + DATA_KEY_BYTES + TAG_BYTES) throw refuse();
+  if (raw.length !== IV_BYTES + DATA_KEY_BYTES + TAG_BYTES || raw.toString('base64url') !== payload) throw refuse();
   const decipher = createDecipheriv('aes-256-gcm', kek, raw.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
   decipher.setAAD(aad);
   decipher.setAuthTag(raw.subarray(IV_BYTES + DATA_KEY_BYTES));

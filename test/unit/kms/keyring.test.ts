@@ -140,7 +140,7 @@ describe('KeyringProvider', () => {
     const provider = new KeyringProvider(readKeyring(keyDir({ k1: b64() }), 'k1'));
     const { wrapped } = await provider.wrap(randomBytes(32), ctx);
     const flipped = wrapped.slice(0, 10) + (wrapped[10] === 'A' ? 'B' : 'A') + wrapped.slice(11);
-    for (const bad of [flipped, wrapped.slice(0, -2), 'g2' + wrapped.slice(2), '', 'g1.', 'g1.!!!!']) {
+    for (const bad of [flipped, wrapped.slice(0, -2), 'g2' + wrapped.slice(2), `${wrapped}.x`, `${wrapped}=`, `${wrapped}A`, '', 'g1.', 'g1.!!!!']) {
       expect((await rejection(provider.unwrap(bad, ctx, 'k1'))).code).toBe('AccessDenied');
     }
   });

@@ -1,6 +1,6 @@
 // The keyring provider: key files, rotation, unknown ids, bad files, context binding, reload.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -147,6 +147,26 @@ describe('KeyringProvider', () => {
 });
 
 describe('watchKeyring', () => {
+  it('sees a Secret update: the kubelet swaps the ..data symlink to a new directory, the key paths stay', async () => {
+    const dir = keyDir({});
+    const version = (name: string, files: Record<string, string>) => {
+      mkdirSync(join(dir, name));
+      for (const [k, v] of Object.entries(files)) writeFileSync(join(dir, name, k), v);
+    };
+    version('..v1', { k1: b64() });
+    symlinkSync('..v1', join(dir, '..data'));
+    symlinkSync('..data/k1', join(dir, 'k1'));
+    const provider = new KeyringProvider(readKeyring(dir, 'k1'));
+    const before = await provider.wrap(randomBytes(32), ctx);
+    const watch = watchKeyring(provider, { dir, current: () => 'k1', seconds: 0 });
+    version('..v2', { k1: b64() }); // k1 replaced by a new key of the same id
+    symlinkSync('..v2', join(dir, '..data.tmp'));
+    renameSync(join(dir, '..data.tmp'), join(dir, '..data'));
+    watch.check();
+    expect((await rejection(provider.unwrap(before.wrapped, ctx, 'k1'))).code).toBe('AccessDenied');
+    watch.stop();
+  });
+
   it('takes a changed directory (a new current key), and keeps the old keys when the new files do not load', async () => {
     const dir = keyDir({ k1: b64() });
     const provider = new KeyringProvider(readKeyring(dir, 'k1'));

@@ -321,6 +321,13 @@ async function verify() {
     throw new Error(`s3api proxy /info s3api.max_upload_part_num is ${s3info?.s3api?.max_upload_part_num}`);
   }
 
+  // Barbican through its authtoken (its /healthcheck, which `up` waited for,
+  // does not check its Keystone user): demo may list its project's secrets.
+  if (stack.barbican?.url) {
+    const secrets = await globalThis.fetch(`${stack.barbican.url}/v1/secrets?limit=1`, { headers: { 'x-auth-token': tok.token, accept: 'application/json' } });
+    if (secrets.status !== 200) throw new Error(`GET ${stack.barbican.url}/v1/secrets as demo -> ${secrets.status}: ${(await secrets.text()).slice(0, 300)}`);
+  }
+
   const s3 = await s3Get(S3API, '/', demo.ec2, stack.s3api.region);
   if (s3.status !== 200 || !s3.body.includes('ListAllMyBucketsResult')) {
     throw new Error(`signed S3 ListBuckets on ${S3API} -> ${s3.status}: ${s3.body.slice(0, 2000)}`);

@@ -712,10 +712,11 @@ cmd_up() {
   for s in account container object proxy s3proxy proxy1000 cupdater expirer barbican; do ensure_service "$s"; done
   for s in account container object proxy s3proxy proxy1000 cupdater expirer barbican; do wait_service "$s"; done
 
-  # End-to-end: account HEAD through 8080, /info limits, and a SigV4 request
-  # through 8081 (stack.json was already written by the keystone step).
+  # End-to-end: account HEAD through 8080, /info limits, a SigV4 request
+  # through 8081 and a secrets listing from Barbican (stack.json was already
+  # written by the keystone step).
   STACK_DIR="$STACK_DIR" node "$SCRIPT_DIR/provision.mjs" verify \
-    || { tail_log "$LOG_DIR/proxy-server.log" "$LOG_DIR/s3api-proxy.log" "$LOG_DIR/keystone.log"; die "end-to-end check failed"; }
+    || { tail_log "$LOG_DIR/proxy-server.log" "$LOG_DIR/s3api-proxy.log" "$LOG_DIR/keystone.log" "$LOG_DIR/barbican.log"; die "end-to-end check failed"; }
 
   cat <<EOF
 

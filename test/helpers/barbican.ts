@@ -25,11 +25,21 @@ export function openstackAs(stack: Stack, user: StackUserKey, args: string[]): s
   return out.stdout.trim();
 }
 
-/** `bash deploy/local/barbican.sh start|stop` against the stack's data dir; never touches another service. */
+/**
+ * `bash deploy/local/barbican.sh start|stop` against the stack's data dir; never
+ * touches another service. `start` rewrites Barbican's config from the stack.sh
+ * port variables, so they are passed as this stack has them (a stack on other
+ * ports than the defaults would otherwise get a Barbican pointed at another Keystone).
+ */
 export function barbicanService(stack: Stack, command: 'start' | 'stop'): void {
+  const ports = {
+    STACK_BARBICAN_PORT: new URL(barbicanUrl(stack)).port,
+    STACK_KEYSTONE_PORT: new URL(stack.keystone.url).port,
+    STACK_MEMCACHED_PORT: stack.memcached.slice(stack.memcached.lastIndexOf(':') + 1),
+  };
   const out = spawnSync('bash', [join(repoRoot, 'deploy/local/barbican.sh'), command], {
     encoding: 'utf8',
-    env: { ...process.env, STACK_DIR: stack.dataDir },
+    env: { ...process.env, STACK_DIR: stack.dataDir, ...ports },
     timeout: 90_000,
   });
   if (out.status !== 0) throw new Error(`barbican.sh ${command} failed (${out.status}): ${out.stderr}`);

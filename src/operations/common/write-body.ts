@@ -10,6 +10,7 @@ import type { Written } from '../../swift/store.js';
 import type { OperationContext } from '../context.js';
 import type { Reserved } from '../../swift/sealed-state.js';
 import { readSmallBody } from './body.js';
+import { pipeWithFailure, throwIfFailed } from './pipe-failure.js';
 import { checksumItem } from './checksums.js';
 import { metadataToSwift } from './metadata.js';
 import { STORED_CONTENT_HEADERS, contentMd5ToHex, pick, quoteEtag } from './object-headers.js';
@@ -122,6 +123,7 @@ export async function writeBody(
    */
   opts: { noMetadataPost?: boolean; listChecksum?: boolean; checksum?: OperationContext['checksum']; storageClass?: string } = {},
 ): Promise<Record<string, string | undefined>> {
+  throwIfFailed(ctx.body);
   if (length === undefined) {
     // The class is sealed for the object's size, which a chunked body without a length does not say up front.
     if (opts.storageClass !== undefined) throw s3Error('MissingContentLength', {}, 'An upload with x-amz-storage-class must give its length (Content-Length, or x-amz-decoded-content-length).');
@@ -165,8 +167,7 @@ async function writeUnknownLength(
     throw s3Error('MissingContentLength', {}, 'In a bucket with object lock, an upload must give its length (Content-Length, or x-amz-decoded-content-length), not only Transfer-Encoding: chunked.');
   }
   const counting = new Counting();
-  ctx.body.once('error', (err) => counting.destroy(err));
-  const sent = await ctx.store.putObject(target.container, target.object, { body: ctx.body.pipe(counting), length: undefined, headers, md5: requestMd5(ctx.req.headers) });
+  const sent = await ctx.store.putObject(target.container, target.object, { body: pipeWithFailure(ctx.body, counting), length: undefined, headers, md5: requestMd5(ctx.req.headers) });
   const written: Written = { ...sent, target: { ...sent.target, size: counting.bytes } };
   await afterWrite();
   const checksum = opts.checksum ?? ctx.checksum;

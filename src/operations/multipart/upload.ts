@@ -26,6 +26,7 @@ import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../s3/checksums.
 import { encodePartChecksum, uploadChecksum, type PartChecksum } from '../../s3/multipart-checksums.js';
 import type { Written } from '../../swift/store.js';
 import { checksumElements, checksumItem } from '../common/checksums.js';
+import { pipeWithFailure } from '../common/pipe-failure.js';
 import { requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
 import { ChecksumTap, checksumTypeMismatch, uploadChecksumItems, uploadChecksumOf } from './part-checksums.js';
 
@@ -92,8 +93,7 @@ export async function uploadPart(ctx: OperationContext): Promise<S3Result> {
     // gateway computes it as the part streams (S3 computes it too, and the
     // object's checksum needs every part's).
     const tap = new ChecksumTap(upload.algorithm);
-    ctx.body.once('error', (err) => tap.destroy(err));
-    partCtx = { ...ctx, body: ctx.body.pipe(tap) };
+    partCtx = { ...ctx, body: pipeWithFailure(ctx.body, tap) };
     checksum = { algorithm: upload.algorithm, value: () => tap.value };
   }
   const out = await writeBody(partCtx, target, {}, length, () => ensureStillOpen(ctx, bucket, key, uploadId, part, container), {}, { listChecksum: true, checksum });

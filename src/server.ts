@@ -118,7 +118,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     admits: (incoming) => connections.admits(incoming.socket),
   });
 
-  const s3 = listenS3(app, { host: config.listen.host, port: config.listen.port, connections });
+  const s3 = listenS3(app, { host: config.listen.host, port: config.listen.port, connections, dialect: DIALECTS[config.s3.dialect] });
   // Health checks get their own small pool: a pool busy with slow transfers
   // must not make the gateway look unready.
   const healthDispatcher = new Agent({ connections: 2, connect: { timeout: config.health.timeoutMs } });

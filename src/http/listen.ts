@@ -1,28 +1,39 @@
 // The S3 listener: the Hono app served by @hono/node-server on node's http
 // server, with the socket settings an S3 endpoint needs.
-import { serve } from '@hono/node-server';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Dialect } from '../s3/dialect.js';
 import type { createApp } from './app.js';
 import type { ConnectionLimit } from './connection-limit.js';
+import { answerClientError, unreadableUrlResponse } from './unreadable-request.js';
 
 export interface ListenOptions {
   readonly host: string;
   readonly port: number;
   readonly connections: ConnectionLimit;
+  /** For the errors of requests refused below the pipeline (unreadable-request.ts). */
+  readonly dialect: Dialect;
 }
 
 export function listenS3(app: ReturnType<typeof createApp>, opts: ListenOptions): Server {
   // overrideGlobalObjects: false keeps the platform's Response. node-server's
   // lightweight one takes a cached path that ignores RESPONSE_ALREADY_SENT and
   // writes headers a second time (seen with @hono/node-server 2.1.9).
-  const s3 = serve({
-    fetch: app.fetch,
+  // getRequestListener rather than serve(): only it takes an errorHandler, for
+  // the requests node-server cannot turn into a URL (a Host header new URL()
+  // refuses), which it would otherwise answer with an empty 400.
+  const listener = getRequestListener(app.fetch, {
     hostname: opts.host,
-    port: opts.port,
     autoCleanupIncoming: false,
     overrideGlobalObjects: false,
-  }) as Server;
+    errorHandler: (err) => unreadableUrlResponse(err, opts.dialect),
+  });
+  const s3 = createServer(listener);
+  s3.listen(opts.port, opts.host);
+  // What node's own parser refuses (an unknown method, a malformed request
+  // line) gets an S3 error too, not node's bare `400 Bad Request`.
+  s3.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(err, socket, opts.dialect));
   // No cap on a whole request: a big upload over a slow link takes long, and S3
   // allows it. What S3 does not allow is silence inside a body: that is
   // s3.bodyIdleTimeoutSeconds, enforced per request (request-body.ts).

@@ -70,7 +70,7 @@ export async function gatewayRig(opts: { namespace?: boolean; limits?: Partial<L
     },
     namespace: service && buildNamespace({ swift, identity: service.identity as KeystoneIdentity, seal, container: 's3gw-bucket-registry', cacheSeconds: 30 }),
   });
-  const server: Server = listenS3(app, { host: '127.0.0.1', port: 0, connections: new ConnectionLimit(1000, () => {}) });
+  const server: Server = listenS3(app, { host: '127.0.0.1', port: 0, connections: new ConnectionLimit(1000, () => {}), dialect: DIALECTS.aws });
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

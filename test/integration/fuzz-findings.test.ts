@@ -1,0 +1,57 @@
+// Regression tests for what the request fuzzer (test/fuzz/) found, each the
+// smallest request that showed it, against the gateway in front of the real stack.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signV4 } from '../fuzz/sign.js';
+import { send } from '../fuzz/wire.js';
+import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
+import { rawS3 } from '../helpers/raw-s3.js';
+import { openSocket } from '../helpers/raw-socket.js';
+
+let gw: TestGateway;
+const bucket = uniqueBucket('fuzz-found');
+
+beforeAll(async () => {
+  gw = await startGateway({ keystoneEc2: true, dialect: 'aws' });
+  expect((await rawS3(gw.url, { method: 'PUT', path: `/${bucket}`, keys: gw.stack.users.demo.ec2 })).status).toBe(200);
+});
+
+afterAll(async () => {
+  const keys = gw.stack.users.demo.ec2;
+  await rawS3(gw.url, { method: 'DELETE', path: `/${bucket}/obj`, keys });
+  await rawS3(gw.url, { method: 'DELETE', path: `/${bucket}`, keys });
+  await gw.stop();
+});
+
+describe('what the fuzzer found', () => {
+  it('answers a chunked PUT whose x-amz-content-sha256 is wrong with XAmzContentSHA256Mismatch at once (it used to get no answer)', async () => {
+    for (let i = 0; i < 3; i++) {
+      const req = { method: 'PUT', path: `/${bucket}/obj`, query: '', headers: { host: new URL(gw.url).host, 'x-amz-content-sha256': '0'.repeat(64) } as Record<string, string>, body: Buffer.from('1234567') };
+      signV4(req, gw.stack.users.demo.ec2, { date: new Date(), region: 'us-east-1' });
+      const answer = await send(gw.url, req, true, 10_000);
+      expect(typeof answer === 'string' ? answer : answer.status).toBe(400);
+      if (typeof answer !== 'string') expect(answer.body.toString()).toContain('<Code>XAmzContentSHA256Mismatch</Code>');
+    }
+    const head = await rawS3(gw.url, { method: 'HEAD', path: `/${bucket}/obj`, keys: gw.stack.users.demo.ec2 });
+    expect(head.status, 'nothing was stored').toBe(404);
+  });
+
+  it('answers an HTTP method node cannot parse with an S3 405 MethodNotAllowed document, not a bare 400', async () => {
+    const s = await openSocket(gw.port);
+    s.write(`FOO /${bucket}/obj HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    const text = await s.waitFor(/<\/Error>/);
+    expect(text).toMatch(/^HTTP\/1\.1 405 /);
+    expect(text).toMatch(/x-amz-request-id: tx/);
+    expect(text).toMatch(/<Error><Code>MethodNotAllowed<\/Code><Message>[^<]+<\/Message>.*<RequestId>tx[^<]+<\/RequestId><\/Error>/);
+    await s.closed;
+  });
+
+  it('answers a Host header that is no host name with an S3 400 InvalidArgument document, not an empty 400', async () => {
+    const s = await openSocket(gw.port);
+    s.write(`GET /obj HTTP/1.1\r\nHost: ${bucket}%2Bsegments.localhost:${gw.port}\r\n\r\n`);
+    const text = await s.waitFor(/<\/Error>/);
+    expect(text).toMatch(/^HTTP\/1\.1 400 /);
+    expect(text).toMatch(/<Code>InvalidArgument<\/Code>/);
+    expect(text).toMatch(/<RequestId>tx[^<]+<\/RequestId>/);
+    s.socket.destroy();
+  });
+});

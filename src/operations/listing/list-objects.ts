@@ -118,11 +118,22 @@ export function encodeContinuationToken(marker: string): string {
   return Buffer.from(marker, 'utf8').toString('base64url');
 }
 
+/** The longest marker a token of ours carries: a key (S3 and Swift allow 1024 bytes) or a prefix of one. */
+const MAX_TOKEN_MARKER_BYTES = 1024;
+
+/**
+ * A token this gateway did not issue is refused as S3 refuses one: only the
+ * base64url of a UTF-8 marker of at most 1024 bytes decodes. Anything else
+ * used to reach Swift as a marker of U+FFFD characters, too long for Swift's
+ * request line (414), and came back as a 500 (found by the fuzzer).
+ */
 export function decodeContinuationToken(token: string): string {
-  if (!/^[A-Za-z0-9_-]*$/.test(token)) {
+  const bytes = /^[A-Za-z0-9_-]*$/.test(token) ? Buffer.from(token, 'base64url') : undefined;
+  const marker = bytes?.toString('utf8');
+  if (bytes === undefined || bytes.length > MAX_TOKEN_MARKER_BYTES || encodeContinuationToken(marker!) !== token) {
     throw s3Error('InvalidArgument', { ArgumentName: 'continuation-token', ArgumentValue: token }, 'The continuation token provided is incorrect');
   }
-  return Buffer.from(token, 'base64url').toString('utf8');
+  return marker!;
 }
 
 export async function listObjectsV2(ctx: OperationContext): Promise<S3Result> {

@@ -149,6 +149,21 @@ describe('continuation tokens', () => {
     expect(err.code).toBe('InvalidArgument');
     expect(err.details.ArgumentName).toBe('continuation-token');
   });
+
+  // Found by the fuzzer: 5000 `x` decoded to 3750 bytes of invalid UTF-8, sent
+  // to Swift as a marker of U+FFFD too long for its request line: a 500.
+  for (const [what, token] of [
+    ['is not the base64url of UTF-8', 'x'.repeat(5000)],
+    ['decodes to invalid UTF-8', Buffer.from([0xff, 0xfe, 0x41]).toString('base64url')],
+    ['carries a marker longer than a key (1024 bytes)', encodeContinuationToken('k'.repeat(1025))],
+    ['is not in the canonical form this gateway writes', 'QQ=='.replace('==', '') + 'x'],
+  ] as const) {
+    it(`refuses a token that ${what} with InvalidArgument, as one this gateway never issued`, () => {
+      const err = s3ErrorOf(() => decodeContinuationToken(token));
+      expect(err.code).toBe('InvalidArgument');
+      expect(err.details.ArgumentName).toBe('continuation-token');
+    });
+  }
 });
 
 describe('parseSwiftTimestamp', () => {

@@ -77,7 +77,15 @@ const AUTH_CODES = new Set([
 
 /** Any failure as the S3 error a client should see. */
 export function toS3Error(err: unknown, deps: PipelineDeps, ctx: RequestContext): S3Error {
-  if (isS3Error(err)) return err;
+  if (isS3Error(err)) {
+    // A Swift answer no table maps (translate() makes it an InternalError) is
+    // still the gateway's to explain; and a ServiceUnavailable from Swift's 5xx
+    // is said in the log, so a 503 can be told from the gateway's own fault.
+    // (Found by the fuzzer: a 500 from Swift's 414 that no log line explained.)
+    if (err.code === 'InternalError' && err.cause !== undefined) deps.log.log('error', 'internal error', { transId: ctx.transId, operation: ctx.operation, ...errorFields(err.cause) });
+    if (err.code === 'ServiceUnavailable' && err.cause instanceof SwiftError) deps.log.log('warn', 'upstream unavailable', { transId: ctx.transId, service: 'swift', status: err.cause.status, operation: ctx.operation });
+    return err;
+  }
   if (err instanceof UpstreamUnavailable) {
     deps.log.log('warn', 'upstream unavailable', { transId: ctx.transId, service: err.service, ...errorFields(err) });
     return s3Error('ServiceUnavailable', {}, `The storage backend is temporarily unavailable (${err.service}); please retry.`);

@@ -35,6 +35,20 @@ describe('what the fuzzer found', () => {
     expect(head.status, 'nothing was stored').toBe(404);
   });
 
+  it('answers listing parameters too long for Swift\'s request line with 400 InvalidArgument, and a token it never issued as S3 does (both were 500)', async () => {
+    const keys = gw.stack.users.demo.ec2;
+    const euros = '%E2%82%AC'.repeat(1000);
+    for (const query of [`marker=${euros}`, `prefix=${euros}`, `delimiter=${euros}`, `list-type=2&start-after=${euros}`, `versions&key-marker=${euros}`, `uploads&prefix=${euros}`]) {
+      const res = await rawS3(gw.url, { method: 'GET', path: `/${bucket}?${query}`, keys });
+      expect(res.status, query.slice(0, 30)).toBe(400);
+      expect(res.text()).toContain('<Code>InvalidArgument</Code>');
+    }
+    const token = await rawS3(gw.url, { method: 'GET', path: `/${bucket}?list-type=2&continuation-token=${'x'.repeat(5000)}`, keys });
+    expect(token.status).toBe(400);
+    expect(token.text()).toContain('<ArgumentName>continuation-token</ArgumentName>');
+    expect(gw.logs.filter((l) => l['level'] === 'error')).toEqual([]);
+  });
+
   it('answers an HTTP method node cannot parse with an S3 405 MethodNotAllowed document, not a bare 400', async () => {
     const s = await openSocket(gw.port);
     s.write(`FOO /${bucket}/obj HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);

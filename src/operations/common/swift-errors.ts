@@ -63,6 +63,14 @@ export function translate(err: unknown, table: StatusTable, ctx?: OperationConte
     const metadata = swiftMetadataError(err.detail);
     if (metadata) return metadata;
   }
+  if (err.status === 414) {
+    // Swift quirk: its proxy refuses a request line past 8 KiB (eventlet's
+    // url_length_limit) with 414. Keys are at most 1024 bytes, so only a long
+    // listing parameter (a prefix, marker or delimiter of thousands of
+    // non-ASCII bytes, three characters each once encoded) gets there. It is the
+    // request's fault, not the gateway's: found by the fuzzer as a 500.
+    return s3Error('InvalidArgument', details ?? detailsFor('InvalidArgument', ctx), 'A prefix, marker or delimiter of this request is too long for the storage backend.', err);
+  }
   const code = (err.reason !== undefined ? table[`${err.status}:${err.reason}`] : undefined) ?? table[err.status] ?? COMMON[err.status];
   if (code) return s3Error(code, details ?? detailsFor(code, ctx), undefined, err);
   return s3Error('InternalError', details ?? detailsFor('InternalError', ctx), undefined, err);

@@ -20,6 +20,13 @@ describe('translate', () => {
     expect(s3(translate(swift(499), OBJECT_TABLE)).code).toBe('RequestTimeout');
   });
 
+  it('maps Swift 414 (a request line too long: a listing parameter of thousands of bytes) to InvalidArgument 400, not InternalError', () => {
+    const err = s3(translate(swift(414, '<html><h1>Request URI Too Long</h1></html>'), OBJECT_TABLE));
+    expect(err.code).toBe('InvalidArgument');
+    expect(err.status).toBe(400);
+    expect(err.message).toMatch(/too long/);
+  });
+
   for (const status of [500, 502, 503, 504, 507]) {
     it(`maps Swift ${status} to ServiceUnavailable 503, which S3 clients retry, not InternalError`, () => {
       const err = s3(translate(swift(status, 'oops'), OBJECT_TABLE));

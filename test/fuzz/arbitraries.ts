@@ -4,6 +4,7 @@
 // that take one, bytes, aws-chunked pieces) and how it is authenticated. The
 // request is signed later (sign.ts) over whatever was generated.
 import fc from 'fast-check';
+import { HANDLERS } from '../../src/operations/index.js';
 import { ROUTES } from '../../src/s3/router.js';
 import { documentArb } from './documents.js';
 
@@ -68,29 +69,36 @@ const bucketName = (t: FuzzTargets) => fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(`${t.own}-absent`, 'ab', 'UPPER', 'a..b', '-x-', 'a'.repeat(64), '192.168.1.1', 'xn--a', `${t.own}+segments`, `${t.own}%2Bsegments`, 'a_b', '%00') },
 );
 
-const pathArb = (t: FuzzTargets) => bucketName(t).chain((b) => fc.tuple(fc.constant(b), keyArb(b === t.victim ? t.victimKeys : t.ownKeys), fc.integer({ min: 0, max: 29 }))).map(([b, k, form]) => {
-  const forms: Record<number, string> = {
+type Target = 'service' | 'bucket' | 'object';
+
+/** A raw path for the target, with odd forms (dot segments, doubled or encoded slashes) a fraction of the time. */
+const pathArb = (t: FuzzTargets, target: Target) => bucketName(t).chain((b) => fc.tuple(fc.constant(b), keyArb(b === t.victim ? t.victimKeys : t.ownKeys), fc.integer({ min: 0, max: 99 }))).map(([b, k, form]) => {
+  const odd: Record<number, string> = {
     0: `/${b}`, 1: `/${b}/`, 2: '/', 3: `//${b}/${k}`, 4: `/${b}//${k}`, 5: `/./${b}/${k}`, 6: `/${b}/./${k}`, 7: `/${b}/../${k}`,
     8: `/%2F${b}`, 9: `/${b}%2F${k}`, 10: `/${b}/${k}/`, 11: `/${b}?`, 12: '',
   };
-  return { bucket: b, path: forms[form] ?? `/${b}/${k}`, vhost: form === 13 || form === 14 ? { bucket: b, path: `/${k}` } : undefined };
+  const vhost = form === 13 || form === 14;
+  const plain = target === 'service' ? '/' : target === 'bucket' ? (form % 2 === 0 ? `/${b}` : `/${b}/`) : `/${b}/${k}`;
+  const vhostPath = target === 'object' ? `/${k}` : '/';
+  return { bucket: b, path: vhost ? vhostPath : odd[form] ?? plain, vhost: vhost && target !== 'service' ? { bucket: b, path: vhostPath } : undefined };
 });
 
 const SUBS = [...new Set(ROUTES.flatMap((r) => (r.sub ? [r.sub] : [])))];
 
 const oddNumber = fc.constantFrom('-1', '0', '1', '2', '3', '1000', '1001', '10000', '10001', '2147483648', '99999999999999999999', '1e3', '0x10', 'abc', '', ' 1', '1.5', '+1', '00001');
 const oddString = (t: FuzzTargets) => fc.oneof(
-  fc.constantFrom('', 'a', '/', 'dir/', t.ownKeys[0]!, t.uploadId, 'null', '%ZZ', '%00', '%FF', 'x'.repeat(1100), 'x'.repeat(5000), 'url', 'true', '2', '%2F'),
+  fc.constantFrom('', 'a', '/', 'dir/', t.ownKeys[0]!, t.uploadId, 'null', '%ZZ', '%00', '%FF', 'x'.repeat(1100), 'x'.repeat(5000), 'url', 'true', '2', '%2F',
+    '%E2%82%AC'.repeat(400), '%E2%82%AC'.repeat(1000), 'QQ', '_w'),
   fc.string({ maxLength: 30 }).map(enc),
 );
 
 const QUERY_PARAMS = ['prefix', 'delimiter', 'marker', 'max-keys', 'continuation-token', 'start-after', 'encoding-type', 'fetch-owner',
   'key-marker', 'version-id-marker', 'upload-id-marker', 'max-uploads', 'max-parts', 'part-number-marker', 'partNumber', 'versionId',
-  'uploadId', 'list-type', 'response-content-type', 'response-content-disposition', 'response-expires', 'response-cache-control',
+  'list-type', 'response-content-type', 'response-content-disposition', 'response-expires', 'response-cache-control',
   'response-content-encoding', 'response-content-language', 'x-id', 'multipart-manifest', 'symlink', 'format', 'temp_url_sig', 'X-Amz-Expires'];
 
-const queryArb = (t: FuzzTargets) => fc.tuple(
-  fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 6, arbitrary: fc.constantFrom(...SUBS) }),
+const queryArb = (t: FuzzTargets, routeSub: string | undefined) => fc.tuple(
+  fc.oneof({ weight: 9, arbitrary: fc.constant(routeSub) }, { weight: 1, arbitrary: fc.constantFrom(undefined, ...SUBS) }),
   fc.array(fc.tuple(fc.constantFrom(...QUERY_PARAMS), fc.oneof(oddNumber, oddString(t)), fc.boolean()), { maxLength: 4 }),
 ).map(([sub, params]) => {
   const parts: string[] = [];
@@ -104,11 +112,13 @@ const etag = fc.constantFrom('"d41d8cd98f00b204e9800998ecf8427e"', '*', 'W/"x"',
 const b64 = fc.constantFrom('AAAAAA==', 'AAAAAAAAAAA=', '2jmj7l5rSw0yVb/vlWAYkK/YBwk=', '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=', 'not base64!', '', '====', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
 const latin1 = fc.string({ maxLength: 20, unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)) });
 
-const headerArb = (t: FuzzTargets): fc.Arbitrary<Record<string, string>> => {
-  const one = (name: string, value: fc.Arbitrary<string>) => value.map((v) => ({ [name]: v }));
-  const source = fc.constantFrom(`/${t.own}/${t.ownKeys[0]}`, `${t.own}/${encKey(t.ownKeys[1] ?? 'x')}`, `/${t.own}/${t.ownKeys[0]}?versionId=null`,
+const copySourceArb = (t: FuzzTargets) => fc.constantFrom(`/${t.own}/${t.ownKeys[0]}`, `${t.own}/${encKey(t.ownKeys[1] ?? 'x')}`, `/${t.own}/${t.ownKeys[0]}?versionId=null`,
     `/${t.victim}/${t.victimKeys[0]}`, `${t.victim}/${t.victimKeys[0]}?versionId=null`, `/${t.own}/missing`, '', '/', 'nobucket', `/${t.own}/%ZZ`,
     `/${t.own}/${'k'.repeat(1100)}`, `/${t.own}/${t.ownKeys[0]}?versionId=garbage`, `/${t.own}`, `/${t.own}/mp?uploadId=${t.uploadId}`, `/%2F${t.victim}/${t.victimKeys[0]}`);
+
+const headerArb = (t: FuzzTargets): fc.Arbitrary<Record<string, string>> => {
+  const one = (name: string, value: fc.Arbitrary<string>) => value.map((v) => ({ [name]: v }));
+  const source = copySourceArb(t);
   return fc.oneof(
     one('if-match', etag), one('if-none-match', etag), one('if-modified-since', date), one('if-unmodified-since', date),
     one('range', fc.constantFrom('bytes=0-0', 'bytes=-1', 'bytes=5-', 'bytes=0-1,3-4', 'bytes=9-1', 'bytes=99999999999999999999-', 'bytes=', 'items=0-1', 'bytes=-0', 'bytes=0-', 'bytes=-99999', 'bytes=1-2-3')),
@@ -179,6 +189,11 @@ const METHODS = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('OPTIONS', 'PATCH', 'COPY', 'FOO', 'TRACE') },
 );
 
+/** Mostly a row of the router's table (so every operation is reached), sometimes its method changed. */
+const IMPLEMENTED = ROUTES.filter((r) => HANDLERS[r.operation] !== undefined);
+const OPERATION = fc.tuple(fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...IMPLEMENTED) }, { weight: 1, arbitrary: fc.constantFrom(...ROUTES) }), fc.integer({ min: 0, max: 9 }), METHODS)
+  .map(([route, draw, other]) => ({ method: draw === 0 ? other : route.method, target: route.target as Target, sub: route.sub, copy: route.header !== undefined }));
+
 const AUTH = fc.oneof(
   { weight: 45, arbitrary: fc.constant<AuthMode>('v4') },
   { weight: 30, arbitrary: fc.constant<AuthMode>('v2') },
@@ -197,13 +212,14 @@ function documentKind(method: string, sub: string | undefined): string | undefin
 }
 
 export function fuzzCaseArb(t: FuzzTargets): fc.Arbitrary<FuzzCase> {
-  return fc.tuple(METHODS, pathArb(t), queryArb(t), fc.array(headerArb(t), { maxLength: 4 }), AUTH,
-    fc.integer({ min: 0, max: 9 }), fc.uint8Array({ maxLength: 1024 }), awsChunkedArb, fc.constantFrom<FuzzCase['md5']>('none', 'none', 'right', 'wrong'), fc.nat(99))
-    .chain(([method, where, { sub, query }, headerList, auth, bodyMode, bytes, chunkedBody, md5, chunkDraw]) => {
+  return OPERATION.chain((op) => fc.tuple(fc.constant(op), pathArb(t, op.target), queryArb(t, op.sub), fc.array(headerArb(t), { maxLength: 4 }), AUTH,
+    fc.integer({ min: 0, max: 9 }), fc.uint8Array({ maxLength: 1024 }), awsChunkedArb, fc.constantFrom<FuzzCase['md5']>('none', 'none', 'right', 'wrong'), fc.nat(99), copySourceArb(t)))
+    .chain(([op, where, { sub, query }, headerList, auth, bodyMode, bytes, chunkedBody, md5, chunkDraw, copySource]) => {
+      const method = op.method;
       const kind = documentKind(method, sub);
       const doc = kind === undefined ? fc.constant(undefined) : documentArb(kind, t.ownKeys);
       return doc.map((document): FuzzCase => {
-        const headers: Record<string, string> = Object.assign({}, ...headerList);
+        const headers: Record<string, string> = Object.assign(op.copy ? { 'x-amz-copy-source': copySource } : {}, ...headerList);
         let body: Buffer | undefined;
         if (document !== undefined && bodyMode < 8) body = Buffer.from(document, 'utf8');
         else if (bodyMode === 9 && (method === 'PUT' || method === 'POST')) { body = chunkedBody.body; Object.assign(headers, chunkedBody.headers); } else if (method === 'PUT' || method === 'POST' || bodyMode === 8) body = Buffer.from(bytes);

@@ -27,6 +27,8 @@ export interface CampaignResult {
   readonly seconds: number;
   /** `403 AccessDenied` → how many. */
   readonly labels: Record<string, number>;
+  /** The first request that got each label (secrets cut), to see what the fuzzer reached. */
+  readonly examples: Record<string, string>;
   readonly failures: Failure[];
   /** Internal errors and unhandled rejections the gateway logged or raised. */
   readonly gatewayErrors: string[];
@@ -121,6 +123,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
   process.on('uncaughtExceptionMonitor', onException);
   const started = Date.now();
   const labels: Record<string, number> = {};
+  const examples: Record<string, string> = {};
   const failures: Failure[] = [];
   let targets: FuzzTargets | undefined;
   try {
@@ -142,10 +145,19 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
         let label: string;
         let problems: string[];
         if (typeof answer === 'string') {
-          label = answer.startsWith('not sent') ? 'not sent (node:http refused it)' : 'no answer';
+          label = answer.startsWith('not sent') ? `not sent (node:http refused it: ${answer.replace(/^not sent: /, '').slice(0, 60)})` : 'no answer';
           problems = label === 'no answer' ? [answer] : [];
-        } else ({ label, problems } = judge(c!, answer, { bytes: VICTIM_BYTES, names: VICTIM_MARKER }, described + (req.body?.toString('latin1') ?? '')));
+        } else {
+          ({ label, problems } = judge(c!, answer, { bytes: VICTIM_BYTES, names: VICTIM_MARKER }, described + (req.body?.toString('latin1') ?? '')));
+          // A 503 is the stack's failure, not the gateway's, only when the gateway logged Swift or Keystone failing for it.
+          const transId = answer.headers['x-amz-request-id'];
+          if (answer.status === 503 && gw.logs.some((l) => l['transId'] === transId && l['msg'] === 'upstream unavailable')) {
+            problems = problems.filter((p) => !p.startsWith('503'));
+            label = `${label} (the stack failed)`;
+          }
+        }
         labels[label] = (labels[label] ?? 0) + 1;
+        examples[label] ??= described.slice(0, 400);
         if (problems.length > 0) {
           const answerText = typeof answer === 'string' ? answer : `${answer.status} ${JSON.stringify(answer.headers)}\n${answer.body.subarray(0, 800).toString('utf8')}`;
           failures.push({ index, seed: opts.seed, request: described, answer: answerText, problems });
@@ -165,7 +177,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
     for (const key of new Set([...before.keys(), ...after.keys()])) {
       if (before.get(key) !== after.get(key)) victimChanges.push(`${key}: ${before.get(key)?.slice(0, 200)} → ${after.get(key)?.slice(0, 200)}`);
     }
-    return { seed: opts.seed, requests: indexes.length, seconds: (Date.now() - started) / 1000, labels, failures, gatewayErrors, victimChanges };
+    return { seed: opts.seed, requests: indexes.length, seconds: (Date.now() - started) / 1000, labels, examples, failures, gatewayErrors, victimChanges };
   } finally {
     process.off('unhandledRejection', onRejection);
     process.off('uncaughtExceptionMonitor', onException);
@@ -175,9 +187,12 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
 }
 
 /** The report of a campaign: counts by status and code, then each failure with its seed and index. */
-export function formatResult(r: CampaignResult, maxFailures = 20): string {
+export function formatResult(r: CampaignResult, maxFailures = 20, examples = false): string {
   const lines = [`fuzz seed=${r.seed}: ${r.requests} requests in ${r.seconds.toFixed(0)} s (${(r.requests / r.seconds).toFixed(0)}/s)`];
-  for (const [label, n] of Object.entries(r.labels).sort(([, a], [, b]) => b - a)) lines.push(`  ${String(n).padStart(7)}  ${label}`);
+  for (const [label, n] of Object.entries(r.labels).sort(([, a], [, b]) => b - a)) {
+    lines.push(`  ${String(n).padStart(7)}  ${label}`);
+    if (examples) lines.push(`           e.g. ${r.examples[label]!.replace(/\n/g, '\n                ')}`);
+  }
   lines.push(`failures: ${r.failures.length}; gateway errors: ${r.gatewayErrors.length}; other project's bucket changed: ${r.victimChanges.length > 0 ? 'YES' : 'no'}`);
   for (const f of r.failures.slice(0, maxFailures)) {
     lines.push(`--- case ${f.index} (replay: FUZZ_SEED=${f.seed} FUZZ_ONLY=${f.index} npm run fuzz): ${f.problems.join('; ')}\n${f.request}\n=> ${f.answer}`);

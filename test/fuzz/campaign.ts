@@ -29,7 +29,9 @@ export interface CampaignResult {
   readonly labels: Record<string, number>;
   /** The first request that got each label (secrets cut), to see what the fuzzer reached. */
   readonly examples: Record<string, string>;
+  /** The first failing cases (at most 200 kept; failureCount counts them all). */
   readonly failures: Failure[];
+  readonly failureCount: number;
   /** Internal errors and unhandled rejections the gateway logged or raised. */
   readonly gatewayErrors: string[];
   /** How alt's bucket differs from before (empty: unchanged). */
@@ -125,6 +127,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
   const labels: Record<string, number> = {};
   const examples: Record<string, string> = {};
   const failures: Failure[] = [];
+  let failureCount = 0;
   let targets: FuzzTargets | undefined;
   try {
     targets = await setUp(gw);
@@ -158,7 +161,8 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
         }
         labels[label] = (labels[label] ?? 0) + 1;
         examples[label] ??= described.slice(0, 400);
-        if (problems.length > 0) {
+        if (problems.length > 0) failureCount++;
+        if (problems.length > 0 && failures.length < 200) {
           const answerText = typeof answer === 'string' ? answer : `${answer.status} ${JSON.stringify(answer.headers)}\n${answer.body.subarray(0, 800).toString('utf8')}`;
           failures.push({ index, seed: opts.seed, request: described, answer: answerText, problems });
         }
@@ -166,7 +170,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
         if (opts.progress && done % (opts.progressEvery ?? 1000) === 0) {
           gatewayProblems(gw, gatewayErrors);
           const rate = done / ((Date.now() - started) / 1000);
-          opts.progress(`fuzz seed=${opts.seed}: ${done}/${indexes.length} requests, ${rate.toFixed(0)}/s, ${failures.length} failing, ${gatewayErrors.length} gateway errors`);
+          opts.progress(`fuzz seed=${opts.seed}: ${done}/${indexes.length} requests, ${rate.toFixed(0)}/s, ${failureCount} failing, ${gatewayErrors.length} gateway errors`);
         } else if (done % 1000 === 0) gatewayProblems(gw, gatewayErrors);
       }
     };
@@ -177,7 +181,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
     for (const key of new Set([...before.keys(), ...after.keys()])) {
       if (before.get(key) !== after.get(key)) victimChanges.push(`${key}: ${before.get(key)?.slice(0, 200)} → ${after.get(key)?.slice(0, 200)}`);
     }
-    return { seed: opts.seed, requests: indexes.length, seconds: (Date.now() - started) / 1000, labels, examples, failures, gatewayErrors, victimChanges };
+    return { seed: opts.seed, requests: indexes.length, seconds: (Date.now() - started) / 1000, labels, examples, failures, failureCount, gatewayErrors, victimChanges };
   } finally {
     process.off('unhandledRejection', onRejection);
     process.off('uncaughtExceptionMonitor', onException);
@@ -193,7 +197,7 @@ export function formatResult(r: CampaignResult, maxFailures = 20, examples = fal
     lines.push(`  ${String(n).padStart(7)}  ${label}`);
     if (examples) lines.push(`           e.g. ${r.examples[label]!.replace(/\n/g, '\n                ')}`);
   }
-  lines.push(`failures: ${r.failures.length}; gateway errors: ${r.gatewayErrors.length}; other project's bucket changed: ${r.victimChanges.length > 0 ? 'YES' : 'no'}`);
+  lines.push(`failures: ${r.failureCount}; gateway errors: ${r.gatewayErrors.length}; other project's bucket changed: ${r.victimChanges.length > 0 ? 'YES' : 'no'}`);
   for (const f of r.failures.slice(0, maxFailures)) {
     lines.push(`--- case ${f.index} (replay: FUZZ_SEED=${f.seed} FUZZ_ONLY=${f.index} npm run fuzz): ${f.problems.join('; ')}\n${f.request}\n=> ${f.answer}`);
   }

@@ -118,6 +118,27 @@ describe('kill -9 between a staged PUT\'s segment and its manifest, in a bucket 
     expect(after.body.equals(old)).toBe(true);
     expect(after.headers['etag']).toBe(`"${md5(old)}"`);
   }, 60_000);
+
+  it('after the manifest that replaced a staged object, before its old segment went: the new object is whole, and lifecycle run removes the old segment', async () => {
+    const key = 'staged/replaced';
+    const ownerPut = (body: Buffer) => ({ method: 'PUT', path: `/${ob}/${key}`, body, keys: owner.keys });
+    expect((await rawS3(h.gateway().url, ownerPut(randomBytes(STAGED_FROM)))).status).toBe(200);
+    const before = (await owner.names(`${ob}+segments`)).filter((n) => n.startsWith(`${key}/`));
+    expect(before).toHaveLength(1);
+    const body = randomBytes(STAGED_FROM + 1000);
+    killed(await h.killDuring(ownerPut(body), swiftCall('PUT', ob, `${key}?multipart-manifest=put`), 'response'));
+    const now = await rawS3(h.gateway().url, { method: 'GET', path: `/${ob}/${key}`, keys: owner.keys });
+    expect(now.status).toBe(200);
+    expect(now.body.equals(body)).toBe(true);
+    expect(now.headers['etag']).toBe(`"${md5(body)}"`);
+    const left = (await owner.names(`${ob}+segments`)).filter((n) => n.startsWith(`${key}/`));
+    expect(left).toHaveLength(2);
+    const run = await runner('--bucket', ob, '--segment-grace-seconds', '0');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect((await owner.names(`${ob}+segments`)).filter((n) => n.startsWith(`${key}/`))).toEqual(left.filter((n) => !before.includes(n)));
+    const after = await rawS3(h.gateway().url, { method: 'GET', path: `/${ob}/${key}`, keys: owner.keys });
+    expect(after.body.equals(body)).toBe(true);
+  }, 60_000);
 });
 
 describe('kill -9 during CopyObject', () => {

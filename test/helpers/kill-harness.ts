@@ -15,14 +15,14 @@ export interface KillHarness {
   readonly keys: Keys;
   /** The process serving now. */
   gateway(): GatewayProcess;
-  /** A signed request to the process serving now. */
-  s3(req: Omit<RawRequest, 'keys'>): Promise<RawResponse>;
+  /** A request to the process serving now, signed with demo's keys unless req has its own. */
+  s3(req: RawRequest): Promise<RawResponse>;
   /**
    * Sends req, waits until the tap holds the Swift call matching `match` at
    * `at`, SIGKILLs the gateway, then starts a new one. Resolves with what the
    * client saw of the killed request: an answer, or the socket error.
    */
-  killDuring(req: Omit<RawRequest, 'keys'>, match: RegExp, at: HoldAt, bodyBytes?: number): Promise<RawResponse | Error>;
+  killDuring(req: RawRequest, match: RegExp, at: HoldAt, bodyBytes?: number): Promise<RawResponse | Error>;
   close(): Promise<void>;
 }
 
@@ -44,7 +44,7 @@ export async function killHarness(settings: Record<string, string | number | boo
     settings: { 'keystone.storageUrl': `http://127.0.0.1:${tap.port}/v1/AUTH_{project_id}`, ...settings },
   });
   const keys = stack.users.demo.ec2;
-  const s3 = (req: Omit<RawRequest, 'keys'>) => rawS3(gw.url, { ...req, keys });
+  const s3 = (req: RawRequest) => rawS3(gw.url, { keys, ...req });
 
   return {
     tap,

@@ -78,6 +78,18 @@ describe('kill -9 during UploadPart', () => {
     await expectWhole(key, parts);
     expect((await segmentsOf(key)).sort()).toEqual([`${key}/${id}/1`, `${key}/${id}/2`]);
   }, 60_000);
+
+  it('mid-body, then aborted through the new process: unlisted, no segment left', async () => {
+    const key = 'part/abort';
+    const id = await create(key);
+    await uploadPart(key, id, 1, randomBytes(3000));
+    killed(await h.killDuring({ method: 'PUT', path: `/${b}/${key}?partNumber=2&uploadId=${id}`, body: randomBytes(50_000) }, swiftCall('PUT', `${b}+segments`, `${key}/${id}/2`), 'body', 500));
+    expect(await listedUploads(key)).toEqual([id]);
+    expect((await h.s3({ method: 'DELETE', path: `/${b}/${key}?uploadId=${id}` })).status).toBe(204);
+    expect(await listedUploads(key)).toEqual([]);
+    expect(await segmentsOf(key)).toEqual([]);
+    expect((await h.s3({ method: 'GET', path: `/${b}/${key}` })).status).toBe(404);
+  }, 30_000);
 });
 
 describe('kill -9 during UploadPartCopy', () => {

@@ -68,6 +68,8 @@ export interface PipelineDeps {
   readonly namespace?: Namespace;
   /** s3.storageClasses on the cluster's policies (unset: STANDARD only). */
   readonly storage?: StorageSettings;
+  /** SSE-C: the key-digest secret, and whether customer keys are accepted over plain HTTP (s3.sseCustomerKeysOverHttp). */
+  readonly sse?: { readonly digestKey: Buffer; readonly customerKeysOverHttp: boolean };
 }
 
 const AUTH_CODES = new Set([
@@ -255,6 +257,8 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       get otherAccount() { return access.asGateway ? undefined : reach.otherAccount; },
       objectLock: deps.objectLock,
       storage: deps.storage,
+      // SSE-C only over TLS (the listener is plain HTTP: a TLS socket says `encrypted`), unless the operator allows HTTP.
+      sse: deps.sse && { digestKey: deps.sse.digestKey, customerKeysAllowed: deps.sse.customerKeysOverHttp || (incoming.socket as { encrypted?: boolean }).encrypted === true },
     };
     const result = await handler(opCtx).catch(async (err: unknown) => {
       // An object ACL may admit a reader Swift refused: read again as the

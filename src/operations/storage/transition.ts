@@ -5,6 +5,7 @@
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html);
 // here all of those but the version and Last-Modified, which Swift sets on
 // every write (a client's X-Timestamp is not taken: measured on Swift 2.30).
+import { storedEncryption } from '../encryption/state.js';
 import { s3Error } from '../../s3/errors.js';
 import { SwiftError } from '../../swift/errors.js';
 import { requestedStorageClass } from '../../s3/storage-class.js';
@@ -41,6 +42,8 @@ export async function changeStorageClass(ctx: OperationContext, bucket: string, 
   const info = await ctx.store.findObject(bucket, key);
   if (!info) return missingObject(ctx, bucket, key);
   if ((await objectClass(ctx, bucket, info)) === storageClass) return;
+  // An encrypted object moves with its items; one whose items do not verify would lose them and read as plaintext.
+  if (storedEncryption(info).kind === 'unverifiable') throw s3Error('InvalidRequest', {}, 'The object\'s encryption metadata does not verify; it is not moved.');
   const etag = (await s3EtagOf(ctx, bucket, key, info)).replace(/"/g, '');
   const old = await ownedSegments(ctx, bucket, key);
   // A moved object is no multipart upload's and no staged PUT's (its manifest, if any, is the class placement's).

@@ -35,6 +35,7 @@ import { anonymousReach, gatedRetry, signedReach } from './reach.js';
 import { addCorsHeaders, preflight } from './cors.js';
 import { serveWebsite, websiteBucketOf } from './website.js';
 import type { SwiftIdentity } from '../swift/keystone.js';
+import { TamperedObject } from '../crypto/streams.js';
 
 export interface PipelineDeps {
   readonly domains: readonly string[];
@@ -283,7 +284,9 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     if (outgoing.headersSent) {
       // The body was already streaming (client or Swift went away): nothing to
       // say in S3 terms, cut the connection so the client sees a short body.
-      deps.log.log('debug', 'response aborted', { transId: ctx.transId, ...errorFields(err) });
+      // An encrypted object that failed its integrity check is worth an operator's look (no key material is in the error).
+      if (err instanceof TamperedObject) deps.log.log('warn', 'encrypted object failed its integrity check: response cut short', { transId: ctx.transId, operation: ctx.operation, bucket: ctx.bucket, code: err.code });
+      else deps.log.log('debug', 'response aborted', { transId: ctx.transId, ...errorFields(err) });
       outgoing.destroy();
       return;
     }

@@ -5,15 +5,11 @@
 // the Swift API does: a changed ciphertext byte cuts a full GET short, a
 // changed encryption item makes the object refused (never served as
 // plaintext). Staging starts at 64 KiB here (s3.stagedPutFromBytes), so one
-// size is above it. boto3 and the aws CLI: sse-c-clients.test.ts.
+// size is above it. boto3 and the aws CLI: sse-c-clients.test.ts; storage
+// classes, lifecycle moves and plain HTTP: sse-c-settings.test.ts.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../clients/run.js';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
 import { xmlValue, type Keys } from '../helpers/raw-s3.js';
 import { rawS3v4, signV4Headers } from '../helpers/sigv4-client.js';
@@ -298,82 +294,5 @@ describe('the key never leaves the request', () => {
   it('a full GET cut by a MAC mismatch is logged, without key material', () => {
     const line = gw.logs.find((l) => JSON.stringify(l).includes('S3GW_SSE_MAC_MISMATCH'));
     expect(line).toBeDefined();
-  });
-});
-
-describe('real clients', () => {
-  type Step = { ok: boolean; error?: unknown } & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  let steps: Record<string, Step>;
-  let dir: string;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sse-c-'));
-    const r = await run('python3', [fileURLToPath(new URL('./sse_c_boto3.py', import.meta.url))], {
-      env: { S3_ENDPOINT: gw.url, S3_ACCESS_KEY: keys.access, S3_SECRET_KEY: keys.secret, S3_BUCKET: b, S3_TMP: dir },
-      timeoutMs: 120_000,
-    });
-    expect(r.code, r.stderr).toBe(0);
-    steps = (JSON.parse(r.stdout) as { steps: Record<string, Step> }).steps;
-  }, 150_000);
-
-  it('boto3 puts, gets and heads with SSECustomerKey, for sizes around blocks and the staging threshold', () => {
-    for (const size of [0, 1, 15, 16, 17, 1024 * 1024 + 3, 70 * 1024]) {
-      const s = steps[`roundtrip ${size}`]!;
-      expect(s, JSON.stringify(s)).toMatchObject({ ok: true, same: true, length: size, putAlgorithm: 'AES256', getAlgorithm: 'AES256', headKeyMd5Matches: true });
-    }
-  });
-
-  it('boto3 ranges, and its errors without or with another key', () => {
-    expect(steps['ranges']).toEqual({ ok: true, 'bytes=17-4112': true, 'bytes=-33': true, 'bytes=99990-': true });
-    expect(steps['no key']!['get']).toMatchObject({ status: 400, code: 'InvalidRequest' });
-    expect(steps['no key']!['head']).toMatchObject({ status: 400 });
-    expect(steps['wrong key']!['get']).toMatchObject({ status: 403, code: 'AccessDenied' });
-  });
-
-  it('s3transfer upload_file and download_file with SSE-C (a single PUT, ranged GETs)', () => {
-    expect(steps['upload_file and download_file']).toEqual({ ok: true, same: true });
-  });
-
-  it('a presigned GET works with the key headers, and not without them', () => {
-    // boto3 signs the SSE-C headers (SignedHeaders): without them the signature does not match (403).
-    expect(steps['presigned GET']).toEqual({ ok: true, same: true, withoutHeaders: 403 });
-  });
-
-  it('boto3 multipart and copies of SSE-C objects are NotImplemented', () => {
-    expect(steps['multipart refused']!['create']).toMatchObject({ status: 501, code: 'NotImplemented' });
-    expect(steps['copy refused']!['copy']).toMatchObject({ status: 501, code: 'NotImplemented' });
-  });
-
-  it('the aws CLI v1: s3 cp --sse-c up and down, s3api head-object and get-object with the key', async () => {
-    const keyFile = join(dir, 'key.bin');
-    const key = randomBytes(32);
-    writeFileSync(keyFile, key);
-    const data = randomBytes(200 * KiB + 9);
-    writeFileSync(join(dir, 'cli.bin'), data);
-    const aws = async (...args: string[]) => {
-      const r = await run('aws', ['--endpoint-url', gw.url, ...args], {
-        env: {
-          AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_ACCESS_KEY_ID: keys.access, AWS_SECRET_ACCESS_KEY: keys.secret,
-          AWS_DEFAULT_REGION: 'us-east-1', AWS_MAX_ATTEMPTS: '1', AWS_PAGER: '', PYTHONDONTWRITEBYTECODE: '1',
-        },
-        timeoutMs: 120_000,
-      });
-      return r;
-    };
-    const up = await aws('s3', 'cp', join(dir, 'cli.bin'), `s3://${b}/cli/obj`, '--sse-c', 'AES256', '--sse-c-key', `fileb://${keyFile}`);
-    expect(up.code, up.stderr).toBe(0);
-    expect((await storedBytes('cli/obj')).equals(data)).toBe(false);
-    const down = await aws('s3', 'cp', `s3://${b}/cli/obj`, join(dir, 'cli-back.bin'), '--sse-c', 'AES256', '--sse-c-key', `fileb://${keyFile}`);
-    expect(down.code, down.stderr).toBe(0);
-    expect(readFileSync(join(dir, 'cli-back.bin')).equals(data)).toBe(true);
-    const head = await aws('s3api', 'head-object', '--bucket', b, '--key', 'cli/obj', '--sse-customer-algorithm', 'AES256', '--sse-customer-key', `fileb://${keyFile}`);
-    expect(head.code, head.stderr).toBe(0);
-    expect(JSON.parse(head.stdout)).toMatchObject({ ContentLength: data.length, SSECustomerAlgorithm: 'AES256' });
-    const get = await aws('s3api', 'get-object', '--bucket', b, '--key', 'cli/obj', '--range', 'bytes=1000-2000', '--sse-customer-algorithm', 'AES256', '--sse-customer-key', `fileb://${keyFile}`, join(dir, 'cli-range.bin'));
-    expect(get.code, get.stderr).toBe(0);
-    expect(readFileSync(join(dir, 'cli-range.bin')).equals(data.subarray(1000, 2001))).toBe(true);
-    const without = await aws('s3', 'cp', `s3://${b}/cli/obj`, join(dir, 'cli-none.bin'));
-    expect(without.code).not.toBe(0);
-    expect(without.stderr).toMatch(/400/);
   });
 });

@@ -218,8 +218,31 @@ describe('copies, multipart and other encryption modes are refused, never half d
     expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/copy-dst`, headers: { ...copySse, 'x-amz-copy-source': `/${b}/copy-src` } })).status).toBe(501);
   });
 
+  it('UploadPartCopy from an SSE-C object is NotImplemented', async () => {
+    const create = await rawS3v4(gw.url, keys, { method: 'POST', path: `/${b}/mp-dst?uploads` });
+    const uploadId = xmlValue(create.text(), 'UploadId')!;
+    const r = await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/mp-dst?partNumber=1&uploadId=${uploadId}`, headers: { 'x-amz-copy-source': `/${b}/copy-src` } });
+    expect(r.status).toBe(501);
+    await rawS3v4(gw.url, keys, { method: 'DELETE', path: `/${b}/mp-dst?uploadId=${uploadId}` });
+  });
+
   it('SSE-S3 (x-amz-server-side-encryption) stays NotImplemented', async () => {
     expect((await put('s3-mode', Buffer.from('x'), { 'x-amz-server-side-encryption': 'AES256' })).status).toBe(501);
+  });
+});
+
+describe('metadata rewrites keep the encryption items', () => {
+  it('PutObjectTagging and PutObjectAcl (a POST that re-sends every item) leave the object readable with its key only', async () => {
+    const data = randomBytes(4000);
+    expect((await put('rewritten', data)).status).toBe(200);
+    const tagging = '<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>';
+    expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/rewritten?tagging`, body: tagging })).status).toBe(200);
+    expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/rewritten?acl`, headers: { 'x-amz-acl': 'private' } })).status).toBe(200);
+    const r = await get('rewritten');
+    expect(r.status).toBe(200);
+    expect(r.body.equals(data)).toBe(true);
+    expect(r.headers['x-amz-tagging-count']).toBe('1');
+    expect((await get('rewritten', {})).status).toBe(400);
   });
 });
 

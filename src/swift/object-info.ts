@@ -1,6 +1,6 @@
 // What Swift's HEAD/GET answers say about a container or an object, read once
 // into typed values: operations never look at raw Swift headers.
-import { CONTAINER_RESERVED, hasClassParam, hasEtagParams, plainContentType, type Reserved, type Sealer } from './sealed-state.js';
+import { CONTAINER_RESERVED, hasClassParam, hasEtagParams, hasSinceParam, plainContentType, type Reserved, type Sealer } from './sealed-state.js';
 
 export interface ContainerInfo {
   readonly objectCount: number;
@@ -33,7 +33,16 @@ export interface ObjectInfo {
   readonly length: number;
   /** Swift's ETag, unquoted: the MD5, or for a manifest Swift's own manifest ETag. */
   readonly etag: string;
+  /** Last-Modified as S3 reports it: Swift's, or the first-written time a move kept (`since`). */
   readonly lastModified?: string;
+  /**
+   * When its content was first written (ms since the epoch): the time a move
+   * (a storage class change) kept, else Swift's X-Timestamp. What a later
+   * move keeps.
+   */
+  readonly writtenMs?: number;
+  /** The gateway kept a first-written time on it (verified or not): a copy, a new object, must not carry that along. */
+  readonly namesSince?: boolean;
   readonly contentRange?: string;
   /** As clients see it: without the gateway's parameters. */
   readonly contentType?: string;
@@ -112,11 +121,16 @@ export function objectInfo(container: string, object: string, headers: Readonly<
     } else userMetadata[name] = value;
   }
   const rawType = headers['content-type'];
+  const since = hasSinceParam(rawType) ? sealer.verifiedSince(target, rawType) : undefined;
+  const stamped = Number(headers['x-timestamp']);
   return {
     size,
     length: num(headers['content-length']),
     etag: (headers['etag'] ?? '').replace(/^"|"$/g, ''),
-    lastModified: headers['last-modified'],
+    // (Swift's own Last-Modified is its timestamp rounded up to the second.)
+    lastModified: since === undefined ? headers['last-modified'] : new Date(Math.ceil(since / 1000) * 1000).toUTCString(),
+    writtenMs: since ?? (Number.isFinite(stamped) && stamped > 0 ? stamped * 1000 : undefined),
+    namesSince: hasSinceParam(rawType),
     contentRange: headers['content-range'],
     contentType: plainContentType(rawType),
     contentHeaders,

@@ -115,16 +115,7 @@ export class Sealer {
 
   /** The checksum text a Content-Type keeps for this object, if its seal holds. */
   verifiedChecksum(target: SealTarget, contentType: string | undefined): string | undefined {
-    if (contentType === undefined || !contentType.includes(SUM_PARAM)) return undefined;
-    for (const param of contentType.split(';').slice(1)) {
-      const eq = param.indexOf('=');
-      if (eq < 0 || param.slice(0, eq).trim() !== SUM_PARAM) continue;
-      const value = param.slice(eq + 1).trim();
-      const dot = value.lastIndexOf('.');
-      const text = value.slice(0, dot);
-      if (dot > 0 && value.slice(dot + 1) === this.#mac('sum', target, [text])) return text;
-    }
-    return undefined;
+    return this.#verifiedParam(SUM_PARAM, 'sum', target, contentType);
   }
 
   /**
@@ -138,14 +129,37 @@ export class Sealer {
 
   /** The storage class a Content-Type names for this object, if its seal holds. */
   verifiedClass(target: SealTarget, contentType: string | undefined): string | undefined {
-    if (contentType === undefined || !contentType.includes(CLASS_PARAM)) return undefined;
+    return this.#verifiedParam(CLASS_PARAM, 'class', target, contentType);
+  }
+
+  /**
+   * The Content-Type parameter keeping when an object's content was first
+   * written (ms since the epoch) across a move that rewrites it in Swift: S3
+   * keeps an object's Last-Modified through a lifecycle transition, while
+   * Swift stamps every write anew (and ignores a client's X-Timestamp).
+   */
+  sinceParam(target: SealTarget, ms: number): string {
+    const text = String(Math.round(ms));
+    return `;${SINCE_PARAM}=${text}.${this.#mac('since', target, [text])}`;
+  }
+
+  /** The first-written time (ms since the epoch) a Content-Type keeps for this object, if its seal holds. */
+  verifiedSince(target: SealTarget, contentType: string | undefined): number | undefined {
+    if (!hasSinceParam(contentType)) return undefined;
+    const text = this.#verifiedParam(SINCE_PARAM, 'since', target, contentType);
+    return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+  }
+
+  /** A `<name>=<value>.<mac>` parameter's value, if its MAC (of this kind, for this object) holds. */
+  #verifiedParam(name: string, kind: string, target: SealTarget, contentType: string | undefined): string | undefined {
+    if (contentType === undefined || !contentType.includes(name)) return undefined;
     for (const param of contentType.split(';').slice(1)) {
       const eq = param.indexOf('=');
-      if (eq < 0 || param.slice(0, eq).trim() !== CLASS_PARAM) continue;
+      if (eq < 0 || param.slice(0, eq).trim() !== name) continue;
       const value = param.slice(eq + 1).trim();
       const dot = value.lastIndexOf('.');
-      const name = value.slice(0, dot);
-      if (dot > 0 && value.slice(dot + 1) === this.#mac('class', target, [name])) return name;
+      const text = value.slice(0, dot);
+      if (dot > 0 && value.slice(dot + 1) === this.#mac(kind, target, [text])) return text;
     }
     return undefined;
   }
@@ -162,6 +176,10 @@ const ETAG_PARAM = 's3gw_etag';
 const SEAL_PARAM = 's3gw_seal';
 const SUM_PARAM = 's3gw_sum';
 const CLASS_PARAM = 's3gw_class';
+const SINCE_PARAM = 's3gw_since';
+
+/** Whether a Content-Type may keep a first-written time (cheap test before verifying it). */
+export const hasSinceParam = (contentType: string | undefined): boolean => contentType !== undefined && contentType.includes(SINCE_PARAM);
 
 /** Whether a Content-Type may name a storage class (cheap test before verifying it). */
 export const hasClassParam = (contentType: string | undefined): boolean => contentType !== undefined && contentType.includes(CLASS_PARAM);

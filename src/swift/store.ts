@@ -16,7 +16,7 @@ import { parseListing, type ContainerRow, type ObjectRow } from './listing.js';
 import { containerInfo, objectInfo, type ContainerInfo, type ObjectInfo } from './object-info.js';
 import { encodeObjectPath, encodeSegment } from './paths.js';
 import { forEachConcurrently } from './pool.js';
-import { CONTAINER_RESERVED, hasClassParam, plainContentType, reservedHeader, type Reserved, type SealTarget, type Sealer } from './sealed-state.js';
+import { CONTAINER_RESERVED, hasClassParam, hasSinceParam, plainContentType, reservedHeader, type Reserved, type SealTarget, type Sealer } from './sealed-state.js';
 
 export type { ContainerInfo, ObjectInfo } from './object-info.js';
 export type { ContainerRow, ObjectRow } from './listing.js';
@@ -181,7 +181,23 @@ export class SwiftStore {
     });
     if (res.status === 204) return discard(res).then(() => []);
     if (res.status !== 200) throw await this.#fail(res, 'GET', container);
-    return parseListing<ObjectRow>(await readText(res));
+    return this.#withKeptTimes(container, parseListing<ObjectRow>(await readText(res)));
+  }
+
+  /**
+   * Rows with the first-written time a move kept (sealed in their
+   * Content-Type) report it as their last_modified, as HEAD does: every
+   * reader of a listing (ListObjects, ListObjectVersions, the lifecycle
+   * runner's ages) sees S3's Last-Modified. Rows without one are untouched.
+   */
+  #withKeptTimes(container: string, rows: ObjectRow[]): ObjectRow[] {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (row.name === undefined || !hasSinceParam(row.content_type)) continue;
+      const since = this.sealer.verifiedSince({ container, object: row.name, size: row.bytes ?? 0 }, row.content_type);
+      if (since !== undefined) rows[i] = { ...row, last_modified: new Date(since).toISOString().slice(0, -1) };
+    }
+    return rows;
   }
 
   /** Every page of a listing under a prefix, after a marker. `missingOk`: a missing container has no pages. */
@@ -307,7 +323,8 @@ export class SwiftStore {
     if (now.etag !== info.etag || (now.versionId ?? 'null') !== (info.versionId ?? 'null')) return 'changed';
     const target = { container, object, size: now.size };
     const contentType = now.contentType === undefined ? undefined : now.contentType + (now.storedEtag === undefined ? '' : this.sealer.etagParams(target, now.storedEtag)) +
-      (now.storageClass === undefined ? '' : this.sealer.classParam(target, now.storageClass));
+      (now.storageClass === undefined ? '' : this.sealer.classParam(target, now.storageClass)) +
+      (now.namesSince && now.writtenMs !== undefined ? this.sealer.sinceParam(target, now.writtenMs) : '');
     // (X-Delete-At too: a POST without it cancels the object's expiry.)
     const deleteAt = opts.deleteAt === undefined ? now.deleteAt : opts.deleteAt ?? undefined;
     const expiry = deleteAt === undefined ? {} : { 'x-delete-at': String(deleteAt) };
@@ -325,9 +342,10 @@ export class SwiftStore {
    * `ifMatch`: the source's Swift ETag must still be this (Swift's copy
    * applies conditions to its read of the source), else a 412 SwiftError.
    * `deleteAt`: the copy's X-Delete-At (Swift quirk: without X-Fresh-Metadata
-   * a copy keeps the source's).
+   * a copy keeps the source's). `since`: a first-written time (ms) the copy
+   * reports as its Last-Modified (a move, not a new object: sealed in its Content-Type).
    */
-  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo; versionId?: string; account?: string }, c: { replace?: Headers; range?: string; reserved?: Reserved; storageClass?: string; ifMatch?: string; deleteAt?: number }): Promise<Written> {
+  async copyObject(to: ObjectRef, from: ObjectRef & { info: ObjectInfo; versionId?: string; account?: string }, c: { replace?: Headers; range?: string; reserved?: Reserved; storageClass?: string; ifMatch?: string; deleteAt?: number; since?: number }): Promise<Written> {
     const size = c.range === undefined ? from.info.size : rangeLength(c.range);
     const target = { container: to.container, object: to.object, size };
     const headers: Record<string, string> = {
@@ -343,12 +361,13 @@ export class SwiftStore {
       Object.assign(headers, defined(c.replace));
     } else {
       // A copy of a multipart object is a plain object: the stored ETag must not follow (nor a class named on the source).
-      if ((from.info.hasStoredEtag || from.info.namesClass) && from.info.contentType !== undefined) headers['content-type'] = from.info.contentType;
+      if ((from.info.hasStoredEtag || from.info.namesClass || from.info.namesSince) && from.info.contentType !== undefined) headers['content-type'] = from.info.contentType;
       for (const name of from.info.reservedHeaders) headers[name] = '';
     }
-    if (c.storageClass !== undefined) {
+    if (c.storageClass !== undefined || c.since !== undefined) {
       const type = plainContentType(headers['content-type'] ?? from.info.contentType ?? 'application/octet-stream')!;
-      headers['content-type'] = type + this.sealer.classParam(target, c.storageClass);
+      headers['content-type'] = type + (c.storageClass === undefined ? '' : this.sealer.classParam(target, c.storageClass)) +
+        (c.since === undefined ? '' : this.sealer.sinceParam(target, c.since));
     }
     if (c.reserved && Object.keys(c.reserved).length > 0) Object.assign(headers, this.sealer.headers(target, c.reserved));
     if (c.deleteAt !== undefined) headers['x-delete-at'] = String(c.deleteAt);
@@ -501,17 +520,18 @@ export class SwiftStore {
 
   /**
    * Writes a static large object manifest, with the object's S3 ETag (`s3Etag`)
-   * and reserved items sealed for its total size. A segment Swift cannot find,
+   * and reserved items sealed for its total size (`since`: as copyObject's). A segment Swift cannot find,
    * or whose ETag differs, is a SwiftError with reason 'segment'.
    */
-  async putManifest(container: string, object: string, segments: readonly ManifestSegment[], m: { headers: Headers; contentType: string; s3Etag?: string; reserved: Reserved; storageClass?: string }): Promise<Written> {
+  async putManifest(container: string, object: string, segments: readonly ManifestSegment[], m: { headers: Headers; contentType: string; s3Etag?: string; reserved: Reserved; storageClass?: string; since?: number }): Promise<Written> {
     const size = segments.reduce((n, s) => n + (s.size_bytes ?? 0), 0);
     const target = { container, object, size };
     const body = JSON.stringify(segments);
     const headers = {
       ...defined(m.headers),
       'content-type': plainContentType(m.contentType) + (m.s3Etag === undefined ? '' : this.sealer.etagParams(target, m.s3Etag)) +
-        (m.storageClass === undefined ? '' : this.sealer.classParam(target, m.storageClass)),
+        (m.storageClass === undefined ? '' : this.sealer.classParam(target, m.storageClass)) +
+        (m.since === undefined ? '' : this.sealer.sinceParam(target, m.since)),
       ...this.sealer.headers(target, m.reserved),
       'content-length': String(Buffer.byteLength(body)),
     };
@@ -594,7 +614,7 @@ export class SwiftStore {
     });
     if (res.status === 204) return discard(res).then(() => []);
     if (res.status !== 200) throw await this.#fail(res, 'GET', container);
-    return parseListing<ObjectRow>(await readText(res));
+    return this.#withKeptTimes(container, parseListing<ObjectRow>(await readText(res)));
   }
 
   /** Makes an earlier version the current one again (PUT ?version-id with no body). */

@@ -1,5 +1,5 @@
-// Bucket CORS against the real stack: Put/Get/DeleteBucketCors (raw requests
-// and boto3), browser-style preflights with curl, Access-Control-* headers on
+// Bucket CORS against the real stack: Put/Get/DeleteBucketCors (raw requests,
+// boto3 and the aws CLI), browser-style preflights with curl, Access-Control-* headers on
 // actual signed and anonymous requests, S3's refusals, and Swift's own CORS
 // metadata on the container kept alike where it can hold the rules.
 import { createHash } from 'node:crypto';
@@ -133,6 +133,29 @@ print(json.dumps({"rules": rules, "after": after}))
       rules: [{ AllowedOrigins: ['https://app.example.com'], AllowedMethods: ['GET', 'HEAD'], AllowedHeaders: ['Authorization'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 30 }],
       after: 'NoSuchCORSConfiguration',
     });
+  }, 60_000);
+});
+
+describe('the aws CLI', () => {
+  it('s3api put/get/delete-bucket-cors, then a preflight the rule answers', async () => {
+    const b = await newBucket('corscli');
+    const env = { AWS_ACCESS_KEY_ID: owner.access, AWS_SECRET_ACCESS_KEY: owner.secret, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+    const aws = async (...args: string[]) => run('aws', ['--endpoint-url', gw.url, '--output', 'json', 's3api', ...args], { env, timeoutMs: 60_000 });
+    const config = { CORSRules: [{ ID: 'app', AllowedOrigins: ['https://app.example.com'], AllowedMethods: ['PUT', 'GET'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 }] };
+    const put = await aws('put-bucket-cors', '--bucket', b, '--cors-configuration', JSON.stringify(config));
+    expect(put.code, describeRun('aws put-bucket-cors', put)).toBe(0);
+    const got = await aws('get-bucket-cors', '--bucket', b);
+    expect(got.code, describeRun('aws get-bucket-cors', got)).toBe(0);
+    expect(JSON.parse(got.stdout)).toEqual(config);
+    const preflight = await rawS3(gw.url, { method: 'OPTIONS', path: `/${b}/upload.bin`, headers: { origin: 'https://app.example.com', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } });
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(preflight.headers['access-control-max-age']).toBe('600');
+    const deleted = await aws('delete-bucket-cors', '--bucket', b);
+    expect(deleted.code, describeRun('aws delete-bucket-cors', deleted)).toBe(0);
+    const gone = await aws('get-bucket-cors', '--bucket', b);
+    expect(gone.code).not.toBe(0);
+    expect(gone.stderr).toContain('NoSuchCORSConfiguration');
   }, 60_000);
 });
 

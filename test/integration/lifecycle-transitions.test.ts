@@ -69,4 +69,48 @@ describe('lifecycle run: Transition rules', () => {
     const again = await runLifecycleCommand(runnerConfig, '--bucket', bucket, '--now', future(40));
     expect(again.lines.filter((l) => l.startsWith('transitioned\t'))).toEqual([]);
   }, 120_000);
+
+  it('keeps what S3 keeps through a transition: Last-Modified (HEAD, GET, listings, after a later metadata change too) and the expiry a rule gave', async () => {
+    const b = uniqueBucket('lc-keep');
+    expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}`, keys: owner })).status).toBe(200);
+    try {
+      const rules = lifecycle('<Rule><ID>both</ID><Filter><Prefix></Prefix></Filter><Status>Enabled</Status><Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass></Transition><Expiration><Days>365</Days></Expiration></Rule>');
+      expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}?lifecycle`, keys: owner, body: rules, headers: { 'content-md5': md5(rules) } })).status).toBe(200);
+      expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}/kept`, keys: owner, body: big })).status).toBe(200);
+      const listed = async () => /<LastModified>([^<]+)<\/LastModified>/.exec((await rawS3(gw.url, { method: 'GET', path: `/${b}?list-type=2`, keys: owner })).text())?.[1];
+      const before = await rawS3(gw.url, { method: 'HEAD', path: `/${b}/kept`, keys: owner });
+      const listedBefore = await listed();
+      const deleteAtBefore = (await swiftDirect(stack, 'demo', 'HEAD', b, 'kept')).headers['x-delete-at'];
+      expect(deleteAtBefore).toMatch(/^\d+$/);
+      expect(before.headers['x-amz-expiration']).toContain('rule-id="both"');
+      // Past the second the object was written in: a new Swift write would show a later time.
+      await new Promise((r) => setTimeout(r, 1100));
+      const run = await runLifecycleCommand(runnerConfig, '--bucket', b, '--now', future(40));
+      expect(run.lines.filter((l) => l.startsWith('transitioned\t')).map((l) => l.split('\t')[2]), run.lines.join('\n')).toEqual(['kept']);
+      const after = await rawS3(gw.url, { method: 'HEAD', path: `/${b}/kept`, keys: owner });
+      expect(after.headers['x-amz-storage-class']).toBe('STANDARD_IA');
+      expect(after.headers['last-modified']).toBe(before.headers['last-modified']);
+      expect(after.headers['x-amz-expiration']).toBe(before.headers['x-amz-expiration']);
+      expect((await rawS3(gw.url, { method: 'GET', path: `/${b}/kept`, keys: owner })).headers['last-modified']).toBe(before.headers['last-modified']);
+      // Listings show the first write's time to the millisecond (Swift's own row would be the move's).
+      expect(await listed()).toBe(listedBefore);
+      // Swift's expirer deletes it on the date its write was given, bytes and manifest alike.
+      const manifest = await swiftDirect(stack, 'demo', 'HEAD', b, 'kept');
+      expect(manifest.headers['x-static-large-object']).toBe('True');
+      expect(manifest.headers['x-delete-at']).toBe(deleteAtBefore);
+      // A later metadata change (tags are a POST of the object) keeps it too.
+      const tagging = '<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>';
+      expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}/kept?tagging`, keys: owner, body: tagging, headers: { 'content-md5': md5(tagging) } })).status).toBe(200);
+      expect((await rawS3(gw.url, { method: 'HEAD', path: `/${b}/kept`, keys: owner })).headers['last-modified']).toBe(before.headers['last-modified']);
+      expect(await listed()).toBe(listedBefore);
+      // A copy is a new object: its own Last-Modified, not the kept one.
+      expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}/copy`, keys: owner, headers: { 'x-amz-copy-source': `/${b}/kept` } })).status).toBe(200);
+      expect(Date.parse((await rawS3(gw.url, { method: 'HEAD', path: `/${b}/copy`, keys: owner })).headers['last-modified']!)).toBeGreaterThan(Date.parse(before.headers['last-modified']!));
+    } finally {
+      await purgeBucket(stack, 'demo', b);
+      await purgeBucket(stack, 'demo', `${b}+ec21`).catch(() => undefined);
+      await purgeBucket(stack, 'demo', `${b}+tags`).catch(() => undefined);
+      await rawS3(gw.url, { method: 'DELETE', path: `/${b}`, keys: owner }).catch(() => undefined);
+    }
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 // Static websites against the real stack: Put/Get/DeleteBucketWebsite (raw
-// requests and boto3), the website endpoint `<bucket>.s3-website.test`
+// requests, boto3 and the aws CLI), the website endpoint `<bucket>.s3-website.test`
 // (anonymous GET/HEAD: index documents, the error document with its status,
 // redirects of every kind), Swift's staticweb metadata, and refusals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,5 +162,27 @@ print(json.dumps({"index": got["IndexDocument"], "error": got["ErrorDocument"]})
     const r = await run('python3', ['-c', script], { env: { E: gw.url, A: owner.access, S: owner.secret, B: b, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' }, timeoutMs: 60_000 });
     expect(r.code, describeRun('boto3 website', r)).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ index: { Suffix: 'index.html' }, error: { Key: 'error.html' } });
+  }, 60_000);
+
+  it('works through the aws CLI: aws s3 website, s3api get/delete-bucket-website, and the site it sets serves', async () => {
+    const b = await newBucket('sitecli', { 'x-amz-acl': 'public-read' });
+    await put(b, 'index.html', '<h1>cli home</h1>');
+    await put(b, 'error.html', '<h1>cli lost</h1>');
+    const env = { AWS_ACCESS_KEY_ID: owner.access, AWS_SECRET_ACCESS_KEY: owner.secret, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+    const aws = async (...args: string[]) => run('aws', ['--endpoint-url', gw.url, '--output', 'json', ...args], { env, timeoutMs: 60_000 });
+    const set = await aws('s3', 'website', `s3://${b}`, '--index-document', 'index.html', '--error-document', 'error.html');
+    expect(set.code, describeRun('aws s3 website', set)).toBe(0);
+    const got = await aws('s3api', 'get-bucket-website', '--bucket', b);
+    expect(got.code, describeRun('aws get-bucket-website', got)).toBe(0);
+    expect(JSON.parse(got.stdout)).toEqual({ IndexDocument: { Suffix: 'index.html' }, ErrorDocument: { Key: 'error.html' } });
+    const home = await visit(b, '/');
+    expect([home.status, home.text()]).toEqual([200, '<h1>cli home</h1>']);
+    const lost = await visit(b, '/nowhere');
+    expect([lost.status, lost.text()]).toEqual([404, '<h1>cli lost</h1>']);
+    const deleted = await aws('s3api', 'delete-bucket-website', '--bucket', b);
+    expect(deleted.code, describeRun('aws delete-bucket-website', deleted)).toBe(0);
+    const gone = await aws('s3api', 'get-bucket-website', '--bucket', b);
+    expect(gone.code).not.toBe(0);
+    expect(gone.stderr).toContain('NoSuchWebsiteConfiguration');
   }, 60_000);
 });

@@ -31,17 +31,19 @@ export interface MovedObject {
  * Writes bucket/key as the source's bytes in the placement's policy. `s3Etag`:
  * an ETag that is not the bytes' MD5 (a multipart object's) makes it a
  * manifest even in the bucket's own policy (its companion), since only a
- * manifest keeps such an ETag. Answers the written object and its S3 ETag.
+ * manifest keeps such an ETag. `deleteAt`: its X-Delete-At, on its bytes too.
+ * `since`: a first-written time it keeps as its Last-Modified (a transition;
+ * a copy is a new object and has none). Answers the written object and its S3 ETag.
  */
 export async function writeMoved(
   ctx: OperationContext, bucket: string, key: string, source: MoveSource, placement: Placement, moved: MovedObject,
-  opts: { ifMatch?: string; policyOfBucket?: string; deleteAt?: number } = {},
+  opts: { ifMatch?: string; policyOfBucket?: string; deleteAt?: number; since?: number } = {},
 ): Promise<{ written: Written; etag: string }> {
   const policy = placement.policy ?? (moved.s3Etag !== undefined ? opts.policyOfBucket : undefined);
   const from = { container: source.container, object: source.object, info: source.info, versionId: source.versionId, account: source.account };
   if (policy === undefined || source.info.size === 0) {
     const written = await ctx.store.copyObject({ container: bucket, object: key }, from, {
-      replace: moved.headers, reserved: moved.reserved, storageClass: placement.storageClass, ifMatch: opts.ifMatch, deleteAt: opts.deleteAt,
+      replace: moved.headers, reserved: moved.reserved, storageClass: placement.storageClass, ifMatch: opts.ifMatch, deleteAt: opts.deleteAt, since: opts.since,
     });
     return { written, etag: written.etag };
   }
@@ -55,7 +57,7 @@ export async function writeMoved(
   try {
     const written = await ctx.store.putManifest(bucket, key, [{ path: `/${container}/${data}`, etag: copied.etag, size_bytes: source.info.size }], {
       headers: rest, contentType: contentType ?? 'application/octet-stream', s3Etag, reserved: moved.reserved,
-      storageClass: placement.storageClass,
+      storageClass: placement.storageClass, since: opts.since,
     });
     return { written, etag: s3Etag };
   } catch (err) {

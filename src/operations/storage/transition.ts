@@ -1,10 +1,13 @@
 // Changing the storage class of an object in place: what a lifecycle
 // Transition does, and what CopyObject onto itself with only a new
 // x-amz-storage-class asks for. S3 keeps the object's ETag, metadata, tags,
-// ACL, lock state and version on a transition
+// ACL, lock state, Last-Modified and version on a transition
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html);
-// here all of those but the version and Last-Modified, which Swift sets on
-// every write (a client's X-Timestamp is not taken: measured on Swift 2.30).
+// here all of those but the Swift version. Swift stamps every write anew (a
+// client's X-Timestamp is not taken: measured on Swift 2.30), so the first
+// write's time is kept sealed in the Content-Type (sealed-state.ts
+// sinceParam), which HEAD, GET and listings report; the object's X-Delete-At
+// (an expiry rule's) stays, so a transition never postpones an expiry.
 import { storedEncryption } from '../encryption/state.js';
 import { s3Error } from '../../s3/errors.js';
 import { SwiftError } from '../../swift/errors.js';
@@ -54,7 +57,7 @@ export async function changeStorageClass(ctx: OperationContext, bucket: string, 
   try {
     await writeMoved(ctx, bucket, key, { container: bucket, object: key, info }, named, {
       headers: keptHeaders(info), reserved, s3Etag: PLAIN_MD5.test(etag) ? undefined : etag,
-    }, { ifMatch: info.etag, policyOfBucket: await bucketPolicy(ctx, bucket) });
+    }, { ifMatch: info.etag, policyOfBucket: await bucketPolicy(ctx, bucket), deleteAt: info.deleteAt, since: info.writtenMs });
   } catch (err) {
     if (err instanceof SwiftError && err.status === 412) {
       throw s3Error('PreconditionFailed', { Condition: 'If-Match' }, 'The object changed while its storage class was being changed; nothing was moved.');

@@ -43,6 +43,20 @@ describe('Sealer', () => {
   });
 });
 
+describe('Sealer: a first-written time kept across a move', () => {
+  it('verifies beside a class for the same object and size only, and not once forged or moved', () => {
+    const type = `text/plain${sealer.classParam(target, 'STANDARD_IA')}${sealer.sinceParam(target, 1764622800123)}`;
+    expect(sealer.verifiedSince(target, type)).toBe(1764622800123);
+    expect(sealer.verifiedClass(target, type)).toBe('STANDARD_IA');
+    expect(sealer.verifiedSince({ ...target, object: 'copy' }, type)).toBeUndefined();
+    expect(sealer.verifiedSince({ ...target, size: 6 }, type)).toBeUndefined();
+    expect(sealer.verifiedSince(target, type.replace('1764622800123', '1000000000000'))).toBeUndefined();
+    expect(sealer.verifiedSince(target, 'text/plain;s3gw_since=1764622800123')).toBeUndefined();
+    expect(sealer.verifiedSince(target, 'text/plain')).toBeUndefined();
+    expect(plainContentType(type)).toBe('text/plain');
+  });
+});
+
 describe('Sealer: container items, each sealed on its own', () => {
   it('opens a value only for the same container and item name, and null for anything forged or moved', () => {
     const stored = sealer.sealValue('bkt', 'object-lock', 'Enabled;GOVERNANCE;30d');

@@ -86,3 +86,14 @@ export function parseCustomerKey(headers: Readonly<Record<string, string>>, pref
 export function customerKeyResponseHeaders(customer: CustomerKey): Record<string, string> {
   return { [SSE_C_ALGORITHM_HEADER]: customer.algorithm, [SSE_C_KEY_MD5_HEADER]: customer.keyMd5 };
 }
+
+/**
+ * A canonical request or string to sign as an error may show it
+ * (SignatureDoesNotMatch), with the values of the SSE-C key headers (and
+ * their MD5) replaced: the key is a secret, and error bodies pass through
+ * proxies and client logs.
+ */
+export function withoutCustomerKeys(text: string): string {
+  if (!text.includes('server-side-encryption-customer-key')) return text;
+  return text.replace(/^(x-amz-(?:copy-source-)?server-side-encryption-customer-key(?:-md5)?):.*$/gim, '$1:<redacted>');
+}

@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
-import { xmlValue, type Keys } from '../helpers/raw-s3.js';
+import { rawS3, xmlValue, type Keys } from '../helpers/raw-s3.js';
 import { rawS3v4, signV4Headers } from '../helpers/sigv4-client.js';
 import { purgeBucket, segmentNames, swiftDirect } from '../helpers/swift-direct.js';
 
@@ -311,6 +311,18 @@ describe('the key never leaves the request', () => {
     for (const k of [sse, other]) {
       expect(text).not.toContain(k['x-amz-server-side-encryption-customer-key']!);
       expect(text).not.toContain(k['x-amz-server-side-encryption-customer-key-md5']!);
+    }
+  });
+
+  it('a SignatureDoesNotMatch error shows the signed SSE-C headers without their values (SigV4 and SigV2)', async () => {
+    const wrong = { access: keys.access, secret: 'not-the-secret' };
+    const v4 = await rawS3v4(gw.url, wrong, { method: 'GET', path: `/${b}/secret`, headers: sse });
+    const v2 = await rawS3(gw.url, { method: 'GET', path: `/${b}/secret`, keys: wrong, headers: sse });
+    for (const r of [v4, v2]) {
+      expect(xmlValue(r.text(), 'Code')).toBe('SignatureDoesNotMatch');
+      expect(r.text()).toContain('x-amz-server-side-encryption-customer-key:&lt;redacted&gt;');
+      expect(r.text()).not.toContain(sse['x-amz-server-side-encryption-customer-key']!);
+      expect(r.text()).not.toContain(sse['x-amz-server-side-encryption-customer-key-md5']!);
     }
   });
 

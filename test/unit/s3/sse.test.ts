@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { S3Error } from '../../../src/s3/errors.js';
-import { COPY_SOURCE_SSE_C_PREFIX, customerKeyResponseHeaders, parseCustomerKey } from '../../../src/s3/sse.js';
+import { COPY_SOURCE_SSE_C_PREFIX, customerKeyResponseHeaders, parseCustomerKey, withoutCustomerKeys } from '../../../src/s3/sse.js';
 
 const key = randomBytes(32);
 const b64 = key.toString('base64');
@@ -57,5 +57,19 @@ describe('parseCustomerKey', () => {
     const copy = Object.fromEntries(Object.entries(good).map(([k, v]) => [k.replace('x-amz-', 'x-amz-copy-source-'), v]));
     expect(parseCustomerKey(copy)).toBeUndefined();
     expect(parseCustomerKey(copy, COPY_SOURCE_SSE_C_PREFIX)!.key.equals(key)).toBe(true);
+  });
+});
+
+describe('withoutCustomerKeys', () => {
+  it('blanks the key and key-MD5 lines of a canonical request, its own and a copy source\'s, and nothing else', () => {
+    const canonical = ['GET', '/b/k', '', 'host:h', `x-amz-copy-source-server-side-encryption-customer-key:${b64}`, 'x-amz-server-side-encryption-customer-algorithm:AES256',
+      `x-amz-server-side-encryption-customer-key:${b64}`, `x-amz-server-side-encryption-customer-key-md5:${md5}`, '', 'host;x-amz-server-side-encryption-customer-key'].join('\n');
+    const shown = withoutCustomerKeys(canonical);
+    expect(shown).not.toContain(b64);
+    expect(shown).not.toContain(md5);
+    expect(shown).toContain('x-amz-server-side-encryption-customer-algorithm:AES256');
+    expect(shown).toContain('x-amz-server-side-encryption-customer-key:<redacted>');
+    expect(shown.split('\n')).toHaveLength(canonical.split('\n').length);
+    expect(withoutCustomerKeys('GET\n/\n')).toBe('GET\n/\n');
   });
 });

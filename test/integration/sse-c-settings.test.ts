@@ -2,18 +2,20 @@
 // over plain HTTP unless s3.sseCustomerKeysOverHttp; an SSE-C object written
 // into a storage class (companion container) and moved to one by a lifecycle
 // transition stays ciphertext in Swift and readable with its key; versions
-// and object lock keep working with it.
+// and object lock keep working with it; the website endpoint never serves
+// an SSE-C object's ciphertext.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
 import { future, lifecycle, md5, runLifecycleCommand } from '../helpers/lifecycle.js';
-import { xmlValue, type Keys } from '../helpers/raw-s3.js';
+import { rawS3, xmlValue, type Keys } from '../helpers/raw-s3.js';
 import { rawS3v4 } from '../helpers/sigv4-client.js';
 import { gatewayEnv } from '../helpers/stack.js';
 import { purgeBucket, purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
 
 const CLASSES = { STANDARD_IA: 'ec21' };
+const SITE = 's3-website.test';
 const key = randomBytes(32);
 const sse = {
   'x-amz-server-side-encryption-customer-algorithm': 'AES256',
@@ -34,7 +36,7 @@ async function bucket(label: string, headers: Record<string, string> = {}): Prom
 
 beforeAll(async () => {
   strict = await startGateway({ dialect: 'aws', env: { S3GW_S3_SSE_CUSTOMER_KEYS_OVER_HTTP: 'false' } });
-  gw = await startGateway({ keystoneEc2: true, dialect: 'aws', storageClasses: CLASSES, env: { S3GW_NAMESPACE_CACHE_SECONDS: '1' } });
+  gw = await startGateway({ keystoneEc2: true, dialect: 'aws', storageClasses: CLASSES, env: { S3GW_NAMESPACE_CACHE_SECONDS: '1', S3GW_S3_WEBSITE_DOMAINS: SITE } });
   keys = gw.stack.users.demo.ec2;
 });
 
@@ -129,5 +131,27 @@ describe('versions and object lock', () => {
     // Lift the hold so cleanup can delete it.
     const off = '<LegalHold><Status>OFF</Status></LegalHold>';
     await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/held?legal-hold&versionId=${put.headers['x-amz-version-id']}`, body: off, headers: { 'content-md5': md5(off) } });
+  });
+});
+
+describe('the website endpoint', () => {
+  it('answers 400 for an SSE-C page, its error document included, and serves plain pages beside them', async () => {
+    const b = await bucket('ssec-site', { 'x-amz-acl': 'public-read' });
+    const secret = randomBytes(64);
+    expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/index.html`, headers: { ...sse, 'content-type': 'text/html' }, body: secret })).status).toBe(200);
+    expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/errors/404.html`, headers: { ...sse, 'content-type': 'text/html' }, body: secret })).status).toBe(200);
+    expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/plain.html`, headers: { 'content-type': 'text/html' }, body: '<p>plain</p>' })).status).toBe(200);
+    const site = '<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument><ErrorDocument><Key>errors/404.html</Key></ErrorDocument></WebsiteConfiguration>';
+    expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}?website`, body: site })).status).toBe(200);
+    const visit = (path: string) => rawS3(gw.url, { method: 'GET', path, host: `${b}.${SITE}` });
+    const home = await visit('/');
+    expect(home.status).toBe(400);
+    expect(home.body.includes(secret.subarray(0, 16))).toBe(false);
+    expect(home.text()).toContain('Server Side Encryption');
+    expect((await visit('/plain.html')).text()).toBe('<p>plain</p>');
+    // A missing page: the (encrypted) error document is not served either.
+    const missing = await visit('/nothing.html');
+    expect(missing.status).toBe(404);
+    expect(missing.body.includes(secret.subarray(0, 16))).toBe(false);
   });
 });

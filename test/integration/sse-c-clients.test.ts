@@ -76,6 +76,10 @@ describe('real clients', () => {
     expect(steps['copy refused']!['copy']).toMatchObject({ status: 501, code: 'NotImplemented' });
   });
 
+  it('a browser POST upload with SSE-C fields (boto3 generate_presigned_post) is NotImplemented and stores nothing', () => {
+    expect(steps['browser POST upload with SSE-C fields']).toEqual({ ok: true, status: 501, stored: false, namesHeader: true });
+  });
+
   it('the aws CLI v1: s3 cp --sse-c up and down, s3api head-object and get-object with the key', async () => {
     const keyFile = join(dir, 'key.bin');
     const key = randomBytes(32);

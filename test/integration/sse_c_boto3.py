@@ -126,4 +126,26 @@ step("presigned GET", presigned)
 step("multipart refused", lambda: {"create": expect_error(lambda: s3.create_multipart_upload(Bucket=bucket, Key="boto/mp", **SSE))})
 step("copy refused", lambda: {"copy": expect_error(lambda: s3.copy_object(Bucket=bucket, Key="boto/copy", CopySource={"Bucket": bucket, "Key": "boto/17"}))})
 
+
+
+def post_upload():
+    import base64
+    import requests
+    fields = {
+        "x-amz-server-side-encryption-customer-algorithm": "AES256",
+        "x-amz-server-side-encryption-customer-key": base64.b64encode(KEY).decode(),
+        "x-amz-server-side-encryption-customer-key-MD5": base64.b64encode(hashlib.md5(KEY).digest()).decode(),
+    }
+    form = s3.generate_presigned_post(bucket, "boto/post", Fields=fields, Conditions=[{k: v} for k, v in fields.items()], ExpiresIn=300)
+    r = requests.post(form["url"], data=form["fields"], files={"file": ("f", b"posted secret")})
+    stored = True
+    try:
+        s3.head_object(Bucket=bucket, Key="boto/post")
+    except botocore.exceptions.ClientError:
+        stored = False
+    return {"status": r.status_code, "stored": stored, "namesHeader": "<Header>x-amz-server-side-encryption-customer-" in r.text}
+
+
+step("browser POST upload with SSE-C fields", post_upload)
+
 print(json.dumps({"steps": steps}))

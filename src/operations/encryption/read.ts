@@ -50,10 +50,19 @@ export function openForRead(ctx: OperationContext, bucket: string, key: string, 
   return { dataKey, iv: stored.iv, mac: stored.mac, headers: customerKeyResponseHeaders(customer) };
 }
 
-/** The first byte of a 206 answer (Content-Range `bytes <first>-<last>/<size>`), 0 for a whole one. */
-export function firstByteOf(contentRange: string | undefined): number {
+/** The first byte of a 206 answer (Content-Range `bytes <first>-<last>/<size>`); undefined when it says none. */
+export function firstByteOf(contentRange: string | undefined): number | undefined {
   const m = contentRange === undefined ? null : /^bytes (\d+)-/.exec(contentRange.trim());
-  return m ? Number(m[1]) : 0;
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Where the bytes of a read start: 0 for a whole object; a range's first byte, which must be known to decrypt. */
+export function readOffset(answer: 'whole' | 'range', contentRange: string | undefined): number {
+  if (answer === 'whole') return 0;
+  const first = firstByteOf(contentRange);
+  // Decrypting from a guessed offset would give wrong bytes: never guess.
+  if (first === undefined) throw new Error('Swift answered a range without a Content-Range to decrypt it from');
+  return first;
 }
 
 /**

@@ -47,14 +47,14 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const stored = expiry.deleteAt === undefined ? headers : { ...headers, 'x-delete-at': String(expiry.deleteAt) };
   // If-None-Match / If-Match: checked and written while this request holds the key (key-claim.ts).
   const out = await conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers), async () => {
-    const sse = customer && encryptForWrite(ctx, bucket, key, customer, length!);
+    const sse = customer && (await encryptForWrite(ctx, bucket, key, customer, length!));
     const wctx = sse ? sse.ctx : ctx;
     const extra = { ...acl.items, ...redirect, ...lock.items, ...tagItems, ...sse?.items };
     try {
       // A large body is staged, so that of overlapping writes the last to complete wins (staged-put.ts);
       // one bound for a companion container is, the same way (its manifest is written once the body is in).
-      // So is every non-empty SSE-C body: its MAC, known at its end, goes on the manifest (encryption/write.ts).
-      if (placement.policy === undefined && (isStaged(ctx, length) || (sse !== undefined && length! > 0))) {
+      // So is every SSE-C body too large to encrypt in memory first: its MAC, known at its end, goes on the manifest (encryption/write.ts).
+      if (placement.policy === undefined && (isStaged(ctx, length) || sse?.needsManifest === true)) {
         return { ...(await writeStaged(wctx, bucket, key, stored, length!, extra, placement.storageClass, sse?.bodyItems)), ...sse?.responseHeaders };
       }
       const replaced = await ownedSegments(ctx, bucket, key);

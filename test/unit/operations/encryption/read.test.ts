@@ -2,11 +2,11 @@
 // request's key (operations/encryption/): S3's answer for each mismatch, and
 // items that do not verify never read as a plain object.
 import { createHash, randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { customerKeyDigestKey } from '../../../../src/crypto/wrap.js';
 import { openForRead, readOffset } from '../../../../src/operations/encryption/read.js';
 import { storedEncryption } from '../../../../src/operations/encryption/state.js';
-import { encryptForWrite } from '../../../../src/operations/encryption/write.js';
+import { encryptForWrite, type EncryptedWrite } from '../../../../src/operations/encryption/write.js';
 import type { OperationContext } from '../../../../src/operations/context.js';
 import { S3Error } from '../../../../src/s3/errors.js';
 import { parseCustomerKey, type CustomerKey } from '../../../../src/s3/sse.js';
@@ -44,8 +44,12 @@ const codeOf = (fn: () => unknown): string | undefined => {
 
 describe('openForRead', () => {
   const customer = keyOf();
-  const written = encryptForWrite(ctx, 'b', 'k', customer, 0);
-  const encrypted = info(written.items);
+  let written: EncryptedWrite;
+  let encrypted: ReturnType<typeof info>;
+  beforeAll(async () => {
+    written = await encryptForWrite(ctx, 'b', 'k', customer, 0);
+    encrypted = info(written.items);
+  });
 
   it('reads the stored state of an encrypted object', () => {
     expect(storedEncryption(encrypted).kind).toBe('customer');

@@ -143,3 +143,24 @@ export async function scrapeMetrics(gateway: GatewayProcess): Promise<string> {
   const res = await fetch(`${gateway.adminUrl}/metrics`);
   return res.text();
 }
+
+/**
+ * Swift calls the gateway made while `run` ran (its /metrics before and
+ * after), per S3 request it answered and, beyond one per request, per second:
+ * background work (token renewal, registry refreshes, the short-lived checks
+ * of a bucket's hidden containers) included, so a feature that costs a Swift
+ * call per request shows as calls per request above 1 and extra calls per
+ * second growing with the load.
+ */
+export async function swiftCallsOver<T>(gateway: GatewayProcess, run: () => Promise<T>): Promise<{ result: T; swiftCallsPerRequest: number; extraSwiftCallsPerSecond: number }> {
+  const count = async () => {
+    const text = await scrapeMetrics(gateway);
+    return { swift: counterSum(text, 's3gw_swift_requests_total'), s3: counterSum(text, 's3gw_requests_total'), at: performance.now() };
+  };
+  const before = await count();
+  const result = await run();
+  const after = await count();
+  const swift = after.swift - before.swift;
+  const s3 = after.s3 - before.s3;
+  return { result, swiftCallsPerRequest: swift / Math.max(1, s3), extraSwiftCallsPerSecond: (swift - s3) / ((after.at - before.at) / 1000) };
+}

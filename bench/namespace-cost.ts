@@ -6,7 +6,7 @@
 // is all there is to see). The gateway's CPU comes from /proc.
 import type { Stack } from '#stack';
 import type { ClosedLoopJob, ClosedLoopResult } from './protocol.js';
-import type { GatewayProcess } from './gateway.js';
+import { swiftCallsOver, type GatewayProcess } from './gateway.js';
 import { cpuMicros } from './procfs.js';
 import type { NamespaceCell } from './report.js';
 import { spread } from './stats.js';
@@ -44,15 +44,19 @@ export async function runNamespaceCost(d: NamespaceCostDeps): Promise<NamespaceC
   };
   // Long enough for V8 to optimise both gateways' hot paths before anything is measured.
   for (const mode of ['account', 'global'] as const) await d.loadgen.run(d.getJob(gateways[mode].url, `namespace-${mode}`, CONCURRENCY, 4000));
-  const acc = { account: { rps: [] as number[], cpu: [] as number[], errors: 0 }, global: { rps: [] as number[], cpu: [] as number[], errors: 0 } };
+  const fresh = () => ({ rps: [] as number[], cpu: [] as number[], swiftCalls: [] as number[], extraCalls: [] as number[], errors: 0 });
+  const acc = { account: fresh(), global: fresh() };
   try {
     for (let round = 0; round < d.rounds; round++) {
       const order = round % 2 === 0 ? (['account', 'global'] as const) : (['global', 'account'] as const);
       for (const mode of order) {
         const gw = gateways[mode];
         const before = cpuMicros(gw.pid);
-        const res = await d.loadgen.run(d.getJob(gw.url, `namespace-${mode}`, CONCURRENCY));
+        const counted = await swiftCallsOver(gw, () => d.loadgen.run(d.getJob(gw.url, `namespace-${mode}`, CONCURRENCY)));
+        const res = counted.result;
         const cpu = cpuMicros(gw.pid) - before;
+        acc[mode].swiftCalls.push(counted.swiftCallsPerRequest);
+        acc[mode].extraCalls.push(counted.extraSwiftCallsPerSecond);
         // Everything the gateway did during the job is in the CPU delta: divide by every request it completed.
         const served = res.completed;
         acc[mode].rps.push(res.ops / (res.elapsedMs / 1000));
@@ -67,7 +71,7 @@ export async function runNamespaceCost(d: NamespaceCostDeps): Promise<NamespaceC
   // Each round's two measurements share the machine's state of that moment: their ratio is the figure.
   const ratios = acc.global.cpu.map((cpu, i) => cpu / acc.account.cpu[i]!);
   return (['account', 'global'] as const).map((mode) => ({
-    mode, backend: d.backend, concurrency: CONCURRENCY, requestsPerSec: spread(acc[mode].rps), cpuMicrosPerRequest: spread(acc[mode].cpu), errors: acc[mode].errors,
+    mode, backend: d.backend, concurrency: CONCURRENCY, requestsPerSec: spread(acc[mode].rps), cpuMicrosPerRequest: spread(acc[mode].cpu), errors: acc[mode].errors, swiftCallsPerRequest: acc[mode].swiftCalls, extraSwiftCallsPerSecond: acc[mode].extraCalls,
     ...(mode === 'global' ? { cpuRatioPerRound: ratios } : {}),
   }));
 }

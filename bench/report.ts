@@ -25,6 +25,10 @@ export interface SmallCell {
   /** Per round, CPU µs per request (all completed, warm-up included): the gateway's (its rows), the serving Swift proxy's. */
   readonly gatewayCpuMicrosPerOp?: readonly number[];
   readonly proxyCpuMicrosPerOp?: readonly number[];
+  /** Per round, the gateway's Swift calls per S3 request it answered (its rows; background work included). */
+  readonly swiftCallsPerOp?: readonly number[];
+  /** Per round, its Swift calls beyond one per request, per second. */
+  readonly extraSwiftCallsPerSecond?: readonly number[];
 }
 
 export interface LargeCell {
@@ -96,6 +100,10 @@ export interface NamespaceCell {
   readonly errors: number;
   /** global's CPU per request over account's, round by round (the global cell only). */
   readonly cpuRatioPerRound?: readonly number[];
+  /** Per round, Swift calls per S3 request the gateway answered (background work included). */
+  readonly swiftCallsPerRequest?: readonly number[];
+  /** Per round, its Swift calls beyond one per request, per second. */
+  readonly extraSwiftCallsPerSecond?: readonly number[];
 }
 
 export interface BenchResults {
@@ -143,6 +151,16 @@ export const LIMITS = {
   coldValidations: 2,
   /** The burst's p99 through a freshly started gateway against warm direct Swift's (issue 21: ≤ 2×). */
   coldP99VsWarmSwift: 2,
+  /**
+   * Swift calls beyond one per small request, per second, for one bucket
+   * without tagging, lifecycle, CORS, website or policy configured (issue 15:
+   * one cached read per bucket, never one Swift call per request). What a
+   * PUT may re-check every 2 s, once however many requests wait: the
+   * bucket's lock configuration and its hidden containers (+segments and a
+   * companion per storage-class policy: 4 with the stack's two policies,
+   * 2/s), plus background work. A per-request call would be hundreds per second.
+   */
+  extraSwiftCallsPerSecond: 3,
   /** The global namespace's extra gateway CPU per small GET, for a bucket without a policy or ACL grants (issue 14: within 5 %). */
   namespaceCpuRatio: 1.05,
 } as const;
@@ -187,6 +205,15 @@ function cell<T extends { target: string }>(cells: readonly T[], target: string,
 
 function passLabel(pass: boolean | undefined): string {
   return pass === undefined ? 'n/a' : pass ? 'PASS' : 'MISS';
+}
+
+function swiftCallsCheck(what: string, extraPerSecond: readonly number[], perRequest: readonly number[] | undefined): Check {
+  const worst = Math.max(...extraPerSecond);
+  return {
+    target: `${what}: ≤ ${LIMITS.extraSwiftCallsPerSecond} Swift calls per second beyond one per request (bucket without configurations; every round)`,
+    measured: `${worst.toFixed(2)}/s worst (rounds ${extraPerSecond.map((x) => x.toFixed(2)).join(', ')}; per request ${(perRequest ?? []).map((x) => x.toFixed(3)).join(', ')})`,
+    pass: worst <= LIMITS.extraSwiftCallsPerSecond,
+  };
 }
 
 /** Every target of the issue, checked against what this run measured. */
@@ -254,6 +281,12 @@ export function evaluateTargets(r: Pick<BenchResults, 'small' | 'large' | 'list'
       measured: Number.isFinite(q.median) ? `${q.median.toFixed(3)}× (rounds ${q.ratios.map((x) => x.toFixed(3)).join(', ')})` : 'n/a',
       pass: Number.isFinite(q.median) ? q.median <= LIMITS.smallCpuVsProxy : undefined,
     });
+  }
+  for (const c of r.small.filter((x) => x.target === GATEWAY && x.extraSwiftCallsPerSecond?.length)) {
+    checks.push(swiftCallsCheck(`small ${c.op} c=${c.concurrency}`, c.extraSwiftCallsPerSecond!, c.swiftCallsPerOp));
+  }
+  for (const c of (r.namespace ?? []).filter((x) => x.extraSwiftCallsPerSecond?.length)) {
+    checks.push(swiftCallsCheck(`global namespace ${c.backend === 'stack' ? 'real stack' : 'stand-in'} GET (mode ${c.mode})`, c.extraSwiftCallsPerSecond!, c.swiftCallsPerRequest));
   }
   const peaks = r.large.flatMap((c) => c.gatewayPeakRssBytes ?? []);
   if (r.gatewayRunPeakRssBytes !== undefined) peaks.push(r.gatewayRunPeakRssBytes);
@@ -363,11 +396,11 @@ export function markdownReport(r: BenchResults): string {
       const gw = at(GATEWAY);
       if (!gw?.gatewayCpuMicrosPerOp?.length) return [];
       const mean = (v: readonly number[] | undefined) => (v?.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
-      return [[k.op, String(k.concurrency), fmt(mean(gw.gatewayCpuMicrosPerOp), 0), fmt(mean(gw.proxyCpuMicrosPerOp), 0), fmt(mean(at(SWIFT)?.proxyCpuMicrosPerOp), 0), fmt(mean(at(S3API)?.proxyCpuMicrosPerOp), 0)]];
+      return [[k.op, String(k.concurrency), fmt(mean(gw.gatewayCpuMicrosPerOp), 0), fmt(mean(gw.proxyCpuMicrosPerOp), 0), fmt(mean(at(SWIFT)?.proxyCpuMicrosPerOp), 0), fmt(mean(at(S3API)?.proxyCpuMicrosPerOp), 0), fmt(mean(gw.swiftCallsPerOp), 3)]];
     });
     if (cpuRows.length) {
       out.push('', '#### Small objects: CPU µs per request', '', 'From /proc over each job (warm-up included), divided by every request completed.', '',
-        markdownTable(['op', 'conc', 'gateway', 'Swift proxy behind the gateway', 'Swift proxy, direct', 's3api proxy'], cpuRows));
+        markdownTable(['op', 'conc', 'gateway', 'Swift proxy behind the gateway', 'Swift proxy, direct', 's3api proxy', 'gateway\'s Swift calls per request'], cpuRows));
     }
   }
   if (r.large.length) {

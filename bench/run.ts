@@ -10,7 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTopSelfTime, topSelfTime, type CpuProfile } from './cpuprofile.js';
-import { counterSum, gatewayNodeArgs, scrapeMetrics, startGateway, type GatewayProcess } from './gateway.js';
+import { counterSum, gatewayNodeArgs, scrapeMetrics, startGateway, swiftCallsOver, type GatewayProcess } from './gateway.js';
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.js';
 import { cpuMicros, machine, readMemory, resetPeak, RssSampler } from './procfs.js';
 import { runNamespaceCost } from './namespace-cost.js';
@@ -229,22 +229,27 @@ function closedLoop(ctx: Ctx, target: TargetSpec, op: ObjectOp | 'LIST', concurr
   };
 }
 
-async function runSmall(ctx: Ctx, gateway: TargetSpec, gwPid: number): Promise<SmallCell[]> {
+async function runSmall(ctx: Ctx, gateway: TargetSpec, gw: GatewayProcess): Promise<SmallCell[]> {
+  const gwPid = gw.pid;
   const ops: ObjectOp[] = ['PUT', 'GET', 'HEAD'];
-  const acc = new Map<string, { op: string; concurrency: number; target: string; rounds: number[]; samples: Float64Array[]; errors: number; errorSamples: string[]; gatewayCpu: number[]; proxyCpu: number[] }>();
+  const acc = new Map<string, { op: string; concurrency: number; target: string; rounds: number[]; samples: Float64Array[]; errors: number; errorSamples: string[]; gatewayCpu: number[]; proxyCpu: number[]; swiftCalls: number[]; extraCalls: number[] }>();
   for (let round = 0; round < ctx.opts.rounds; round++) {
     for (const concurrency of ctx.opts.concurrencies) {
       for (const op of ops) {
         for (const target of rotate([gateway, ctx.swift, ctx.s3api], round)) {
-          const measured = await withCpu(ctx, target, target.name === GATEWAY ? gwPid : undefined, () => ctx.loadgen.run(closedLoop(ctx, target, op, concurrency)));
+          const job = () => ctx.loadgen.run(closedLoop(ctx, target, op, concurrency));
+          const counted = target.name === GATEWAY ? await swiftCallsOver(gw, () => withCpu(ctx, target, gwPid, job)) : { result: await withCpu(ctx, target, undefined, job), swiftCallsPerRequest: undefined, extraSwiftCallsPerSecond: undefined };
+          const measured = counted.result;
           const res = measured.result;
           const opsPerSec = res.ops / (res.elapsedMs / 1000);
           const key = `${op}/${concurrency}/${target.name}`;
-          const a = acc.get(key) ?? { op, concurrency, target: target.name, rounds: [], samples: [], errors: 0, errorSamples: [], gatewayCpu: [], proxyCpu: [] };
+          const a = acc.get(key) ?? { op, concurrency, target: target.name, rounds: [], samples: [], errors: 0, errorSamples: [], gatewayCpu: [], proxyCpu: [], swiftCalls: [], extraCalls: [] };
           // Everything done during the job is in the CPU deltas: divided by every request that completed.
           const per = Math.max(1, res.completed);
           if (measured.gatewayUs !== undefined) a.gatewayCpu.push(measured.gatewayUs / per);
           if (measured.proxyUs !== undefined) a.proxyCpu.push(measured.proxyUs / per);
+          if (counted.swiftCallsPerRequest !== undefined) a.swiftCalls.push(counted.swiftCallsPerRequest);
+          if (counted.extraSwiftCallsPerSecond !== undefined) a.extraCalls.push(counted.extraSwiftCallsPerSecond);
           a.rounds.push(opsPerSec);
           a.samples.push(res.latenciesMs);
           a.errors += res.errors;
@@ -268,6 +273,7 @@ async function runSmall(ctx: Ctx, gateway: TargetSpec, gwPid: number): Promise<S
     ...(a.errorSamples.length ? { errorSamples: a.errorSamples } : {}),
     ...(a.gatewayCpu.length ? { gatewayCpuMicrosPerOp: a.gatewayCpu } : {}),
     ...(a.proxyCpu.length ? { proxyCpuMicrosPerOp: a.proxyCpu } : {}),
+    ...(a.swiftCalls.length ? { swiftCallsPerOp: a.swiftCalls, extraSwiftCallsPerSecond: a.extraCalls } : {}),
   }));
 }
 
@@ -598,7 +604,7 @@ async function main(argv: readonly string[]): Promise<void> {
       const gateway = s3Target(GATEWAY, gw.url, demo, opts.signing, 'us-east-1');
       const peak = new RunPeak(gw.pid);
       try {
-        if (only.has('small')) small = await runSmall(ctx, gateway, gw.pid);
+        if (only.has('small')) small = await runSmall(ctx, gateway, gw);
         if (only.has('large')) large = await runLarge(ctx, gateway, gw, peak);
         if (only.has('list')) list = await runList(ctx, gateway);
       } finally {
@@ -623,7 +629,7 @@ async function main(argv: readonly string[]): Promise<void> {
       }
       namespace = [...namespace, ...(await runNamespaceCost({
         backend: 'stack', stack, loadgen, rounds, log,
-        startGateway: (label, settings) => startGateway({ root, label, authUrl: stack.keystone.authUrl, keystoneRegion: stack.keystone.region, credentials: [credentialOf(demo)], settings }),
+        startGateway: (label, settings) => startGateway({ root, label, authUrl: stack.keystone.authUrl, keystoneRegion: stack.keystone.region, credentials: [credentialOf(demo)], settings: classes ? { ...settings, 's3.storageClasses': classes } : settings }),
         getJob: (url, label, concurrency, durationMs) => closedLoop(ctx, s3Target(label, url, demo, opts.signing, 'us-east-1'), 'GET', concurrency, durationMs ? { durationMs, warmupMs: 0 } : {}),
       }))];
     }

@@ -74,11 +74,29 @@ export interface Config {
   };
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error' };
   readonly reload: { readonly watchSeconds: number };
+  readonly encryption: EncryptionConfig;
   readonly namespace: {
     /** global: one bucket namespace for all projects (the registry); account: each project its own names. */
     readonly mode: 'auto' | 'global' | 'account';
     readonly registryContainer: string;
     readonly cacheSeconds: number;
+  };
+}
+
+/** Where the key-encryption keys of server-side encryption come from (src/kms/). */
+export interface EncryptionConfig {
+  readonly providers: {
+    /** The provider SSE-S3 (x-amz-server-side-encryption: AES256) wraps with. */
+    readonly sseS3: 'keyring' | 'barbican';
+    /** The provider SSE-KMS (aws:kms) wraps with; its key ids are the client's KMS key ids. */
+    readonly sseKms: 'keyring' | 'barbican';
+  };
+  readonly keyring: { readonly dir: string | undefined; readonly current: string | undefined };
+  readonly barbican: {
+    readonly url: string | undefined;
+    readonly defaultKeyId: string | undefined;
+    readonly cacheSeconds: number;
+    readonly timeoutMs: number;
   };
 }
 
@@ -146,6 +164,14 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'credentials.keystoneLookupsPerSecond', kind: 'int', default: 10, help: 'most Keystone credential reads a second for access keys not cached (more answer 503 SlowDown), so unknown keys cannot flood Keystone' },
   { path: 'credentials.operatorRoles', kind: 'list', default: ['member', 'admin'], help: 'Keystone roles that give an EC2 key read and write access to its project' },
   { path: 'credentials.readerRoles', kind: 'list', default: ['reader'], help: 'Keystone roles that give an EC2 key read-only access (GET, HEAD, listings)' },
+  { path: 'encryption.providers.sseS3', kind: { oneOf: ['keyring', 'barbican'] }, default: 'keyring', help: 'key provider of SSE-S3 (x-amz-server-side-encryption: AES256): keyring (encryption.keyring.*) or barbican (encryption.barbican.*, its defaultKeyId)' },
+  { path: 'encryption.providers.sseKms', kind: { oneOf: ['keyring', 'barbican'] }, default: 'keyring', help: 'key provider of SSE-KMS (aws:kms): its x-amz-server-side-encryption-aws-kms-key-id names a keyring key id, or a Barbican secret (uuid or href)' },
+  { path: 'encryption.keyring.dir', kind: 'optional-string', help: 'directory of key-encryption keys (or a mounted Kubernetes Secret): one file per key id, each 32 random bytes raw or in base64 (openssl rand -base64 32); re-read when it changes (reload.watchSeconds)' },
+  { path: 'encryption.keyring.current', kind: 'optional-string', help: 'the keyring key new objects are wrapped with; older keys keep unwrapping the objects written with them (rotation: add a key file, name it here)' },
+  { path: 'encryption.barbican.url', kind: 'optional-url', help: 'Barbican endpoint, e.g. http://barbican:9311 (default: the key-manager endpoint of the Keystone catalog, keystone.interface and keystone.region); read with the keystone.service identity' },
+  { path: 'encryption.barbican.defaultKeyId', kind: 'optional-string', help: 'Barbican secret (uuid or href) that wraps objects whose request names no key: SSE-S3 on barbican, SSE-KMS without a key id' },
+  { path: 'encryption.barbican.cacheSeconds', kind: 'int', default: 300, help: 'how long a key fetched from Barbican is used without asking again: while Barbican is down, objects under cached keys stay readable this long, others get 503' },
+  { path: 'encryption.barbican.timeoutMs', kind: 'int', default: 5000, help: 'timeout of one Barbican call' },
   { path: 'namespace.mode', kind: { oneOf: ['auto', 'global', 'account'] }, default: 'auto', help: 'global: bucket names are unique across all projects, kept in a registry in the service identity\'s Swift account (needed for anonymous access and other projects\' buckets); account: each project has its own names, as Swift containers do; auto: global when keystone.service is set' },
   { path: 'namespace.registryContainer', kind: 'string', default: 's3gw-bucket-registry', help: 'container of the service identity\'s account holding the bucket registry (one small object per bucket name)' },
   { path: 'namespace.cacheSeconds', kind: 'int', default: 30, help: 'how long a replica trusts a registry entry it read (a bucket deleted or re-owned elsewhere shows within this time)' },
@@ -306,6 +332,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   // A relative credentials path is relative to the config file that names it.
   if (config.credentials.file !== undefined) assign(out, 'credentials.file', resolve(baseDir, config.credentials.file));
   checkCredentialSources(config);
+  checkEncryption(config, baseDir, (path, value) => assign(out, path, value));
   assign(out, 'namespace.mode', namespaceMode(config));
   return config;
 }
@@ -319,6 +346,24 @@ function namespaceMode(config: Config): 'global' | 'account' {
     throw new ConfigError('namespace.mode global keeps the bucket registry in the gateway\'s own Swift account: set keystone.service (a user with a role on its project that Swift\'s operator_roles accept), or set namespace.mode: account.');
   }
   return hasService ? 'global' : 'account';
+}
+
+/** Each provider chosen has what it needs; a relative keyring dir is relative to the config file. */
+function checkEncryption(config: Config, baseDir: string, set: (path: string, value: unknown) => void): void {
+  const { keyring, barbican, providers } = config.encryption;
+  if (keyring.dir !== undefined) set('encryption.keyring.dir', resolve(baseDir, keyring.dir));
+  if ((keyring.dir === undefined) !== (keyring.current === undefined)) {
+    throw new ConfigError('Settings encryption.keyring.dir and encryption.keyring.current go together: the directory of key files and the key id new objects use.');
+  }
+  const uses = [providers.sseS3, providers.sseKms];
+  if (uses.includes('barbican')) {
+    const s = config.keystone.service;
+    const hasService = Boolean((s.username && s.password && s.projectName) || (s.applicationCredentialId && s.applicationCredentialSecret));
+    if (!hasService) throw new ConfigError('The barbican key provider reads keys with the gateway\'s own Keystone identity: set keystone.service (a user or an application credential).');
+  }
+  if (providers.sseS3 === 'barbican' && barbican.defaultKeyId === undefined) {
+    throw new ConfigError('Setting encryption.providers.sseS3 is barbican: set encryption.barbican.defaultKeyId, the Barbican secret SSE-S3 objects are wrapped with.');
+  }
 }
 
 /** At least one source of credentials, and a complete service identity when Keystone is one. */

@@ -27,6 +27,7 @@ const SWIFT = `http://${HOST}:${port('STACK_SWIFT_PORT', 8080)}`;
 const S3API = `http://${HOST}:${port('STACK_S3API_PORT', 8081)}`;
 const SWIFT1000 = `http://${HOST}:${port('STACK_SWIFT1000_PORT', 8082)}`;
 const MEMCACHED = `${HOST}:${port('STACK_MEMCACHED_PORT', 11212)}`;
+const BARBICAN = `http://${HOST}:${port('STACK_BARBICAN_PORT', 9311)}`;
 const REGION = 'RegionOne';
 const DOMAIN = 'default';
 const stackJson = join(dataDir, 'stack.json');
@@ -87,6 +88,8 @@ const USERS = {
   admin: { project: 'admin', roles: ['admin'] },
   // Swift's own service user (authtoken and s3token authenticate as it).
   swift: { project: 'service', roles: ['admin'] },
+  // Barbican's authtoken validates tokens as it.
+  barbican: { project: 'service', roles: ['admin'] },
   // The gateway's service identity: reads EC2 credentials and asks /v3/ec2tokens
   // (Keystone admin). No Swift role: requests act with each user's own token.
   s3gateway: { project: 'service', roles: ['admin'], revoke: ['ResellerAdmin'] },
@@ -184,28 +187,10 @@ async function provisionKeystone() {
     log(`reset password of ${name}`);
   }
 
-  // Catalog: object-store service with public + internal endpoints.
-  const storageTemplate = `${SWIFT}/v1/AUTH_%(project_id)s`;
-  let service = (await api('GET', '/services?type=object-store')).json.services[0];
-  if (!service) {
-    service = (await api('POST', '/services', {
-      body: { service: { name: 'swift', type: 'object-store', description: 'Swift (local stack)', enabled: true } },
-    })).json.service;
-    log('created service swift (object-store)');
-  }
-  const endpoints = (await api('GET', `/endpoints?service_id=${service.id}`)).json.endpoints;
-  for (const iface of ['public', 'internal']) {
-    const existing = endpoints.find((e) => e.interface === iface && e.region_id === REGION);
-    if (!existing) {
-      await api('POST', '/endpoints', {
-        body: { endpoint: { service_id: service.id, interface: iface, region_id: REGION, url: storageTemplate, enabled: true } },
-      });
-      log(`created ${iface} object-store endpoint`);
-    } else if (existing.url !== storageTemplate || existing.enabled === false) {
-      await api('PATCH', `/endpoints/${existing.id}`, { body: { endpoint: { url: storageTemplate, enabled: true } } });
-      log(`fixed ${iface} object-store endpoint`);
-    }
-  }
+  // Catalog: object-store (Swift) and key-manager (Barbican), public + internal endpoints.
+  await ensureCatalogService(api, { type: 'object-store', name: 'swift', description: 'Swift (local stack)', url: `${SWIFT}/v1/AUTH_%(project_id)s` });
+  // Barbican's endpoint is unversioned (clients append /v1), as Barbican's install guide registers it.
+  await ensureCatalogService(api, { type: 'key-manager', name: 'barbican', description: 'Barbican (local stack)', url: BARBICAN });
 
   // EC2 credentials for the S3 users, one per (user, project), reused.
   const ec2 = {};
@@ -230,6 +215,7 @@ async function provisionKeystone() {
     swift1000: { url: SWIFT1000, maxManifestSegments: 1000 },
     s3api: { url: S3API, region: REGION },
     memcached: MEMCACHED,
+    barbican: { url: BARBICAN },
     users: {},
     logDir: join(dataDir, 'logs'),
   };
@@ -254,6 +240,26 @@ async function provisionKeystone() {
   writeFileSync(tmp, `${JSON.stringify(stack, null, 2)}\n`, { mode: 0o600 });
   chmodSync(tmp, 0o600);
   renameSync(tmp, stackJson);
+}
+
+/** Get-or-create a catalog service and its public + internal endpoints in REGION (fixing a changed URL). */
+async function ensureCatalogService(api, { type, name, description, url }) {
+  let service = (await api('GET', `/services?type=${type}`)).json.services[0];
+  if (!service) {
+    service = (await api('POST', '/services', { body: { service: { name, type, description, enabled: true } } })).json.service;
+    log(`created service ${name} (${type})`);
+  }
+  const endpoints = (await api('GET', `/endpoints?service_id=${service.id}`)).json.endpoints;
+  for (const iface of ['public', 'internal']) {
+    const existing = endpoints.find((e) => e.interface === iface && e.region_id === REGION);
+    if (!existing) {
+      await api('POST', '/endpoints', { body: { endpoint: { service_id: service.id, interface: iface, region_id: REGION, url, enabled: true } } });
+      log(`created ${iface} ${type} endpoint`);
+    } else if (existing.url !== url || existing.enabled === false) {
+      await api('PATCH', `/endpoints/${existing.id}`, { body: { endpoint: { url, enabled: true } } });
+      log(`fixed ${iface} ${type} endpoint`);
+    }
+  }
 }
 
 // ---------------------------------------------------------------- verify --
@@ -313,6 +319,13 @@ async function verify() {
   const s3info = (await call('GET', `${S3API}/info`)).json;
   if (s3info?.s3api?.max_upload_part_num !== 10000) {
     throw new Error(`s3api proxy /info s3api.max_upload_part_num is ${s3info?.s3api?.max_upload_part_num}`);
+  }
+
+  // Barbican through its authtoken (its /healthcheck, which `up` waited for,
+  // does not check its Keystone user): demo may list its project's secrets.
+  if (stack.barbican?.url) {
+    const secrets = await globalThis.fetch(`${stack.barbican.url}/v1/secrets?limit=1`, { headers: { 'x-auth-token': tok.token, accept: 'application/json' } });
+    if (secrets.status !== 200) throw new Error(`GET ${stack.barbican.url}/v1/secrets as demo -> ${secrets.status}: ${(await secrets.text()).slice(0, 300)}`);
   }
 
   const s3 = await s3Get(S3API, '/', demo.ec2, stack.s3api.region);

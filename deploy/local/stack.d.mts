@@ -32,9 +32,13 @@ export interface Stack {
   swift1000?: { url: string; maxManifestSegments: number };
   s3api: { url: string; region: string };
   memcached: string;
+  /** Barbican (key-manager), unversioned URL; stacks set up before it existed lack it. */
+  barbican?: { url: string };
   users: {
     admin: StackUser;
     swift: StackUser;
+    /** Barbican's own service user (its authtoken); stacks set up before Barbican lack it. */
+    barbican?: StackUser;
     /** The gateway's own Keystone identity (Keystone EC2 credentials). */
     s3gateway: StackUser;
     demo: StackStorageUser;
@@ -44,7 +48,8 @@ export interface Stack {
   logDir?: string;
 }
 
-export type StackUserKey = keyof Stack['users'];
+/** Users every stack has (not the optional barbican). */
+export type StackUserKey = Exclude<keyof Stack['users'], 'barbican'>;
 
 /** STACK_DIR, else <repo>/.stack. */
 export function stackDir(): string;

@@ -7,6 +7,7 @@
 #   bash deploy/local/stack.sh status             exit 0 when every service runs, else 3
 #   bash deploy/local/stack.sh restart            down + up (picks up config changes)
 #   bash deploy/local/stack.sh destroy            same as down --purge
+#   bash deploy/local/barbican.sh start|stop|status   Barbican alone (see that file)
 #
 # Requires root (apt, and Swift's swift.conf lives at a fixed path, see below).
 set -euo pipefail
@@ -44,11 +45,16 @@ SYSTEM_PY=/usr/bin/python3   # Debian's python: the one with the OpenStack libra
 # Service name -> port. Start order matters: memcached and Keystone before the
 # proxies (authtoken fetches its service token lazily, but s3token and our
 # health checks need Keystone up).
-SERVICES=(memcached keystone account container object proxy s3proxy proxy1000 cupdater expirer)
+SERVICES=(memcached keystone account container object proxy s3proxy proxy1000 cupdater expirer barbican)
+# Barbican's settings and start/init functions (its port: STACK_BARBICAN_PORT, 9311).
+_STACK_SH_LOADED=1
+# shellcheck source=barbican.sh
+source "$SCRIPT_DIR/barbican.sh"
 declare -A PORT=(
   [memcached]=$MEMCACHED_PORT [keystone]=$KEYSTONE_PORT
   [account]=$ACCOUNT_PORT [container]=$CONTAINER_PORT [object]=$OBJECT_PORT
   [proxy]=$PROXY_PORT [s3proxy]=$S3API_PORT [proxy1000]=$PROXY1000_PORT [cupdater]= [expirer]=
+  [barbican]=$BARBICAN_PORT
 )
 
 log() { printf '[stack] %s\n' "$*" >&2; }
@@ -60,6 +66,7 @@ PACKAGES=(
   swift swift-proxy swift-account swift-container swift-object swift-object-expirer python3-pyeclib
   keystone python3-keystonemiddleware python3-keystoneclient python3-openstackclient
   memcached uwsgi-core uwsgi-plugin-python3 curl s3cmd rclone
+  barbican-api python3-barbicanclient
 )
 
 ensure_packages() {
@@ -579,6 +586,7 @@ logfile_of() {
     proxy1000) echo proxy-server-1000.log ;;
     cupdater) echo container-updater.log ;;
     expirer) echo object-expirer.log ;;
+    barbican) echo barbican-uwsgi.log ;;
   esac
 }
 
@@ -606,6 +614,8 @@ start_service() {
       start_daemon cupdater "$(logfile_of cupdater)" swift-container-updater "$SW_DIR/container-server.conf" -v ;;
     expirer)
       start_daemon expirer "$(logfile_of expirer)" swift-object-expirer "$SW_DIR/object-expirer.conf" -v ;;
+    barbican)
+      start_barbican ;;
   esac
 }
 
@@ -613,6 +623,7 @@ health_url() {
   case $1 in
     keystone) echo "$KEYSTONE_URL/v3" ;;
     memcached) echo "" ;;
+    barbican) echo "$BARBICAN_URL/healthcheck" ;;
     *) echo "http://$HOST:${PORT[$1]}/healthcheck" ;;
   esac
 }
@@ -645,6 +656,7 @@ ensure_service() {
 wait_service() {
   local name=$1 logs=("$LOG_DIR/$(logfile_of "$1")")
   [ "$name" = keystone ] && logs+=("$LOG_DIR/keystone.log")
+  [ "$name" = barbican ] && logs+=("$LOG_DIR/barbican.log")
   if [ "$name" = memcached ]; then
     local deadline=$((SECONDS + 15))
     until port_open "$MEMCACHED_PORT"; do
@@ -678,6 +690,7 @@ cmd_up() {
   # the next restart; state (db, keys, rings, objects, secrets) is kept.
   write_keystone_conf
   write_swift_confs
+  write_barbican_conf
   link_swift_conf
   build_rings
 
@@ -693,14 +706,17 @@ cmd_up() {
   STACK_DIR="$STACK_DIR" node "$SCRIPT_DIR/provision.mjs" keystone \
     || { tail_log "$LOG_DIR/keystone.log"; die "provisioning through the Keystone API failed"; }
 
+  # Barbican's authtoken user was made by the provisioning above.
+  init_barbican
   local s
-  for s in account container object proxy s3proxy proxy1000 cupdater expirer; do ensure_service "$s"; done
-  for s in account container object proxy s3proxy proxy1000 cupdater expirer; do wait_service "$s"; done
+  for s in account container object proxy s3proxy proxy1000 cupdater expirer barbican; do ensure_service "$s"; done
+  for s in account container object proxy s3proxy proxy1000 cupdater expirer barbican; do wait_service "$s"; done
 
-  # End-to-end: account HEAD through 8080, /info limits, and a SigV4 request
-  # through 8081 (stack.json was already written by the keystone step).
+  # End-to-end: account HEAD through 8080, /info limits, a SigV4 request
+  # through 8081 and a secrets listing from Barbican (stack.json was already
+  # written by the keystone step).
   STACK_DIR="$STACK_DIR" node "$SCRIPT_DIR/provision.mjs" verify \
-    || { tail_log "$LOG_DIR/proxy-server.log" "$LOG_DIR/s3api-proxy.log" "$LOG_DIR/keystone.log"; die "end-to-end check failed"; }
+    || { tail_log "$LOG_DIR/proxy-server.log" "$LOG_DIR/s3api-proxy.log" "$LOG_DIR/keystone.log" "$LOG_DIR/barbican.log"; die "end-to-end check failed"; }
 
   cat <<EOF
 
@@ -709,6 +725,7 @@ Stack is up (${STACK_DIR}) in $((SECONDS - t0))s
   Swift proxy   http://$HOST:$PROXY_PORT   (keystone auth)
   Swift s3api   http://$HOST:$S3API_PORT   (reference S3, region $REGION)
   memcached     $HOST:$MEMCACHED_PORT
+  Barbican      $BARBICAN_URL   (key-manager)
   credentials   $STACK_DIR/stack.json
   logs          $LOG_DIR/
 EOF
@@ -753,6 +770,9 @@ cmd_status() {
   [ -f "$STACK_DIR/stack.json" ] && echo "stack.json: $STACK_DIR/stack.json"
   return $all
 }
+
+# Sourced (by barbican.sh run on its own): settings and functions only.
+[ "${BASH_SOURCE[0]}" = "$0" ] || return 0
 
 case "${1:-}" in
   up) cmd_up ;;

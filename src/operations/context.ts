@@ -7,6 +7,7 @@ import type { S3Request } from '../s3/request.js';
 import type { ObjectInfo, SwiftStore } from '../swift/store.js';
 import type { KnownContainers } from './common/segments.js';
 import type { BucketLocks } from './lock/bucket-config.js';
+import type { BucketPolicies } from './storage/bucket-class.js';
 import type { BucketOwnerInfo, BucketRecord, BucketSettings } from '../namespace/record.js';
 import type { StorageClasses } from '../s3/storage-class.js';
 
@@ -14,7 +15,7 @@ import type { StorageClasses } from '../s3/storage-class.js';
 export interface StorageSettings {
   readonly classes: StorageClasses;
   /** Which Swift policy each bucket's container is in (a container's policy never changes). */
-  readonly bucketPolicies: { get(key: string): string | undefined; set(key: string, policy: string): void };
+  readonly bucketPolicies: BucketPolicies;
 }
 
 /** Server-side encryption with customer keys (SSE-C) for one request (operations/encryption/). */

@@ -57,6 +57,10 @@ export const ERRORS = {
   NoSuchKey: { status: 404, message: 'The specified key does not exist.' },
   NoSuchUpload: { status: 404, message: 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.' },
   NoSuchVersion: { status: 404, message: 'The specified version does not exist.' },
+  // S3 quirk: SSE-KMS naming a key KMS does not hold is answered 400 with KMS's own
+  // exception name under a `KMS.` prefix (not on the error-code page; PutObject's
+  // reference says an incorrect key specification is 400 Bad Request).
+  'KMS.NotFoundException': { status: 400, message: 'The specified KMS key does not exist.' },
   NoSuchObjectLockConfiguration: { status: 404, message: 'The specified object does not have a ObjectLock configuration' },
   NotImplemented: { status: 501, message: 'A header you provided implies functionality that is not implemented.' },
   ObjectLockConfigurationNotFoundError: { status: 404, message: 'Object Lock configuration does not exist for this bucket' },

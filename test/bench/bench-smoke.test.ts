@@ -91,6 +91,15 @@ describe('targets and the report', () => {
     expect(find('cold-start')).toMatchObject({ pass: false });
   });
 
+  it('passes Swift calls beyond one per request only when every round stays within the limit', () => {
+    const rounds = (perSecond: number[]) => evaluateTargets({ ...partial, small: [{ ...small('HEAD', 16, 'gateway', 900, 4), swiftCallsPerOp: [1.001, 1.002], extraSwiftCallsPerSecond: perSecond }] })
+      .find((c) => c.target.startsWith('small HEAD c=16: ≤ 3 Swift calls per second beyond one per request'))!;
+    expect(rounds([0.5, 1.5])).toMatchObject({ measured: '1.50/s worst (rounds 0.50, 1.50; per request 1.001, 1.002)', pass: true });
+    expect(rounds([0.5, 30])).toMatchObject({ pass: false });
+    const ns = evaluateTargets({ ...partial, namespace: [{ mode: 'global', backend: 'stack', concurrency: 16, requestsPerSec: spread([300]), cpuMicrosPerRequest: spread([500]), errors: 0, swiftCallsPerRequest: [1.2], extraSwiftCallsPerSecond: [60] }] });
+    expect(ns.find((c) => c.target.startsWith('global namespace real stack GET (mode global): ≤ 3 Swift calls'))).toMatchObject({ pass: false });
+  });
+
   it('prints PASS/MISS/n/a lines and markdown tables with ratios', () => {
     const lines = targetLines(checks);
     expect(lines).toContain('PASS  small GET c=16: gateway ops/s ≥ 1.2 × s3api: 1.30×');

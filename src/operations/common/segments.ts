@@ -3,7 +3,6 @@
 // a bucket has a segments container at all (so plain PUTs and DELETEs need no
 // extra Swift call in buckets that never saw a multipart upload).
 import { randomUUID } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import type { OperationContext } from '../context.js';
 import { bucketLock } from '../lock/bucket-config.js';
 import { objectManifest } from './manifest.js';
@@ -12,6 +11,7 @@ import { s3Error } from '../../s3/errors.js';
 import type { ObjectRef } from '../../swift/store.js';
 import { companionsOf } from '../storage/companion.js';
 import { classesOf } from '../storage/bucket-class.js';
+import { SharedLookups } from './shared-lookups.js';
 
 /** Suffix of the container where multipart segments live, as Swift's s3api names it. */
 export const SEGMENTS_SUFFIX = '+segments';
@@ -32,15 +32,9 @@ const POSITIVE_MS = 60_000;
 const NEGATIVE_MS = 2_000;
 
 /** Which accounts' buckets have a segments container: one per app, shared by its requests. */
-export class KnownContainers {
-  readonly #known = new LRUCache<string, boolean>({ max: 10_000, ttl: POSITIVE_MS });
-
-  get(key: string): boolean | undefined {
-    return this.#known.get(key);
-  }
-
-  set(key: string, exists: boolean): void {
-    this.#known.set(key, exists, { ttl: exists ? POSITIVE_MS : NEGATIVE_MS });
+export class KnownContainers extends SharedLookups<boolean> {
+  constructor() {
+    super({ ttlMs: POSITIVE_MS, ttlOf: (exists) => (exists ? POSITIVE_MS : NEGATIVE_MS) });
   }
 }
 
@@ -77,12 +71,7 @@ export async function presentCompanions(ctx: OperationContext, bucket: string): 
   if (!classes.tiered) return [];
   const found: string[] = [];
   for (const container of companionsOf(bucket, classes)) {
-    const key = await cacheKey(ctx, container);
-    let exists = ctx.segmentsContainers.get(key);
-    if (exists === undefined) {
-      exists = await ctx.store.containerExists(container).catch(() => true);
-      ctx.segmentsContainers.set(key, exists);
-    }
+    const exists = await ctx.segmentsContainers.lookup(await cacheKey(ctx, container), () => ctx.store.containerExists(container).catch(() => true));
     if (exists) found.push(container);
   }
   return found;
@@ -99,17 +88,13 @@ export async function hasSegmentsContainer(ctx: OperationContext, bucket: string
  * cover its segments container.
  */
 async function segmentsAccess(ctx: OperationContext, bucket: string): Promise<'none' | 'exists' | 'forbidden'> {
-  const key = await cacheKey(ctx, bucket);
-  const cached = ctx.segmentsContainers.get(key);
-  if (cached !== undefined) return cached ? 'exists' : 'none';
   let exists: boolean;
   try {
-    exists = await ctx.store.containerExists(segmentsContainer(bucket));
+    exists = await ctx.segmentsContainers.lookup(await cacheKey(ctx, bucket), () => ctx.store.containerExists(segmentsContainer(bucket)));
   } catch (err) {
     if (err instanceof SwiftError && (err.status === 401 || err.status === 403)) return 'forbidden';
     throw err;
   }
-  ctx.segmentsContainers.set(key, exists);
   return exists ? 'exists' : 'none';
 }
 

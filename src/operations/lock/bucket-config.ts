@@ -9,10 +9,10 @@
 // take the default are refused until the configuration is set again, and
 // versioning stays unsuspendable. (Never "unlocked": see README, Object Lock.)
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html
-import { LRUCache } from 'lru-cache';
 import { s3Error } from '../../s3/errors.js';
 import { SwiftError } from '../../swift/errors.js';
 import type { ContainerInfo } from '../../swift/store.js';
+import { SharedLookups } from '../common/shared-lookups.js';
 import type { OperationContext } from '../context.js';
 import type { LockMode, Retention } from './state.js';
 import { TAG_RECORDS_FLAG } from '../tagging/layout.js';
@@ -74,16 +74,11 @@ export function retentionFromDefault(rule: DefaultRetention, now: number): Reten
  * is seen here within TTL_MS (S3's bucket configuration is eventually
  * consistent too); one made through this replica at once.
  */
-export class BucketLocks {
+export class BucketLocks extends SharedLookups<BucketLock> {
   static readonly TTL_MS = 2_000;
-  readonly #cache = new LRUCache<string, BucketLock>({ max: 10_000, ttl: BucketLocks.TTL_MS });
 
-  get(key: string): BucketLock | undefined {
-    return this.#cache.get(key);
-  }
-
-  set(key: string, lock: BucketLock): void {
-    this.#cache.set(key, lock);
+  constructor() {
+    super({ ttlMs: BucketLocks.TTL_MS });
   }
 }
 
@@ -99,21 +94,24 @@ async function cacheKey(ctx: OperationContext, bucket: string): Promise<string> 
  * what protects versions never relies on a cached "not enabled").
  */
 export async function bucketLock(ctx: OperationContext, bucket: string, opts: { fresh?: boolean; freshUnlessEnabled?: boolean } = {}): Promise<BucketLock> {
+  const probe = async () => {
+    let info: ContainerInfo;
+    try {
+      info = await ctx.store.headContainer(bucket);
+    } catch (err) {
+      // Only a 404 is the bucket's own answer; anything else is the family table's to judge.
+      if (err instanceof SwiftError && err.status === 404) throw s3Error('NoSuchBucket', { BucketName: bucket });
+      throw err;
+    }
+    return bucketLockOf(info);
+  };
   const cache = ctx.objectLock?.bucketLocks;
-  const key = cache ? await cacheKey(ctx, bucket) : '';
-  const cached = cache && !opts.fresh ? cache.get(key) : undefined;
-  if (cached && (cached.enabled || !opts.freshUnlessEnabled)) return cached;
-  let info: ContainerInfo;
-  try {
-    info = await ctx.store.headContainer(bucket);
-  } catch (err) {
-    // Only a 404 is the bucket's own answer; anything else is the family table's to judge.
-    if (err instanceof SwiftError && err.status === 404) throw s3Error('NoSuchBucket', { BucketName: bucket });
-    throw err;
-  }
-  const lock = bucketLockOf(info);
-  cache?.set(key, lock);
-  return lock;
+  if (!cache) return probe();
+  const key = await cacheKey(ctx, bucket);
+  if (opts.fresh) return cache.refresh(key, probe);
+  const cached = cache.get(key);
+  if (cached && !cached.enabled && opts.freshUnlessEnabled) return cache.refresh(key, probe);
+  return cache.lookup(key, probe);
 }
 
 /** After this replica changed a bucket's configuration: its next request sees it. */

@@ -5,7 +5,7 @@
 // (swift/sealed-state.ts classParam), else its bucket's. A container's policy
 // never changes (overview_policies.html), so it is cached per app; without
 // a class outside the default policy nothing here calls Swift.
-import { LRUCache } from 'lru-cache';
+import { SharedLookups } from '../common/shared-lookups.js';
 import { s3Error } from '../../s3/errors.js';
 import { DEFAULT_STORAGE_CLASS, STANDARD_ONLY, type StorageClasses } from '../../s3/storage-class.js';
 import { SwiftError } from '../../swift/errors.js';
@@ -16,15 +16,9 @@ import type { OperationContext } from '../context.js';
  * Buckets' storage policies, per Swift account. Kept a minute: a container's
  * policy cannot change, only a bucket deleted and made again can have another.
  */
-export class BucketPolicies {
-  readonly #cache = new LRUCache<string, string>({ max: 10_000, ttl: 60_000 });
-
-  get(key: string): string | undefined {
-    return this.#cache.get(key);
-  }
-
-  set(key: string, policy: string): void {
-    this.#cache.set(key, policy);
+export class BucketPolicies extends SharedLookups<string> {
+  constructor() {
+    super({ ttlMs: 60_000 });
   }
 }
 
@@ -32,19 +26,16 @@ export const classesOf = (ctx: OperationContext): StorageClasses => ctx.storage?
 
 /** The Swift policy of the bucket's container (NoSuchBucket when there is none). */
 export async function bucketPolicy(ctx: OperationContext, bucket: string): Promise<string> {
+  const probe = async () => {
+    try {
+      return (await ctx.store.headContainer(bucket)).storagePolicy ?? classesOf(ctx).defaultPolicy;
+    } catch (err) {
+      if (err instanceof SwiftError && err.status === 404) throw s3Error('NoSuchBucket', { BucketName: bucket }, undefined, err);
+      throw err;
+    }
+  };
   const cache = ctx.storage?.bucketPolicies;
-  const key = `${await ctx.store.location()}\n${bucket}`;
-  const cached = cache?.get(key);
-  if (cached !== undefined) return cached;
-  let policy: string;
-  try {
-    policy = (await ctx.store.headContainer(bucket)).storagePolicy ?? classesOf(ctx).defaultPolicy;
-  } catch (err) {
-    if (err instanceof SwiftError && err.status === 404) throw s3Error('NoSuchBucket', { BucketName: bucket }, undefined, err);
-    throw err;
-  }
-  cache?.set(key, policy);
-  return policy;
+  return cache ? cache.lookup(`${await ctx.store.location()}\n${bucket}`, probe) : probe();
 }
 
 /** After this replica made a container: its policy is known without a HEAD. */

@@ -25,8 +25,6 @@ export interface Config {
     readonly bodyIdleTimeoutSeconds: number;
     /** Single PUTs from this size are staged, so the last to complete wins (0: none). */
     readonly stagedPutFromBytes: number;
-    /** Accept SSE-C keys over plain HTTP (behind a TLS-terminating proxy, or in tests). */
-    readonly sseCustomerKeysOverHttp: boolean;
     readonly objectLock: {
       /** Roles that may bypass GOVERNANCE retention (default: credentials.operatorRoles). */
       readonly bypassGovernanceRoles: readonly string[];
@@ -85,6 +83,8 @@ export interface Config {
 
 /** Where the key-encryption keys of server-side encryption come from (src/kms/). */
 export interface EncryptionConfig {
+  /** Accept SSE-C keys over plain HTTP (behind a TLS-terminating proxy, or in tests). */
+  readonly customerKeysOverHttp: boolean;
   readonly providers: {
     /** The provider SSE-S3 (x-amz-server-side-encryption: AES256) wraps with. */
     readonly sseS3: 'keyring' | 'barbican';
@@ -132,7 +132,6 @@ export const SETTINGS: readonly Setting[] = [
   { path: 's3.integrityKey', kind: 'optional-string', help: 'secret sealing the gateway\'s own metadata on objects (checksums, multipart ETags), the same on every replica (default: derived from the service identity\'s secret, else the credentials file\'s secret keys)' },
   { path: 's3.bodyIdleTimeoutSeconds', kind: 'int', default: 20, help: 'longest silence inside a request body before it is answered 400 RequestTimeout and its Swift upload aborted, as S3 does after about 20 s (0: no limit)' },
   { path: 's3.stagedPutFromBytes', kind: 'int', default: 8 * 1024 * 1024, help: 'single PUTs of at least this many bytes are streamed into a segment and committed as a one-segment manifest at their end, so of two overlapping writes of a key the one that completes last wins, as in S3 (1: every non-empty PUT; 0: none, Swift\'s order: the one that started last wins)' },
-  { path: 's3.sseCustomerKeysOverHttp', kind: 'bool', default: false, help: 'accept SSE-C requests (x-amz-server-side-encryption-customer-key) over plain HTTP; S3 refuses them unless the connection is TLS, and so does the gateway by default. Set it only when a TLS-terminating proxy in front is the only way in: the gateway listens on HTTP and cannot tell' },
   { path: 's3.objectLock.bypassGovernanceRoles', kind: 'optional-list', help: 'Keystone roles whose keys may bypass GOVERNANCE object lock retention with x-amz-bypass-governance-retention: true (default: credentials.operatorRoles)' },
   { path: 's3.storageClasses', kind: 'optional-map', help: 'S3 storage classes offered, each on a Swift storage policy (name or alias), e.g. {STANDARD_IA: ec21, GLACIER_IR: ec21} or STANDARD_IA=ec21,GLACIER_IR=ec21; STANDARD is the cluster\'s default policy unless named; a class not listed is InvalidStorageClass' },
   { path: 'keystone.authUrl', kind: 'url', help: 'Keystone v3 endpoint, e.g. http://keystone:5000/v3' },
@@ -164,6 +163,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'credentials.keystoneLookupsPerSecond', kind: 'int', default: 10, help: 'most Keystone credential reads a second for access keys not cached (more answer 503 SlowDown), so unknown keys cannot flood Keystone' },
   { path: 'credentials.operatorRoles', kind: 'list', default: ['member', 'admin'], help: 'Keystone roles that give an EC2 key read and write access to its project' },
   { path: 'credentials.readerRoles', kind: 'list', default: ['reader'], help: 'Keystone roles that give an EC2 key read-only access (GET, HEAD, listings)' },
+  { path: 'encryption.customerKeysOverHttp', kind: 'bool', default: false, help: 'accept SSE-C requests (x-amz-server-side-encryption-customer-key) over plain HTTP; S3 refuses them unless the connection is TLS, and so does the gateway by default. Set it only when a TLS-terminating proxy in front is the only way in: the gateway listens on HTTP and cannot tell' },
   { path: 'encryption.providers.sseS3', kind: { oneOf: ['keyring', 'barbican'] }, default: 'keyring', help: 'key provider of SSE-S3 (x-amz-server-side-encryption: AES256): keyring (encryption.keyring.*) or barbican (encryption.barbican.*, its defaultKeyId)' },
   { path: 'encryption.providers.sseKms', kind: { oneOf: ['keyring', 'barbican'] }, default: 'keyring', help: 'key provider of SSE-KMS (aws:kms): its x-amz-server-side-encryption-aws-kms-key-id names a keyring key id, or a Barbican secret (uuid or href)' },
   { path: 'encryption.keyring.dir', kind: 'optional-string', help: 'directory of key-encryption keys (or a mounted Kubernetes Secret): one file per key id, each 32 random bytes raw or in base64 (openssl rand -base64 32); re-read when it changes (reload.watchSeconds)' },

@@ -116,7 +116,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     objectLock: { bypassGovernanceRoles: config.s3.objectLock.bypassGovernanceRoles, bucketLocks: new BucketLocks() },
     bodyIdleTimeoutMs: config.s3.bodyIdleTimeoutSeconds * 1000,
     storage,
-    sse: { digestKey: customerKeyDigestKey(integrity.key), customerKeysOverHttp: config.s3.sseCustomerKeysOverHttp },
+    sse: { digestKey: customerKeyDigestKey(integrity.key), customerKeysOverHttp: config.encryption.customerKeysOverHttp },
     admits: (incoming) => connections.admits(incoming.socket),
   });
 

@@ -69,7 +69,7 @@ export interface PipelineDeps {
   readonly namespace?: Namespace;
   /** s3.storageClasses on the cluster's policies (unset: STANDARD only). */
   readonly storage?: StorageSettings;
-  /** SSE-C: the key-digest secret, and whether customer keys are accepted over plain HTTP (s3.sseCustomerKeysOverHttp). */
+  /** SSE-C: the key-digest secret, and whether customer keys are accepted over plain HTTP (encryption.customerKeysOverHttp). */
   readonly sse?: { readonly digestKey: Buffer; readonly customerKeysOverHttp: boolean };
 }
 

@@ -22,7 +22,7 @@ export interface StorageSettings {
 export interface SseSettings {
   /** HMAC key of the stored digests of customer keys, derived from the integrity secret (crypto/wrap.ts). */
   readonly digestKey: Buffer;
-  /** Whether this request may carry a customer key: it came over TLS, or s3.sseCustomerKeysOverHttp. */
+  /** Whether this request may carry a customer key: it came over TLS, or encryption.customerKeysOverHttp. */
   readonly customerKeysAllowed: boolean;
 }
 

@@ -1,5 +1,5 @@
 // SSE-C beside the gateway's other features, against the real stack: refused
-// over plain HTTP unless s3.sseCustomerKeysOverHttp; an SSE-C object written
+// over plain HTTP unless encryption.customerKeysOverHttp; an SSE-C object written
 // into a storage class (companion container) and moved to one by a lifecycle
 // transition stays ciphertext in Swift and readable with its key; versions
 // and object lock keep working with it; the website endpoint never serves
@@ -35,7 +35,7 @@ async function bucket(label: string, headers: Record<string, string> = {}): Prom
 }
 
 beforeAll(async () => {
-  strict = await startGateway({ dialect: 'aws', env: { S3GW_S3_SSE_CUSTOMER_KEYS_OVER_HTTP: 'false' } });
+  strict = await startGateway({ dialect: 'aws', env: { S3GW_ENCRYPTION_CUSTOMER_KEYS_OVER_HTTP: 'false' } });
   gw = await startGateway({ keystoneEc2: true, dialect: 'aws', storageClasses: CLASSES, env: { S3GW_NAMESPACE_CACHE_SECONDS: '1', S3GW_S3_WEBSITE_DOMAINS: SITE } });
   keys = gw.stack.users.demo.ec2;
 });
@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 describe('plain HTTP', () => {
-  it('refuses SSE-C as S3 does when s3.sseCustomerKeysOverHttp is off (the default), before storing anything', async () => {
+  it('refuses SSE-C as S3 does when encryption.customerKeysOverHttp is off (the default), before storing anything', async () => {
     const b = uniqueBucket('ssec-http');
     buckets.push(b);
     expect((await rawS3v4(strict.url, keys, { method: 'PUT', path: `/${b}` })).status).toBe(200);

@@ -56,8 +56,6 @@ describe('loadConfig', () => {
     expect(config.admin).toEqual({ host: '127.0.0.1', port: 9001 });
     expect(config.s3).toEqual({
       domains: ['localhost'], region: 'us-east-1', acceptedRegions: ['us-east-1'], dialect: 'ucloud', maxSkewSeconds: 900, bodyIdleTimeoutSeconds: 20, stagedPutFromBytes: 8 * 1024 * 1024,
-      // SSE-C keys only over TLS, as S3.
-      sseCustomerKeysOverHttp: false,
       // Who may bypass GOVERNANCE retention: the operator roles unless set.
       objectLock: { bypassGovernanceRoles: ['member', 'admin'] },
     });

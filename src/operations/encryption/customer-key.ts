@@ -1,5 +1,5 @@
 // The customer key of a request (SSE-C), checked before any Swift call: the
-// connection must be secure (or s3.sseCustomerKeysOverHttp), the three
+// connection must be secure (or encryption.customerKeysOverHttp), the three
 // headers complete and consistent (s3/sse.ts).
 import { s3Error } from '../../s3/errors.js';
 import { INSECURE_SSE_C_MESSAGE, hasCustomerKeyHeaders, parseCustomerKey, type CustomerKey } from '../../s3/sse.js';

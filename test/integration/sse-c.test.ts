@@ -186,6 +186,13 @@ describe('keys: missing, wrong, needless', () => {
     expect(xmlValue(r.text(), 'Message')).toBe('The encryption parameters are not applicable to this object.');
   });
 
+  it('a chunked SSE-C upload without any length is 411 MissingContentLength (its items are sealed for its size), nothing stored', async () => {
+    const r = await rawS3(gw.url, { method: 'PUT', path: `/${b}/chunked`, keys, headers: sse, body: 'no length', chunked: true });
+    expect(r.status).toBe(411);
+    expect(xmlValue(r.text(), 'Code')).toBe('MissingContentLength');
+    expect((await get('chunked', {}, 'HEAD')).status).toBe(404);
+  });
+
   it('GetObjectAttributes wants the key too', async () => {
     const attrs = { 'x-amz-object-attributes': 'ObjectSize' };
     expect((await rawS3v4(gw.url, keys, { method: 'GET', path: `/${b}/secret?attributes`, headers: attrs })).status).toBe(400);

@@ -10,7 +10,7 @@
 //   s3gw-sse-mac  HMAC-SHA256 of the plaintext under a key derived from the data key (crypto/mac.ts)
 // Never stored: the customer's key, its MD5, the data key, any digest of the plaintext.
 import type { ObjectInfo } from '../../swift/store.js';
-import { RESERVED_PREFIX, reservedHeader } from '../../swift/sealed-state.js';
+import { reservedHeader } from '../../swift/sealed-state.js';
 
 export const SSE_ITEM = 'sse';
 export const SSE_KEY_ITEM = 'sse-key';
@@ -50,6 +50,3 @@ export function storedEncryption(info: ObjectInfo): StoredEncryption {
 
 /** Whether an object is (or claims to be) encrypted: anything but a plain object. */
 export const isEncrypted = (info: ObjectInfo): boolean => storedEncryption(info).kind !== 'none';
-
-/** (For tests and docs: the Swift header names of the items.) */
-export const SSE_HEADER_PREFIX = `x-object-meta-${RESERVED_PREFIX}${SSE_ITEM}`;

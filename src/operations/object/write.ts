@@ -31,7 +31,7 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   // SSE-C: the key's headers are checked before anything is written (operations/encryption/).
   const customer = requestedCustomerKey(ctx);
   const length = await putBodyLength(ctx);
-  // The manifest carrying an SSE-C object's items states its size: a body of unknown length cannot be encrypted.
+  // An SSE-C object's items are sealed for its size, which decides how it is written: a body of unknown length is refused.
   if (customer && length === undefined) throw s3Error('MissingContentLength', {}, 'An upload with SSE-C must give its length (Content-Length, or x-amz-decoded-content-length).');
   const headers = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(headers, await ctx.store.limits());

@@ -66,6 +66,17 @@ export function readOffset(answer: 'whole' | 'range', contentRange: string | und
 }
 
 /**
+ * Whether a read covers the whole object, so its MAC can be checked: a whole
+ * answer, or a range from byte 0 to the last (`bytes=0-`, what some clients
+ * send for every download).
+ */
+export function coversWholeObject(answer: 'whole' | 'range', contentRange: string | undefined): boolean {
+  if (answer === 'whole') return true;
+  const m = contentRange === undefined ? null : /^bytes 0-(\d+)\/(\d+)$/.exec(contentRange.trim());
+  return m !== null && Number(m[1]) + 1 === Number(m[2]);
+}
+
+/**
  * Swift's ciphertext from byte `offset` on, decrypted. `whole`: the read is of
  * the whole object, so its MAC is checked (a mismatch cuts the body short).
  * A range cannot be checked: the MAC covers the whole plaintext.

@@ -22,7 +22,7 @@ import { isPlacedData, objectClass } from '../storage/bucket-class.js';
 import { expiryForRead } from '../common/lifecycle-expiry.js';
 import { taggingCountHeader } from '../tagging/object-tags.js';
 import { requestedCustomerKey } from '../encryption/customer-key.js';
-import { decryptedBody, openForRead, readOffset } from '../encryption/read.js';
+import { coversWholeObject, decryptedBody, openForRead, readOffset } from '../encryption/read.js';
 import type { CustomerKey } from '../../s3/sse.js';
 
 interface PartRange {
@@ -183,7 +183,7 @@ async function answerRead(
   }
   Object.assign(out, overrides);
   // Ciphertext and plaintext have the same length: Swift's range is the plaintext's, decrypted from its first byte.
-  const stream = decryption && read.body ? decryptedBody(read.body, decryption, readOffset(read.answer, info.contentRange), read.answer === 'whole') : read.body;
+  const stream = decryption && read.body ? decryptedBody(read.body, decryption, readOffset(read.answer, info.contentRange), coversWholeObject(read.answer, info.contentRange)) : read.body;
   return { status: read.answer === 'range' ? 206 : 200, headers: out, stream };
 }
 

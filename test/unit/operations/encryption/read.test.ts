@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { customerKeyDigestKey } from '../../../../src/crypto/wrap.js';
-import { openForRead, readOffset } from '../../../../src/operations/encryption/read.js';
+import { coversWholeObject, openForRead, readOffset } from '../../../../src/operations/encryption/read.js';
 import { storedEncryption } from '../../../../src/operations/encryption/state.js';
 import { encryptForWrite, type EncryptedWrite } from '../../../../src/operations/encryption/write.js';
 import type { OperationContext } from '../../../../src/operations/context.js';
@@ -90,5 +90,15 @@ describe('readOffset', () => {
     expect(readOffset('range', 'bytes 17-99/100')).toBe(17);
     expect(() => readOffset('range', undefined)).toThrow();
     expect(() => readOffset('range', 'garbage')).toThrow();
+  });
+});
+
+describe('coversWholeObject', () => {
+  it('is true for a whole read and a range of every byte, false for any other range', () => {
+    expect(coversWholeObject('whole', undefined)).toBe(true);
+    expect(coversWholeObject('range', 'bytes 0-99/100')).toBe(true);
+    expect(coversWholeObject('range', 'bytes 0-98/100')).toBe(false);
+    expect(coversWholeObject('range', 'bytes 1-99/100')).toBe(false);
+    expect(coversWholeObject('range', undefined)).toBe(false);
   });
 });

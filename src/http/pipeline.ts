@@ -227,7 +227,9 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     const swift = access.asGateway ? deps.namespace!.asGateway(sink, reach.bucketRecord!.account) : reach.swift;
     addCorsHeaders(outgoing, req, reach.bucketRecord);
     await checkExpectedOwner(req, async () => reach.bucketOwner?.id ?? (await swift.account()).projectId);
-    checkTarget(operation, req, deps.storage?.classes);
+    // SSE-C only over TLS (the listener is plain HTTP: a TLS socket says `encrypted`), unless the operator allows HTTP.
+    const sse = deps.sse && { digestKey: deps.sse.digestKey, customerKeysAllowed: deps.sse.customerKeysOverHttp || (incoming.socket as { encrypted?: boolean }).encrypted === true };
+    checkTarget(operation, req, deps.storage?.classes, sse);
     body ??= requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
     prepared = prepareBody(req, post?.file ?? body.stream, authenticated?.v4, { checksumIsBody: !CHECKSUM_NOT_OF_BODY.has(operation) });
     // Only now, signed and accepted, may the client send its body (RFC 9110
@@ -258,8 +260,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       get otherAccount() { return access.asGateway ? undefined : reach.otherAccount; },
       objectLock: deps.objectLock,
       storage: deps.storage,
-      // SSE-C only over TLS (the listener is plain HTTP: a TLS socket says `encrypted`), unless the operator allows HTTP.
-      sse: deps.sse && { digestKey: deps.sse.digestKey, customerKeysAllowed: deps.sse.customerKeysOverHttp || (incoming.socket as { encrypted?: boolean }).encrypted === true },
+      sse,
     };
     const result = await handler(opCtx).catch(async (err: unknown) => {
       // An object ACL may admit a reader Swift refused: read again as the

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
 import { future, lifecycle, md5, runLifecycleCommand } from '../helpers/lifecycle.js';
-import { rawS3, xmlValue, type Keys } from '../helpers/raw-s3.js';
+import { rawS3, signV2, stringToSignV2, xmlValue, type Keys } from '../helpers/raw-s3.js';
+import { openSocket } from '../helpers/raw-socket.js';
 import { rawS3v4 } from '../helpers/sigv4-client.js';
 import { gatewayEnv } from '../helpers/stack.js';
 import { purgeBucket, purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
@@ -63,6 +64,26 @@ describe('plain HTTP', () => {
     // Even a malformed set is refused for the insecure transport first: the key has been exposed already.
     const get = await rawS3v4(strict.url, keys, { method: 'GET', path: `/${b}/k`, headers: { ...sse, 'x-amz-server-side-encryption-customer-key-md5': 'bad' } });
     expect(xmlValue(get.text(), 'Message')).toBe('Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.');
+  });
+});
+
+describe('plain HTTP with Expect: 100-continue', () => {
+  it('answers the refusal at once: the body is never invited', async () => {
+    const b = uniqueBucket('ssec-expect');
+    buckets.push(b);
+    expect((await rawS3v4(strict.url, keys, { method: 'PUT', path: `/${b}` })).status).toBe(200);
+    const date = new Date().toUTCString();
+    const path = `/${b}/k`;
+    const auth = `AWS ${keys.access}:${signV2(keys.secret, stringToSignV2('PUT', path, { date, ...sse }))}`;
+    const head = [`PUT ${path} HTTP/1.1`, 'Host: 127.0.0.1', `Date: ${date}`, `Authorization: ${auth}`, ...Object.entries(sse).map(([k, v]) => `${k}: ${v}`),
+      'Expect: 100-continue', 'Content-Length: 6', '', ''].join('\r\n');
+    const conn = await openSocket(strict.port);
+    conn.write(head);
+    const answer = await conn.waitFor(/<\/Error>/);
+    conn.socket.destroy();
+    expect(answer).not.toContain('100 Continue');
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(answer).toContain('must be made over a secure connection.');
   });
 });
 

@@ -6,7 +6,7 @@ import { INSECURE_SSE_C_MESSAGE, hasCustomerKeyHeaders, parseCustomerKey, type C
 import type { OperationContext } from '../context.js';
 
 /** The request's SSE-C key, or undefined when it sends no SSE-C header. */
-export function requestedCustomerKey(ctx: OperationContext): CustomerKey | undefined {
+export function requestedCustomerKey(ctx: Pick<OperationContext, 'req' | 'sse'>): CustomerKey | undefined {
   if (!hasCustomerKeyHeaders(ctx.req.headers)) return undefined;
   if (!ctx.sse) throw s3Error('NotImplemented', {}, 'Server-side encryption with customer keys is not set up on this gateway; the request was not carried out.');
   // S3 refuses the key over plain HTTP whatever else is wrong: it has been exposed already.

@@ -338,6 +338,10 @@ describe('tampering through the Swift API', () => {
     const r = await get('tamper-meta', sse);
     expect(r.status).toBe(403);
     expect(xmlValue(r.text(), 'Code')).toBe('AccessDenied');
+    // A metadata rewrite through the gateway would re-seal only what verifies, turning it into a "plain" object: refused.
+    const tagging = '<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>';
+    expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/tamper-meta?tagging`, body: tagging })).status).toBe(403);
+    expect((await get('tamper-meta', {})).status).toBe(400);
   });
 });
 

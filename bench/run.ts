@@ -629,7 +629,7 @@ async function main(argv: readonly string[]): Promise<void> {
       }
       namespace = [...namespace, ...(await runNamespaceCost({
         backend: 'stack', stack, loadgen, rounds, log,
-        startGateway: (label, settings) => startGateway({ root, label, authUrl: stack.keystone.authUrl, keystoneRegion: stack.keystone.region, credentials: [credentialOf(demo)], settings: classes ? { ...settings, 's3.storageClasses': classes } : settings }),
+        startGateway: (label, settings) => startGateway({ root, label, authUrl: stack.keystone.authUrl, keystoneRegion: stack.keystone.region, credentials: [credentialOf(demo)], settings: classes ? { ...settings, 's3.storageClasses': classes } : settings, cpuProfileDir: profileDir }),
         getJob: (url, label, concurrency, durationMs) => closedLoop(ctx, s3Target(label, url, demo, opts.signing, 'us-east-1'), 'GET', concurrency, durationMs ? { durationMs, warmupMs: 0 } : {}),
       }))];
     }

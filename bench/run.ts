@@ -10,6 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTopSelfTime, topSelfTime, type CpuProfile } from './cpuprofile.js';
+import { keystoneToken } from './keystone-token.js';
 import { counterSum, gatewayNodeArgs, scrapeMetrics, startGateway, swiftCallsOver, type GatewayProcess } from './gateway.js';
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.js';
 import { cpuMicros, machine, readMemory, resetPeak, RssSampler } from './procfs.js';
@@ -56,23 +57,6 @@ const STAND_IN_LIST_CONCURRENCIES = [1, 8];
 
 function log(line: string): void {
   process.stderr.write(line + '\n');
-}
-
-async function keystoneToken(stack: Stack, user: StackUser): Promise<string> {
-  const res = await fetch(`${stack.keystone.authUrl}/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: { methods: ['password'], password: { user: { name: user.username, domain: { id: user.domain }, password: user.password } } },
-        scope: { project: { id: user.projectId } },
-      },
-    }),
-  });
-  await res.arrayBuffer();
-  const token = res.headers.get('x-subject-token');
-  if (res.status !== 201 || !token) throw new Error(`Keystone refused the demo user (${res.status})`);
-  return token;
 }
 
 /** The load generator child process and its request/answer channel. */
@@ -629,7 +613,7 @@ async function main(argv: readonly string[]): Promise<void> {
       }
       namespace = [...namespace, ...(await runNamespaceCost({
         backend: 'stack', stack, loadgen, rounds, log,
-        startGateway: (label, settings) => startGateway({ root, label, authUrl: stack.keystone.authUrl, keystoneRegion: stack.keystone.region, credentials: [credentialOf(demo)], settings: classes ? { ...settings, 's3.storageClasses': classes } : settings }),
+        startGateway: (label, settings) => startGateway({ root, label, authUrl: stack.keystone.authUrl, keystoneRegion: stack.keystone.region, credentials: [credentialOf(demo)], settings: classes ? { ...settings, 's3.storageClasses': classes } : settings, cpuProfileDir: profileDir }),
         getJob: (url, label, concurrency, durationMs) => closedLoop(ctx, s3Target(label, url, demo, opts.signing, 'us-east-1'), 'GET', concurrency, durationMs ? { durationMs, warmupMs: 0 } : {}),
       }))];
     }

@@ -83,6 +83,8 @@ export interface Config {
 
 /** Where the key-encryption keys of server-side encryption come from (src/kms/). */
 export interface EncryptionConfig {
+  /** Accept SSE-C keys over plain HTTP (behind a TLS-terminating proxy, or in tests). */
+  readonly customerKeysOverHttp: boolean;
   readonly providers: {
     /** The provider SSE-S3 (x-amz-server-side-encryption: AES256) wraps with. */
     readonly sseS3: 'keyring' | 'barbican';
@@ -161,6 +163,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'credentials.keystoneLookupsPerSecond', kind: 'int', default: 10, help: 'most Keystone credential reads a second for access keys not cached (more answer 503 SlowDown), so unknown keys cannot flood Keystone' },
   { path: 'credentials.operatorRoles', kind: 'list', default: ['member', 'admin'], help: 'Keystone roles that give an EC2 key read and write access to its project' },
   { path: 'credentials.readerRoles', kind: 'list', default: ['reader'], help: 'Keystone roles that give an EC2 key read-only access (GET, HEAD, listings)' },
+  { path: 'encryption.customerKeysOverHttp', kind: 'bool', default: false, help: 'accept SSE-C requests (x-amz-server-side-encryption-customer-key) over plain HTTP; S3 refuses them unless the connection is TLS, and so does the gateway by default. Set it only when a TLS-terminating proxy in front is the only way in: the gateway listens on HTTP and cannot tell' },
   { path: 'encryption.providers.sseS3', kind: { oneOf: ['keyring', 'barbican'] }, default: 'keyring', help: 'key provider of SSE-S3 (x-amz-server-side-encryption: AES256): keyring (encryption.keyring.*) or barbican (encryption.barbican.*, its defaultKeyId)' },
   { path: 'encryption.providers.sseKms', kind: { oneOf: ['keyring', 'barbican'] }, default: 'keyring', help: 'key provider of SSE-KMS (aws:kms): its x-amz-server-side-encryption-aws-kms-key-id names a keyring key id, or a Barbican secret (uuid or href)' },
   { path: 'encryption.keyring.dir', kind: 'optional-string', help: 'directory of key-encryption keys (or a mounted Kubernetes Secret): one file per key id, each 32 random bytes raw or in base64 (openssl rand -base64 32); re-read when it changes (reload.watchSeconds)' },

@@ -26,7 +26,8 @@ runner works on a bucket at a time, under a lease of --lease-seconds, default 30
 (a stopped run's place is kept per bucket). --dry-run says what it would do and changes nothing.
 --now judges the rules at another time than the clock's. Segments with no upload and no object
 are removed once --segment-grace-seconds (default 86400, by the real clock) old: a single PUT
-staged through a segment has no upload marker while it streams. One line per action on stdout; exit 1
+staged through a segment has no upload marker while it streams. This sweep also runs in buckets
+without rules (where the gateway's user has a role in the owner's project; else \`no-access\`). One line per action on stdout; exit 1
 when anything failed.
 
 It acts on each bucket's account as keystone.service scoped to the owner's project when that user

@@ -10,6 +10,7 @@ import { SigningKeyCache } from './auth/signing-keys.js';
 import type { Config } from './config.js';
 import { storageSettings } from './storage-settings.js';
 import { ConnectionLimit } from './http/connection-limit.js';
+import { customerKeyDigestKey } from './crypto/wrap.js';
 import { buildCredentialStores, integrityKeyOf, serviceIdentityOf } from './credentials/stores.js';
 import { buildNamespace } from './namespace/build.js';
 import { buildBackend } from './backend.js';
@@ -115,6 +116,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     objectLock: { bypassGovernanceRoles: config.s3.objectLock.bypassGovernanceRoles, bucketLocks: new BucketLocks() },
     bodyIdleTimeoutMs: config.s3.bodyIdleTimeoutSeconds * 1000,
     storage,
+    sse: { digestKey: customerKeyDigestKey(integrity.key), customerKeysOverHttp: config.encryption.customerKeysOverHttp },
     admits: (incoming) => connections.admits(incoming.socket),
   });
 

@@ -2,6 +2,7 @@
 // expiry, then the signature over the canonical request, compared in constant
 // time. Returns what the body check needs: the signing key, the scope and the
 // seed signature chunk signatures chain from.
+import { withoutCustomerKeys } from '../s3/sse.js';
 import { s3Error } from '../s3/errors.js';
 import type { S3Request } from '../s3/request.js';
 import { parseClientDate } from '../s3/time.js';
@@ -103,8 +104,9 @@ export function verifyV4(req: S3Request, claim: V4Claim, secret: string, opts: V
   }
   // As S3 does, show what we signed so the client can find its mistake; the
   // secret and the expected signature never leave the gateway.
-  const canonical = candidates[0]!.canonical;
-  const toSign = stringToSign(claim.amzDate, scope, canonical);
+  // (SSE-C key headers are shown without their values: the key is a secret.)
+  const canonical = withoutCustomerKeys(candidates[0]!.canonical);
+  const toSign = stringToSign(claim.amzDate, scope, candidates[0]!.canonical);
   throw s3Error('SignatureDoesNotMatch', {
     AWSAccessKeyId: claim.accessKeyId,
     StringToSign: toSign,

@@ -1,6 +1,7 @@
 // Authenticates an S3 request: finds which signing form it uses (SigV2 or
 // SigV4, header or presigned), looks up the secret, checks the clock and
 // compares signatures in constant time.
+import { withoutCustomerKeys } from '../s3/sse.js';
 import { s3Error } from '../s3/errors.js';
 import type { S3Request } from '../s3/request.js';
 import { parseClientDate } from '../s3/time.js';
@@ -145,7 +146,8 @@ export async function authenticate<I>(req: S3Request, store: CredentialStore<I>,
       return { credential, scheme: claim.presignedExpires === undefined ? 'sigv2' : 'sigv2-presigned' };
     }
   }
-  const shown = candidates[0]!;
+  // (SSE-C key headers are shown without their values: the key is a secret.)
+  const shown = withoutCustomerKeys(candidates[0]!);
   // As S3 does, show the string we signed so the client can find its mistake;
   // the secret and the expected signature never leave the gateway.
   throw s3Error('SignatureDoesNotMatch', {

@@ -35,6 +35,7 @@ import { anonymousReach, gatedRetry, signedReach } from './reach.js';
 import { addCorsHeaders, preflight } from './cors.js';
 import { serveWebsite, websiteBucketOf } from './website.js';
 import type { SwiftIdentity } from '../swift/keystone.js';
+import { TamperedObject } from '../crypto/streams.js';
 
 export interface PipelineDeps {
   readonly domains: readonly string[];
@@ -68,6 +69,8 @@ export interface PipelineDeps {
   readonly namespace?: Namespace;
   /** s3.storageClasses on the cluster's policies (unset: STANDARD only). */
   readonly storage?: StorageSettings;
+  /** SSE-C: the key-digest secret, and whether customer keys are accepted over plain HTTP (encryption.customerKeysOverHttp). */
+  readonly sse?: { readonly digestKey: Buffer; readonly customerKeysOverHttp: boolean };
 }
 
 const AUTH_CODES = new Set([
@@ -232,7 +235,9 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     const swift = access.asGateway ? deps.namespace!.asGateway(sink, reach.bucketRecord!.account) : reach.swift;
     addCorsHeaders(outgoing, req, reach.bucketRecord);
     await checkExpectedOwner(req, async () => reach.bucketOwner?.id ?? (await swift.account()).projectId);
-    checkTarget(operation, req, deps.storage?.classes);
+    // SSE-C only over TLS (the listener is plain HTTP: a TLS socket says `encrypted`), unless the operator allows HTTP.
+    const sse = deps.sse && { digestKey: deps.sse.digestKey, customerKeysAllowed: deps.sse.customerKeysOverHttp || (incoming.socket as { encrypted?: boolean }).encrypted === true };
+    checkTarget(operation, req, deps.storage?.classes, sse);
     body ??= requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
     prepared = prepareBody(req, post?.file ?? body.stream, authenticated?.v4, { checksumIsBody: !CHECKSUM_NOT_OF_BODY.has(operation) });
     // Only now, signed and accepted, may the client send its body (RFC 9110
@@ -263,6 +268,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       get otherAccount() { return access.asGateway ? undefined : reach.otherAccount; },
       objectLock: deps.objectLock,
       storage: deps.storage,
+      sse,
     };
     const result = await handler(opCtx).catch(async (err: unknown) => {
       // An object ACL may admit a reader Swift refused: read again as the
@@ -287,7 +293,9 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     if (outgoing.headersSent) {
       // The body was already streaming (client or Swift went away): nothing to
       // say in S3 terms, cut the connection so the client sees a short body.
-      deps.log.log('debug', 'response aborted', { transId: ctx.transId, ...errorFields(err) });
+      // An encrypted object that failed its integrity check is worth an operator's look (no key material is in the error).
+      if (err instanceof TamperedObject) deps.log.log('warn', 'encrypted object failed its integrity check: response cut short', { transId: ctx.transId, operation: ctx.operation, bucket: ctx.bucket, code: err.code });
+      else deps.log.log('debug', 'response aborted', { transId: ctx.transId, ...errorFields(err) });
       outgoing.destroy();
       return;
     }

@@ -9,6 +9,8 @@
 import type { ServerResponse } from 'node:http';
 import type { Namespace } from '../namespace/index.js';
 import { objectResponseHeaders } from '../operations/common/object-headers.js';
+import { isEncrypted } from '../operations/encryption/state.js';
+import { ENCRYPTED_OBJECT_MESSAGE } from '../s3/sse.js';
 import { WEBSITE_REDIRECT_ITEM } from '../operations/common/website-redirect.js';
 import { bucketFromHost } from '../s3/request.js';
 import type { S3Request } from '../s3/request.js';
@@ -87,6 +89,11 @@ async function answer(req: S3Request, bucket: string, deps: WebsiteDeps, sink: T
       SwiftStore.releaseBody(found);
       return redirect(301, target);
     }
+    // An encrypted object cannot be served without its key (an anonymous reader has none): never its ciphertext.
+    if (isEncrypted(found.info)) {
+      SwiftStore.releaseBody(found);
+      return htmlError(400, 'InvalidRequest', ENCRYPTED_OBJECT_MESSAGE, {}, sink.transId);
+    }
     if (found.answer === 'not-modified') return { status: 304, headers: { etag: `"${found.info.etag}"` } };
     return { status: found.answer === 'range' ? 206 : 200, headers: { ...objectResponseHeaders(found.info), etag: `"${found.info.etag}"` }, read: found };
   }
@@ -100,7 +107,8 @@ async function answer(req: S3Request, bucket: string, deps: WebsiteDeps, sink: T
   if (after) return redirect(after.redirect.httpRedirectCode ?? 301, redirectLocation(after.redirect, requested, after.condition?.keyPrefixEquals ?? '', host));
   if (site.errorKey) {
     const page = await read(store, bucket, site.errorKey, method, {});
-    if (page !== undefined && page !== 'forbidden' && page.answer !== 'not-modified') return { status, headers: objectResponseHeaders(page.info), read: page };
+    if (page !== undefined && page !== 'forbidden' && isEncrypted(page.info)) SwiftStore.releaseBody(page);
+    else if (page !== undefined && page !== 'forbidden' && page.answer !== 'not-modified') return { status, headers: objectResponseHeaders(page.info), read: page };
   }
   return status === 403
     ? htmlError(403, 'AccessDenied', 'Access Denied', {}, sink.transId)

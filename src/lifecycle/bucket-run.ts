@@ -214,7 +214,8 @@ export async function runBucket(ctx: OperationContext, bucket: string, config: L
       if (!opts.dryRun) await retired.clear();
     }
     if (phase === 'objects' && kinds.objects) await (versioned ? walkVersions(walk, marker, save) : walkObjects(walk, marker, save));
-    if (phase === 'segments' && segments === 'yes' && !versioned && config.rules.some((r) => r.expiration?.days !== undefined || r.expiration?.date !== undefined)) {
+    // Whatever the rules: segments a killed write left behind are orphans in any bucket (issue 19).
+    if (phase === 'segments' && segments === 'yes' && !versioned) {
       await sweepOrphans(walk.ctx, bucket, { graceSeconds: opts.segmentGraceSeconds ?? DEFAULT_SEGMENT_GRACE_SECONDS, dryRun: opts.dryRun, report: (key, uploadId, count) => walk.line(opts.dryRun ? 'would-remove-orphan-segments' : 'removed-orphan-segments', key, uploadId, `${count} segments`) }, marker, save);
     }
   }

@@ -1,5 +1,5 @@
-// `lifecycle run` over the registry: every bucket with lifecycle rules (or
-// the ones named), each under its lease, acting on its owner's account as the
+// `lifecycle run` over the registry: every bucket (or the ones named; one
+// without lifecycle rules only for its orphaned segments), each under its lease, acting on its owner's account as the
 // gateway's own identity. One bucket failing is reported and the run goes on.
 import type { BucketRecord } from '../namespace/record.js';
 import type { BucketRegistry } from '../namespace/registry.js';
@@ -35,6 +35,9 @@ export interface RunSummary {
   readonly counts: Counts;
 }
 
+/** A bucket without lifecycle rules: only the orphan sweep has anything to do there. */
+const NO_RULES = { rules: [], transitionMinimumSize: 'all_storage_classes_128K' as const };
+
 async function* targets(deps: RunnerDeps, named: readonly string[]): AsyncGenerator<string> {
   if (named.length > 0) {
     yield* named;
@@ -51,10 +54,16 @@ export async function runLifecycle(deps: RunnerDeps, opts: RunOptions & { readon
   for await (const bucket of targets(deps, opts.buckets)) {
     const record = await deps.registry.lookup(bucket);
     const retiredRules = record?.settings.lifecycleRetired;
-    const config = record?.settings.lifecycle ?? (retiredRules ? { rules: [], transitionMinimumSize: 'all_storage_classes_128K' as const } : undefined);
-    if (!record || (!config?.rules.length && !retiredRules)) {
-      if (opts.buckets.length > 0) opts.out(['no-lifecycle', bucket, record ? 'the bucket has no lifecycle configuration' : 'no such bucket in the registry'].join('\t'));
+    const config = record?.settings.lifecycle ?? (retiredRules ? NO_RULES : undefined);
+    if (!record) {
+      if (opts.buckets.length > 0) opts.out(['no-lifecycle', bucket, 'no such bucket in the registry'].join('\t'));
       continue;
+    }
+    // A bucket without rules is still walked for orphaned segments (orphans.ts):
+    // a gateway killed between a staged PUT's segment and its manifest, or an
+    // upload's Complete that died, leaves segments nothing else would remove.
+    if (!config?.rules.length && !retiredRules && opts.buckets.length > 0) {
+      opts.out(['no-lifecycle', bucket, 'the bucket has no lifecycle configuration'].join('\t'));
     }
     // A dry run changes nothing, not even a lease.
     const lease = opts.dryRun ? undefined : await acquireLease(deps.ownStore, deps.container, bucket, deps.leaseSeconds);
@@ -63,10 +72,15 @@ export async function runLifecycle(deps: RunnerDeps, opts: RunOptions & { readon
       opts.out(['busy', bucket, 'another runner holds its lease; left to it'].join('\t'));
       continue;
     }
-    buckets++;
     try {
       const { store, scope } = await deps.storeFor(record);
-      opts.out(['bucket', bucket, record.account, `${config!.rules.length} rules${retiredRules ? `, ${retiredRules.rules.length} retired` : ''}, as ${scope}${opts.dryRun ? ' (dry run)' : ''}`].join('\t'));
+      // As a delegate the runner reaches only buckets whose owner set rules (PutBucketLifecycleConfiguration shares them).
+      if (!config && scope === 'delegate') {
+        if (opts.buckets.length > 0) opts.out(['no-access', bucket, 'no lifecycle rules, and the gateway\'s user has no role in the owner\'s project: orphaned segments are not swept'].join('\t'));
+        continue;
+      }
+      buckets++;
+      opts.out(['bucket', bucket, record.account, `${config?.rules.length ?? 0} rules${retiredRules ? `, ${retiredRules.rules.length} retired` : ''}, as ${scope}${opts.dryRun ? ' (dry run)' : ''}`].join('\t'));
       const ctx = runnerContext(store, record, bucket, new KnownContainers(), {}, deps.storage);
       const retired = retiredRules && {
         ...retiredRules,
@@ -74,7 +88,7 @@ export async function runLifecycle(deps: RunnerDeps, opts: RunOptions & { readon
           await deps.registry.updateSettings(bucket, record.account, ({ lifecycleRetired, ...rest }) => (lifecycleRetired?.since === retiredRules.since ? rest : { ...rest, lifecycleRetired }));
         },
       };
-      const result = await runBucket(ctx, bucket, config!, opts, lease, retired);
+      const result = await runBucket(ctx, bucket, config ?? NO_RULES, opts, lease, retired);
       for (const [word, n] of Object.entries(result.counts)) counts[word] = (counts[word] ?? 0) + n;
       failed += result.failed;
       opts.out(['done', bucket, Object.entries(result.counts).map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing to do'].join('\t'));

@@ -18,6 +18,14 @@ export interface StorageSettings {
   readonly bucketPolicies: BucketPolicies;
 }
 
+/** Server-side encryption with customer keys (SSE-C) for one request (operations/encryption/). */
+export interface SseSettings {
+  /** HMAC key of the stored digests of customer keys, derived from the integrity secret (crypto/wrap.ts). */
+  readonly digestKey: Buffer;
+  /** Whether this request may carry a customer key: it came over TLS, or encryption.customerKeysOverHttp. */
+  readonly customerKeysAllowed: boolean;
+}
+
 /** Object Lock settings and state of one app (s3.objectLock.*). */
 export interface ObjectLockSettings {
   /** Keystone roles whose keys may bypass GOVERNANCE retention with x-amz-bypass-governance-retention. */
@@ -109,6 +117,8 @@ export interface OperationContext {
   readonly postForm?: PostFormInfo;
   /** Storage classes on Swift storage policies (unset: STANDARD only, no lookups). */
   readonly storage?: StorageSettings;
+  /** SSE-C settings (unset: SSE-C headers are NotImplemented). */
+  readonly sse?: SseSettings;
 }
 
 /** What a browser upload's form asks of the answer (PostObject). */

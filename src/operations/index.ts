@@ -1,6 +1,7 @@
 // Operation name → handler, for the operations the gateway implements, each
 // wrapped with its family's Swift-status table (common/swift-errors.ts).
 // Anything the router names but this table lacks answers NotImplemented.
+import { requestedCustomerKey } from './encryption/customer-key.js';
 import { s3Error } from '../s3/errors.js';
 import type { S3Request } from '../s3/request.js';
 import type { S3Result } from '../s3/result.js';
@@ -20,7 +21,7 @@ import { BUCKET_TABLE, OBJECT_TABLE, UPLOAD_TABLE, withTable, type StatusTable }
 import { refuseUnimplementedHeaders } from './common/unsupported-headers.js';
 import type { StorageClasses } from '../s3/storage-class.js';
 import { parseVersionId } from './common/versions.js';
-import type { OperationContext } from './context.js';
+import type { OperationContext, SseSettings } from './context.js';
 import { listObjects, listObjectsV2 } from './listing/list-objects.js';
 import { getObjectLockConfiguration, putObjectLockConfiguration } from './lock/configuration.js';
 import { getObjectLegalHold, putObjectLegalHold } from './lock/legal-hold.js';
@@ -126,9 +127,11 @@ export function handlerFor(operation: string): Handler {
  * Checks shared by every bucket and object operation, before any Swift call
  * and before a client waiting with `Expect: 100-continue` is told to send its body.
  */
-export function checkTarget(operation: string, req: S3Request, classes?: StorageClasses): void {
+export function checkTarget(operation: string, req: S3Request, classes?: StorageClasses, sse?: SseSettings): void {
   const { bucket, query } = req;
   refuseUnimplementedHeaders(operation, req.headers, classes);
+  // SSE-C: over plain HTTP, or a malformed key set, is refused before the body is invited (the handler reads the key again).
+  requestedCustomerKey({ req, sse });
   // CreateBucket applies the stricter rules for new names itself.
   if (bucket !== undefined && operation !== 'CreateBucket') checkBucketName(bucket);
   parseVersionId(query.get('versionId'));

@@ -52,7 +52,8 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
     credentialsFile,
     logLevel: 'debug',
   });
-  const config = loadConfig({ env: { ...generated, ...opts.env } });
+  // The stack is plain HTTP: test gateways take SSE-C keys over it (S3 and the gateway's default refuse them).
+  const config = loadConfig({ env: { ...generated, S3GW_ENCRYPTION_CUSTOMER_KEYS_OVER_HTTP: 'true', ...opts.env } });
   const logs: Record<string, unknown>[] = [];
   const log: Logger = { log: (level, msg, fields) => logs.push({ level, msg, ...fields }) };
   const running = await start(config, log, { limits: opts.limits });

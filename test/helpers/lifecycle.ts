@@ -25,12 +25,15 @@ export interface Owner {
   readonly keys: Keys;
   readonly buckets: string[];
   versions(bucket: string, prefix: string): Promise<{ name: string; version_id: string; content_type: string }[]>;
+  /** The object names of one of the owner's containers ([] when there is none). */
+  names(container: string): Promise<string[]>;
   /** Removes its buckets (through Swift, then the gateway for the registry), its keys, user and project. */
   remove(): Promise<void>;
 }
 
 /** A project and user made for one test (with EC2 keys), the gateway's user a member there (what the runner needs for versions). */
-export async function isolatedOwner(stack: Stack, gatewayUrl: string): Promise<Owner> {
+/** gatewayUrl: a function where the gateway may be another process by the time of remove() (test/integration/faults-kill-put.test.ts). */
+export async function isolatedOwner(stack: Stack, gatewayUrl: string | (() => string)): Promise<Owner> {
   const admin = new KeystoneAdmin(stack);
   const name = `lc-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   const password = randomUUID();
@@ -52,6 +55,10 @@ export async function isolatedOwner(stack: Stack, gatewayUrl: string): Promise<O
       const res = await swift(`/${bucket}?versions&format=json&prefix=${encodeURIComponent(prefix)}`);
       return res.status === 200 ? ((await res.json()) as { name: string; version_id: string; content_type: string }[]) : [];
     },
+    names: async (container) => {
+      const res = await swift(`/${container}?format=json`);
+      return res.status === 200 ? ((await res.json()) as { name: string }[]).map((r) => r.name) : [];
+    },
     remove: async () => {
       for (const b of owner.buckets) {
         for (const v of await owner.versions(b, '')) await swift(`/${b}/${v.name}?version-id=${v.version_id}`, 'DELETE');
@@ -60,7 +67,7 @@ export async function isolatedOwner(stack: Stack, gatewayUrl: string): Promise<O
           if (list.status === 200) for (const r of (await list.json()) as { name: string }[]) await swift(`/${c}/${r.name}`, 'DELETE');
           await swift(`/${c}`, 'DELETE');
         }
-        await rawS3(gatewayUrl, { method: 'DELETE', path: `/${b}`, keys });
+        await rawS3(typeof gatewayUrl === 'string' ? gatewayUrl : gatewayUrl(), { method: 'DELETE', path: `/${b}`, keys });
       }
       await admin.deleteEc2(userId, keys.access);
       await admin.deleteUser(userId);

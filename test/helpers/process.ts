@@ -5,7 +5,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadStack, writeGatewayFiles, type SettingValue, type Stack } from './stack.js';
 
@@ -84,6 +84,7 @@ export interface GatewayProcess {
   readonly adminPort: number;
   readonly stack: Stack;
   readonly dir: string;
+  readonly configFile: string;
   readonly child: ChildProcess;
   /** Everything written so far. */
   stdout(): string;
@@ -103,14 +104,17 @@ export interface ProcessOptions {
   readonly authUrl?: string;
   /** Also accept the stack's Keystone EC2 keys (and so, with the service identity, the global namespace). */
   readonly keystoneEc2?: boolean;
+  /** Start on this existing config file (a restart: a new process on another's config) instead of writing one; the other options but env are then ignored. */
+  readonly configFile?: string;
 }
 
 /** Writes a config + credentials for the local stack and starts the gateway process on free ports. */
 export async function startGatewayProcess(opts: ProcessOptions = {}): Promise<GatewayProcess> {
   ensureBuilt();
   const stack = loadStack();
-  const dir = mkdtempSync(join(tmpdir(), 's3gw-proc-'));
-  const { configFile } = writeGatewayFiles(dir, stack, { authUrl: opts.authUrl, logLevel: opts.logLevel, settings: opts.settings, keystoneEc2: opts.keystoneEc2 });
+  const dir = opts.configFile ? dirname(opts.configFile) : mkdtempSync(join(tmpdir(), 's3gw-proc-'));
+  const configFile = opts.configFile
+    ?? writeGatewayFiles(dir, stack, { authUrl: opts.authUrl, logLevel: opts.logLevel, settings: opts.settings, keystoneEc2: opts.keystoneEc2 }).configFile;
   const child = spawn(process.execPath, [mainJs, '--config', configFile], {
     cwd: dir,
     // One process unless a test asks for workers (S3GW_WORKERS, test/ops/workers.test.ts): the
@@ -152,6 +156,7 @@ export async function startGatewayProcess(opts: ProcessOptions = {}): Promise<Ga
     adminPort,
     stack,
     dir,
+    configFile,
     child,
     stdout: () => out,
     stderr: () => err,

@@ -2,6 +2,7 @@
 // finding the source (S3's errors name the SOURCE), and its
 // x-amz-copy-source-if-* conditions.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+import { isEncrypted } from '../encryption/state.js';
 import { s3Error } from '../../s3/errors.js';
 import { decodeComponent } from '../../s3/request.js';
 import { parseClientDate } from '../../s3/time.js';
@@ -75,6 +76,10 @@ export async function findCopySource(ctx: OperationContext, source: CopySource):
     const row = await findVersion(ctx, source.bucket, source.key, source.versionId);
     if (row && isDeleteMarker(row)) throw s3Error('InvalidRequest', {}, 'The source of a copy request may not specifically refer to a delete marker by version id.');
     throw s3Error('NoSuchVersion', { Key: source.key, VersionId: source.versionId });
+  }
+  // Copying an encrypted object would need its key and a re-encryption; copying its bytes as they are would give ciphertext as plaintext.
+  if (isEncrypted(info)) {
+    throw s3Error('NotImplemented', {}, 'Copying an object stored with server-side encryption (SSE-C) is not implemented by this gateway; nothing was copied.');
   }
   const headers = ctx.req.headers;
   // Conditions are about the ETag clients know: for a multipart source its S3

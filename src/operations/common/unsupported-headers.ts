@@ -5,10 +5,12 @@
 // is not valid at all. Checked for every operation; a header S3 ignores on an
 // operation is refused there too, since no client sends it by accident.
 import { s3Error } from '../../s3/errors.js';
+import { SSE_C_PREFIX } from '../../s3/sse.js';
 import { STANDARD_ONLY, requestedStorageClass, type StorageClasses } from '../../s3/storage-class.js';
 
 /**
- * Prefixes of headers no operation here implements (server-side encryption).
+ * Prefixes of headers no operation here implements (server-side encryption,
+ * but for SSE-C on the operations below).
  * Object lock's x-amz-object-lock-* are read where S3 reads them (PutObject,
  * CopyObject, CreateMultipartUpload: operations/lock/) and ignored elsewhere, as S3 does.
  */
@@ -16,6 +18,13 @@ const REFUSED_PREFIXES = [
   'x-amz-server-side-encryption',
   'x-amz-copy-source-server-side-encryption',
 ];
+
+/**
+ * Operations that take SSE-C headers (operations/encryption/). CopyObject,
+ * multipart uploads and POST uploads do not yet: refused rather than storing
+ * plaintext a client believes encrypted.
+ */
+const CUSTOMER_KEY_OPERATIONS = new Set(['PutObject', 'GetObject', 'HeadObject', 'GetObjectAttributes']);
 
 /** Single headers no operation here implements, and why. */
 const REFUSED: Readonly<Record<string, string>> = {
@@ -30,7 +39,9 @@ export function refuseUnimplementedHeaders(operation: string, headers: Readonly<
   for (const name of Object.keys(headers)) {
     if (!name.startsWith('x-amz-')) continue;
     const prefix = REFUSED_PREFIXES.find((p) => name.startsWith(p));
-    if (prefix) notImplemented(name, 'server-side encryption');
+    if (prefix && !(name.startsWith(SSE_C_PREFIX) && CUSTOMER_KEY_OPERATIONS.has(operation))) {
+      notImplemented(name, name.includes('-customer-') ? `server-side encryption with a customer key (SSE-C) on ${operation}` : 'server-side encryption');
+    }
     const what = REFUSED[name];
     if (what) notImplemented(name, what);
     // Kept by PutObject (common/website-redirect.ts); a copy or multipart upload would drop it.

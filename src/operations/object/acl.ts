@@ -2,6 +2,7 @@
 // where they live and who enforces them).
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAcl.html
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAcl.html
+import { storedEncryption } from '../encryption/state.js';
 import { aclAllows, aclDocument, aclFromPutAclRequest, encodeObjectAcl } from '../../access/acl/index.js';
 import { s3Error } from '../../s3/errors.js';
 import type { S3Result } from '../../s3/result.js';
@@ -52,6 +53,8 @@ export async function putObjectAcl(ctx: OperationContext): Promise<S3Result> {
   }
   // Object lock items that do not verify would not survive the rewrite (only verified items are re-sealed): such a version reads as locked, and stays so.
   if (hasUnverifiedLock(info)) throw s3Error('AccessDenied', {}, 'Access Denied: the object lock state of this version cannot be verified, so its metadata is not rewritten.');
+  // So would encryption items that do not verify: the object would then read as plaintext (its ciphertext served as such).
+  if (storedEncryption(info).kind === 'unverifiable') throw s3Error('AccessDenied', {}, 'Access Denied: the encryption metadata of this object cannot be verified, so its metadata is not rewritten.');
   const owned: Record<string, string> = owner.id === bucketOwner.id ? {} : { owner: owner.id };
   const rewritten = await ctx.store.rewriteReserved(bucket, key, info, { ...withoutAclItems(info.reserved), ...encodeObjectAcl(acl), ...owned });
   if (rewritten === 'gone') throw s3Error('NoSuchKey', { Key: key });

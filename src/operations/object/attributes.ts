@@ -3,6 +3,8 @@
 // their sizes and checksums, paged by x-amz-max-parts and
 // x-amz-part-number-marker), StorageClass, ObjectSize.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html
+import { requestedCustomerKey } from '../encryption/customer-key.js';
+import { openForRead } from '../encryption/read.js';
 import { s3Error } from '../../s3/errors.js';
 import type { S3Result } from '../../s3/result.js';
 import type { ManifestSegment, ObjectInfo } from '../../swift/store.js';
@@ -84,8 +86,11 @@ export async function getObjectAttributes(ctx: OperationContext): Promise<S3Resu
   const versionId = parseVersionId(ctx.req.query.get('versionId'));
   const wanted = parseObjectAttributes(ctx.req.headers['x-amz-object-attributes']);
   const paging = parsePartsPaging(ctx.req.headers);
+  const customer = requestedCustomerKey(ctx);
   const info = await ctx.store.findObject(bucket, key, { versionId });
   if (!info) return missingVersion(ctx, bucket, key, versionId);
+  // S3 asks an SSE-C object's key here too (API_GetObjectAttributes.html), and it must be the object's.
+  const decryption = openForRead(ctx, bucket, key, info, customer);
   const doc: Record<string, unknown> = {};
   // S3 quirk: this ETag is not quoted, unlike every other operation's.
   if (wanted.has('ETag')) doc['ETag'] = (info.isManifest ? await s3EtagOf(ctx, bucket, key, info) : info.etag).replace(/^"|"$/g, '');
@@ -101,6 +106,6 @@ export async function getObjectAttributes(ctx: OperationContext): Promise<S3Resu
   }
   if (wanted.has('StorageClass')) doc['StorageClass'] = await objectClass(ctx, bucket, info);
   if (wanted.has('ObjectSize')) doc['ObjectSize'] = info.size;
-  const headers = { 'last-modified': info.lastModified, ...versionHeaders(info.versionId) };
+  const headers = { 'last-modified': info.lastModified, ...versionHeaders(info.versionId), ...decryption?.headers };
   return { status: 200, headers, xml: { root: 'GetObjectAttributesResponse', doc } };
 }

@@ -21,6 +21,9 @@ import { storageClassHeader } from '../../s3/storage-class.js';
 import { isPlacedData, objectClass } from '../storage/bucket-class.js';
 import { expiryForRead } from '../common/lifecycle-expiry.js';
 import { taggingCountHeader } from '../tagging/object-tags.js';
+import { requestedCustomerKey } from '../encryption/customer-key.js';
+import { coversWholeObject, decryptedBody, openForRead, readOffset } from '../encryption/read.js';
+import type { CustomerKey } from '../../s3/sse.js';
 
 interface PartRange {
   readonly range: string;
@@ -97,6 +100,8 @@ async function readObject(ctx: OperationContext, method: 'GET' | 'HEAD'): Promis
   const partQuery = ctx.req.query.get('partNumber');
   const part = partQuery === undefined ? undefined : parsePartNumber(partQuery);
   const overrides = method === 'GET' ? responseOverrides(ctx.req.query) : {};
+  // SSE-C headers are checked before any Swift call (a bad set is the client's error whatever the object).
+  const customer = requestedCustomerKey(ctx);
   if (ctx.objectGate) {
     // Read with the gateway's own token: nothing of the object (not even
     // whether a condition or a part number matches) before its ACL admits the reader.
@@ -119,7 +124,7 @@ async function readObject(ctx: OperationContext, method: 'GET' | 'HEAD'): Promis
   try {
     // Again for what was read: it may have been replaced since the check above.
     if (ctx.objectGate) await ctx.objectGate(ctx, read.info);
-    return await answerRead(ctx, method, read, parts, overrides);
+    return await answerRead(ctx, method, read, parts, overrides, customer);
   } catch (err) {
     // Whatever fails once Swift has answered releases its response at once:
     // an unread body would hold a pooled Swift connection until bodyTimeoutMs.
@@ -142,14 +147,19 @@ async function partChecksumHeaders(ctx: OperationContext, segment: ManifestSegme
   return c ? { [checksumHeader(c.algorithm)]: c.value } : {};
 }
 
-async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', read: ObjectRead, parts: PartRange | undefined, overrides: Record<string, string>): Promise<S3Result> {
+async function answerRead(
+  ctx: OperationContext, method: 'GET' | 'HEAD', read: ObjectRead, parts: PartRange | undefined, overrides: Record<string, string>, customer: CustomerKey | undefined,
+): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   const info = read.info;
   if (read.answer === 'not-modified') {
     // The S3 ETag, as a 200 would give it (a manifest's own is Swift's, not the client's).
     return { status: 304, headers: { etag: info.isManifest ? await s3EtagOf(ctx, bucket, key, info) : quoteEtag(info.etag), 'last-modified': info.lastModified } };
   }
+  // SSE-C: the key must be the object's (or none for a plain object) before anything else is said.
+  const decryption = openForRead(ctx, bucket, key, info, customer);
   const out = {
+    ...decryption?.headers,
     ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...websiteRedirectHeader(info.reserved), ...lockResponseHeaders(await shownLock(ctx, bucket, key, info)),
     ...(await taggingCountHeader(ctx, bucket, key, info)), ...storageClassHeader(await objectClass(ctx, bucket, info)),
   };
@@ -172,7 +182,9 @@ async function answerRead(ctx: OperationContext, method: 'GET' | 'HEAD', read: O
     }
   }
   Object.assign(out, overrides);
-  return { status: read.answer === 'range' ? 206 : 200, headers: out, stream: read.body };
+  // Ciphertext and plaintext have the same length: Swift's range is the plaintext's, decrypted from its first byte.
+  const stream = decryption && read.body ? decryptedBody(read.body, decryption, readOffset(read.answer, info.contentRange), coversWholeObject(read.answer, info.contentRange)) : read.body;
+  return { status: read.answer === 'range' ? 206 : 200, headers: out, stream };
 }
 
 /**

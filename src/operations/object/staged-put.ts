@@ -40,6 +40,8 @@ export async function writeStaged(
   ctx: OperationContext, bucket: string, key: string, headers: Record<string, string>, length: number, extra: Reserved,
   /** The S3 class to name on the object when it is not its bucket's (operations/storage/). */
   storageClass?: string,
+  /** Reserved items known only once the body has ended (an SSE-C object's MAC: operations/encryption/). */
+  bodyItems?: () => Reserved,
 ): Promise<Record<string, string | undefined>> {
   await ensureSegmentsContainer(ctx, bucket);
   const container = segmentsContainer(bucket);
@@ -50,7 +52,7 @@ export async function writeStaged(
   const staged = await ctx.store.putObject(container, segment, { body: ctx.body, length, headers: expiry, md5: requestMd5(ctx.req.headers) });
   const checksum = ctx.checksum;
   const value = checksum?.value();
-  const reserved: Reserved = { ...extra, ...(checksum && value !== undefined ? checksumItem(checksum.algorithm, value) : {}), [STAGED_PUT_ITEM]: '1' };
+  const reserved: Reserved = { ...extra, ...bodyItems?.(), ...(checksum && value !== undefined ? checksumItem(checksum.algorithm, value) : {}), [STAGED_PUT_ITEM]: '1' };
   const { 'content-type': contentType, ...rest } = headers;
   let written;
   let replaced: string[];

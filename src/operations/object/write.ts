@@ -22,11 +22,17 @@ import { expiryForWrite } from '../common/lifecycle-expiry.js';
 import { startKeyCleanup } from '../tagging/cleanup.js';
 import { requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
 import { isStaged, writeStaged } from './staged-put.js';
+import { requestedCustomerKey } from '../encryption/customer-key.js';
+import { encryptForWrite } from '../encryption/write.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   checkKey(key, ctx.limits.maxKeyBytes);
+  // SSE-C: the key's headers are checked before anything is written (operations/encryption/).
+  const customer = requestedCustomerKey(ctx);
   const length = await putBodyLength(ctx);
+  // An SSE-C object's items are sealed for its size, which decides how it is written: a body of unknown length is refused.
+  if (customer && length === undefined) throw s3Error('MissingContentLength', {}, 'An upload with SSE-C must give its length (Content-Length, or x-amz-decoded-content-length).');
   const headers = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(headers, await ctx.store.limits());
   const tags = await requestedTags(ctx);
@@ -41,13 +47,22 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const stored = expiry.deleteAt === undefined ? headers : { ...headers, 'x-delete-at': String(expiry.deleteAt) };
   // If-None-Match / If-Match: checked and written while this request holds the key (key-claim.ts).
   const out = await conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers), async () => {
-    const extra = { ...acl.items, ...redirect, ...lock.items, ...tagItems };
-    // A large body is staged, so that of overlapping writes the last to complete wins (staged-put.ts);
-    // one bound for a companion container is, the same way (its manifest is written once the body is in).
-    if (placement.policy === undefined && isStaged(ctx, length)) return writeStaged(ctx, bucket, key, stored, length, extra, placement.storageClass);
-    const replaced = await ownedSegments(ctx, bucket, key);
-    const afterWrite = () => deleteSegments(ctx, bucket, replaced);
-    return writePlaced(ctx, { bucket, key, headers: stored, length, afterWrite, extra, noMetadataPost: lock.lockedBucket }, placement);
+    const sse = customer && (await encryptForWrite(ctx, bucket, key, customer, length!));
+    const wctx = sse ? sse.ctx : ctx;
+    const extra = { ...acl.items, ...redirect, ...lock.items, ...tagItems, ...sse?.items };
+    try {
+      // A large body is staged, so that of overlapping writes the last to complete wins (staged-put.ts);
+      // one bound for a companion container is, the same way (its manifest is written once the body is in).
+      // So is every SSE-C body too large to encrypt in memory first: its MAC, known at its end, goes on the manifest (encryption/write.ts).
+      if (placement.policy === undefined && (isStaged(ctx, length) || sse?.needsManifest === true)) {
+        return { ...(await writeStaged(wctx, bucket, key, stored, length!, extra, placement.storageClass, sse?.bodyItems)), ...sse?.responseHeaders };
+      }
+      const replaced = await ownedSegments(ctx, bucket, key);
+      const afterWrite = () => deleteSegments(ctx, bucket, replaced);
+      return { ...(await writePlaced(wctx, { bucket, key, headers: stored, length, afterWrite, extra, noMetadataPost: lock.lockedBucket, bodyItems: sse?.bodyItems }, placement)), ...sse?.responseHeaders };
+    } catch (err) {
+      throw sse ? sse.failure(err) : err;
+    }
   });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
   return { status: ctx.dialect.objectCreatedStatus, headers: { ...out, ...expiry.headers } };

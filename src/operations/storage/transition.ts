@@ -8,6 +8,7 @@
 // write's time is kept sealed in the Content-Type (sealed-state.ts
 // sinceParam), which HEAD, GET and listings report; the object's X-Delete-At
 // (an expiry rule's) stays, so a transition never postpones an expiry.
+import { storedEncryption } from '../encryption/state.js';
 import { s3Error } from '../../s3/errors.js';
 import { SwiftError } from '../../swift/errors.js';
 import { requestedStorageClass } from '../../s3/storage-class.js';
@@ -44,6 +45,8 @@ export async function changeStorageClass(ctx: OperationContext, bucket: string, 
   const info = await ctx.store.findObject(bucket, key);
   if (!info) return missingObject(ctx, bucket, key);
   if ((await objectClass(ctx, bucket, info)) === storageClass) return;
+  // An encrypted object moves with its items; one whose items do not verify would lose them and read as plaintext.
+  if (storedEncryption(info).kind === 'unverifiable') throw s3Error('InvalidRequest', {}, 'The object\'s encryption metadata does not verify; it is not moved.');
   const etag = (await s3EtagOf(ctx, bucket, key, info)).replace(/"/g, '');
   const old = await ownedSegments(ctx, bucket, key);
   // A moved object is no multipart upload's and no staged PUT's (its manifest, if any, is the class placement's).

@@ -24,6 +24,8 @@ export interface PlacedWrite {
   /** Reserved items of the object (its ACL, lock, website redirect). */
   readonly extra: Reserved;
   readonly noMetadataPost?: boolean;
+  /** Reserved items known only once the body has ended (an SSE-C object's MAC: operations/encryption/). */
+  readonly bodyItems?: () => Reserved;
 }
 
 /** Writes the request's body where the placement says; answers the ETag (and checksum) headers. */
@@ -44,7 +46,7 @@ export async function writePlaced(ctx: OperationContext, w: PlacedWrite, placeme
   const size = w.length;
   const checksum = ctx.checksum;
   const value = checksum?.value();
-  const reserved = { ...w.extra, ...(checksum && value !== undefined ? checksumItem(checksum.algorithm, value) : {}) };
+  const reserved = { ...w.extra, ...w.bodyItems?.(), ...(checksum && value !== undefined ? checksumItem(checksum.algorithm, value) : {}) };
   const { 'content-type': contentType, ...rest } = w.headers;
   let written;
   try {

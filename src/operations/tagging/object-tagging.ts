@@ -8,6 +8,7 @@
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectTagging.html
+import { storedEncryption } from '../encryption/state.js';
 import { s3Error } from '../../s3/errors.js';
 import type { S3Result } from '../../s3/result.js';
 import { MAX_TAGGING_BODY_BYTES, encodeTagQuery, parseTaggingDocument, taggingDocument, type TagSet } from '../../s3/tagging.js';
@@ -98,6 +99,8 @@ async function setTags(ctx: OperationContext, bucket: string, key: string, info:
 async function rewrite(ctx: OperationContext, bucket: string, key: string, info: ObjectInfo, items: Record<string, string>): Promise<void> {
   // Object lock items that do not verify would not survive the rewrite (only verified items are re-sealed).
   if (hasUnverifiedLock(info)) throw s3Error('AccessDenied', {}, 'Access Denied: the object lock state of this version cannot be verified, so its metadata is not rewritten.');
+  // So would encryption items that do not verify: the object would then read as plaintext (its ciphertext served as such).
+  if (storedEncryption(info).kind === 'unverifiable') throw s3Error('AccessDenied', {}, 'Access Denied: the encryption metadata of this object cannot be verified, so its metadata is not rewritten.');
   const rewritten = await ctx.store.rewriteReserved(bucket, key, info, items);
   if (rewritten === 'gone') throw s3Error('NoSuchKey', { Key: key });
   if (rewritten === 'changed') {

@@ -27,6 +27,8 @@ describe('encryption settings', () => {
   it('default to the keyring for SSE-S3 and SSE-KMS, no keyring, Barbican from the catalog with a 300 s cache', () => {
     const { encryption } = load({});
     expect(encryption).toEqual({
+      // SSE-C keys only over TLS, as S3.
+      customerKeysOverHttp: false,
       providers: { sseS3: 'keyring', sseKms: 'keyring' },
       keyring: { dir: undefined, current: undefined },
       barbican: { url: undefined, defaultKeyId: undefined, cacheSeconds: 300, timeoutMs: 5000 },

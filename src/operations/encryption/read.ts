@@ -1,0 +1,88 @@
+// Reading an encrypted object (GetObject, HeadObject, GetObjectAttributes):
+// which key the request must give and what S3 answers otherwise, and the
+// decrypted body. S3's answers (ServerSideEncryptionCustomerKeys.html):
+//   encrypted, no key headers         → 400 InvalidRequest
+//   encrypted, another key            → 403 AccessDenied
+//   not encrypted, key headers given  → 400 InvalidRequest
+// An object whose encryption items do not verify (changed through the Swift
+// API) is refused the same way, never served as if it were plaintext.
+import { pipeline, type Readable } from 'node:stream';
+import { timingSafeEqual } from 'node:crypto';
+import { DecryptingStream } from '../../crypto/streams.js';
+import { customerKeyDigest, unwrapKey } from '../../crypto/wrap.js';
+import { s3Error } from '../../s3/errors.js';
+import { ENCRYPTED_OBJECT_MESSAGE, NOT_APPLICABLE_MESSAGE, customerKeyResponseHeaders, type CustomerKey } from '../../s3/sse.js';
+import type { ObjectInfo } from '../../swift/store.js';
+import type { OperationContext } from '../context.js';
+import { storedEncryption } from './state.js';
+import { wrapAad } from './write.js';
+
+export interface Decryption {
+  readonly dataKey: Buffer;
+  readonly iv: Buffer;
+  /** The plaintext's MAC (stored form), checked by a read of the whole object. */
+  readonly mac: string;
+  /** The SSE-C headers the answer carries. */
+  readonly headers: Record<string, string>;
+}
+
+const WRONG_KEY = 'The SSE-C key does not match the key this object was stored with.';
+
+const sameText = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/**
+ * How to read this object with the request's key: undefined for a plain
+ * object read without SSE-C headers; S3's error for any other mismatch.
+ */
+export function openForRead(ctx: OperationContext, bucket: string, key: string, info: ObjectInfo, customer: CustomerKey | undefined): Decryption | undefined {
+  const stored = storedEncryption(info);
+  if (stored.kind === 'none') {
+    if (customer) throw s3Error('InvalidRequest', {}, NOT_APPLICABLE_MESSAGE);
+    return undefined;
+  }
+  if (!customer) throw s3Error('InvalidRequest', {}, ENCRYPTED_OBJECT_MESSAGE);
+  if (stored.kind === 'unverifiable') {
+    throw s3Error('AccessDenied', {}, 'The object\'s encryption metadata does not verify (it was changed outside the gateway): it cannot be decrypted.');
+  }
+  if (!sameText(customerKeyDigest(ctx.sse!.digestKey, customer.key), stored.keyDigest)) throw s3Error('AccessDenied', {}, WRONG_KEY);
+  const dataKey = unwrapKey(customer.key, stored.wrappedKey, wrapAad(bucket, key));
+  if (!dataKey) throw s3Error('AccessDenied', {}, WRONG_KEY);
+  return { dataKey, iv: stored.iv, mac: stored.mac, headers: customerKeyResponseHeaders(customer) };
+}
+
+/** The first byte of a 206 answer (Content-Range `bytes <first>-<last>/<size>`); undefined when it says none. */
+export function firstByteOf(contentRange: string | undefined): number | undefined {
+  const m = contentRange === undefined ? null : /^bytes (\d+)-/.exec(contentRange.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Where the bytes of a read start: 0 for a whole object; a range's first byte, which must be known to decrypt. */
+export function readOffset(answer: 'whole' | 'range', contentRange: string | undefined): number {
+  if (answer === 'whole') return 0;
+  const first = firstByteOf(contentRange);
+  // Decrypting from a guessed offset would give wrong bytes: never guess.
+  if (first === undefined) throw new Error('Swift answered a range without a Content-Range to decrypt it from');
+  return first;
+}
+
+/**
+ * Whether a read covers the whole object, so its MAC can be checked: a whole
+ * answer, or a range from byte 0 to the last (`bytes=0-`, what some clients
+ * send for every download).
+ */
+export function coversWholeObject(answer: 'whole' | 'range', contentRange: string | undefined): boolean {
+  if (answer === 'whole') return true;
+  const m = contentRange === undefined ? null : /^bytes 0-(\d+)\/(\d+)$/.exec(contentRange.trim());
+  return m !== null && Number(m[1]) + 1 === Number(m[2]);
+}
+
+/**
+ * Swift's ciphertext from byte `offset` on, decrypted. `whole`: the read is of
+ * the whole object, so its MAC is checked (a mismatch cuts the body short).
+ * A range cannot be checked: the MAC covers the whole plaintext.
+ */
+export function decryptedBody(body: Readable, d: Decryption, offset: number, whole: boolean): Readable {
+  const plain = new DecryptingStream(d.dataKey, d.iv, offset, whole ? { expectedMac: d.mac } : {});
+  // Either side failing takes the other down (a client gone releases Swift's body).
+  return pipeline(body, plain, () => {});
+}

@@ -108,6 +108,7 @@ export function toS3Error(err: unknown, deps: PipelineDeps, ctx: RequestContext)
     // A Swift answer outside an operation's table (the bucket registry, a
     // request's placement): the statuses every family agrees on.
     const translated = translate(err, {});
+    if (isS3Error(translated) && translated.code === 'ServiceUnavailable') deps.log.log('warn', 'upstream unavailable', { transId: ctx.transId, service: 'swift', status: err.status, operation: ctx.operation });
     if (isS3Error(translated) && translated.code !== 'InternalError') return translated;
   }
   deps.log.log('error', 'internal error', { transId: ctx.transId, operation: ctx.operation, ...errorFields(err) });

@@ -164,7 +164,10 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
         if (problems.length > 0) failureCount++;
         if (problems.length > 0 && failures.length < 200) {
           const answerText = typeof answer === 'string' ? answer : `${answer.status} ${JSON.stringify(answer.headers)}\n${answer.body.subarray(0, 800).toString('utf8')}`;
-          failures.push({ index, seed: opts.seed, request: described, answer: answerText, problems });
+          const failure = { index, seed: opts.seed, request: described, answer: answerText, problems };
+          failures.push(failure);
+          // A long run shows its first failures as they happen, not only at its end.
+          if (opts.progress && failures.length <= 20) opts.progress(formatFailure(failure));
         }
         done++;
         if (opts.progress && done % (opts.progressEvery ?? 1000) === 0) {
@@ -190,6 +193,10 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
   }
 }
 
+function formatFailure(f: Failure): string {
+  return `--- case ${f.index} (replay: FUZZ_SEED=${f.seed} FUZZ_ONLY=${f.index} npm run fuzz): ${f.problems.join('; ')}\n${f.request}\n=> ${f.answer}`;
+}
+
 /** The report of a campaign: counts by status and code, then each failure with its seed and index. */
 export function formatResult(r: CampaignResult, maxFailures = 20, examples = false): string {
   const lines = [`fuzz seed=${r.seed}: ${r.requests} requests in ${r.seconds.toFixed(0)} s (${(r.requests / r.seconds).toFixed(0)}/s)`];
@@ -198,9 +205,7 @@ export function formatResult(r: CampaignResult, maxFailures = 20, examples = fal
     if (examples) lines.push(`           e.g. ${r.examples[label]!.replace(/\n/g, '\n                ')}`);
   }
   lines.push(`failures: ${r.failureCount}; gateway errors: ${r.gatewayErrors.length}; other project's bucket changed: ${r.victimChanges.length > 0 ? 'YES' : 'no'}`);
-  for (const f of r.failures.slice(0, maxFailures)) {
-    lines.push(`--- case ${f.index} (replay: FUZZ_SEED=${f.seed} FUZZ_ONLY=${f.index} npm run fuzz): ${f.problems.join('; ')}\n${f.request}\n=> ${f.answer}`);
-  }
+  for (const f of r.failures.slice(0, maxFailures)) lines.push(formatFailure(f));
   for (const e of r.gatewayErrors.slice(0, maxFailures)) lines.push(`--- gateway: ${e}`);
   for (const v of r.victimChanges) lines.push(`--- changed: ${v}`);
   return lines.join('\n');

@@ -15,6 +15,8 @@ const REASONS: Readonly<Record<number, string>> = { 400: 'Bad Request', 405: 'Me
 /** The S3 error for a request node:http's parser refused (its error code: HPE_INVALID_METHOD, ...). */
 export function parserError(code: string | undefined): S3Error {
   if (code === 'HPE_INVALID_METHOD') return s3Error('MethodNotAllowed', {}, 'The specified method is not allowed against this resource.');
+  // node's headersTimeout: the request head did not arrive in time (node would answer a bare 408).
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT' || code === 'HPE_HEADERS_TIMEOUT') return s3Error('RequestTimeout', {}, 'Your socket connection to the server was not read from or written to within the timeout period.');
   if (code === 'HPE_HEADER_OVERFLOW') return s3Error('BadRequest', {}, 'Your request header section exceeds the maximum allowed size.');
   return s3Error('BadRequest', {}, 'The request is not valid HTTP/1.1 and could not be read.');
 }

@@ -8,6 +8,10 @@ describe('errors for requests refused below the pipeline', () => {
     expect(parserError('HPE_INVALID_METHOD').status).toBe(405);
   });
 
+  it('answers a request head that did not arrive in time with RequestTimeout', () => {
+    expect(parserError('ERR_HTTP_REQUEST_TIMEOUT').code).toBe('RequestTimeout');
+  });
+
   it('answers other malformed HTTP with 400 BadRequest', () => {
     for (const code of ['HPE_INVALID_HEADER_TOKEN', 'HPE_HEADER_OVERFLOW', undefined]) {
       expect(parserError(code).code).toBe('BadRequest');

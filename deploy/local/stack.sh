@@ -388,6 +388,10 @@ use = egg:swift#proxy_logging
 [filter:cache]
 use = egg:swift#memcache
 memcache_servers = $HOST:$MEMCACHED_PORT
+# Swift's default pool is 2 connections per worker: at c=32 (the soak) requests
+# queue for one, time out, and the proxy error-limits memcached for a minute,
+# validating every token at Keystone and answering 503s meanwhile.
+memcache_max_connections = 32
 
 [filter:listing_formats]
 use = egg:swift#listing_formats

@@ -10,9 +10,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { machine } from './procfs.js';
+import { mbPerSecond } from './throughput.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const quick = process.argv.includes('--quick');
@@ -38,19 +38,6 @@ function bytewiseCrc32c(): Hasher {
   };
 }
 
-function measure(make: () => Hasher, body: Buffer): number {
-  let best = Infinity;
-  for (let r = 0; r < rounds + 1; r++) {
-    const start = performance.now();
-    const h = make();
-    for (let at = 0; at < body.length; at += piece) h.update(body.subarray(at, at + piece));
-    h.digest();
-    const ms = performance.now() - start;
-    if (r > 0) best = Math.min(best, ms); // the first round warms up the JIT
-  }
-  return body.length / 1e6 / (best / 1000);
-}
-
 async function main(): Promise<void> {
   const crc = (await import(pathToFileURL(join(root, 'dist', 's3/crc.js')).href)) as Record<string, () => Hasher>;
   const hash = (name: string) => (): Hasher => { const h = createHash(name); return { update: (d) => void h.update(d), digest: () => h.digest() }; };
@@ -64,7 +51,7 @@ async function main(): Promise<void> {
     ['CRC64NVME (slicing-by-8)', crc['crc64nvme']!],
     ['CRC32C byte at a time (before)', bytewiseCrc32c],
   ];
-  const results = rows.map(([name, make]) => ({ name, mbPerSecond: Math.round(measure(make, body)) }));
+  const results = rows.map(([name, make]) => ({ name, mbPerSecond: Math.round(mbPerSecond(() => { const h = make(); return { update: (d) => h.update(d), end: () => void h.digest() }; }, body, rounds, piece)) }));
   const md5 = results[0]!.mbPerSecond;
   const lines = [
     `# Checksum speed, one core (${new Date().toISOString()})`, '',

@@ -13,9 +13,9 @@
 import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { machine } from './procfs.js';
+import { mbPerSecond, type Pass } from './throughput.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const quick = process.argv.includes('--quick');
@@ -23,22 +23,6 @@ const roundsAt = process.argv.indexOf('--rounds');
 const rounds = quick ? 1 : roundsAt >= 0 ? Number(process.argv[roundsAt + 1]) : 5;
 const size = (quick ? 16 : 64) * 1024 * 1024;
 const piece = 1024 * 1024;
-
-/** One pass over a body, piece by piece: update() per piece, end() once. */
-interface Pass { update(data: Buffer): void; end(): void }
-
-function measure(make: () => Pass, body: Buffer): number {
-  let best = Infinity;
-  for (let r = 0; r < rounds + 1; r++) {
-    const start = performance.now();
-    const p = make();
-    for (let at = 0; at < body.length; at += piece) p.update(body.subarray(at, at + piece));
-    p.end();
-    const ms = performance.now() - start;
-    if (r > 0) best = Math.min(best, ms); // the first round warms up the JIT
-  }
-  return body.length / 1e6 / (best / 1000);
-}
 
 async function main(): Promise<void> {
   const ctr = (await import(pathToFileURL(join(root, 'dist', 'crypto/ctr.js')).href)) as { ctrAt(key: Buffer, iv: Buffer, offset: number): { update(d: Buffer): Buffer } };
@@ -59,7 +43,7 @@ async function main(): Promise<void> {
     ['AES-256-GCM (for comparison)', () => { const c = createCipheriv('aes-256-gcm', key, iv.subarray(0, 12)); return { update: (d) => void c.update(d), end: () => void c.final() }; }],
     ['HMAC-SHA256 (node:crypto, for comparison)', () => { const h = createHmac('sha256', key); return { update: (d) => void h.update(d), end: () => void h.digest() }; }],
   ];
-  const results = rows.map(([name, make]) => ({ name, mbPerSecond: Math.round(measure(make, body)) }));
+  const results = rows.map(([name, make]) => ({ name, mbPerSecond: Math.round(mbPerSecond(make, body, rounds, piece)) }));
   const md5 = results[0]!.mbPerSecond;
   const lines = [
     `# Cipher speed, one core (${new Date().toISOString()})`, '',

@@ -70,6 +70,8 @@ export class SoakClientLoop {
   #fail(op: string, what: string): void {
     this.tally.failureCount++;
     if (this.tally.failures.length < 50) this.tally.failures.push(`${op}: ${what}`);
+    // The first few as they happen, so a long run shows what goes wrong while it runs.
+    if (this.tally.failureCount <= 5) process.stderr.write(`soak failure: ${op}: ${what.slice(0, 400)}\n`);
   }
 
   /** Counts the status; a 5xx or an unexpected one is a failure. */

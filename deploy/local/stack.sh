@@ -388,6 +388,10 @@ use = egg:swift#proxy_logging
 [filter:cache]
 use = egg:swift#memcache
 memcache_servers = $HOST:$MEMCACHED_PORT
+# Swift's default pool is 2 connections per worker: at c=32 (the soak) requests
+# queue for one, time out, and the proxy error-limits memcached for a minute,
+# validating every token at Keystone and answering 503s meanwhile.
+memcache_max_connections = 32
 
 [filter:listing_formats]
 use = egg:swift#listing_formats
@@ -444,7 +448,12 @@ use = egg:swift#symlink
 [app:proxy-server]
 use = egg:swift#proxy
 allow_account_management = true
-account_autocreate = true"
+account_autocreate = true
+# A node that fails 10 requests is skipped for a minute (error_suppression_*):
+# with one object server that is a minute of 503s for every request, started by
+# a handful of timeouts under load or one object a test made too big for its
+# xattrs. A one-node cluster has no other node to try: never error-limit it.
+error_suppression_limit = 1000000"
 
   # The order follows Swift's required_filters (proxy/server.py): copy after
   # the auth filters, then slo/dlo, versioned_writes after them, symlink last.

@@ -118,6 +118,15 @@ describe('PutObject with x-amz-storage-class', () => {
     expect((await listing(`${bucket}+ec21`)).filter((r) => r.name.startsWith('del/'))).toEqual([]);
   });
 
+  it('gives an object sent without a Content-Type the type a plain PUT of its key gets, whatever its class', async () => {
+    for (const [key, headers] of [['typed/plain.txt', {}], ['typed/ia.txt', { 'x-amz-storage-class': 'STANDARD_IA' }]] as const) {
+      expect((await rawS3(gw.url, { method: 'PUT', path: `/${bucket}/${key}`, keys, body: 'some text', headers })).status).toBeLessThan(300);
+    }
+    const plain = (await s3('HEAD', `/${bucket}/typed/plain.txt`)).headers['content-type'];
+    expect(plain).toBe('text/plain');
+    expect((await s3('HEAD', `/${bucket}/typed/ia.txt`)).headers['content-type']).toBe(plain);
+  });
+
   it('keeps an empty object of a class in the bucket itself, its class named on it', async () => {
     expect((await s3('PUT', `/${bucket}/empty`, { body: '', headers: { 'x-amz-storage-class': 'STANDARD_IA' } })).status).toBeLessThan(300);
     const head = await s3('HEAD', `/${bucket}/empty`);

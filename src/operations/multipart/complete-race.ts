@@ -8,6 +8,7 @@ import { checksumElements, storedChecksum } from '../common/checksums.js';
 import type { OperationContext } from '../context.js';
 import { abortNoteName, segmentsContainer } from './layout.js';
 import { madeBy, removeManifestOf } from './upload-state.js';
+import { bucketLock } from '../lock/bucket-config.js';
 
 /** How long a Complete that won its claim waits for a racing Abort to show how its own claim went. */
 const RACE_WAIT_MS = 3_000;
@@ -68,6 +69,17 @@ export async function racingAbort(ctx: OperationContext, bucket: string, key: st
  * Complete answers as that one did.
  */
 export async function claimedElsewhere(ctx: OperationContext, bucket: string, key: string, uploadId: string, wrote: readonly string[] = []): Promise<XmlBody> {
+  // This Complete wrote its manifest and an Abort claimed: in a bucket without
+  // versioning the Abort keeps a manifest it found standing (abort.ts), so wait
+  // for it to finish (its note goes last) and answer as the object then is.
+  if (wrote.length > 0 && (await noteExists(ctx, bucket, key, uploadId)) && (await bucketLock(ctx, bucket)).versioning === undefined) {
+    const deadline = Date.now() + RACE_WAIT_MS;
+    while ((await noteExists(ctx, bucket, key, uploadId)) && Date.now() < deadline) await delay(RACE_POLL_MS);
+    const kept = await finishedEarlier(ctx, bucket, key, uploadId);
+    if (kept) return kept;
+    await deleteSegments(ctx, bucket, wrote);
+    throw s3Error('NoSuchUpload', { UploadId: uploadId });
+  }
   if (!(await noteExists(ctx, bucket, key, uploadId))) {
     const earlier = await finishedEarlier(ctx, bucket, key, uploadId);
     if (earlier) return earlier;

@@ -10,14 +10,11 @@
 // Swift's SLO following one manifest (s3.stagedPutFromBytes decides which
 // PUTs are staged: README, "Concurrent writes of one key").
 // https://docs.openstack.org/swift/latest/overview_large_objects.html
-import { checksumHeader } from '../../s3/checksums.js';
 import type { Reserved } from '../../swift/sealed-state.js';
-import { checksumItem } from '../common/checksums.js';
 import { STAGED_PUT_ITEM } from '../common/manifest.js';
-import { guessedContentType } from '../common/guessed-type.js';
-import { quoteEtag } from '../common/object-headers.js';
 import { deleteSegments, ensureSegmentsContainer, newUploadId, ownedSegments, partName, segmentsContainer } from '../common/segments.js';
 import { requestMd5 } from '../common/write-body.js';
+import { writeSegmentObject } from '../common/segment-object.js';
 import type { OperationContext } from '../context.js';
 
 /** Whether a PUT of this many bytes is staged (never an empty one: SLO takes no empty segment). */
@@ -50,23 +47,13 @@ export async function writeStaged(
   // A lifecycle expiry goes on the segment too, so it never outlives its manifest.
   const expiry: Record<string, string> = headers['x-delete-at'] === undefined ? {} : { 'x-delete-at': headers['x-delete-at'] };
   const staged = await ctx.store.putObject(container, segment, { body: ctx.body, length, headers: expiry, md5: requestMd5(ctx.req.headers) });
-  const checksum = ctx.checksum;
-  const value = checksum?.value();
-  const reserved: Reserved = { ...extra, ...bodyItems?.(), ...(checksum && value !== undefined ? checksumItem(checksum.algorithm, value) : {}), [STAGED_PUT_ITEM]: '1' };
-  const { 'content-type': contentType, ...rest } = headers;
-  let written;
-  let replaced: string[];
-  try {
-    replaced = await ownedSegments(ctx, bucket, key);
-    written = await ctx.store.putManifest(bucket, key, [{ path: `/${container}/${segment}`, etag: staged.etag, size_bytes: length }], {
-      headers: rest, contentType: contentType ?? guessedContentType(key), s3Etag: staged.etag, reserved, storageClass,
-    });
-  } catch (err) {
-    await ctx.store.deleteObjects(container, [segment]).catch(() => undefined);
-    throw err;
-  }
+  let replaced: string[] = [];
+  const { headers: out } = await writeSegmentObject(ctx, {
+    bucket, key, headers, storageClass,
+    segment: { container, object: segment, etag: staged.etag, size: length },
+    reserved: { ...extra, ...bodyItems?.(), [STAGED_PUT_ITEM]: '1' },
+    beforeManifest: async () => { replaced = await ownedSegments(ctx, bucket, key); },
+  });
   await deleteSegments(ctx, bucket, replaced);
-  const out: Record<string, string | undefined> = { etag: quoteEtag(staged.etag), 'x-amz-version-id': written.versionId };
-  if (checksum) out[checksumHeader(checksum.algorithm)] = value;
   return out;
 }

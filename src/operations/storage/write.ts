@@ -1,14 +1,12 @@
 // PutObject (and POST uploads) of an object whose class is not its bucket's:
 // the body streams into the class's companion container under a fresh name,
-// then the key in the bucket becomes a one-segment manifest naming it, with
-// the object's metadata, reserved items, S3 ETag (the body's MD5) and class.
-// If the manifest cannot be written the data goes again: nothing is orphaned.
-import { checksumHeader } from '../../s3/checksums.js';
+// then the key in the bucket becomes a one-segment manifest naming it
+// (common/segment-object.ts, as a staged PUT's), with the object's metadata,
+// reserved items, S3 ETag (the body's MD5) and class.
 import { s3Error } from '../../s3/errors.js';
 import type { Reserved } from '../../swift/sealed-state.js';
-import { checksumItem } from '../common/checksums.js';
-import { quoteEtag } from '../common/object-headers.js';
 import { writeBody } from '../common/write-body.js';
+import { writeSegmentObject } from '../common/segment-object.js';
 import type { OperationContext } from '../context.js';
 import { dataName, ensureCompanion } from './companion.js';
 import type { Placement } from './placement.js';
@@ -42,23 +40,11 @@ export async function writePlaced(ctx: OperationContext, w: PlacedWrite, placeme
   // A lifecycle expiry goes on the bytes too, so they never outlive their manifest.
   const expiry: Record<string, string> = w.headers['x-delete-at'] === undefined ? {} : { 'x-delete-at': w.headers['x-delete-at'] };
   const sent = await writeBody(ctx, { container, object: data }, expiry, w.length, async () => {}, {}, { noMetadataPost: true });
-  const etag = (sent['etag'] ?? '').replace(/"/g, '');
-  const size = w.length;
-  const checksum = ctx.checksum;
-  const value = checksum?.value();
-  const reserved = { ...w.extra, ...w.bodyItems?.(), ...(checksum && value !== undefined ? checksumItem(checksum.algorithm, value) : {}) };
-  const { 'content-type': contentType, ...rest } = w.headers;
-  let written;
-  try {
-    written = await ctx.store.putManifest(w.bucket, w.key, [{ path: `/${container}/${data}`, etag, size_bytes: size }], {
-      headers: rest, contentType: contentType ?? 'application/octet-stream', s3Etag: etag, reserved, storageClass: placement.storageClass,
-    });
-  } catch (err) {
-    await ctx.store.deleteObject(container, data).catch(() => undefined);
-    throw err;
-  }
+  const { headers: out } = await writeSegmentObject(ctx, {
+    bucket: w.bucket, key: w.key, headers: w.headers, storageClass: placement.storageClass,
+    segment: { container, object: data, etag: (sent['etag'] ?? '').replace(/"/g, ''), size: w.length },
+    reserved: { ...w.extra, ...w.bodyItems?.() },
+  });
   await w.afterWrite();
-  const out: Record<string, string | undefined> = { etag: quoteEtag(etag), 'x-amz-version-id': written.versionId };
-  if (checksum) out[checksumHeader(checksum.algorithm)] = value;
   return out;
 }

@@ -1,5 +1,6 @@
 // Regression tests for what the request fuzzer (test/fuzz/) found, each the
 // smallest request that showed it, against the gateway in front of the real stack.
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signV4 } from '../fuzz/sign.js';
 import { send } from '../fuzz/wire.js';
@@ -33,6 +34,22 @@ describe('what the fuzzer found', () => {
     }
     const head = await rawS3(gw.url, { method: 'HEAD', path: `/${bucket}/obj`, keys: gw.stack.users.demo.ec2 });
     expect(head.status, 'nothing was stored').toBe(404);
+  });
+
+  it('answers an SSE-C PUT whose x-amz-content-sha256 is wrong with XAmzContentSHA256Mismatch, chunked or not (the same stall in the encrypting write)', async () => {
+    const key = randomBytes(32);
+    const sse = {
+      'x-amz-server-side-encryption-customer-algorithm': 'AES256',
+      'x-amz-server-side-encryption-customer-key': key.toString('base64'),
+      'x-amz-server-side-encryption-customer-key-md5': createHash('md5').update(key).digest('base64'),
+    };
+    for (const chunked of [false, true, false, true]) {
+      const req = { method: 'PUT', path: `/${bucket}/sse`, query: '', headers: { host: new URL(gw.url).host, 'x-amz-content-sha256': '0'.repeat(64), ...sse } as Record<string, string>, body: Buffer.from('1234567') };
+      signV4(req, gw.stack.users.demo.ec2, { date: new Date(), region: 'us-east-1' });
+      const answer = await send(gw.url, req, chunked, 10_000);
+      expect(typeof answer === 'string' ? answer : answer.status, `chunked: ${chunked}`).toBeGreaterThanOrEqual(400);
+      if (typeof answer !== 'string') expect(answer.status).toBeLessThan(500);
+    }
   });
 
   it('answers listing parameters too long for Swift\'s request line with 400 InvalidArgument, and a token it never issued as S3 does (both were 500)', async () => {

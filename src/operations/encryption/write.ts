@@ -19,6 +19,7 @@ import { s3Error } from '../../s3/errors.js';
 import { customerKeyResponseHeaders, type CustomerKey } from '../../s3/sse.js';
 import type { Reserved } from '../../swift/sealed-state.js';
 import { readSmallBody } from '../common/body.js';
+import { pipeWithFailure } from '../common/pipe-failure.js';
 import { requestMd5 } from '../common/write-body.js';
 import type { OperationContext } from '../context.js';
 import { MODE_CUSTOMER_V1, SSE_ITEM, SSE_IV_ITEM, SSE_KEY_DIGEST_ITEM, SSE_KEY_ITEM, SSE_MAC_ITEM } from './state.js';
@@ -54,9 +55,8 @@ export async function encryptForWrite(ctx: OperationContext, bucket: string, key
   const encrypted = (): Readable => {
     if (!stream) {
       stream = new EncryptingStream(dataKey, iv, { expectedMd5Hex: md5 });
-      const s = stream;
-      ctx.body.once('error', (err) => s.destroy(err));
-      ctx.body.pipe(s);
+      // A body that failed before this (its hash checked as it arrived) fails the stream at once.
+      pipeWithFailure(ctx.body, stream);
     }
     return stream;
   };

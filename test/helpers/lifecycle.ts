@@ -1,11 +1,15 @@
 // Shared by the lifecycle tests: the document builder, S3's expiry date, the
-// runner run in this process, and an owner project of a test's own.
+// runner run in this process, an owner project of a test's own, and the
+// buckets a test file makes with the requests it sends them.
 import { createHash, randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { lifecycleCommand } from '../../src/lifecycle-command.js';
 import { KeystoneAdmin } from './keystone-admin.js';
 import { rawS3, type Keys } from './raw-s3.js';
 import type { Stack } from './stack.js';
+import { uniqueBucket } from './gateway.js';
+import { purgeBucket, swiftDirect } from './swift-direct.js';
 
 export const DAY = 86_400_000;
 export const md5 = (s: string) => createHash('md5').update(s).digest('base64');
@@ -75,4 +79,34 @@ export async function isolatedOwner(stack: Stack, gatewayUrl: string | (() => st
     },
   };
   return owner;
+}
+
+/**
+ * The buckets one lifecycle test file makes as the demo owner, and the
+ * requests it sends to them. `gateway()`: the file's gateway (made in its beforeAll).
+ */
+export function lifecycleBuckets(stack: () => Stack, gateway: () => { url: string }, owner: () => Keys) {
+  const buckets: string[] = [];
+  const send = (method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}) =>
+    rawS3(gateway().url, { method, path, keys: owner(), body, headers });
+  return {
+    /** A new bucket (versioned if asked), removed by cleanup(). */
+    async newBucket(label: string, versioned = false): Promise<string> {
+      const b = uniqueBucket(label);
+      expect((await send('PUT', `/${b}`)).status).toBe(200);
+      buckets.push(b);
+      if (versioned) {
+        const body = '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>';
+        expect((await send('PUT', `/${b}?versioning`, body)).status).toBe(200);
+      }
+      return b;
+    },
+    putLifecycle: (b: string, body: string, headers: Record<string, string> = { 'content-md5': md5(body) }) => send('PUT', `/${b}?lifecycle`, body, headers),
+    put: (b: string, key: string, body: string | Buffer = 'data', headers: Record<string, string> = {}) => send('PUT', `/${b}/${key}`, body, headers),
+    swiftStatus: async (b: string, key: string) => (await swiftDirect(stack(), 'demo', 'HEAD', b, key)).status,
+    /** Removes every bucket made (through Swift, then the gateway for the registry). */
+    async cleanup(): Promise<void> {
+      for (const b of buckets) await purgeBucket(stack(), 'demo', b).then(() => send('DELETE', `/${b}`));
+    },
+  };
 }

@@ -6,17 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
-import { expiryOf, isolatedOwner, future, lifecycle, md5, runLifecycleCommand, type Owner } from '../helpers/lifecycle.js';
+import { expiryOf, isolatedOwner, future, lifecycle, lifecycleBuckets, md5, runLifecycleCommand, type Owner } from '../helpers/lifecycle.js';
 import { rawS3, xmlValue, type Keys } from '../helpers/raw-s3.js';
 import { gatewayEnv, loadStack, type Stack } from '../helpers/stack.js';
-import { purgeBucket, segmentNames, swiftDirect } from '../helpers/swift-direct.js';
+import { segmentNames, swiftDirect } from '../helpers/swift-direct.js';
 
 let runnerConfig: Config;
 const owners: Owner[] = [];
 let stack: Stack;
 let gw: TestGateway;
 let owner: Keys;
-const buckets: string[] = [];
 
 beforeAll(async () => {
   stack = loadStack();
@@ -27,26 +26,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const o of owners) await o.remove().catch(() => undefined);
-  for (const b of buckets) await purgeBucket(stack, 'demo', b).then(() => rawS3(gw.url, { method: 'DELETE', path: `/${b}`, keys: owner }));
+  await cleanup();
   await gw?.stop();
 });
 
-async function newBucket(label: string, versioned = false): Promise<string> {
-  const b = uniqueBucket(label);
-  expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}`, keys: owner })).status).toBe(200);
-  buckets.push(b);
-  if (versioned) {
-    const body = '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>';
-    expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}?versioning`, keys: owner, body })).status).toBe(200);
-  }
-  return b;
-}
-
-
-const putLifecycle = (b: string, body: string, headers: Record<string, string> = { 'content-md5': md5(body) }) =>
-  rawS3(gw.url, { method: 'PUT', path: `/${b}?lifecycle`, keys: owner, body, headers });
-const put = (b: string, key: string, body: string | Buffer = 'data', headers: Record<string, string> = {}) => rawS3(gw.url, { method: 'PUT', path: `/${b}/${key}`, keys: owner, body, headers });
-const swiftStatus = async (b: string, key: string) => (await swiftDirect(stack, 'demo', 'HEAD', b, key)).status;
+const { newBucket, putLifecycle, put, swiftStatus, cleanup } = lifecycleBuckets(() => stack, () => gw, () => owner);
 const runner = (...args: string[]) => runLifecycleCommand(runnerConfig, ...args);
 const ownProject = async () => {
   const o = await isolatedOwner(stack, gw.url);

@@ -8,17 +8,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRun, run } from '../clients/run.js';
-import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
-import { expiryOf, future, lifecycle, md5 } from '../helpers/lifecycle.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { expiryOf, future, lifecycle, lifecycleBuckets, md5 } from '../helpers/lifecycle.js';
 import { runGateway } from '../helpers/process.js';
 import { rawS3, xmlValue, xmlValues, type Keys } from '../helpers/raw-s3.js';
 import { gatewayEnv, loadStack, type Stack } from '../helpers/stack.js';
-import { purgeBucket, swiftDirect } from '../helpers/swift-direct.js';
+import { swiftDirect } from '../helpers/swift-direct.js';
 
 let stack: Stack;
 let gw: TestGateway;
 let owner: Keys;
-const buckets: string[] = [];
 
 beforeAll(async () => {
   stack = loadStack();
@@ -27,26 +26,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const b of buckets) await purgeBucket(stack, 'demo', b).then(() => rawS3(gw.url, { method: 'DELETE', path: `/${b}`, keys: owner }));
+  await cleanup();
   await gw?.stop();
 });
 
-async function newBucket(label: string, versioned = false): Promise<string> {
-  const b = uniqueBucket(label);
-  expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}`, keys: owner })).status).toBe(200);
-  buckets.push(b);
-  if (versioned) {
-    const body = '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>';
-    expect((await rawS3(gw.url, { method: 'PUT', path: `/${b}?versioning`, keys: owner, body })).status).toBe(200);
-  }
-  return b;
-}
-
-
-const putLifecycle = (b: string, body: string, headers: Record<string, string> = { 'content-md5': md5(body) }) =>
-  rawS3(gw.url, { method: 'PUT', path: `/${b}?lifecycle`, keys: owner, body, headers });
-const put = (b: string, key: string, body: string | Buffer = 'data', headers: Record<string, string> = {}) => rawS3(gw.url, { method: 'PUT', path: `/${b}/${key}`, keys: owner, body, headers });
-const swiftStatus = async (b: string, key: string) => (await swiftDirect(stack, 'demo', 'HEAD', b, key)).status;
+const { newBucket, putLifecycle, put, swiftStatus, cleanup } = lifecycleBuckets(() => stack, () => gw, () => owner);
 
 describe('Put/Get/DeleteBucketLifecycleConfiguration', () => {
   it('stores the rules, answers them back in both forms, and deletes them', async () => {

@@ -14,18 +14,11 @@ import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway
 import { rawS3, xmlValue, type Keys } from '../helpers/raw-s3.js';
 import { rawS3v4 } from '../helpers/sigv4-client.js';
 import { purgeBucket, segmentNames, swiftDirect } from '../helpers/swift-direct.js';
+import { customerKey } from '../helpers/sse-c.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const STAGED_FROM = 64 * KiB;
-
-function customerKey(key: Buffer = randomBytes(32)): Record<string, string> {
-  return {
-    'x-amz-server-side-encryption-customer-algorithm': 'AES256',
-    'x-amz-server-side-encryption-customer-key': key.toString('base64'),
-    'x-amz-server-side-encryption-customer-key-md5': createHash('md5').update(key).digest('base64'),
-  };
-}
 
 let gw: TestGateway;
 let keys: Keys;

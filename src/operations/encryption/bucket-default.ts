@@ -64,3 +64,17 @@ export async function encryptionForWrite(ctx: OperationContext, bucket: string):
   const byDefault = await bucketDefaultEncryption(ctx, bucket);
   return byDefault && managedWrapping(ctx, byDefault);
 }
+
+/**
+ * Writes that cannot encrypt yet (CreateMultipartUpload, CopyObject) are
+ * refused in a bucket with default encryption: S3 would encrypt what they
+ * write, and a plaintext object there is what the bucket's owner asked never
+ * to have. NotImplemented, naming the bucket's default and the way around it.
+ */
+export async function refuseWhereDefaultEncrypts(ctx: OperationContext, bucket: string, operation: string): Promise<void> {
+  const byDefault = await bucketDefaultEncryption(ctx, bucket);
+  if (!byDefault) return;
+  throw s3Error('NotImplemented', {},
+    `This bucket encrypts new objects by default (${byDefault.algorithm}), which ${operation} does not implement on this gateway yet; ` +
+    'upload the object with a single PutObject (aws s3 cp: raise multipart_threshold), or remove the default with DeleteBucketEncryption.');
+}

@@ -3,8 +3,8 @@
 // written into a storage class (companion container) or moved to one by a
 // lifecycle transition stays ciphertext and keeps its plaintext-MD5 ETag; the
 // bucket default works in this namespace mode too; each version keeps its own
-// data key; GetObjectAttributes gives the S3 ETag; the website endpoint never
-// serves an encrypted object's ciphertext.
+// data key; GetObjectAttributes gives the S3 ETag; the website endpoint serves
+// SSE-S3 pages decrypted (as S3 does) and never an encrypted object's ciphertext.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,22 +14,23 @@ import { loadConfig } from '../../src/config.js';
 import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
 import { writeKeyring } from '../helpers/keyring.js';
 import { future, lifecycle, md5 as contentMd5, runLifecycleCommand } from '../helpers/lifecycle.js';
-import { xmlValue, type Keys } from '../helpers/raw-s3.js';
+import { rawS3, xmlValue, type Keys } from '../helpers/raw-s3.js';
 import { rawS3v4 } from '../helpers/sigv4-client.js';
 import { gatewayEnv } from '../helpers/stack.js';
 import { purgeBucket, purgeContainer, swiftDirect } from '../helpers/swift-direct.js';
 
 const CLASSES = { STANDARD_IA: 'ec21' };
+const SITE = 's3-website.test';
 const SSE_S3 = { 'x-amz-server-side-encryption': 'AES256' };
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 let gw: TestGateway;
 let keys: Keys;
 const buckets: string[] = [];
 
-async function bucket(label: string): Promise<string> {
+async function bucket(label: string, headers: Record<string, string> = {}): Promise<string> {
   const b = uniqueBucket(label);
   buckets.push(b);
-  expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}` })).status).toBe(200);
+  expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}`, headers })).status).toBe(200);
   return b;
 }
 const companionRows = async (b: string) =>
@@ -40,7 +41,7 @@ beforeAll(async () => {
   writeKeyring(dir, ['key-a']);
   gw = await startGateway({
     keystoneEc2: true, dialect: 'aws', storageClasses: CLASSES,
-    env: { S3GW_NAMESPACE_CACHE_SECONDS: '1', S3GW_ENCRYPTION_KEYRING_DIR: dir, S3GW_ENCRYPTION_KEYRING_CURRENT: 'key-a' },
+    env: { S3GW_NAMESPACE_CACHE_SECONDS: '1', S3GW_S3_WEBSITE_DOMAINS: SITE, S3GW_ENCRYPTION_KEYRING_DIR: dir, S3GW_ENCRYPTION_KEYRING_CURRENT: 'key-a' },
   });
   keys = gw.stack.users.demo.ec2;
 });
@@ -125,5 +126,30 @@ describe('the global namespace, versions, attributes', () => {
     expect(attrs.status).toBe(200);
     expect(xmlValue(attrs.text(), 'ETag')).toBe(md5(two));
     expect(xmlValue(attrs.text(), 'ObjectSize')).toBe('600');
+  });
+});
+
+describe('the website endpoint', () => {
+  it('serves an SSE-S3 page decrypted (ranges too), and answers 400 for an SSE-KMS one, never its ciphertext', async () => {
+    const b = await bucket('sse-s3-site', { 'x-amz-acl': 'public-read' });
+    const page = Buffer.from('<html><body>an encrypted page, served as S3 serves SSE-S3 pages</body></html>');
+    expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/index.html`, headers: { ...SSE_S3, 'content-type': 'text/html' }, body: page })).status).toBe(200);
+    const secret = randomBytes(64);
+    const kms = { 'x-amz-server-side-encryption': 'aws:kms' };
+    expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/kms.html`, headers: { ...kms, 'content-type': 'text/html' }, body: secret })).status).toBe(200);
+    const site = '<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument></WebsiteConfiguration>';
+    expect((await rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}?website`, body: site })).status).toBe(200);
+    const visit = (path: string, headers: Record<string, string> = {}) => rawS3(gw.url, { method: 'GET', path, host: `${b}.${SITE}`, headers });
+    const home = await visit('/');
+    expect(home.status).toBe(200);
+    expect(home.body.equals(page)).toBe(true);
+    expect(home.headers['etag']).toBe(`"${md5(page)}"`);
+    expect(home.headers['x-amz-server-side-encryption']).toBe('AES256');
+    const part = await visit('/index.html', { range: 'bytes=6-11' });
+    expect(part.status).toBe(206);
+    expect(part.body.equals(page.subarray(6, 12))).toBe(true);
+    const refused = await visit('/kms.html');
+    expect(refused.status).toBe(400);
+    expect(refused.body.includes(secret.subarray(0, 16))).toBe(false);
   });
 });

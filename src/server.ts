@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { storageSettings } from './storage-settings.js';
 import { ConnectionLimit } from './http/connection-limit.js';
 import { customerKeyDigestKey } from './crypto/wrap.js';
+import { buildKeyProviders } from './kms/index.js';
 import { buildCredentialStores, integrityKeyOf, serviceIdentityOf } from './credentials/stores.js';
 import { buildNamespace } from './namespace/build.js';
 import { buildBackend } from './backend.js';
@@ -94,6 +95,16 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     return new URL(seenStorageUrl!).origin;
   };
   const storage = await storageSettings(config, dispatcher, swiftOrigin);
+  // SSE-S3/SSE-KMS key providers (a bad keyring stops the start with its ConfigError).
+  const service = credentials.serviceIdentity;
+  const keyProviders = buildKeyProviders(config.encryption, {
+    dispatcher,
+    ...(service ? { serviceToken: () => tokens.get(service).then((t) => t.token), invalidateServiceToken: () => tokens.invalidate(service) } : {}),
+    keystone: { authUrl: config.keystone.authUrl, interface: config.keystone.interface, region: config.keystone.region, timeoutMs: config.keystone.timeoutMs },
+    watchSeconds: config.reload.watchSeconds,
+    onKeyringReload: (keyIds, current) => log.log('info', 'keyring reloaded', { keyIds, current }),
+    onKeyringError: (err) => log.log('error', 'keyring reload refused: the keys in use stay', { reason: err.message }),
+  });
   const connections = new ConnectionLimit(config.listen.maxConnectionsPerClient, () => metrics.connectionsOverLimit.inc());
   const app = createApp({
     domains: config.s3.domains,
@@ -116,7 +127,10 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
     objectLock: { bypassGovernanceRoles: config.s3.objectLock.bypassGovernanceRoles, bucketLocks: new BucketLocks() },
     bodyIdleTimeoutMs: config.s3.bodyIdleTimeoutSeconds * 1000,
     storage,
-    sse: { digestKey: customerKeyDigestKey(integrity.key), customerKeysOverHttp: config.encryption.customerKeysOverHttp },
+    sse: {
+      digestKey: customerKeyDigestKey(integrity.key), customerKeysOverHttp: config.encryption.customerKeysOverHttp,
+      providers: { sseS3: keyProviders.sseS3, kms: keyProviders.kms },
+    },
     admits: (incoming) => connections.admits(incoming.socket),
   });
 
@@ -179,6 +193,7 @@ export async function start(config: Config, log: Logger, overrides: StartOverrid
       await closed;
       clearTimeout(timer);
       readiness.stop();
+      keyProviders.stop();
       if (admin) {
         admin.closeAllConnections();
         await new Promise<void>((resolve) => admin.close(() => resolve()));

@@ -34,14 +34,16 @@ export class EncryptingStream extends Transform {
   readonly #md5: Hash | undefined;
   readonly #expectedMd5Hex: string | undefined;
   #macText: string | undefined;
+  #md5Hex: string | undefined;
   digestFailed = false;
 
-  constructor(dataKey: Buffer, iv: Buffer, opts: { expectedMd5Hex?: string } = {}) {
+  /** `computeMd5`: keep the plaintext's MD5 (md5Hex()) even without a Content-MD5 to check: SSE-S3's ETag. */
+  constructor(dataKey: Buffer, iv: Buffer, opts: { expectedMd5Hex?: string; computeMd5?: boolean } = {}) {
     super();
     this.#cipher = ctrAt(dataKey, iv, 0);
     this.#mac = plaintextMac(dataKey);
     this.#expectedMd5Hex = opts.expectedMd5Hex;
-    this.#md5 = opts.expectedMd5Hex === undefined ? undefined : createHash('md5');
+    this.#md5 = opts.expectedMd5Hex === undefined && !opts.computeMd5 ? undefined : createHash('md5');
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -52,7 +54,8 @@ export class EncryptingStream extends Transform {
 
   override _flush(done: TransformCallback): void {
     this.#macText = macText(this.#mac.digest());
-    if (this.#md5 && this.#md5.digest('hex') !== this.#expectedMd5Hex!.toLowerCase()) {
+    this.#md5Hex = this.#md5?.digest('hex');
+    if (this.#expectedMd5Hex !== undefined && this.#md5Hex !== this.#expectedMd5Hex.toLowerCase()) {
       this.digestFailed = true;
       done(new PlaintextDigestMismatch());
       return;
@@ -64,6 +67,12 @@ export class EncryptingStream extends Transform {
   mac(): string {
     if (this.#macText === undefined) throw new Error('the body has not ended yet');
     return this.#macText;
+  }
+
+  /** The plaintext's MD5 (hex), once the whole body has passed; only when it was computed. */
+  md5Hex(): string {
+    if (this.#md5Hex === undefined) throw new Error('the body has not ended yet, or its MD5 was not asked for');
+    return this.#md5Hex;
   }
 }
 

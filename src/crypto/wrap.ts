@@ -10,27 +10,40 @@ const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const VERSION = 'v1.';
 
-export function wrapKey(kek: Buffer, dataKey: Buffer, aad: string): string {
+/**
+ * The one AES-256-GCM envelope of the gateway's data keys (SSE-C here, the
+ * key providers' kms/envelope.ts too): a random 96-bit nonce, the additional
+ * data given, a 128-bit tag. Answers nonce ‖ ciphertext ‖ tag.
+ */
+export function sealDataKey(kek: Buffer, dataKey: Buffer, aad: Buffer): Buffer {
   const nonce = randomBytes(NONCE_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', kek, nonce);
-  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const cipher = createCipheriv('aes-256-gcm', kek, nonce, { authTagLength: TAG_BYTES });
+  cipher.setAAD(aad);
   const sealed = Buffer.concat([cipher.update(dataKey), cipher.final()]);
-  return VERSION + Buffer.concat([nonce, sealed, cipher.getAuthTag()]).toString('base64url');
+  return Buffer.concat([nonce, sealed, cipher.getAuthTag()]);
 }
 
-/** The data key wrapKey wrapped, or undefined when this key and name do not unwrap it. */
-export function unwrapKey(kek: Buffer, wrapped: string, aad: string): Buffer | undefined {
-  if (!wrapped.startsWith(VERSION)) return undefined;
-  const raw = Buffer.from(wrapped.slice(VERSION.length), 'base64url');
+/** The data key sealDataKey sealed, or undefined when this KEK and additional data do not open it. */
+export function openDataKey(kek: Buffer, raw: Buffer, aad: Buffer): Buffer | undefined {
   if (raw.length <= NONCE_BYTES + TAG_BYTES) return undefined;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', kek, raw.subarray(0, NONCE_BYTES));
-    decipher.setAAD(Buffer.from(aad, 'utf8'));
+    const decipher = createDecipheriv('aes-256-gcm', kek, raw.subarray(0, NONCE_BYTES), { authTagLength: TAG_BYTES });
+    decipher.setAAD(aad);
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
     return Buffer.concat([decipher.update(raw.subarray(NONCE_BYTES, raw.length - TAG_BYTES)), decipher.final()]);
   } catch {
     return undefined;
   }
+}
+
+export function wrapKey(kek: Buffer, dataKey: Buffer, aad: string): string {
+  return VERSION + sealDataKey(kek, dataKey, Buffer.from(aad, 'utf8')).toString('base64url');
+}
+
+/** The data key wrapKey wrapped, or undefined when this key and name do not unwrap it. */
+export function unwrapKey(kek: Buffer, wrapped: string, aad: string): Buffer | undefined {
+  if (!wrapped.startsWith(VERSION)) return undefined;
+  return openDataKey(kek, Buffer.from(wrapped.slice(VERSION.length), 'base64url'), Buffer.from(aad, 'utf8'));
 }
 
 /**

@@ -11,7 +11,7 @@ import type { Namespace } from '../namespace/index.js';
 import type { Logger } from '../observe/log.js';
 import { errorFields } from '../observe/log.js';
 import type { Metrics } from '../observe/metrics.js';
-import type { Limits, ObjectLockSettings, StorageSettings } from '../operations/context.js';
+import type { Limits, ObjectLockSettings, SseSettings, StorageSettings } from '../operations/context.js';
 import type { KnownContainers } from '../operations/common/segments.js';
 import { SwiftStore } from '../swift/store.js';
 import type { Sealer } from '../swift/sealed-state.js';
@@ -69,8 +69,11 @@ export interface PipelineDeps {
   readonly namespace?: Namespace;
   /** s3.storageClasses on the cluster's policies (unset: STANDARD only). */
   readonly storage?: StorageSettings;
-  /** SSE-C: the key-digest secret, and whether customer keys are accepted over plain HTTP (encryption.customerKeysOverHttp). */
-  readonly sse?: { readonly digestKey: Buffer; readonly customerKeysOverHttp: boolean };
+  /**
+   * SSE-C: the key-digest secret, and whether customer keys are accepted over
+   * plain HTTP (encryption.customerKeysOverHttp); SSE-S3/SSE-KMS: the key providers (src/kms/).
+   */
+  readonly sse?: { readonly digestKey: Buffer; readonly customerKeysOverHttp: boolean; readonly providers?: SseSettings['providers'] };
 }
 
 const AUTH_CODES = new Set([
@@ -181,7 +184,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     if (site !== undefined && deps.namespace) {
       ctx.operation = 'WebsiteRequest';
       const sink = { get transId() { return ctx.transId; }, set transId(id: string) { ctx.transId = id; } };
-      await serveWebsite(outgoing, req, site, { namespace: deps.namespace, seal: deps.seal }, sink);
+      await serveWebsite(outgoing, req, site, { namespace: deps.namespace, seal: deps.seal, providers: deps.sse?.providers }, sink);
       return;
     }
     if (method === 'OPTIONS') {
@@ -237,7 +240,10 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     addCorsHeaders(outgoing, req, reach.bucketRecord);
     await checkExpectedOwner(req, async () => reach.bucketOwner?.id ?? (await swift.account()).projectId);
     // SSE-C only over TLS (the listener is plain HTTP: a TLS socket says `encrypted`), unless the operator allows HTTP.
-    const sse = deps.sse && { digestKey: deps.sse.digestKey, customerKeysAllowed: deps.sse.customerKeysOverHttp || (incoming.socket as { encrypted?: boolean }).encrypted === true };
+    const sse = deps.sse && {
+      digestKey: deps.sse.digestKey, customerKeysAllowed: deps.sse.customerKeysOverHttp || (incoming.socket as { encrypted?: boolean }).encrypted === true,
+      providers: deps.sse.providers,
+    };
     checkTarget(operation, req, deps.storage?.classes, sse);
     body ??= requestBody(incoming, { idleTimeoutMs: deps.bodyIdleTimeoutMs ?? 0, now: deps.now });
     prepared = prepareBody(req, post?.file ?? body.stream, authenticated?.v4, { checksumIsBody: !CHECKSUM_NOT_OF_BODY.has(operation) });

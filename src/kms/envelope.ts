@@ -5,7 +5,7 @@
 // yielding a wrong key. (AES key wrap, RFC 3394, would need no IV but binds no
 // context; GCM with random IVs is safe far beyond the number of wraps one KEK
 // sees here: 2^32 per key, SP 800-38D §8.3.)
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { openDataKey, sealDataKey } from '../crypto/wrap.js';
 import { s3Error } from '../s3/errors.js';
 import type { WrapContext } from './provider.js';
 
@@ -26,15 +26,11 @@ export function additionalData(provider: string, keyId: string, context: WrapCon
   return Buffer.from(JSON.stringify([VERSION, provider, keyId, context.bucket, context.key, pairs]), 'utf8');
 }
 
-/** `g1.` + base64url(iv | ciphertext | tag): 70 characters for a 32-byte data key. */
+/** `g1.` + base64url(iv | ciphertext | tag): 70 characters for a 32-byte data key (crypto/wrap.ts's one envelope). */
 export function wrapDataKey(kek: Buffer, dataKey: Buffer, aad: Buffer): string {
   if (kek.length !== KEK_BYTES) throw new Error(`a KEK is ${KEK_BYTES} bytes, got ${kek.length}`);
   if (dataKey.length !== DATA_KEY_BYTES) throw new Error(`a data key is ${DATA_KEY_BYTES} bytes, got ${dataKey.length}`);
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', kek, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(aad);
-  const body = Buffer.concat([cipher.update(dataKey), cipher.final()]);
-  return `${VERSION}.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
+  return `${VERSION}.${sealDataKey(kek, dataKey, aad).toString('base64url')}`;
 }
 
 /** The data key; AccessDenied when the text is malformed or does not authenticate under this KEK and context. */
@@ -48,12 +44,7 @@ export function unwrapDataKey(kek: Buffer, wrapped: string, aad: Buffer): Buffer
   if (dot < 0 || version !== VERSION || !/^[A-Za-z0-9_-]+$/.test(payload)) throw refuse();
   const raw = Buffer.from(payload, 'base64url');
   if (raw.length !== IV_BYTES + DATA_KEY_BYTES + TAG_BYTES || raw.toString('base64url') !== payload) throw refuse();
-  const decipher = createDecipheriv('aes-256-gcm', kek, raw.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
-  decipher.setAAD(aad);
-  decipher.setAuthTag(raw.subarray(IV_BYTES + DATA_KEY_BYTES));
-  try {
-    return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, IV_BYTES + DATA_KEY_BYTES)), decipher.final()]);
-  } catch {
-    throw refuse();
-  }
+  const dataKey = openDataKey(kek, raw, aad);
+  if (!dataKey) throw refuse();
+  return dataKey;
 }

@@ -10,6 +10,7 @@ import type { BucketLocks } from './lock/bucket-config.js';
 import type { BucketPolicies } from './storage/bucket-class.js';
 import type { BucketOwnerInfo, BucketRecord, BucketSettings } from '../namespace/record.js';
 import type { StorageClasses } from '../s3/storage-class.js';
+import type { KeyProvider } from '../kms/provider.js';
 
 /** s3.storageClasses resolved against the cluster's policies, and the per-app cache of bucket policies. */
 export interface StorageSettings {
@@ -18,12 +19,14 @@ export interface StorageSettings {
   readonly bucketPolicies: BucketPolicies;
 }
 
-/** Server-side encryption with customer keys (SSE-C) for one request (operations/encryption/). */
+/** Server-side encryption for one request (operations/encryption/): SSE-C's settings, and the key providers of SSE-S3/SSE-KMS. */
 export interface SseSettings {
   /** HMAC key of the stored digests of customer keys, derived from the integrity secret (crypto/wrap.ts). */
   readonly digestKey: Buffer;
   /** Whether this request may carry a customer key: it came over TLS, or encryption.customerKeysOverHttp. */
   readonly customerKeysAllowed: boolean;
+  /** The key providers (src/kms/) of SSE-S3 and SSE-KMS; one absent: that mode is NotImplemented. */
+  readonly providers?: { readonly sseS3?: KeyProvider; readonly kms?: KeyProvider };
 }
 
 /** Object Lock settings and state of one app (s3.objectLock.*). */
@@ -117,7 +120,7 @@ export interface OperationContext {
   readonly postForm?: PostFormInfo;
   /** Storage classes on Swift storage policies (unset: STANDARD only, no lookups). */
   readonly storage?: StorageSettings;
-  /** SSE-C settings (unset: SSE-C headers are NotImplemented). */
+  /** Server-side encryption settings (unset: SSE-C headers are NotImplemented, and so are SSE-S3/SSE-KMS). */
   readonly sse?: SseSettings;
 }
 

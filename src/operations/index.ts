@@ -2,6 +2,7 @@
 // wrapped with its family's Swift-status table (common/swift-errors.ts).
 // Anything the router names but this table lacks answers NotImplemented.
 import { requestedCustomerKey } from './encryption/customer-key.js';
+import { providerFor, requestedManagedEncryption } from './encryption/requested.js';
 import { s3Error } from '../s3/errors.js';
 import type { S3Request } from '../s3/request.js';
 import type { S3Result } from '../s3/result.js';
@@ -11,6 +12,7 @@ import {
 } from './bucket/access-settings.js';
 import { deleteBucketPolicy, getBucketPolicy, getBucketPolicyStatus, putBucketPolicy } from './bucket/policy.js';
 import { deleteBucketCors, getBucketCors, putBucketCors } from './bucket/cors.js';
+import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from './bucket/encryption.js';
 import { deleteBucketLifecycle, getBucketLifecycleConfiguration, putBucketLifecycleConfiguration } from './bucket/lifecycle.js';
 import { deleteBucketWebsite, getBucketWebsite, putBucketWebsite } from './bucket/website.js';
 import { getObjectAcl, putObjectAcl } from './object/acl.js';
@@ -71,6 +73,9 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     GetBucketCors: getBucketCors,
     PutBucketCors: putBucketCors,
     DeleteBucketCors: deleteBucketCors,
+    GetBucketEncryption: getBucketEncryption,
+    PutBucketEncryption: putBucketEncryption,
+    DeleteBucketEncryption: deleteBucketEncryption,
     // The router names the trio by the newer API; DeleteBucketLifecycle is AWS's name for the delete.
     GetBucketLifecycleConfiguration: getBucketLifecycleConfiguration,
     PutBucketLifecycleConfiguration: putBucketLifecycleConfiguration,
@@ -130,8 +135,11 @@ export function handlerFor(operation: string): Handler {
 export function checkTarget(operation: string, req: S3Request, classes?: StorageClasses, sse?: SseSettings): void {
   const { bucket, query } = req;
   refuseUnimplementedHeaders(operation, req.headers, classes);
-  // SSE-C: over plain HTTP, or a malformed key set, is refused before the body is invited (the handler reads the key again).
+  // SSE-C: over plain HTTP, or a malformed key set, is refused before the body is invited (the handler reads the key again);
+  // so are malformed SSE-S3/SSE-KMS headers, or SSE-C's with them.
   requestedCustomerKey({ req, sse });
+  const managed = operation === 'PutObject' ? requestedManagedEncryption({ req, sse }) : undefined;
+  if (managed) providerFor({ sse }, managed);
   // CreateBucket applies the stricter rules for new names itself.
   if (bucket !== undefined && operation !== 'CreateBucket') checkBucketName(bucket);
   parseVersionId(query.get('versionId'));

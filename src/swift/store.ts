@@ -268,13 +268,15 @@ export class SwiftStore {
    * PUT of an object. `headers`: content headers and user metadata (already
    * Swift's names); `length` undefined: a body of unknown length, sent chunked; `md5`: the hex MD5 Swift must verify (422 otherwise);
    * `reserved`: the gateway's own items, sealed for this object and size;
-   * `storageClass`: the S3 class to name on it (sealed in its Content-Type).
+   * `storageClass`: the S3 class to name on it (sealed in its Content-Type);
+   * `s3Etag`: the S3 ETag to show for it instead of Swift's (an SSE-S3
+   * object's plaintext MD5; sealed in its Content-Type, where listings show it).
    */
-  async putObject(container: string, object: string, w: { body: Readable | Buffer | string; length: number | undefined; headers: Headers; md5?: string; reserved?: Reserved; listedChecksum?: string; storageClass?: string }): Promise<Written> {
+  async putObject(container: string, object: string, w: { body: Readable | Buffer | string; length: number | undefined; headers: Headers; md5?: string; reserved?: Reserved; listedChecksum?: string; storageClass?: string; s3Etag?: string }): Promise<Written> {
     // Undefined length: sent chunked; nothing can be sealed for a size not known yet (target.size -1).
     const target = { container, object, size: w.length ?? -1 };
-    if (w.length === undefined && ((w.reserved && Object.keys(w.reserved).length > 0) || w.listedChecksum !== undefined || w.storageClass !== undefined)) throw new Error('reserved items need the object\'s size');
-    const sent = this.#withClass(target, this.#withListedChecksum(target, defined(w.headers), w.listedChecksum), w.storageClass);
+    if (w.length === undefined && ((w.reserved && Object.keys(w.reserved).length > 0) || w.listedChecksum !== undefined || w.storageClass !== undefined || w.s3Etag !== undefined)) throw new Error('reserved items need the object\'s size');
+    const sent = this.#withEtag(target, this.#withClass(target, this.#withListedChecksum(target, defined(w.headers), w.listedChecksum), w.storageClass), w.s3Etag);
     const reserved = w.reserved && Object.keys(w.reserved).length > 0 ? this.sealer.headers(target, w.reserved) : {};
     // (undici sends a stream without Content-Length chunked; it refuses a Transfer-Encoding header.)
     const length = w.length === undefined ? {} : { 'content-length': String(w.length) };
@@ -551,6 +553,12 @@ export class SwiftStore {
     await this.#done(await this.session.call({ method: 'POST', container, headers }), 'POST', container);
   }
 
+  /** Removes reserved container items (X-Remove-Container-Meta-S3gw-<name>). */
+  async removeContainerReserved(container: string, names: readonly string[]): Promise<void> {
+    const headers = Object.fromEntries(names.map((name) => [`x-remove-${CONTAINER_RESERVED.slice(2)}${name}`, '1']));
+    await this.#done(await this.session.call({ method: 'POST', container, headers }), 'POST', container);
+  }
+
   /** Turns Swift's object versioning of a container on, or off (it cannot be removed once set). */
   /**
    * Sets a container's ACLs (X-Container-Read / X-Container-Write, '' for
@@ -620,6 +628,13 @@ export class SwiftStore {
   /** Makes an earlier version the current one again (PUT ?version-id with no body). */
   async restoreVersion(container: string, object: string, versionId: string): Promise<void> {
     await this.#done(await this.session.call({ method: 'PUT', container, object, query: { 'version-id': versionId }, headers: { 'content-length': '0' }, body: '' }), 'PUT', container, object);
+  }
+
+  /** Content headers keeping an S3 ETag in the Content-Type (sealed), where listings show it. */
+  #withEtag(target: SealTarget, headers: Record<string, string>, etag: string | undefined): Record<string, string> {
+    if (etag === undefined) return headers;
+    const type = headers['content-type'] ?? 'application/octet-stream';
+    return { ...headers, 'content-type': type + this.sealer.etagParams(target, etag) };
   }
 
   /** Content headers naming an S3 storage class in the Content-Type (sealed), where listings show it. */

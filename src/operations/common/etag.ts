@@ -13,13 +13,14 @@ export function etagListMatches(list: string, etag: string): boolean {
 
 /**
  * The quoted S3 ETag of an object. The gateway's own multipart objects carry
- * it (sealed); Swift s3api's show it only in the container listing (as
+ * it (sealed), and so do its SSE-S3 objects (the plaintext's MD5: Swift's is
+ * the ciphertext's); Swift s3api's show it only in the container listing (as
  * `; s3_etag=`), so those cost one listing call.
  */
 export async function s3EtagOf(ctx: OperationContext, bucket: string, key: string, info: ObjectInfo): Promise<string> {
   const plain = quoteEtag(info.etag) ?? '""';
-  if (!info.isManifest) return plain;
   if (info.storedEtag) return `"${info.storedEtag}"`;
+  if (!info.isManifest) return plain;
   const row = (await ctx.store.listObjects(bucket, { prefix: key, limit: 1 }))[0];
   return row?.name === key ? listingEtag(row.hash, row.content_type, (r) => ctx.store.storedEtagOfRow(bucket, r), row) : plain;
 }

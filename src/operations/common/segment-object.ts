@@ -22,6 +22,8 @@ export interface SegmentObject {
   /** The object's reserved items (ACL, lock, website redirect, an SSE object's items...). */
   readonly reserved: Reserved;
   readonly storageClass?: string;
+  /** The object's S3 ETag when it is not its segment's (an SSE-S3 object's plaintext MD5). */
+  readonly s3Etag?: string;
   /** Runs just before the manifest is written (inside its failure handling: a failure removes the segment too). */
   readonly beforeManifest?: () => Promise<void>;
 }
@@ -40,13 +42,13 @@ export async function writeSegmentObject(ctx: OperationContext, o: SegmentObject
   try {
     await o.beforeManifest?.();
     written = await ctx.store.putManifest(o.bucket, o.key, [{ path: `/${container}/${object}`, etag, size_bytes: size }], {
-      headers: rest, contentType: contentType ?? guessedContentType(o.key), s3Etag: etag, reserved, storageClass: o.storageClass,
+      headers: rest, contentType: contentType ?? guessedContentType(o.key), s3Etag: o.s3Etag ?? etag, reserved, storageClass: o.storageClass,
     });
   } catch (err) {
     await ctx.store.deleteObject(container, object).catch(() => undefined);
     throw err;
   }
-  const headers: Record<string, string | undefined> = { etag: quoteEtag(etag), 'x-amz-version-id': written.versionId };
+  const headers: Record<string, string | undefined> = { etag: quoteEtag(o.s3Etag ?? etag), 'x-amz-version-id': written.versionId };
   if (checksum) headers[checksumHeader(checksum.algorithm)] = value;
   return { written, headers };
 }

@@ -6,6 +6,7 @@
 // operation is refused there too, since no client sends it by accident.
 import { s3Error } from '../../s3/errors.js';
 import { SSE_C_PREFIX } from '../../s3/sse.js';
+import { MANAGED_SSE_HEADERS } from '../../s3/sse-managed.js';
 import { STANDARD_ONLY, requestedStorageClass, type StorageClasses } from '../../s3/storage-class.js';
 
 /**
@@ -26,6 +27,18 @@ const REFUSED_PREFIXES = [
  */
 const CUSTOMER_KEY_OPERATIONS = new Set(['PutObject', 'GetObject', 'HeadObject', 'GetObjectAttributes']);
 
+/**
+ * Operations that take the SSE-S3/SSE-KMS headers (x-amz-server-side-encryption
+ * and its -aws-kms-key-id, -context, -bucket-key-enabled). CopyObject,
+ * multipart uploads and POST uploads do not yet: refused, as above.
+ */
+const MANAGED_KEY_OPERATIONS = new Set(['PutObject']);
+/**
+ * Reads, where S3 answers these headers 400: an SSE-S3/SSE-KMS object is read
+ * without them (its key id is stored), and S3 refuses them on GET and HEAD.
+ */
+const MANAGED_KEY_READS = new Set(['GetObject', 'HeadObject', 'GetObjectAttributes']);
+
 /** Single headers no operation here implements, and why. */
 const REFUSED: Readonly<Record<string, string>> = {
   'x-amz-mfa': 'MFA delete',
@@ -39,8 +52,13 @@ export function refuseUnimplementedHeaders(operation: string, headers: Readonly<
   for (const name of Object.keys(headers)) {
     if (!name.startsWith('x-amz-')) continue;
     const prefix = REFUSED_PREFIXES.find((p) => name.startsWith(p));
-    if (prefix && !(name.startsWith(SSE_C_PREFIX) && CUSTOMER_KEY_OPERATIONS.has(operation))) {
-      notImplemented(name, name.includes('-customer-') ? `server-side encryption with a customer key (SSE-C) on ${operation}` : 'server-side encryption');
+    const managed = MANAGED_SSE_HEADERS.includes(name);
+    if (managed && MANAGED_KEY_READS.has(operation)) {
+      throw s3Error('InvalidArgument', { ArgumentName: name, ArgumentValue: headers[name]!.slice(0, 64) },
+        `The ${name} header is not allowed on ${operation}: an object encrypted with SSE-S3 or SSE-KMS is read without it.`);
+    }
+    if (prefix && !(name.startsWith(SSE_C_PREFIX) && CUSTOMER_KEY_OPERATIONS.has(operation)) && !(managed && MANAGED_KEY_OPERATIONS.has(operation))) {
+      notImplemented(name, name.includes('-customer-') ? `server-side encryption with a customer key (SSE-C) on ${operation}` : `server-side encryption (SSE-S3/SSE-KMS) on ${operation}`);
     }
     const what = REFUSED[name];
     if (what) notImplemented(name, what);

@@ -119,9 +119,11 @@ export async function writeBody(
    * the checksum also goes where listings show it (a part's: see
    * SwiftStore.putObject listedChecksum). `checksum`: the checksum to keep when
    * it is not the request's own (one the gateway computes). `storageClass`:
-   * the S3 class to name on the object (operations/storage/).
+   * the S3 class to name on the object (operations/storage/). `s3Etag`: the
+   * S3 ETag to keep and answer instead of Swift's (an SSE-S3 object's
+   * plaintext MD5: operations/encryption/).
    */
-  opts: { noMetadataPost?: boolean; listChecksum?: boolean; checksum?: OperationContext['checksum']; storageClass?: string } = {},
+  opts: { noMetadataPost?: boolean; listChecksum?: boolean; checksum?: OperationContext['checksum']; storageClass?: string; s3Etag?: string } = {},
 ): Promise<Record<string, string | undefined>> {
   throwIfFailed(ctx.body);
   if (length === undefined) {
@@ -140,9 +142,11 @@ export async function writeBody(
   // The version's own reserved items (its ACL, its object lock) are stored with it, in the same PUT.
   const reserved = { ...extra, ...(checksum && known !== undefined ? checksumItem(checksum.algorithm, known) : {}) };
   const listed = (value: string | undefined) => (opts.listChecksum && checksum && value !== undefined ? encodePartChecksum({ algorithm: checksum.algorithm, value }) : undefined);
-  const written: Written = await ctx.store.putObject(target.container, target.object, { body, length, headers, md5: requestMd5(ctx.req.headers), reserved, listedChecksum: listed(known), storageClass: opts.storageClass });
+  const written: Written = await ctx.store.putObject(target.container, target.object, {
+    body, length, headers, md5: requestMd5(ctx.req.headers), reserved, listedChecksum: listed(known), storageClass: opts.storageClass, s3Etag: opts.s3Etag,
+  });
   await afterWrite();
-  const out: Record<string, string | undefined> = { etag: quoteEtag(written.etag), 'x-amz-version-id': written.versionId };
+  const out: Record<string, string | undefined> = { etag: quoteEtag(opts.s3Etag ?? written.etag), 'x-amz-version-id': written.versionId };
   if (checksum) {
     const value = checksum.value();
     // A trailer checksum is known only once the body has ended.

@@ -1,9 +1,14 @@
 // Reading an encrypted object (GetObject, HeadObject, GetObjectAttributes):
 // which key the request must give and what S3 answers otherwise, and the
-// decrypted body. S3's answers (ServerSideEncryptionCustomerKeys.html):
+// decrypted body. S3's answers for SSE-C (ServerSideEncryptionCustomerKeys.html):
 //   encrypted, no key headers         → 400 InvalidRequest
 //   encrypted, another key            → 403 AccessDenied
 //   not encrypted, key headers given  → 400 InvalidRequest
+// SSE-S3 and SSE-KMS objects need no header: the stored key id names the key,
+// its provider unwraps the data key (its errors are S3's: KMS.NotFoundException
+// for a key gone, 503 while the key manager is down and the key not cached,
+// AccessDenied for a wrapped key that does not authenticate). SSE-C headers
+// on such an object are InvalidRequest, as on a plain one.
 // An object whose encryption items do not verify (changed through the Swift
 // API) is refused the same way, never served as if it were plaintext.
 import { pipeline, type Readable } from 'node:stream';
@@ -12,9 +17,10 @@ import { DecryptingStream } from '../../crypto/streams.js';
 import { customerKeyDigest, unwrapKey } from '../../crypto/wrap.js';
 import { s3Error } from '../../s3/errors.js';
 import { ENCRYPTED_OBJECT_MESSAGE, NOT_APPLICABLE_MESSAGE, customerKeyResponseHeaders, type CustomerKey } from '../../s3/sse.js';
+import { SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM, managedResponseHeaders } from '../../s3/sse-managed.js';
 import type { ObjectInfo } from '../../swift/store.js';
 import type { OperationContext } from '../context.js';
-import { storedEncryption } from './state.js';
+import { MODE_S3_V1, storedEncryption, type ManagedKey, type StoredEncryption } from './state.js';
 import { wrapAad } from './write.js';
 
 export interface Decryption {
@@ -22,7 +28,7 @@ export interface Decryption {
   readonly iv: Buffer;
   /** The plaintext's MAC (stored form), checked by a read of the whole object. */
   readonly mac: string;
-  /** The SSE-C headers the answer carries. */
+  /** The SSE headers the answer carries. */
   readonly headers: Record<string, string>;
 }
 
@@ -30,17 +36,56 @@ const WRONG_KEY = 'The SSE-C key does not match the key this object was stored w
 
 const sameText = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
+type Providers = NonNullable<OperationContext['sse']>['providers'];
+
+/** The configured provider named on an object (the one that wrapped its data key). */
+function storedProvider(providers: Providers, key: ManagedKey) {
+  const provider = [providers?.sseS3, providers?.kms].find((p) => p?.name === key.provider);
+  if (!provider) {
+    // The operator removed the provider this object needs: say so, never serve the ciphertext.
+    throw s3Error('ServiceUnavailable', {}, `The object is encrypted with a key of the ${key.provider.slice(0, 32)} key provider, which this gateway is not configured with.`);
+  }
+  return provider;
+}
+
+/** The answer headers of a managed (SSE-S3/SSE-KMS) object. */
+export const managedHeadersOf = (key: ManagedKey): Record<string, string> =>
+  managedResponseHeaders({ algorithm: key.mode === MODE_S3_V1 ? SSE_S3_ALGORITHM : SSE_KMS_ALGORITHM, keyId: key.keyId, bucketKeyEnabled: key.bucketKeyEnabled });
+
+/** An SSE-S3/SSE-KMS object's data key, unwrapped by the provider that wrapped it. */
+async function managedDecryption(providers: Providers, bucket: string, key: string, stored: Extract<StoredEncryption, { kind: 'managed' }>): Promise<Decryption> {
+  const context = { bucket, key, encryptionContext: stored.key.context };
+  const dataKey = await storedProvider(providers, stored.key).unwrap(stored.wrappedKey, context, stored.key.keyId);
+  return { dataKey, iv: stored.iv, mac: stored.mac, headers: managedHeadersOf(stored.key) };
+}
+
+/**
+ * The website endpoint's reading of an object (an anonymous reader, no key
+ * headers): an SSE-S3 object is decrypted, as S3's website endpoints serve
+ * them; undefined for any other encrypted object (SSE-C needs a key the
+ * reader does not have; S3 does not serve SSE-KMS objects there either).
+ */
+export async function websiteDecryption(providers: Providers, bucket: string, key: string, info: ObjectInfo): Promise<Decryption | undefined> {
+  const stored = storedEncryption(info);
+  if (stored.kind !== 'managed' || stored.key.mode !== MODE_S3_V1) return undefined;
+  return managedDecryption(providers, bucket, key, stored);
+}
+
 /**
  * How to read this object with the request's key: undefined for a plain
  * object read without SSE-C headers; S3's error for any other mismatch.
  */
-export function openForRead(ctx: OperationContext, bucket: string, key: string, info: ObjectInfo, customer: CustomerKey | undefined): Decryption | undefined {
+export async function openForRead(ctx: OperationContext, bucket: string, key: string, info: ObjectInfo, customer: CustomerKey | undefined): Promise<Decryption | undefined> {
   const stored = storedEncryption(info);
-  if (stored.kind === 'none') {
+  if (stored.kind === 'none' || stored.kind === 'managed') {
     if (customer) throw s3Error('InvalidRequest', {}, NOT_APPLICABLE_MESSAGE);
-    return undefined;
+    if (stored.kind === 'none') return undefined;
+    return managedDecryption(ctx.sse?.providers, bucket, key, stored);
   }
-  if (!customer) throw s3Error('InvalidRequest', {}, ENCRYPTED_OBJECT_MESSAGE);
+  if (!customer) {
+    // (Unverifiable: whatever its mode was, it is refused; still 400, as an SSE-C object read without its key.)
+    throw s3Error('InvalidRequest', {}, stored.kind === 'unverifiable' ? `${ENCRYPTED_OBJECT_MESSAGE} Its encryption metadata does not verify (changed outside the gateway), so it cannot be read at all.` : ENCRYPTED_OBJECT_MESSAGE);
+  }
   if (stored.kind === 'unverifiable') {
     throw s3Error('AccessDenied', {}, 'The object\'s encryption metadata does not verify (it was changed outside the gateway): it cannot be decrypted.');
   }

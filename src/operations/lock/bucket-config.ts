@@ -18,6 +18,8 @@ import type { LockMode, Retention } from './state.js';
 import { TAG_RECORDS_FLAG } from '../tagging/layout.js';
 
 export const BUCKET_LOCK_ITEM = 'object-lock';
+/** The bucket's default encryption (PutBucketEncryption), a reserved container item read along with the lock. */
+export const BUCKET_ENCRYPTION_ITEM = 'encryption';
 
 export interface DefaultRetention {
   readonly mode: LockMode;
@@ -34,6 +36,11 @@ export interface BucketLock {
   readonly versioning?: 'enabled' | 'disabled';
   /** Some object's tags may be kept in the bucket's `+tags` records (operations/tagging/), read along and cached with it. */
   readonly tagRecords?: boolean;
+  /**
+   * The bucket's default encryption item as stored (operations/encryption/bucket-default.ts),
+   * read along and cached with it: null when it is there but its seal fails.
+   */
+  readonly defaultEncryption?: string | null;
 }
 
 const NOT_ENABLED: BucketLock = { enabled: false, unverified: false };
@@ -57,6 +64,7 @@ export const bucketLockOf = (info: ContainerInfo): BucketLock => ({
   ...decodeBucketLock(info.reserved[BUCKET_LOCK_ITEM]), versioning: info.versioning,
   // (An item that does not verify still says "look": a needless lookup is the safe mistake.)
   ...(info.reserved[TAG_RECORDS_FLAG] !== undefined ? { tagRecords: true } : {}),
+  ...(info.reserved[BUCKET_ENCRYPTION_ITEM] !== undefined ? { defaultEncryption: info.reserved[BUCKET_ENCRYPTION_ITEM] } : {}),
 });
 
 const DAY_MS = 86_400_000;

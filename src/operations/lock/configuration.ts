@@ -54,7 +54,7 @@ export async function putObjectLockConfiguration(ctx: OperationContext): Promise
     throw s3Error('InvalidBucketState', {}, "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration");
   }
   await ctx.store.setContainerReserved(bucket, { [BUCKET_LOCK_ITEM]: encodeBucketLock(rule) });
-  await rememberBucketLock(ctx, bucket, { enabled: true, rule, unverified: false, versioning: 'enabled', tagRecords: current.tagRecords });
+  await rememberBucketLock(ctx, bucket, { enabled: true, rule, unverified: false, versioning: 'enabled', tagRecords: current.tagRecords, defaultEncryption: current.defaultEncryption });
   // Lock enabled on a bucket whose policy already admits others: they reach its records through the gateway.
   if (!current.enabled && ctx.bucketRecord?.settings.delegatedWrites) await ensureDelegatedLocks(ctx, bucket);
   return { status: 200 };

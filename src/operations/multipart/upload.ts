@@ -29,12 +29,15 @@ import { checksumElements, checksumItem } from '../common/checksums.js';
 import { pipeWithFailure } from '../common/pipe-failure.js';
 import { requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
 import { ChecksumTap, checksumTypeMismatch, uploadChecksumItems, uploadChecksumOf } from './part-checksums.js';
+import { refuseWhereDefaultEncrypts } from '../encryption/bucket-default.js';
 
 export async function createMultipartUpload(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   checkKey(key, ctx.limits.maxKeyBytes);
   const stored = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(stored, await ctx.store.limits());
+  // Multipart uploads are not encrypted yet: none starts where the bucket's default would encrypt it.
+  await refuseWhereDefaultEncrypts(ctx, bucket, 'CreateMultipartUpload');
   // The final object's lock, decided now (the default's days count from here) and kept on the marker.
   const lock = await lockForWrite(ctx, bucket, { needsIntegrity: false });
   const acl = await requestedObjectAcl(ctx);

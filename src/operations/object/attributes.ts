@@ -90,10 +90,10 @@ export async function getObjectAttributes(ctx: OperationContext): Promise<S3Resu
   const info = await ctx.store.findObject(bucket, key, { versionId });
   if (!info) return missingVersion(ctx, bucket, key, versionId);
   // S3 asks an SSE-C object's key here too (API_GetObjectAttributes.html), and it must be the object's.
-  const decryption = openForRead(ctx, bucket, key, info, customer);
+  const decryption = await openForRead(ctx, bucket, key, info, customer);
   const doc: Record<string, unknown> = {};
   // S3 quirk: this ETag is not quoted, unlike every other operation's.
-  if (wanted.has('ETag')) doc['ETag'] = (info.isManifest ? await s3EtagOf(ctx, bucket, key, info) : info.etag).replace(/^"|"$/g, '');
+  if (wanted.has('ETag')) doc['ETag'] = (await s3EtagOf(ctx, bucket, key, info)).replace(/^"|"$/g, '');
   const checksum = storedChecksum(info.reserved);
   if (wanted.has('Checksum') && checksum) {
     // S3 quirk: a COMPOSITE checksum is given here without its `-<parts>`.

@@ -21,6 +21,7 @@ import { tagsOfVersion } from '../tagging/object-tags.js';
 import { parseTaggingDirective, requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
 import { placementFor } from '../storage/placement.js';
 import { keptHeaders, writeMoved } from '../storage/move.js';
+import { refuseWhereDefaultEncrypts } from '../encryption/bucket-default.js';
 
 export type MetadataDirective = 'COPY' | 'REPLACE';
 
@@ -66,6 +67,8 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   const replacedTags = tagging === 'REPLACE' ? (await requestedTags(ctx)) ?? new Map<string, string>() : undefined;
   // S3 quirk: a copy never takes the source's lock; it gets the request's, else the bucket's default.
   const lock = await lockForWrite(ctx, bucket, { needsIntegrity: false });
+  // Copies are not encrypted yet: none is written where the bucket's default would encrypt it.
+  await refuseWhereDefaultEncrypts(ctx, bucket, 'CopyObject');
   const info = await findCopySource(ctx, source);
   if (info.size > ctx.limits.maxObjectSize) {
     throw s3Error('InvalidRequest', {}, `The specified copy source is larger than the maximum allowable size for a copy source: ${ctx.limits.maxObjectSize}`);

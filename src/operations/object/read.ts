@@ -154,16 +154,18 @@ async function answerRead(
   const info = read.info;
   if (read.answer === 'not-modified') {
     // The S3 ETag, as a 200 would give it (a manifest's own is Swift's, not the client's).
-    return { status: 304, headers: { etag: info.isManifest ? await s3EtagOf(ctx, bucket, key, info) : quoteEtag(info.etag), 'last-modified': info.lastModified } };
+    return { status: 304, headers: { etag: info.isManifest || info.storedEtag ? await s3EtagOf(ctx, bucket, key, info) : quoteEtag(info.etag), 'last-modified': info.lastModified } };
   }
-  // SSE-C: the key must be the object's (or none for a plain object) before anything else is said.
-  const decryption = openForRead(ctx, bucket, key, info, customer);
+  // SSE-C: the key must be the object's (or none for a plain object) before anything else is said;
+  // SSE-S3/SSE-KMS: the data key is unwrapped by its provider (its failure answers here, before any byte).
+  const decryption = await openForRead(ctx, bucket, key, info, customer);
   const out = {
     ...decryption?.headers,
     ...objectResponseHeaders(info), ...versionHeaders(info.versionId), ...websiteRedirectHeader(info.reserved), ...lockResponseHeaders(await shownLock(ctx, bucket, key, info)),
     ...(await taggingCountHeader(ctx, bucket, key, info)), ...storageClassHeader(await objectClass(ctx, bucket, info)),
   };
-  if (info.isManifest) out['etag'] = await s3EtagOf(ctx, bucket, key, info);
+  // (An SSE-S3 object's stored ETag is its plaintext's MD5: Swift's is the ciphertext's.)
+  if (info.isManifest || info.storedEtag) out['etag'] = await s3EtagOf(ctx, bucket, key, info);
   // The current object's lifecycle expiry (x-amz-expiration), from the rules and its Last-Modified.
   if (ctx.req.query.get('versionId') === undefined) Object.assign(out, await expiryForRead(ctx, bucket, key, info));
   // S3 quirk: checksums are returned only when asked for, and only for the whole

@@ -39,6 +39,8 @@ export async function writeStaged(
   storageClass?: string,
   /** Reserved items known only once the body has ended (an SSE-C object's MAC: operations/encryption/). */
   bodyItems?: () => Reserved,
+  /** The object's S3 ETag once the body has ended, when it is not the segment's MD5 (an SSE-S3 object's plaintext MD5). */
+  bodyEtag?: () => string,
 ): Promise<Record<string, string | undefined>> {
   await ensureSegmentsContainer(ctx, bucket);
   const container = segmentsContainer(bucket);
@@ -52,6 +54,7 @@ export async function writeStaged(
     bucket, key, headers, storageClass,
     segment: { container, object: segment, etag: staged.etag, size: length },
     reserved: { ...extra, ...bodyItems?.(), [STAGED_PUT_ITEM]: '1' },
+    s3Etag: bodyEtag?.(),
     beforeManifest: async () => { replaced = await ownedSegments(ctx, bucket, key); },
   });
   await deleteSegments(ctx, bucket, replaced);

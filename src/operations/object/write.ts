@@ -22,17 +22,18 @@ import { expiryForWrite } from '../common/lifecycle-expiry.js';
 import { startKeyCleanup } from '../tagging/cleanup.js';
 import { requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
 import { isStaged, writeStaged } from './staged-put.js';
-import { requestedCustomerKey } from '../encryption/customer-key.js';
+import { guessedContentType } from '../common/guessed-type.js';
 import { encryptForWrite } from '../encryption/write.js';
+import { encryptionForWrite } from '../encryption/bucket-default.js';
 
 export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   checkKey(key, ctx.limits.maxKeyBytes);
-  // SSE-C: the key's headers are checked before anything is written (operations/encryption/).
-  const customer = requestedCustomerKey(ctx);
+  // SSE-C, SSE-S3, SSE-KMS or the bucket's default: checked before anything is written (operations/encryption/).
+  const wrapping = await encryptionForWrite(ctx, bucket);
   const length = await putBodyLength(ctx);
-  // An SSE-C object's items are sealed for its size, which decides how it is written: a body of unknown length is refused.
-  if (customer && length === undefined) throw s3Error('MissingContentLength', {}, 'An upload with SSE-C must give its length (Content-Length, or x-amz-decoded-content-length).');
+  // An encrypted object's items are sealed for its size, which decides how it is written: a body of unknown length is refused.
+  if (wrapping && length === undefined) throw s3Error('MissingContentLength', {}, 'An encrypted upload must give its length (Content-Length, or x-amz-decoded-content-length).');
   const headers = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(headers, await ctx.store.limits());
   const tags = await requestedTags(ctx);
@@ -47,19 +48,22 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const stored = expiry.deleteAt === undefined ? headers : { ...headers, 'x-delete-at': String(expiry.deleteAt) };
   // If-None-Match / If-Match: checked and written while this request holds the key (key-claim.ts).
   const out = await conditionally(ctx, bucket, key, parseWriteCondition(ctx.req.headers), async () => {
-    const sse = customer && (await encryptForWrite(ctx, bucket, key, customer, length!));
+    const sse = wrapping && (await encryptForWrite(ctx, bucket, key, wrapping, length!));
     const wctx = sse ? sse.ctx : ctx;
     const extra = { ...acl.items, ...redirect, ...lock.items, ...tagItems, ...sse?.items };
+    // An SSE-S3 object keeps its plaintext's MD5 in its Content-Type: without one of the client's, the type Swift would have guessed.
+    const typed = sse?.etag && stored['content-type'] === undefined ? { ...stored, 'content-type': guessedContentType(key) } : stored;
     try {
       // A large body is staged, so that of overlapping writes the last to complete wins (staged-put.ts);
       // one bound for a companion container is, the same way (its manifest is written once the body is in).
-      // So is every SSE-C body too large to encrypt in memory first: its MAC, known at its end, goes on the manifest (encryption/write.ts).
+      // So is every encrypted body too large to encrypt in memory first: its MAC, known at its end, goes on the manifest (encryption/write.ts).
       if (placement.policy === undefined && (isStaged(ctx, length) || sse?.needsManifest === true)) {
-        return { ...(await writeStaged(wctx, bucket, key, stored, length!, extra, placement.storageClass, sse?.bodyItems)), ...sse?.responseHeaders };
+        return { ...(await writeStaged(wctx, bucket, key, typed, length!, extra, placement.storageClass, sse?.bodyItems, sse?.etag)), ...sse?.responseHeaders };
       }
       const replaced = await ownedSegments(ctx, bucket, key);
       const afterWrite = () => deleteSegments(ctx, bucket, replaced);
-      return { ...(await writePlaced(wctx, { bucket, key, headers: stored, length, afterWrite, extra, noMetadataPost: lock.lockedBucket, bodyItems: sse?.bodyItems }, placement)), ...sse?.responseHeaders };
+      const placed = { bucket, key, headers: typed, length, afterWrite, extra, noMetadataPost: lock.lockedBucket, bodyItems: sse?.bodyItems, s3Etag: sse?.etag };
+      return { ...(await writePlaced(wctx, placed, placement)), ...sse?.responseHeaders };
     } catch (err) {
       throw sse ? sse.failure(err) : err;
     }

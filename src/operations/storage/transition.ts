@@ -56,7 +56,8 @@ export async function changeStorageClass(ctx: OperationContext, bucket: string, 
   const named = { ...placement, storageClass };
   try {
     await writeMoved(ctx, bucket, key, { container: bucket, object: key, info }, named, {
-      headers: keptHeaders(info), reserved, s3Etag: PLAIN_MD5.test(etag) ? undefined : etag,
+      // (An SSE-S3 object's stored ETag is an MD5, but its plaintext's: it must stay, not become the ciphertext's.)
+      headers: keptHeaders(info), reserved, s3Etag: PLAIN_MD5.test(etag) && info.storedEtag === undefined ? undefined : etag,
     }, { ifMatch: info.etag, policyOfBucket: await bucketPolicy(ctx, bucket), deleteAt: info.deleteAt, since: info.writtenMs });
   } catch (err) {
     if (err instanceof SwiftError && err.status === 412) {

@@ -24,13 +24,16 @@ export interface PlacedWrite {
   readonly noMetadataPost?: boolean;
   /** Reserved items known only once the body has ended (an SSE-C object's MAC: operations/encryption/). */
   readonly bodyItems?: () => Reserved;
+  /** The object's S3 ETag when it is not Swift's (an SSE-S3 object's plaintext MD5), known once the body has ended. */
+  readonly s3Etag?: () => string;
 }
 
 /** Writes the request's body where the placement says; answers the ETag (and checksum) headers. */
 export async function writePlaced(ctx: OperationContext, w: PlacedWrite, placement: Placement): Promise<Record<string, string | undefined>> {
   // An empty object has no bytes to keep anywhere: it stays in the bucket, its class named on it.
   if (placement.policy === undefined || w.length === 0) {
-    return writeBody(ctx, { container: w.bucket, object: w.key }, w.headers, w.length, w.afterWrite, w.extra, { noMetadataPost: w.noMetadataPost, storageClass: placement.storageClass });
+    // (A body written as one object is small enough to have been encrypted in memory first: its ETag is known now.)
+    return writeBody(ctx, { container: w.bucket, object: w.key }, w.headers, w.length, w.afterWrite, w.extra, { noMetadataPost: w.noMetadataPost, storageClass: placement.storageClass, s3Etag: w.s3Etag?.() });
   }
   // The manifest names its segment's size, which a chunked body without a length does not say up front.
   if (w.length === undefined) throw s3Error('MissingContentLength', {}, 'An upload with x-amz-storage-class must give its length (Content-Length, or x-amz-decoded-content-length).');
@@ -44,6 +47,7 @@ export async function writePlaced(ctx: OperationContext, w: PlacedWrite, placeme
     bucket: w.bucket, key: w.key, headers: w.headers, storageClass: placement.storageClass,
     segment: { container, object: data, etag: (sent['etag'] ?? '').replace(/"/g, ''), size: w.length },
     reserved: { ...w.extra, ...w.bodyItems?.() },
+    s3Etag: w.s3Etag?.(),
   });
   await w.afterWrite();
   return out;

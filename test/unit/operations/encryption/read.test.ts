@@ -32,9 +32,9 @@ function info(items: Record<string, string>, change: Record<string, string> = {}
   return objectInfo('b', 'k', headers, sealer);
 }
 
-const codeOf = (fn: () => unknown): string | undefined => {
+const codeOf = async (fn: () => unknown): Promise<string | undefined> => {
   try {
-    fn();
+    await fn();
   } catch (err) {
     if (err instanceof S3Error) return `${err.status} ${err.code}`;
     throw err;
@@ -47,7 +47,7 @@ describe('openForRead', () => {
   let written: EncryptedWrite;
   let encrypted: ReturnType<typeof info>;
   beforeAll(async () => {
-    written = await encryptForWrite(ctx, 'b', 'k', customer, 0);
+    written = await encryptForWrite(ctx, 'b', 'k', { kind: 'customer', customer }, 0);
     encrypted = info(written.items);
   });
 
@@ -56,29 +56,29 @@ describe('openForRead', () => {
     expect(storedEncryption(info({})).kind).toBe('none');
   });
 
-  it('gives the data key for the right key, with the answer headers', () => {
-    const d = openForRead(ctx, 'b', 'k', encrypted, customer)!;
+  it('gives the data key for the right key, with the answer headers', async () => {
+    const d = (await openForRead(ctx, 'b', 'k', encrypted, customer))!;
     expect(d.dataKey).toHaveLength(32);
     expect(d.headers['x-amz-server-side-encryption-customer-algorithm']).toBe('AES256');
   });
 
-  it('answers as S3 does for every mismatch', () => {
-    expect(codeOf(() => openForRead(ctx, 'b', 'k', encrypted, undefined))).toBe('400 InvalidRequest');
-    expect(codeOf(() => openForRead(ctx, 'b', 'k', encrypted, keyOf()))).toBe('403 AccessDenied');
-    expect(codeOf(() => openForRead(ctx, 'b', 'k', info({}), customer))).toBe('400 InvalidRequest');
-    expect(openForRead(ctx, 'b', 'k', info({}), undefined)).toBeUndefined();
+  it('answers as S3 does for every mismatch', async () => {
+    expect(await codeOf(() => openForRead(ctx, 'b', 'k', encrypted, undefined))).toBe('400 InvalidRequest');
+    expect(await codeOf(() => openForRead(ctx, 'b', 'k', encrypted, keyOf()))).toBe('403 AccessDenied');
+    expect(await codeOf(() => openForRead(ctx, 'b', 'k', info({}), customer))).toBe('400 InvalidRequest');
+    expect(await openForRead(ctx, 'b', 'k', info({}), undefined)).toBeUndefined();
   });
 
-  it('a wrapped key copied onto another object name does not unwrap there (403)', () => {
+  it('a wrapped key copied onto another object name does not unwrap there (403)', async () => {
     const elsewhere = objectInfo('b', 'other', { 'content-length': '0', etag: 'x', ...sealer.headers({ container: 'b', object: 'other', size: 0 }, written.items) }, sealer);
-    expect(codeOf(() => openForRead(ctx, 'b', 'other', elsewhere, customer))).toBe('403 AccessDenied');
+    expect(await codeOf(() => openForRead(ctx, 'b', 'other', elsewhere, customer))).toBe('403 AccessDenied');
   });
 
-  it('changed items (the seal breaks) are refused, never a plain object', () => {
+  it('changed items (the seal breaks) are refused, never a plain object', async () => {
     const changed = info(written.items, { 'x-object-meta-s3gw-sse-iv': 'AAAAAAAAAAAAAAAAAAAAAA' });
     expect(storedEncryption(changed).kind).toBe('unverifiable');
-    expect(codeOf(() => openForRead(ctx, 'b', 'k', changed, undefined))).toBe('400 InvalidRequest');
-    expect(codeOf(() => openForRead(ctx, 'b', 'k', changed, customer))).toBe('403 AccessDenied');
+    expect(await codeOf(() => openForRead(ctx, 'b', 'k', changed, undefined))).toBe('400 InvalidRequest');
+    expect(await codeOf(() => openForRead(ctx, 'b', 'k', changed, customer))).toBe('403 AccessDenied');
     // An unknown mode sealed by a (newer) gateway: not readable as plaintext either.
     expect(storedEncryption(info({ ...written.items, sse: 'z9' })).kind).toBe('unverifiable');
   });

@@ -9,7 +9,9 @@
 // 3× the timeout. With this interceptor, a call still not on a socket after
 // `waitMs` fails at once with PoolWaitTimeout (the caller answers 503
 // SlowDown); when a socket later picks it up, it is aborted before a byte is
-// written. https://undici.nodejs.org/#/docs/api/Dispatcher?id=dispatchercomposeinterceptors
+// written. undici's own view of the gap: https://github.com/nodejs/undici/issues/341
+// ("request timeout does not apply while in Pool queue"); interceptors:
+// https://undici.nodejs.org/#/docs/api/Dispatcher?id=dispatchercomposeinterceptors
 import type { Dispatcher } from 'undici';
 import { PoolWaitTimeout } from './errors.js';
 

@@ -8,6 +8,10 @@
 //   blackhole() connections are still accepted, but every byte is swallowed:
 //               nothing is answered and nothing is closed by the relay, which
 //               is what a network dropping packets looks like to a client.
+//   freeze()    nothing is read any more: the sender's writes block once the
+//               socket buffers are full, as when the peer's process hangs or
+//               every packet is dropped before it is acknowledged. pass()
+//               delivers what was held: nothing is lost.
 // A connection that swallowed a byte stays dead after pass(): its request is
 // lost midway, as on a real path whose state (a NAT or firewall entry) is gone;
 // only the client giving up (closing) ends it, and then Swift's side is cut
@@ -51,17 +55,20 @@ export interface TcpProxy {
   delay(ms: number): void;
   /** Swallows every byte from now on (or after `afterBytes`); resolves once black-holing began. */
   blackhole(opts?: BlackholeOptions): Promise<void>;
-  /** Back to forwarding at once (dead connections stay dead). */
+  /** Stops reading (from now on, or after `afterBytes`); resolves once frozen. */
+  freeze(opts?: BlackholeOptions): Promise<void>;
+  /** Back to forwarding at once (dead connections, and ones frozen alone, stay so). */
   pass(): void;
 }
 
-type Mood = { readonly kind: 'pass' } | { readonly kind: 'delay'; readonly ms: number } | { readonly kind: 'blackhole' };
+type Mood = { readonly kind: 'pass' } | { readonly kind: 'delay'; readonly ms: number } | { readonly kind: 'blackhole' } | { readonly kind: 'freeze' };
 
 interface Armed {
   remaining: number;
   readonly direction: Direction;
   readonly request?: RegExp;
   readonly scope: 'all' | 'connection';
+  readonly effect: 'blackhole' | 'freeze';
   /** The connection `request` was seen on. */
   on?: number;
   readonly began: () => void;
@@ -88,12 +95,23 @@ export async function tcpProxy(targetHost: string, targetPort: number): Promise<
   let swallowed = 0;
   let mood: Mood = { kind: 'pass' };
   let armed: Armed | undefined;
+  /** Every open connection's way to stop reading (a freeze of all) and to start again. */
+  const controls = new Set<{ readonly halt: () => void; readonly thaw: () => void }>();
 
   const relay = (client: Socket) => {
     const id = ++connections;
     open++;
     const upstream = connect(targetPort, targetHost);
     let dead = false;
+    /** Frozen on its own (scope 'connection'): pass() does not thaw it. */
+    let frozenAlone = false;
+    const held: Record<Direction, Buffer[]> = { up: [], down: [] };
+    const ends: Record<Direction, Socket> = { up: upstream, down: client };
+    const halt = () => {
+      client.pause();
+      upstream.pause();
+    };
+    const frozen = () => frozenAlone || mood.kind === 'freeze';
     // Per direction: the chain of chunks still waiting for their turn (delay).
     const queues: Record<Direction, Promise<void>> = { up: Promise.resolve(), down: Promise.resolve() };
     const pending: Record<Direction, number> = { up: 0, down: 0 };
@@ -104,11 +122,13 @@ export async function tcpProxy(targetHost: string, targetPort: number): Promise<
     };
     const write = (to: Socket, chunk: Buffer) => {
       if (dead || mood.kind === 'blackhole') return swallow(chunk.length);
+      if (frozen()) return void held[to === upstream ? 'up' : 'down'].push(chunk);
       if (!to.destroyed) to.write(chunk);
     };
     const forward = (direction: Direction, to: Socket, input: Buffer) => {
       let chunk = input;
       if (dead || mood.kind === 'blackhole') return swallow(chunk.length);
+      if (frozen()) return void held[direction].push(Buffer.from(chunk));
       // A request to wait for is looked for in what goes up; bytes are then counted on its connection.
       let from = 0;
       if (armed?.request && armed.on === undefined) {
@@ -122,9 +142,19 @@ export async function tcpProxy(targetHost: string, targetPort: number): Promise<
           const trigger = armed;
           armed = undefined;
           if (through.length > 0) forward(direction, to, through);
-          if (trigger.scope === 'all') mood = { kind: 'blackhole' };
-          trigger.began();
-          return swallow(chunk.length - through.length);
+          const rest = chunk.subarray(through.length);
+          if (trigger.effect === 'freeze') {
+            if (trigger.scope === 'all') freezeAll();
+            else {
+              frozenAlone = true;
+              halt();
+            }
+            if (rest.length > 0) held[direction].push(Buffer.from(rest));
+          } else {
+            if (trigger.scope === 'all') mood = { kind: 'blackhole' };
+            swallow(rest.length);
+          }
+          return trigger.began();
         }
         armed.remaining -= chunk.length - from;
       }
@@ -143,9 +173,21 @@ export async function tcpProxy(targetHost: string, targetPort: number): Promise<
       sockets.add(s);
       s.on('error', () => undefined);
     }
+    const thaw = () => {
+      if (frozenAlone || dead) return;
+      for (const direction of ['up', 'down'] as const) {
+        for (const chunk of held[direction].splice(0)) forward(direction, ends[direction], chunk);
+      }
+      client.resume();
+      upstream.resume();
+    };
+    const control = { halt, thaw };
+    controls.add(control);
+    if (mood.kind === 'freeze') halt();
     client.on('close', () => {
       open--;
       sockets.delete(client);
+      controls.delete(control);
       upstream.destroy();
     });
     // The service hanging up reaches the client after the bytes it sent
@@ -155,11 +197,25 @@ export async function tcpProxy(targetHost: string, targetPort: number): Promise<
     upstream.on('close', () => {
       sockets.delete(upstream);
       void queues.down.then(() => {
-        if (!dead && mood.kind !== 'blackhole') client.destroy();
+        if (!dead && !frozen() && mood.kind !== 'blackhole') client.destroy();
       });
     });
     client.on('data', (chunk: Buffer) => forward('up', upstream, chunk));
     upstream.on('data', (chunk: Buffer) => forward('down', client, chunk));
+  };
+
+  const freezeAll = () => {
+    mood = { kind: 'freeze' };
+    for (const c of controls) c.halt();
+  };
+  const arm = (effect: Armed['effect'], opts: BlackholeOptions, now: () => void) => {
+    if (opts.afterBytes === undefined && opts.request === undefined) {
+      now();
+      return Promise.resolve();
+    }
+    return new Promise<void>((began) => {
+      armed = { remaining: opts.afterBytes ?? 0, direction: opts.direction ?? 'up', request: opts.request, scope: opts.scope ?? 'all', effect, began };
+    });
   };
 
   const listen = () =>
@@ -192,18 +248,14 @@ export async function tcpProxy(targetHost: string, targetPort: number): Promise<
     delay: (ms) => {
       mood = { kind: 'delay', ms };
     },
-    blackhole: (opts = {}) => {
-      if (opts.afterBytes === undefined && opts.request === undefined) {
-        mood = { kind: 'blackhole' };
-        return Promise.resolve();
-      }
-      return new Promise<void>((began) => {
-        armed = { remaining: opts.afterBytes ?? 0, direction: opts.direction ?? 'up', request: opts.request, scope: opts.scope ?? 'all', began };
-      });
-    },
+    blackhole: (opts = {}) => arm('blackhole', opts, () => {
+      mood = { kind: 'blackhole' };
+    }),
+    freeze: (opts = {}) => arm('freeze', opts, freezeAll),
     pass: () => {
       mood = { kind: 'pass' };
       armed = undefined;
+      for (const c of controls) c.thaw();
     },
   };
 }

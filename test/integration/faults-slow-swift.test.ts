@@ -85,6 +85,31 @@ describe('Swift slow, below the timeouts', () => {
       relay.pass();
     }
   });
+
+  it('a download slower in total than swift.bodyTimeoutMs, its every pause shorter, arrives whole', async () => {
+    const body = randomBytes(1024 * 1024);
+    expect((await s3({ method: 'PUT', path: `/${b}/slow-long`, body })).status).toBe(200);
+    relay.delay(150);
+    try {
+      const got = await timed(() => s3({ method: 'GET', path: `/${b}/slow-long` }));
+      expect(got.value.body.equals(body)).toBe(true);
+      expect(got.ms).toBeGreaterThan(BODY_MS);
+    } finally {
+      relay.pass();
+    }
+  });
+
+  it('a GET whose Swift connection stalls mid-body for less than swift.bodyTimeoutMs arrives whole', async () => {
+    const body = randomBytes(2 * 1024 * 1024);
+    expect((await s3({ method: 'PUT', path: `/${b}/stall-get`, body })).status).toBe(200);
+    const stalled = relay.freeze({ request: swiftCall('GET', b, 'stall-get'), direction: 'down', afterBytes: 256 * 1024 });
+    // The stall is the fault itself: it lasts a third of the body timeout.
+    void stalled.then(() => setTimeout(() => relay.pass(), BODY_MS / 3));
+    const got = await s3({ method: 'GET', path: `/${b}/stall-get` });
+    await stalled;
+    expect(got.status).toBe(200);
+    expect(got.body.equals(body)).toBe(true);
+  });
 });
 
 describe('Swift slower than swift.headersTimeoutMs', () => {
@@ -110,8 +135,8 @@ describe('Swift slower than swift.headersTimeoutMs', () => {
     expect((await s3({ method: 'PUT', path: `/${b}/slow-get`, body })).status).toBe(200);
     relay.delay(2 * HEADERS_MS + 1000);
     try {
-      for (const path of [`/${b}/slow-get`, `/${b}?prefix=slow`]) {
-        const res = await timed(() => s3({ method: 'GET', path }));
+      const answers = await Promise.all([`/${b}/slow-get`, `/${b}?prefix=slow`].map((path) => timed(() => s3({ method: 'GET', path }))));
+      for (const res of answers) {
         expectRetryable(res.value);
         expect(res.ms).toBeLessThan(HEADERS_MS + SLACK_MS);
       }
@@ -227,6 +252,19 @@ describe('Swift black-holed in the middle of an upload', () => {
       expect((await s3({ method: 'HEAD', path: `/${b}/${key}` })).status).toBe(404);
       expect(await segmentsOf(key)).toEqual([]);
     }
+  });
+
+  it('answers a PUT whose Swift connection stops reading mid-body (writes block) 503 within the timeouts: nothing stored, no segment', async () => {
+    const key = 'frozen-put';
+    // Larger than loopback's socket buffers, so the gateway's writes to Swift really block.
+    const body = randomBytes(24 * 1024 * 1024);
+    const frozen = relay.freeze({ request: swiftCall('PUT', `${b}+segments`, `${key}/`), afterBytes: 64 * 1024, scope: 'connection' });
+    const put = await timed(() => s3({ method: 'PUT', path: `/${b}/${key}`, body }));
+    await frozen;
+    expectRetryable(put.value);
+    expect(put.ms).toBeLessThan(HEADERS_MS + SLACK_MS);
+    expect((await s3({ method: 'HEAD', path: `/${b}/${key}` })).status).toBe(404);
+    expect(await segmentsOf(key)).toEqual([]);
   });
 
   it('answers an UploadPart 503: no part, no segment; the upload goes on and completes whole', async () => {

@@ -46,7 +46,8 @@ export function buildBackend(config: Config, opts: { readonly metrics?: Metrics;
       cache: (event) => metrics.cacheEvents.inc({ cache: 'token', event }),
     },
   });
-  const info = new SwiftInfo(dispatcher);
+  // /info may not take longer than any other Swift call (its limits then are the last known, for a while).
+  const info = new SwiftInfo(dispatcher, { timeoutMs: Math.min(config.swift.headersTimeoutMs, 5_000) });
   const swift = new SwiftClient({
     dispatcher,
     tokens: {

@@ -8,8 +8,8 @@
 // period per `connections` calls ahead: a burst of 3× the pool ended after
 // 3× the timeout. With this interceptor, a call still not on a socket after
 // `waitMs` fails at once with PoolWaitTimeout (the caller answers 503
-// SlowDown); when a socket later picks it up, it is aborted before a byte is
-// written. undici's own view of the gap: https://github.com/nodejs/undici/issues/341
+// SlowDown); when a socket later picks it up, it is dropped before a byte is
+// written, and the socket serves the next call. undici's own view of the gap: https://github.com/nodejs/undici/issues/341
 // ("request timeout does not apply while in Pool queue"); interceptors:
 // https://undici.nodejs.org/#/docs/api/Dispatcher?id=dispatchercomposeinterceptors
 import type { Dispatcher } from 'undici';
@@ -46,7 +46,14 @@ class WaitBoundHandler implements Handler {
 
   onRequestStart(controller: Controller, context: unknown): void {
     this.#settle();
-    if (this.#expired) return controller.abort(this.#expired);
+    // undici quirk: controller.abort() here destroys the socket the call was
+    // given (a fresh or kept-alive connection, lost for nothing); a throw
+    // from the start callback fails only the call (client-h1.js writeH1:
+    // errorRequest, then the next queued call goes out on the same socket).
+    // An upload's body was destroyed with the error when the call expired,
+    // and undici then aborts on its own before asking us (core/request.js
+    // onConnect): that connection is closed and the pool opens another.
+    if (this.#expired) throw this.#expired;
     this.#inner.onRequestStart?.(controller, context);
   }
 

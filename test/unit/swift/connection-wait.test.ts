@@ -4,6 +4,7 @@
 // fails after the wait, is never sent, and the pool serves on afterwards.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectionWait } from '../../../src/swift/connection-wait.js';
@@ -12,17 +13,20 @@ import { PoolWaitTimeout, isConnectionError } from '../../../src/swift/errors.js
 let server: Server;
 let origin: string;
 let agent: Agent;
+let connections = 0;
 const seen: string[] = [];
 const held: ServerResponse[] = [];
 
 beforeEach(async () => {
   seen.length = 0;
   held.length = 0;
+  connections = 0;
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
     seen.push(req.url!);
     if (req.url === '/hold') held.push(res);
     else res.end('ok');
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   agent = new Agent({ connections: 1, pipelining: 1 });
@@ -49,9 +53,29 @@ describe('connectionWait', () => {
     expect(performance.now() - started).toBeLessThan(1000);
     held[0]!.end('released');
     expect(await (await first).body.text()).toBe('released');
-    // The connection is free again: the next call goes out and is answered; the expired one never went.
+    // The connection is free again: the next call goes out on it and is answered; the expired one
+    // never went, and dropping it did not cost the connection.
     expect(await (await get(pool, '/next')).body.text()).toBe('ok');
     expect(seen).toEqual(['/hold', '/next']);
+    expect(connections).toBe(1);
+  });
+
+  it('drops a queued upload too: its body stream ended with the error, nothing of it sent, the pool serving on', async () => {
+    const pool = agent.compose(connectionWait(100));
+    const first = get(pool, '/hold');
+    await expect.poll(() => seen).toEqual(['/hold']);
+    const body = new PassThrough();
+    body.write('part of an upload');
+    const closed = new Promise<unknown>((resolve) => body.on('close', () => resolve(body.errored)));
+    const err = await pool.request({ origin, path: '/upload', method: 'PUT', body }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PoolWaitTimeout);
+    expect(await closed).toBeInstanceOf(PoolWaitTimeout);
+    held[0]!.end('released');
+    await (await first).body.text();
+    expect(await (await get(pool, '/next')).body.text()).toBe('ok');
+    expect(seen).toEqual(['/hold', '/next']);
+    // undici closes the connection such a call lands on (its body errored: core/request.js onConnect); the pool opens another.
+    expect(connections).toBeLessThanOrEqual(2);
   });
 
   it('leaves a call that got its connection in time alone, however long its answer takes', async () => {

@@ -35,7 +35,8 @@ export interface SwiftResponse {
 }
 
 export interface SwiftEvents {
-  call?(method: string, status: number | 'error' | 'aborted', seconds: number): void;
+  /** busy: no pooled connection was free within swift.queueTimeoutMs (the call never went out). */
+  call?(method: string, status: number | 'error' | 'aborted' | 'busy', seconds: number): void;
 }
 
 export interface SwiftClientOptions {
@@ -194,7 +195,7 @@ export class SwiftClient {
         // request body did (the client went away or stalled, a checksum did
         // not match). Swift is fine; it is not counted as a Swift error.
         const upstream = isConnectionError(err);
-        this.#opts.events?.call?.(call.method, upstream ? 'error' : 'aborted', (this.#now() - started) / 1000);
+        this.#opts.events?.call?.(call.method, err instanceof PoolWaitTimeout ? 'busy' : upstream ? 'error' : 'aborted', (this.#now() - started) / 1000);
         if (err instanceof PoolWaitTimeout) {
           throw new UpstreamBusy(`Every connection to Swift is busy: ${err.message}`, { cause: err });
         }

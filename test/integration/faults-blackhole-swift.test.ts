@@ -50,6 +50,8 @@ describe('Swift black-holed under more concurrent requests than swift.connection
     // those queued behind them gave up after swift.queueTimeoutMs.
     const codes = answers.map((a) => xmlValue(a.value.text(), 'Code')).sort();
     expect(codes).toEqual([...Array(SLOW.connections).fill('ServiceUnavailable'), ...Array(2 * SLOW.connections).fill('SlowDown')]);
+    const busy = (await rig.gw.metrics.swiftRequests.get()).values.filter((v) => v.labels.status === 'busy').reduce((n, v) => n + v.value, 0);
+    expect(busy).toBe(2 * SLOW.connections);
     expect(most).toBeLessThanOrEqual(SLOW.connections);
     const back = await timed(() => s3({ method: 'GET', path: `/${b}/crowd` }));
     expect(back.value.body.equals(body)).toBe(true);

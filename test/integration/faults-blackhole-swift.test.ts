@@ -127,6 +127,42 @@ describe('Swift black-holed in the middle of an upload', () => {
   });
 });
 
+describe('Swift black-holed around CompleteMultipartUpload\'s manifest PUT', () => {
+  async function openUpload(key: string) {
+    const id = xmlValue((await s3({ method: 'POST', path: `/${b}/${key}?uploads` })).text(), 'UploadId')!;
+    const part = randomBytes(2000);
+    const etag = (await s3({ method: 'PUT', path: `/${b}/${key}?partNumber=1&uploadId=${id}`, body: part })).headers['etag']!;
+    const complete = { method: 'POST', path: `/${b}/${key}?uploadId=${id}`, body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>` };
+    return { id, part, complete };
+  }
+  const uploadsOf = async (key: string) => xmlValues((await s3({ method: 'GET', path: `/${b}?uploads&prefix=${key}` })).text(), 'UploadId');
+
+  // 'up': the manifest never reaches Swift; 'down': Swift wrote it, its answer is lost.
+  for (const [direction, stored] of [['up', false], ['down', true]] as const) {
+    it(`black-holed ${direction === 'up' ? 'before Swift got the manifest' : 'after Swift wrote it'}: a retryable error, the upload still open, the object ${stored ? 'whole' : 'absent'}; the retry completes`, async () => {
+      const key = `cut-complete-${direction}`;
+      const { id, part, complete } = await openUpload(key);
+      const cut = rig.relay.blackhole({ request: swiftCall('PUT', b, `${key}?multipart-manifest=put`), direction, scope: 'connection' });
+      const failed = await timed(() => s3(complete));
+      await cut;
+      // S3 quirk: Complete may answer 200 at once and keep the connection
+      // alive with whitespace, an error then arriving in that 200's body;
+      // SDKs read it and retry. Either way: a retryable error.
+      if (failed.value.status === 200) expect(['ServiceUnavailable', 'SlowDown']).toContain(xmlValue(failed.value.text(), 'Code'));
+      else expectRetryable(failed.value);
+      expect(failed.ms).toBeLessThan(SLOW.headersMs + SLOW.slackMs);
+      const got = await s3({ method: 'GET', path: `/${b}/${key}` });
+      if (stored) expect(got.body.equals(part)).toBe(true);
+      else expect(got.status).toBe(404);
+      expect(await uploadsOf(key)).toEqual([id]);
+      expect((await s3(complete)).status).toBe(200);
+      expect((await s3({ method: 'GET', path: `/${b}/${key}` })).body.equals(part)).toBe(true);
+      expect(await uploadsOf(key)).toEqual([]);
+      expect((await segmentNames(rig.stack, 'demo', b)).filter((n) => n.startsWith(`${key}/`))).toEqual([`${key}/${id}/1`]);
+    });
+  }
+});
+
 describe('readiness while Swift is black-holed', () => {
   it('turns not-ready within the probe timeout, each check bounded by it, and ready again after pass()', async () => {
     const HEALTH_TIMEOUT_MS = 800;

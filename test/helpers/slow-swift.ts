@@ -9,9 +9,12 @@ import { purgeBucket } from './swift-direct.js';
 import { tcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 /** The test gateways' Swift settings. */
+// Short enough for a test of seconds, long enough that the shared stack's own
+// latency under a loaded machine (a container PUT took over a second at times)
+// stays below them.
 export const SLOW = {
-  headersMs: 1500,
-  bodyMs: 1500,
+  headersMs: 2000,
+  bodyMs: 2000,
   queueMs: 1000,
   connections: 4,
   stagedFrom: 256 * 1024,

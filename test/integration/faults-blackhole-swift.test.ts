@@ -55,7 +55,8 @@ describe('Swift black-holed under more concurrent requests than swift.connection
     expect(most).toBeLessThanOrEqual(SLOW.connections);
     const back = await timed(() => s3({ method: 'GET', path: `/${b}/crowd` }));
     expect(back.value.body.equals(body)).toBe(true);
-    expect(back.ms).toBeLessThan(1000);
+    // Not one timeout waited out: no dead connection or queue in its way.
+    expect(back.ms).toBeLessThan(SLOW.queueMs);
     const stored = await Promise.all(answers.map((_, i) => (i % 2 ? 404 : swiftDirect(rig.stack, 'demo', 'HEAD', b, `crowd-${i}`).then((r) => r.status))));
     expect(stored).toEqual(Array(3 * SLOW.connections).fill(404));
   });

@@ -44,7 +44,8 @@ describe('Swift slow, below the timeouts', () => {
   it('a download slower in total than swift.bodyTimeoutMs, its every pause shorter, arrives whole', async () => {
     const body = randomBytes(1024 * 1024);
     expect((await s3({ method: 'PUT', path: `/${b}/slow-long`, body })).status).toBe(200);
-    rig.relay.delay(150);
+    // At least 16 chunks of at most 64 KiB (node's socket reads), each 200 ms after the last.
+    rig.relay.delay(200);
     try {
       const got = await timed(() => s3({ method: 'GET', path: `/${b}/slow-long` }));
       expect(got.value.body.equals(body)).toBe(true);

@@ -9,8 +9,10 @@
 // 3× the timeout. With this interceptor, a call still not on a socket after
 // `waitMs` fails at once with PoolWaitTimeout (the caller answers 503
 // SlowDown); when a socket later picks it up, it is dropped before a byte is
-// written, and the socket serves the next call. undici's own view of the gap: https://github.com/nodejs/undici/issues/341
-// ("request timeout does not apply while in Pool queue"); interceptors:
+// written, and the socket serves the next call. The wait covers connecting
+// too: a call is "on a socket" once undici starts writing it.
+// undici's own view of the gap ("request timeout does not apply while in Pool
+// queue"): https://github.com/nodejs/undici/issues/341; interceptors:
 // https://undici.nodejs.org/#/docs/api/Dispatcher?id=dispatchercomposeinterceptors
 import type { Dispatcher } from 'undici';
 import { PoolWaitTimeout } from './errors.js';

@@ -1,6 +1,6 @@
 // A TCP relay in front of a real service, which a test can stop and start again
 // on the same port (the service "goes away" for one gateway without touching
-// the shared stack), and switch at any moment between three network moods:
+// the shared stack), and switch at any moment between these network moods:
 //   pass()      bytes flow as they come;
 //   delay(ms)   every chunk, in both directions, is forwarded ms after the
 //               previous one of its direction left (a slow link: latency that
@@ -36,7 +36,7 @@ export interface BlackholeOptions {
    * of its answer).
    */
   readonly request?: RegExp;
-  /** 'connection': only the connection where it began dies; the network stays as it is. */
+  /** 'connection': only the connection where it began dies (or stays frozen); the network stays as it is. */
   readonly scope?: 'all' | 'connection';
 }
 

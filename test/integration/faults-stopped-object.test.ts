@@ -1,0 +1,153 @@
+// Issue 19, faults: the Swift object server SIGKILLed mid-PUT and mid-GET.
+// A private object server and proxy (test/helpers/private-swift.ts: real
+// processes on the shared stack's disks, placement and account/container
+// servers) sit under the gateway; the test kills the object server at the
+// moment it has the request, never after a sleep:
+// - mid-PUT: the client gets a retryable 503 ServiceUnavailable, the old
+//   object is still whole, nothing partial, no segment left; once the object
+//   server is back, the client's retry stores the new bytes;
+// - mid-GET: the response ENDS SHORT — fewer bytes than its Content-Length and
+//   an error in the client — never a complete-looking body; the bytes that
+//   came are the object's own. S3 clients detect a short body by its
+//   Content-Length and retry the GET (e.g. botocore's IncompleteReadError).
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, uniqueBucket, type TestGateway } from '../helpers/gateway.js';
+import { privateSwift, type PrivateSwift } from '../helpers/private-swift.js';
+import { rawS3, signV2, stringToSignV2, xmlValue, type RawRequest } from '../helpers/raw-s3.js';
+import { loadStack } from '../helpers/stack.js';
+import { purgeBucket, segmentNames } from '../helpers/swift-direct.js';
+
+const STAGED_FROM = 1024 * 1024;
+const stack = loadStack();
+const keys = stack.users.demo.ec2;
+const b = uniqueBucket('faults-obj');
+const md5 = (body: Buffer) => createHash('md5').update(body).digest('hex');
+let ps: PrivateSwift;
+let gw: TestGateway;
+const s3 = (req: RawRequest) => rawS3(gw.url, { keys, ...req });
+
+beforeAll(async () => {
+  ps = await privateSwift();
+  gw = await startGateway({ dialect: 'aws', storageUrl: ps.storageUrl, env: { S3GW_S3_STAGED_PUT_FROM_BYTES: String(STAGED_FROM) } });
+  expect((await s3({ method: 'PUT', path: `/${b}` })).status).toBe(200);
+}, 120_000);
+
+afterAll(async () => {
+  await purgeBucket(stack, 'demo', b).catch(() => undefined);
+  await gw?.stop();
+  await ps?.close();
+});
+
+/** Established TCP connections to a local port (ss), i.e. requests the object server has now. */
+function connectionsTo(port: number): number {
+  const out = execFileSync('ss', ['-Htn', 'state', 'established', `( dport = :${port} )`], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.trim()).length;
+}
+
+async function untilConnected(port: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (connectionsTo(port) === 0) {
+    if (Date.now() > deadline) throw new Error(`nothing connected to ${port} within 10 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function signed(method: string, path: string, extra: Record<string, string> = {}): Record<string, string> {
+  const headers: Record<string, string> = { date: new Date().toUTCString(), ...extra };
+  headers['authorization'] = `AWS ${keys.access}:${signV2(keys.secret, stringToSignV2(method, path, headers))}`;
+  return headers;
+}
+
+/**
+ * PUTs `body`: sends the first `first` bytes, waits until Swift's object server
+ * has the request, SIGKILLs it, then sends the rest. Resolves with the status
+ * and S3 error code, or 'cut' when the connection ended without an answer.
+ */
+function putKillingObjectServer(key: string, body: Buffer, first: number): Promise<{ status: number | 'cut'; code?: string }> {
+  const url = new URL(gw.url);
+  return new Promise((resolve) => {
+    const req = request({ host: url.hostname, port: url.port, method: 'PUT', path: `/${b}/${key}`, headers: signed('PUT', `/${b}/${key}`, { 'content-length': String(body.length) }) }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, code: xmlValue(text, 'Code') }));
+      res.on('error', () => resolve({ status: 'cut' }));
+    });
+    req.on('error', () => resolve({ status: 'cut' }));
+    req.write(body.subarray(0, first));
+    void untilConnected(ps.ports.object).then(() => ps.stop('object', 'SIGKILL')).then(() => req.end(body.subarray(first)));
+  });
+}
+
+/** GETs key with a byte-counting client: reads the first chunk, SIGKILLs the object server, then reads to the end. */
+function getKillingObjectServer(key: string): Promise<{ status: number; contentLength: number; body: Buffer; ended: 'complete' | 'error' }> {
+  const url = new URL(gw.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path: `/${b}/${key}`, headers: signed('GET', `/${b}/${key}`) }, (res) => {
+      const chunks: Buffer[] = [];
+      const done = (ended: 'complete' | 'error') => resolve({ status: res.statusCode!, contentLength: Number(res.headers['content-length']), body: Buffer.concat(chunks), ended });
+      res.once('data', () => {
+        // Hold the rest in the pipes until the object server is gone.
+        res.pause();
+        void ps.stop('object', 'SIGKILL').then(() => res.resume());
+      });
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(res.complete ? 'complete' : 'error'));
+      res.on('error', () => done('error'));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the object server SIGKILLed mid-PUT', () => {
+  it.each([
+    ['a plain PUT', 'plain', 600 * 1024],
+    ['a staged PUT (segment, then manifest)', 'staged', STAGED_FROM + 600 * 1024],
+  ])('%s: 503 ServiceUnavailable or a cut connection; the old object whole, no segment left; the retry stores it', async (_label, key, size) => {
+    const old = randomBytes(2000);
+    expect((await s3({ method: 'PUT', path: `/${b}/${key}`, body: old })).status).toBe(200);
+    const body = randomBytes(size);
+    const seen = await putKillingObjectServer(key, body, 64 * 1024);
+    // The proxy answers the gateway 503 once its only object server is gone; the gateway passes it on.
+    expect(seen).toEqual({ status: 503, code: 'ServiceUnavailable' });
+    await ps.start('object');
+    const now = await s3({ method: 'GET', path: `/${b}/${key}` });
+    expect(now.status).toBe(200);
+    expect(now.body.equals(old), 'the old object, whole').toBe(true);
+    expect((await segmentNames(stack, 'demo', b)).filter((n) => n.startsWith(`${key}/`))).toEqual([]);
+    const retry = await s3({ method: 'PUT', path: `/${b}/${key}`, body });
+    expect(retry.status, retry.text()).toBe(200);
+    expect(retry.headers['etag']).toBe(`"${md5(body)}"`);
+    expect((await s3({ method: 'GET', path: `/${b}/${key}` })).body.equals(body)).toBe(true);
+  }, 60_000);
+});
+
+describe('the object server SIGKILLed mid-GET', () => {
+  // Larger than what the sockets between object server, proxy, gateway and
+  // client buffer (a few MiB on loopback), so the kill lands mid-body.
+  it.each([
+    ['a plain object', 'big-plain', 24 * 1024 * 1024, 64 * 1024 * 1024],
+    ['a staged object (an SLO of one segment)', 'big-staged', 24 * 1024 * 1024, STAGED_FROM],
+  ])('%s: the response ends short of its Content-Length with an error, the bytes sent are the object\'s; a retry reads it whole', async (_label, key, size, stagedFrom) => {
+    const body = randomBytes(size);
+    const writer = stagedFrom === STAGED_FROM ? gw : await startGateway({ dialect: 'aws', storageUrl: ps.storageUrl, env: { S3GW_S3_STAGED_PUT_FROM_BYTES: String(stagedFrom) } });
+    try {
+      expect((await rawS3(writer.url, { keys, method: 'PUT', path: `/${b}/${key}`, body })).status).toBe(200);
+    } finally {
+      if (writer !== gw) await writer.stop();
+    }
+    const got = await getKillingObjectServer(key);
+    expect(got.status).toBe(200);
+    expect(got.contentLength).toBe(size);
+    expect(got.ended, 'the client saw the response end in an error').toBe('error');
+    expect(got.body.length).toBeLessThan(size);
+    expect(got.body.equals(body.subarray(0, got.body.length)), 'what came is the object\'s first bytes').toBe(true);
+    await ps.start('object');
+    const again = await s3({ method: 'GET', path: `/${b}/${key}` });
+    expect(again.status).toBe(200);
+    expect(again.body.equals(body)).toBe(true);
+  }, 60_000);
+});

@@ -38,8 +38,15 @@ export interface LoadResult {
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 
-/** `concurrency` workers each PUT a new key (4–64 KiB), GET it and HEAD it, until stopped. */
-export function steadyLoad(url: string, keys: Keys, bucket: string, prefix: string, concurrency = 8): Load {
+export interface LoadOptions {
+  readonly concurrency?: number;
+  /** Each worker rests this long between its rounds: a long outage need not write thousands of objects to check. */
+  readonly restMs?: number;
+}
+
+/** `concurrency` workers (8) each PUT a new key (4–64 KiB), GET it and HEAD it, until stopped. */
+export function steadyLoad(url: string, keys: Keys, bucket: string, prefix: string, opts: LoadOptions = {}): Load {
+  const { concurrency = 8, restMs = 0 } = opts;
   const requests: LoadRequest[] = [];
   const puts = new Map<string, { body: Buffer; outcome: Outcome }>();
   const waiters = new Set<() => void>();
@@ -72,6 +79,7 @@ export function steadyLoad(url: string, keys: Keys, bucket: string, prefix: stri
       const head = await send('HEAD', key);
       const rightHead = head.res?.headers['content-length'] === String(body.length) && head.res.headers['etag'] === `"${md5(body)}"`;
       record({ op: 'HEAD', key, outcome: head.outcome, at: Date.now(), wrong: head.outcome === 200 && !rightHead });
+      if (restMs > 0) await new Promise((r) => setTimeout(r, restMs));
     }
   };
   const running = Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));

@@ -21,6 +21,7 @@
 // left: a SIGKILLed master's worker would otherwise keep the port.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { createServer, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -83,14 +84,18 @@ async function answers(name: PrivateService, port: number): Promise<boolean> {
       s.once('error', () => resolve(false));
     });
   }
+  // node:http without an agent: the probe's connection closes after it, so a
+  // test counting connections to a server sees only real requests.
   const path = name === 'keystone' ? '/v3' : '/healthcheck';
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(2000) });
-    await res.arrayBuffer();
-    return res.status === 200;
-  } catch {
-    return false;
-  }
+  return new Promise((resolve) => {
+    const req = httpGet({ host: '127.0.0.1', port, path, agent: false, timeout: 2000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 200));
+      res.on('error', () => resolve(false));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
 }
 
 const groupAlive = (pid: number) => {

@@ -50,11 +50,27 @@ function connectionsTo(port: number): number {
   return out.split('\n').filter((l) => l.trim()).length;
 }
 
-async function untilConnected(port: number): Promise<void> {
+/** Resolves true once something is connected to port, false if `gaveUp()` first (the request was answered without it). */
+async function untilConnected(port: number, gaveUp: () => boolean): Promise<boolean> {
   const deadline = Date.now() + 10_000;
   while (connectionsTo(port) === 0) {
+    if (gaveUp()) return false;
     if (Date.now() > deadline) throw new Error(`nothing connected to ${port} within 10 s`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
+/**
+ * Sends req until it is not a 503 (at most 15 s), as an S3 client's retries do:
+ * right after the object server's start the proxy may still answer a 503.
+ */
+async function served(req: RawRequest) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const res = await s3(req);
+    if (res.status !== 503 || Date.now() > deadline) return res;
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -69,9 +85,11 @@ function signed(method: string, path: string, extra: Record<string, string> = {}
  * has the request, SIGKILLs it, then sends the rest. Resolves with the status
  * and S3 error code, or 'cut' when the connection ended without an answer.
  */
-function putKillingObjectServer(path: string, body: Buffer, first: number): Promise<{ status: number | 'cut'; code?: string }> {
+function putKillingObjectServer(path: string, body: Buffer, first: number): Promise<{ status: number | 'cut'; code?: string; killed: boolean }> {
   const url = new URL(gw.url);
-  return new Promise((resolve) => {
+  let answered = false;
+  let killed = false;
+  return new Promise<{ status: number | 'cut'; code?: string }>((resolve) => {
     const req = request({ host: url.hostname, port: url.port, method: 'PUT', path, headers: signed('PUT', path, { 'content-length': String(body.length) }) }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
@@ -80,7 +98,15 @@ function putKillingObjectServer(path: string, body: Buffer, first: number): Prom
     });
     req.on('error', () => resolve({ status: 'cut' }));
     req.write(body.subarray(0, first));
-    void untilConnected(ps.ports.object).then(() => ps.stop('object', 'SIGKILL')).then(() => req.end(body.subarray(first)));
+    void untilConnected(ps.ports.object, () => answered).then(async (connected) => {
+      if (!connected) return;
+      await ps.stop('object', 'SIGKILL');
+      killed = true;
+      req.end(body.subarray(first));
+    });
+  }).then((seen) => {
+    answered = true;
+    return { ...seen, killed };
   });
 }
 
@@ -115,13 +141,13 @@ describe('the object server SIGKILLed mid-PUT', () => {
     const body = randomBytes(size);
     const seen = await putKillingObjectServer(`/${b}/${key}`, body, 64 * 1024);
     // The proxy answers the gateway 503 once its only object server is gone; the gateway passes it on.
-    expect(seen).toEqual({ status: 503, code: 'ServiceUnavailable' });
+    expect(seen).toEqual({ status: 503, code: 'ServiceUnavailable', killed: true });
     await ps.start('object');
-    const now = await s3({ method: 'GET', path: `/${b}/${key}` });
+    const now = await served({ method: 'GET', path: `/${b}/${key}` });
     expect(now.status).toBe(200);
     expect(now.body.equals(old), 'the old object, whole').toBe(true);
     expect(await segmentsOf(key)).toEqual([]);
-    const retry = await s3({ method: 'PUT', path: `/${b}/${key}`, body });
+    const retry = await served({ method: 'PUT', path: `/${b}/${key}`, body });
     expect(retry.status, retry.text()).toBe(200);
     expect(retry.headers['etag']).toBe(`"${md5(body)}"`);
     expect((await s3({ method: 'GET', path: `/${b}/${key}` })).body.equals(body)).toBe(true);
@@ -132,17 +158,18 @@ describe('the object server SIGKILLed mid-UploadPart', () => {
   it('503; the upload still listed without the part, no segment of it; the retried part completes the upload whole', async () => {
     const key = 'multipart';
     const init = await s3({ method: 'POST', path: `/${b}/${key}?uploads` });
+    expect(init.status, init.text()).toBe(200);
     const uploadId = xmlValue(init.text(), 'UploadId')!;
     const part = randomBytes(600 * 1024);
     const partPath = `/${b}/${key}?partNumber=1&uploadId=${encodeURIComponent(uploadId)}`;
-    expect(await putKillingObjectServer(partPath, part, 64 * 1024)).toEqual({ status: 503, code: 'ServiceUnavailable' });
+    expect(await putKillingObjectServer(partPath, part, 64 * 1024)).toEqual({ status: 503, code: 'ServiceUnavailable', killed: true });
     await ps.start('object');
-    const parts = await s3({ method: 'GET', path: `/${b}/${key}?uploadId=${encodeURIComponent(uploadId)}` });
+    const parts = await served({ method: 'GET', path: `/${b}/${key}?uploadId=${encodeURIComponent(uploadId)}` });
     expect(parts.status, parts.text()).toBe(200);
     expect(xmlValues(parts.text(), 'PartNumber')).toEqual([]);
     // The upload's own record (`<key>/<uploadId>`) and no part segment.
     expect(await segmentsOf(key)).toEqual([`${key}/${uploadId}`]);
-    const retry = await s3({ method: 'PUT', path: partPath, body: part });
+    const retry = await served({ method: 'PUT', path: partPath, body: part });
     expect(retry.status, retry.text()).toBe(200);
     const done = await s3({ method: 'POST', path: `/${b}/${key}?uploadId=${encodeURIComponent(uploadId)}`,
       body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${retry.headers['etag']}</ETag></Part></CompleteMultipartUpload>` });
@@ -176,7 +203,7 @@ describe('the object server SIGKILLed mid-GET', () => {
     expect(got.body.length).toBeLessThan(size);
     expect(got.body.equals(body.subarray(0, got.body.length)), 'what came is the object\'s first bytes').toBe(true);
     await ps.start('object');
-    const again = await s3({ method: 'GET', path: `/${b}/${key}`, headers: extra });
+    const again = await served({ method: 'GET', path: `/${b}/${key}`, headers: extra });
     expect(again.status).toBe(200);
     expect(again.body.equals(body)).toBe(true);
   }, 60_000);

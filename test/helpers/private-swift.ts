@@ -230,7 +230,20 @@ export async function privateSwift(opts: PrivateSwiftOptions = {}): Promise<Priv
     children.delete(name);
   };
 
+  // Detached groups outlive this process: if the test process ends without
+  // close() (a crash, a worker torn down), kill them on the way out.
+  const onExit = () => {
+    for (const child of children.values()) {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+  };
+  process.once('exit', onExit);
   const close = async () => {
+    process.off('exit', onExit);
     for (const name of [...children.keys()].reverse()) await stop(name, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   };

@@ -78,7 +78,9 @@ async function checkAfter(prefix: string, result: LoadResult): Promise<string[]>
   const run = await runLifecycleCommand(runner, '--bucket', b, '--segment-grace-seconds', '0');
   expect(run.code, run.lines.join('\n')).toBe(0);
   expect(await orphans(prefix, result)).toEqual([]);
-  expect(await unfaithful(gw.url, owner.keys, b, result.puts)).toEqual([]);
+  // Only staged objects have segments the sweep could have taken.
+  const staged = new Map([...result.puts].filter(([, put]) => put.body.length >= STAGED_FROM));
+  expect(await unfaithful(gw.url, owner.keys, b, staged)).toEqual([]);
   return left;
 }
 
@@ -109,14 +111,14 @@ describe('memcached (Swift\'s token cache) stopped under load (c=8)', () => {
     await load.succeeding(40);
     const before = load.requests.length;
     await ps.stop('memcached', 'SIGKILL');
-    await load.more(40);
+    await load.more(30);
     const during = load.requests.slice(before);
     await ps.start('memcached');
     await load.succeeding(40);
     const result = await load.stop();
     // Each token is validated at Keystone now (Swift logs "All memcached servers
     // error-limited"): slower (0.3–1.5 s a request here), but they succeed.
-    expect(during.filter((r) => r.outcome === 200).length, JSON.stringify(tally(during))).toBeGreaterThanOrEqual(30);
+    expect(during.filter((r) => r.outcome === 200).length, JSON.stringify(tally(during))).toBeGreaterThanOrEqual(24);
     expect(await checkAfter('memcached', result)).toEqual([]);
   }, 90_000);
 });

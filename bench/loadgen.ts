@@ -170,7 +170,7 @@ async function large(job: LargeJob): Promise<LargeResult> {
         method: 'PUT',
         path,
         query: '',
-        headers: { 'content-type': 'application/octet-stream', 'content-length': String(job.size) },
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(job.size), ...job.headers },
       });
       const t0 = performance.now();
       const res = await pool.request({ method: 'PUT', path, headers: req.headers, body: patternStream(job.size) });
@@ -187,7 +187,7 @@ async function large(job: LargeJob): Promise<LargeResult> {
         detail: ok ? undefined : text.slice(0, 300),
       };
     }
-    const req = signed(job.target, { method: 'GET', path, query: '', headers: {} });
+    const req = signed(job.target, { method: 'GET', path, query: '', headers: { ...job.headers } });
     const t0 = performance.now();
     const res = await pool.request({ method: 'GET', path, headers: req.headers });
     const verifier = new PatternVerifier();

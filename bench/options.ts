@@ -1,7 +1,7 @@
 // Command line of `npm run bench`. Pure, so test/bench covers it.
 import { SIGNING_MODES, type SigningMode } from './signing.js';
 
-export const WORKLOADS = ['small', 'large', 'list', 'cold', 'standin', 'namespace'] as const;
+export const WORKLOADS = ['small', 'large', 'list', 'cold', 'standin', 'namespace', 'sse'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 export interface BenchOptions {

@@ -73,6 +73,8 @@ export interface LargeJob {
   readonly bucket: string;
   readonly key: string;
   readonly size: number;
+  /** Extra request headers (signed), e.g. server-side encryption's. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface LargeResult {

@@ -106,6 +106,21 @@ export interface NamespaceCell {
   readonly extraSwiftCallsPerSecond?: readonly number[];
 }
 
+export type SseMode = 'plain' | 'sse-s3' | 'sse-kms' | 'sse-c';
+
+/** Large PUTs and GETs through one gateway, plain and in each server-side encryption mode, interleaved. */
+export interface SseCell {
+  readonly mode: SseMode;
+  readonly op: 'PUT' | 'GET';
+  readonly sizeBytes: number;
+  /** MB/s of each round that verified. */
+  readonly rounds: readonly number[];
+  readonly mbPerSec: Spread;
+  readonly gatewayCpuSecondsPerGb: Spread;
+  readonly verified: boolean;
+  readonly failures?: readonly string[];
+}
+
 export interface BenchResults {
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -120,6 +135,7 @@ export interface BenchResults {
   readonly cold: readonly ColdCell[];
   readonly standIn: readonly StandInCell[];
   readonly namespace?: readonly NamespaceCell[];
+  readonly sse?: readonly SseCell[];
   readonly checks: readonly Check[];
   readonly profiles?: readonly { readonly label: string; readonly summary: string }[];
 }
@@ -163,6 +179,8 @@ export const LIMITS = {
   extraSwiftCallsPerSecond: 3,
   /** The global namespace's extra gateway CPU per small GET, for a bucket without a policy or ACL grants (issue 14: within 5 %). */
   namespaceCpuRatio: 1.05,
+  /** Encrypted large PUT and GET MB/s over the plain path's, each mode (issue 17: at least 0.8×). */
+  sseThroughputRatio: 0.8,
 } as const;
 
 /** The median of the per-round ratios a[i] / b[i] (rounds share the machine's state of their moment). */
@@ -217,7 +235,7 @@ function swiftCallsCheck(what: string, extraPerSecond: readonly number[], perReq
 }
 
 /** Every target of the issue, checked against what this run measured. */
-export function evaluateTargets(r: Pick<BenchResults, 'small' | 'large' | 'list' | 'cold' | 'gatewayRunPeakRssBytes'> & { readonly standIn?: readonly StandInCell[]; readonly namespace?: readonly NamespaceCell[] }): Check[] {
+export function evaluateTargets(r: Pick<BenchResults, 'small' | 'large' | 'list' | 'cold' | 'gatewayRunPeakRssBytes'> & { readonly standIn?: readonly StandInCell[]; readonly namespace?: readonly NamespaceCell[]; readonly sse?: readonly SseCell[] }): Check[] {
   const checks: Check[] = [];
   const ops = [...new Set(r.small.map((c) => c.op))];
   const concurrencies = [...new Set(r.small.map((c) => c.concurrency))].sort((a, b) => a - b);
@@ -329,6 +347,18 @@ export function evaluateTargets(r: Pick<BenchResults, 'small' | 'large' | 'list'
         pass: Number.isFinite(q) ? q <= LIMITS.namespaceCpuRatio : undefined,
       });
     }
+  }
+  for (const c of (r.sse ?? []).filter((x) => x.mode !== 'plain')) {
+    const plain = r.sse!.find((x) => x.mode === 'plain' && x.op === c.op);
+    const { median, ratios } = medianRatio(c.rounds, plain?.rounds);
+    const ok = c.verified && plain?.verified === true && ratios.length > 0;
+    checks.push({
+      target: `${c.mode} large ${c.op} (${fmtMB(c.sizeBytes)}): MB/s ≥ ${LIMITS.sseThroughputRatio}× unencrypted (median of the per-round ratios)`,
+      measured: ok
+        ? `${median.toFixed(2)}× (rounds ${ratios.map((x) => x.toFixed(2)).join(', ')}; ${fmt(c.mbPerSec.mean, 0)} vs ${fmt(plain!.mbPerSec.mean, 0)} MB/s; gateway CPU ${fmt(c.gatewayCpuSecondsPerGb.mean, 2)} vs ${fmt(plain!.gatewayCpuSecondsPerGb.mean, 2)} s/GB)`
+        : `failed: ${(c.failures ?? plain?.failures ?? ['no verified round'])[0]}`,
+      pass: ok ? median >= LIMITS.sseThroughputRatio : false,
+    });
   }
   {
     const calls = cell(r.cold, GATEWAY, () => true)?.keystoneCalls ?? [];
@@ -516,6 +546,15 @@ export function markdownReport(r: BenchResults): string {
       '#### Namespace modes (GET of 4 KiB, one gateway process per mode, interleaved rounds)',
       '',
       markdownTable(['backend', 'namespace.mode', 'conc', 'requests/s', 'gateway CPU µs per request', 'errors'], rows),
+    );
+  }
+  if (r.sse?.length) {
+    const rows = r.sse.map((c) => [c.op, c.mode, fmtMB(c.sizeBytes), fmtSpread(c.mbPerSec, 0), fmtSpread(c.gatewayCpuSecondsPerGb, 2), c.verified ? 'yes' : `NO: ${c.failures?.[0] ?? ''}`]);
+    out.push(
+      '',
+      '#### Server-side encryption (large objects through one gateway, each mode in turn, interleaved rounds; keyring provider for SSE-S3 and SSE-KMS)',
+      '',
+      markdownTable(['op', 'mode', 'size', 'MB/s', 'gateway CPU s per GB', 'verified'], rows),
     );
   }
   out.push('', '#### Targets', '', markdownTable(['target', 'measured', 'result'], r.checks.map((c) => [c.target, c.measured, passLabel(c.pass)])));

@@ -15,6 +15,7 @@ import { counterSum, gatewayNodeArgs, scrapeMetrics, startGateway, swiftCallsOve
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.js';
 import { cpuMicros, machine, readMemory, resetPeak, RssSampler } from './procfs.js';
 import { runNamespaceCost } from './namespace-cost.js';
+import { runSseCost } from './sse-cost.js';
 import { ServiceCpu } from './service-cpu.js';
 import type { ClosedLoopJob, FromLoadgen, Job, ObjectOp, ResultOf, TargetSpec } from './protocol.js';
 import {
@@ -31,6 +32,7 @@ import {
   type ListCell,
   type SmallCell,
   type NamespaceCell,
+  type SseCell,
   type StandInCell,
 } from './report.js';
 import type { SigningMode } from './signing.js';
@@ -576,6 +578,7 @@ async function main(argv: readonly string[]): Promise<void> {
   let cold: ColdCell[] = [];
   let standIn: StandInCell[] = [];
   let namespace: NamespaceCell[] = [];
+  let sse: SseCell[] = [];
   let runPeakBytes: number | undefined;
   try {
     if (needsStack) await ensureContainer(swift, SMALL_BUCKET);
@@ -617,6 +620,15 @@ async function main(argv: readonly string[]): Promise<void> {
         getJob: (url, label, concurrency, durationMs) => closedLoop(ctx, s3Target(label, url, demo, opts.signing, 'us-east-1'), 'GET', concurrency, durationMs ? { durationMs, warmupMs: 0 } : {}),
       }))];
     }
+    if (only.has('sse')) {
+      await ensureContainer(swift, LARGE_BUCKET);
+      sse = await runSseCost({
+        loadgen, rounds: opts.rounds, sizeBytes: opts.largeBytes, bucket: LARGE_BUCKET, log,
+        startGateway: (label, settings) => startGateway({ root, label, authUrl: stack.keystone.authUrl, keystoneRegion: stack.keystone.region, credentials: [credentialOf(demo)], settings, cpuProfileDir: profileDir }),
+        target: (url, label) => s3Target(label, url, demo, opts.signing, 'us-east-1'),
+        remove: async (key) => { await swiftCall(swift, 'DELETE', `/${LARGE_BUCKET}/${key}`); },
+      });
+    }
   } finally {
     loadgen.stop();
   }
@@ -631,7 +643,8 @@ async function main(argv: readonly string[]): Promise<void> {
     ...partial,
     standIn,
     namespace,
-    checks: evaluateTargets({ ...partial, standIn, namespace }),
+    sse,
+    checks: evaluateTargets({ ...partial, standIn, namespace, sse }),
     ...(profileDir ? { profiles: summariseProfiles(profileDir) } : {}),
   };
   const file = resultsFile(opts, started);

@@ -5,6 +5,14 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { ctrAt } from './ctr.js';
 import { macMatches, macText, plaintextMac } from './mac.js';
 
+/**
+ * Each side of a cipher stream buffers up to this much (Node's default is
+ * 16 KiB): the stream is one more stage between the client and Swift, and at
+ * 16 KiB it paused the body every few chunks. Bounded either way: per request
+ * at most twice this, whatever the object's size.
+ */
+const STREAM_BUFFERING = { highWaterMark: 256 * 1024 } as const;
+
 /** A full read whose plaintext MAC did not match: the stored bytes were changed outside the gateway. */
 export class TamperedObject extends Error {
   readonly code = 'S3GW_SSE_MAC_MISMATCH';
@@ -39,7 +47,7 @@ export class EncryptingStream extends Transform {
 
   /** `computeMd5`: keep the plaintext's MD5 (md5Hex()) even without a Content-MD5 to check: SSE-S3's ETag. */
   constructor(dataKey: Buffer, iv: Buffer, opts: { expectedMd5Hex?: string; computeMd5?: boolean } = {}) {
-    super();
+    super(STREAM_BUFFERING);
     this.#cipher = ctrAt(dataKey, iv, 0);
     this.#mac = plaintextMac(dataKey);
     this.#expectedMd5Hex = opts.expectedMd5Hex;
@@ -91,7 +99,7 @@ export class DecryptingStream extends Transform {
   #held: Buffer | undefined;
 
   constructor(dataKey: Buffer, iv: Buffer, offset: number, opts: { expectedMac?: string } = {}) {
-    super();
+    super(STREAM_BUFFERING);
     this.#cipher = ctrAt(dataKey, iv, offset);
     this.#expectedMac = opts.expectedMac;
     this.#mac = opts.expectedMac === undefined ? undefined : plaintextMac(dataKey);

@@ -20,7 +20,7 @@ import { ENCRYPTED_OBJECT_MESSAGE, NOT_APPLICABLE_MESSAGE, customerKeyResponseHe
 import { SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM, managedResponseHeaders } from '../../s3/sse-managed.js';
 import type { ObjectInfo } from '../../swift/store.js';
 import type { OperationContext } from '../context.js';
-import { MODE_S3_V1, storedEncryption, type ManagedKey } from './state.js';
+import { MODE_S3_V1, storedEncryption, type Layout, type ManagedKey } from './state.js';
 import { wrapAad } from './write.js';
 
 export interface Decryption {
@@ -30,6 +30,8 @@ export interface Decryption {
   readonly mac: string;
   /** The SSE headers the answer carries. */
   readonly headers: Record<string, string>;
+  /** One counter run for the object, or one per part (a multipart object: multipart-read.ts). */
+  readonly layout: Layout;
 }
 
 const WRONG_KEY = 'The SSE-C key does not match the key this object was stored with.';
@@ -37,7 +39,7 @@ const WRONG_KEY = 'The SSE-C key does not match the key this object was stored w
 const sameText = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** The configured provider named on an object (the one that wrapped its data key). */
-function storedProvider(ctx: OperationContext, key: ManagedKey) {
+export function storedProvider(ctx: OperationContext, key: ManagedKey) {
   const providers = ctx.sse?.providers;
   const provider = [providers?.sseS3, providers?.kms].find((p) => p?.name === key.provider);
   if (!provider) {
@@ -62,7 +64,7 @@ export async function openForRead(ctx: OperationContext, bucket: string, key: st
     if (stored.kind === 'none') return undefined;
     const context = { bucket, key, encryptionContext: stored.key.context };
     const dataKey = await storedProvider(ctx, stored.key).unwrap(stored.wrappedKey, context, stored.key.keyId);
-    return { dataKey, iv: stored.iv, mac: stored.mac, headers: managedHeadersOf(stored.key) };
+    return { dataKey, iv: stored.iv, mac: stored.mac, headers: managedHeadersOf(stored.key), layout: stored.layout };
   }
   if (!customer) {
     // (Unverifiable: whatever its mode was, it is refused; still 400, as an SSE-C object read without its key.)
@@ -74,7 +76,7 @@ export async function openForRead(ctx: OperationContext, bucket: string, key: st
   if (!sameText(customerKeyDigest(ctx.sse!.digestKey, customer.key), stored.keyDigest)) throw s3Error('AccessDenied', {}, WRONG_KEY);
   const dataKey = unwrapKey(customer.key, stored.wrappedKey, wrapAad(bucket, key));
   if (!dataKey) throw s3Error('AccessDenied', {}, WRONG_KEY);
-  return { dataKey, iv: stored.iv, mac: stored.mac, headers: customerKeyResponseHeaders(customer) };
+  return { dataKey, iv: stored.iv, mac: stored.mac, headers: customerKeyResponseHeaders(customer), layout: stored.layout };
 }
 
 /** The first byte of a 206 answer (Content-Range `bytes <first>-<last>/<size>`); undefined when it says none. */

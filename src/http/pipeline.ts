@@ -184,7 +184,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     if (site !== undefined && deps.namespace) {
       ctx.operation = 'WebsiteRequest';
       const sink = { get transId() { return ctx.transId; }, set transId(id: string) { ctx.transId = id; } };
-      await serveWebsite(outgoing, req, site, { namespace: deps.namespace, seal: deps.seal }, sink);
+      await serveWebsite(outgoing, req, site, { namespace: deps.namespace, seal: deps.seal, providers: deps.sse?.providers }, sink);
       return;
     }
     if (method === 'OPTIONS') {

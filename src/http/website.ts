@@ -10,6 +10,8 @@ import type { ServerResponse } from 'node:http';
 import type { Namespace } from '../namespace/index.js';
 import { objectResponseHeaders } from '../operations/common/object-headers.js';
 import { isEncrypted } from '../operations/encryption/state.js';
+import { coversWholeObject, decryptedBody, readOffset, websiteDecryption } from '../operations/encryption/read.js';
+import type { SseSettings } from '../operations/context.js';
 import { ENCRYPTED_OBJECT_MESSAGE } from '../s3/sse.js';
 import { WEBSITE_REDIRECT_ITEM } from '../operations/common/website-redirect.js';
 import { bucketFromHost } from '../s3/request.js';
@@ -23,6 +25,8 @@ import { SwiftStore, type ObjectRead } from '../swift/store.js';
 export interface WebsiteDeps {
   readonly namespace: Namespace;
   readonly seal: Sealer;
+  /** SSE-S3's key providers: an SSE-S3 page is decrypted (operations/encryption/read.ts websiteDecryption). */
+  readonly providers?: SseSettings['providers'];
 }
 
 /** The bucket a request addresses on a website domain, if it came to one. */
@@ -89,13 +93,24 @@ async function answer(req: S3Request, bucket: string, deps: WebsiteDeps, sink: T
       SwiftStore.releaseBody(found);
       return redirect(301, target);
     }
-    // An encrypted object cannot be served without its key (an anonymous reader has none): never its ciphertext.
+    // An SSE-S3 page is served decrypted (as S3 does); any other encrypted object cannot be
+    // without its key (an anonymous reader has none): never its ciphertext.
+    const etag = `"${found.info.storedEtag ?? found.info.etag}"`;
     if (isEncrypted(found.info)) {
-      SwiftStore.releaseBody(found);
-      return htmlError(400, 'InvalidRequest', ENCRYPTED_OBJECT_MESSAGE, {}, sink.transId);
+      const decryption = await websiteDecryption(deps.providers, bucket, key, found.info).catch((err: unknown) => {
+        SwiftStore.releaseBody(found);
+        throw err;
+      });
+      if (!decryption) {
+        SwiftStore.releaseBody(found);
+        return htmlError(400, 'InvalidRequest', ENCRYPTED_OBJECT_MESSAGE, {}, sink.transId);
+      }
+      if (found.answer === 'not-modified') return { status: 304, headers: { etag } };
+      const body = found.body && decryptedBody(found.body, decryption, readOffset(found.answer, found.info.contentRange), coversWholeObject(found.answer, found.info.contentRange));
+      return { status: found.answer === 'range' ? 206 : 200, headers: { ...objectResponseHeaders(found.info), ...decryption.headers, etag }, read: { ...found, body } };
     }
-    if (found.answer === 'not-modified') return { status: 304, headers: { etag: `"${found.info.etag}"` } };
-    return { status: found.answer === 'range' ? 206 : 200, headers: { ...objectResponseHeaders(found.info), etag: `"${found.info.etag}"` }, read: found };
+    if (found.answer === 'not-modified') return { status: 304, headers: { etag } };
+    return { status: found.answer === 'range' ? 206 : 200, headers: { ...objectResponseHeaders(found.info), etag }, read: found };
   }
   // `prefix` without its slash, where `prefix/<index>` exists: S3 sends the browser to `prefix/`.
   if (found === undefined && requested !== '' && !requested.endsWith('/')) {

@@ -215,8 +215,8 @@ export async function runBucket(ctx: OperationContext, bucket: string, config: L
     }
     if (phase === 'objects' && kinds.objects) await (versioned ? walkVersions(walk, marker, save) : walkObjects(walk, marker, save));
     // Whatever the rules: segments a killed write left behind are orphans in any bucket (issue 19).
-    if (phase === 'segments' && segments === 'yes' && !versioned) {
-      await sweepOrphans(walk.ctx, bucket, { graceSeconds: opts.segmentGraceSeconds ?? DEFAULT_SEGMENT_GRACE_SECONDS, dryRun: opts.dryRun, report: (key, uploadId, count) => walk.line(opts.dryRun ? 'would-remove-orphan-segments' : 'removed-orphan-segments', key, uploadId, `${count} segments`) }, marker, save);
+    if (phase === 'segments' && segments === 'yes') {
+      await sweepOrphans(walk.ctx, bucket, { graceSeconds: opts.segmentGraceSeconds ?? DEFAULT_SEGMENT_GRACE_SECONDS, dryRun: opts.dryRun, versioned, report: (key, uploadId, count) => walk.line(opts.dryRun ? 'would-remove-orphan-segments' : 'removed-orphan-segments', key, uploadId, `${count} segments`) }, marker, save);
     }
   }
   if (lease && !opts.dryRun) await lease.finish();

@@ -9,10 +9,12 @@
 // A staged PUT (object/staged-put.ts) keeps its body as `<key>/<stage id>/1`,
 // with no marker. Segments are orphans when their upload is not open (no
 // marker), the object at the key does not reference them, and they are older
-// than a grace period. Only unversioned buckets: in a versioned one an older
-// version may still need them.
+// than a grace period. In a versioned bucket every version of the key is read
+// too: an older version (or the null version of before versioning) may still
+// need them.
 import type { OperationContext } from '../operations/context.js';
-import { deleteSegments, ownedSegments } from '../operations/common/segments.js';
+import { deleteSegments, manifestSegments, ownedSegments } from '../operations/common/segments.js';
+import { isDeleteMarker, versionsOf } from '../operations/common/versions.js';
 import { segmentsContainer } from '../operations/multipart/layout.js';
 import type { ObjectRow } from '../swift/listing.js';
 
@@ -39,9 +41,22 @@ function uploadPrefixOf(name: string): string | undefined {
   return part ? part[1] : undefined;
 }
 
+/** Whether any of `names` is a segment of the object at key, or (versioned) of any of its versions. */
+async function inUse(ctx: OperationContext, bucket: string, key: string, names: readonly string[], versioned: boolean): Promise<boolean> {
+  const named = (used: readonly string[]) => names.some((name) => used.includes(name));
+  if (!versioned) return named(await ownedSegments(ctx, bucket, key));
+  // The object itself (a null version's manifest, or the symlink to the current version), then each version.
+  if (named(await manifestSegments(ctx, bucket, key, { symlink: true }))) return true;
+  for await (const row of versionsOf(ctx, bucket, key)) {
+    if (isDeleteMarker(row) || row.version_id === undefined) continue;
+    if (named(await manifestSegments(ctx, bucket, key, { versionId: row.version_id }))) return true;
+  }
+  return false;
+}
+
 export async function sweepOrphans(
   ctx: OperationContext, bucket: string,
-  opts: { graceSeconds: number; dryRun: boolean; report: (key: string, uploadId: string, count: number) => void },
+  opts: { graceSeconds: number; dryRun: boolean; versioned: boolean; report: (key: string, uploadId: string, count: number) => void },
   marker: string | undefined, save: (marker: string) => Promise<void>,
 ): Promise<void> {
   const markers = new Set<string>();
@@ -55,8 +70,7 @@ export async function sweepOrphans(
     // Asked of Swift too: the marker may have been listed before a resumed run's marker, or written since.
     if (await ctx.store.findObject(segmentsContainer(bucket), group.prefix)) return;
     // The object at the key uses them (a completed upload, or a staged PUT, whose segment has no marker).
-    const used = new Set(await ownedSegments(ctx, bucket, key));
-    if (group.names.some((name) => used.has(name))) return;
+    if (await inUse(ctx, bucket, key, group.names, opts.versioned)) return;
     opts.report(key, uploadId, group.names.length);
     if (!opts.dryRun) await deleteSegments(ctx, bucket, group.names);
   };

@@ -31,6 +31,8 @@ export interface Owner {
   versions(bucket: string, prefix: string): Promise<{ name: string; version_id: string; content_type: string }[]>;
   /** The object names of one of the owner's containers ([] when there is none). */
   names(container: string): Promise<string[]>;
+  /** Deletes one object of the owner's containers through Swift; its status. */
+  deleteName(container: string, name: string): Promise<number>;
   /** Removes its buckets (through Swift, then the gateway for the registry), its keys, user and project. */
   remove(): Promise<void>;
 }
@@ -63,6 +65,7 @@ export async function isolatedOwner(stack: Stack, gatewayUrl: string | (() => st
       const res = await swift(`/${container}?format=json`);
       return res.status === 200 ? ((await res.json()) as { name: string }[]).map((r) => r.name) : [];
     },
+    deleteName: async (container, name) => (await swift(`/${container}/${name.split('/').map(encodeURIComponent).join('/')}`, 'DELETE')).status,
     remove: async () => {
       for (const b of owner.buckets) {
         for (const v of await owner.versions(b, '')) await swift(`/${b}/${v.name}?version-id=${v.version_id}`, 'DELETE');

@@ -133,6 +133,53 @@ describe('lifecycle run', () => {
     expect(await o.versions(b, 'a/x')).toEqual([]);
   });
 
+  it('in a versioned bucket: sweeps the segments nothing references, and keeps those of every version (current, noncurrent, under a delete marker, the null version of before versioning)', async () => {
+    const o = await ownProject();
+    const b = uniqueBucket('lcvorph');
+    const raw = (method: string, path: string, body?: string, headers: Record<string, string> = {}) => rawS3(gw.url, { method, path, keys: o.keys, body, headers });
+    const upload = async (key: string, body: string) => {
+      const id = xmlValue((await raw('POST', `/${b}/${key}?uploads`)).text(), 'UploadId')!;
+      const part = await raw('PUT', `/${b}/${key}?partNumber=1&uploadId=${id}`, body);
+      expect(part.status).toBe(200);
+      return { id, etag: part.headers['etag']! };
+    };
+    const multipart = async (key: string, body: string) => {
+      const { id, etag } = await upload(key, body);
+      const xml = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`;
+      expect((await raw('POST', `/${b}/${key}?uploadId=${id}`, xml)).status).toBe(200);
+    };
+    expect((await raw('PUT', `/${b}`)).status).toBe(200);
+    o.buckets.push(b);
+    // Written before versioning: the null version, a manifest that is no symlink.
+    await multipart('nullv', 'null version');
+    expect((await raw('PUT', `/${b}?versioning`, '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>')).status).toBe(200);
+    await multipart('k', 'first');
+    await multipart('k', 'second');
+    await multipart('gone', 'under a marker');
+    expect((await raw('DELETE', `/${b}/gone`)).status).toBe(204);
+    // Orphans: an upload's part whose marker went (a Complete that died after it), under a key with versions and under one without.
+    const orphanK = await upload('k', 'orphan of k');
+    const orphanLone = await upload('lonely', 'orphan alone');
+    expect(await o.deleteName(`${b}+segments`, `k/${orphanK.id}`)).toBe(204);
+    expect(await o.deleteName(`${b}+segments`, `lonely/${orphanLone.id}`)).toBe(204);
+    const before = await o.names(`${b}+segments`);
+    expect(before).toContain(`k/${orphanK.id}/1`);
+
+    const run = await runner('--bucket', b, '--segment-grace-seconds', '0');
+    expect(run.code, run.lines.join('\n')).toBe(0);
+    expect(run.lines.filter((l) => l.startsWith('removed-orphan-segments')).map((l) => l.split('\t').slice(2, 4).join(' ')).sort()).toEqual([`k ${orphanK.id}`, `lonely ${orphanLone.id}`]);
+    expect(await o.names(`${b}+segments`)).toEqual(before.filter((n) => n !== `k/${orphanK.id}/1` && n !== `lonely/${orphanLone.id}/1`));
+    // Every version still reads whole.
+    const versions = (await o.versions(b, '')).filter((r) => !r.content_type.startsWith('application/x-deleted'));
+    const bodies: string[] = [];
+    for (const v of versions) {
+      const got = await raw('GET', `/${b}/${v.name}?versionId=${v.version_id}`);
+      expect(got.status, `${v.name} ${v.version_id}`).toBe(200);
+      bodies.push(got.text());
+    }
+    expect(bodies.sort()).toEqual(['first', 'null version', 'second', 'under a marker']);
+  });
+
   it('never removes a version under Object Lock: it is reported kept-locked and stays', async () => {
     const o = await ownProject();
     const b = uniqueBucket('lclock');

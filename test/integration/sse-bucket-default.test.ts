@@ -176,12 +176,13 @@ describe('real clients', () => {
     expect(steps['put and get with SSE-KMS']).toEqual({ ok: true, range: true, putSse: 'aws:kms', putKey: 'key-b', headKey: 'key-b', etagIsMd5: false });
   });
 
-  it('boto3 put/get/delete_bucket_encryption; upload_fileobj takes the default', () => {
+  it('boto3 put/get/delete_bucket_encryption; upload_fileobj and a browser POST upload take the default', () => {
     expect(steps['get_bucket_encryption of a bucket without one']).toEqual({ ok: false, error: { status: 404, code: 'ServerSideEncryptionConfigurationNotFoundError' } });
     expect(steps['put_bucket_encryption aws:kms, then objects without SSE arguments']).toEqual({
       ok: true, headSse: 'aws:kms', headKey: 'key-b', bucketKey: true, same: true,
       rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'key-b' }, BucketKeyEnabled: true }],
     });
+    expect(steps['a browser POST upload into the bucket with a default']).toEqual({ ok: true, status: 204, headSse: 'aws:kms', same: true });
     expect(steps['delete_bucket_encryption']).toEqual({ ok: true, headSse: null });
   });
 

@@ -87,6 +87,16 @@ def set_default():
             "bucketKey": head.get("BucketKeyEnabled"), "same": back.getvalue() == body(3000)}
 
 
+def post_with_default():
+    # A browser POST upload (generate_presigned_post) goes through PutObject: it takes the default too.
+    import requests
+    form = s3.generate_presigned_post(bucket, "boto/post", ExpiresIn=300)
+    r = requests.post(form["url"], data=form["fields"], files={"file": ("f", b"posted body")})
+    head = s3.head_object(Bucket=bucket, Key="boto/post")
+    back = s3.get_object(Bucket=bucket, Key="boto/post")["Body"].read()
+    return {"status": r.status_code, "headSse": head.get("ServerSideEncryption"), "same": back == b"posted body"}
+
+
 def delete_default():
     s3.delete_bucket_encryption(Bucket=bucket)
     s3.put_object(Bucket=bucket, Key="boto/after-delete", Body=b"plain")
@@ -98,5 +108,6 @@ step("put and get with SSE-S3", sse_s3)
 step("put and get with SSE-KMS", sse_kms)
 step("get_bucket_encryption of a bucket without one", unset_default)
 step("put_bucket_encryption aws:kms, then objects without SSE arguments", set_default)
+step("a browser POST upload into the bucket with a default", post_with_default)
 step("delete_bucket_encryption", delete_default)
 print(json.dumps({"steps": steps}))

@@ -112,18 +112,7 @@ export async function ownedSegments(ctx: OperationContext, bucket: string, key: 
   // Without a version: the object itself, not what a symlink points to. In a
   // versioned bucket the current object is a symlink to its version, which an
   // overwrite or a delete marker leaves in place, segments and all.
-  const manifest = await objectManifest(ctx, bucket, key, versionId === undefined ? { symlink: true } : { versionId });
-  if (manifest === 'plain' || manifest === 'missing') return [];
-  const prefix = `/${segmentsContainer(bucket)}/`;
-  // The sub-manifests of an object of more parts than max_manifest_segments go too.
-  const elsewhere = companions.map((c) => ({ container: c, prefix: `/${c}/` }));
-  const owned = [...manifest.parts, ...manifest.subManifests]
-    .map((entry) => entry.path ?? entry.name ?? '')
-    .flatMap((path) => {
-      if (path.startsWith(prefix)) return [path.slice(prefix.length)];
-      const c = elsewhere.find((e) => path.startsWith(e.prefix));
-      return c ? [companionSegment(c.container, path.slice(c.prefix.length))] : [];
-    });
+  const owned = await manifestSegments(ctx, bucket, key, versionId === undefined ? { symlink: true } : { versionId }, companions);
   if (owned.length > 0 && access === 'forbidden') {
     throw s3Error('AccessDenied', { Key: key }, 'This multipart object\'s parts are kept where the bucket\'s owner has not given you access; it cannot be replaced or deleted with your key.');
   }
@@ -133,6 +122,29 @@ export async function ownedSegments(ctx: OperationContext, bucket: string, key: 
   // hold it, too).
   if (owned.length > 0 && versionId === undefined && (await bucketLock(ctx, bucket)).versioning === 'enabled') return [];
   return owned;
+}
+
+/**
+ * The segments an object's manifest (or one version's) names, in
+ * `<bucket>+segments` or a companion container (companionSegment names);
+ * none for a plain or missing object. What they are, not whether they may go:
+ * ownedSegments decides that.
+ */
+export async function manifestSegments(
+  ctx: OperationContext, bucket: string, key: string, opts: { versionId?: string; symlink?: boolean }, companions?: readonly string[],
+): Promise<string[]> {
+  const manifest = await objectManifest(ctx, bucket, key, opts);
+  if (manifest === 'plain' || manifest === 'missing') return [];
+  const prefix = `/${segmentsContainer(bucket)}/`;
+  // The sub-manifests of an object of more parts than max_manifest_segments go too.
+  const elsewhere = (companions ?? (await presentCompanions(ctx, bucket))).map((c) => ({ container: c, prefix: `/${c}/` }));
+  return [...manifest.parts, ...manifest.subManifests]
+    .map((entry) => entry.path ?? entry.name ?? '')
+    .flatMap((path) => {
+      if (path.startsWith(prefix)) return [path.slice(prefix.length)];
+      const c = elsewhere.find((e) => path.startsWith(e.prefix));
+      return c ? [companionSegment(c.container, path.slice(c.prefix.length))] : [];
+    });
 }
 
 /** Deletes segments (of `<bucket>+segments`, or companionSegment names), a few at a time; a segment already gone is fine. */

@@ -27,7 +27,7 @@ export function versionHeaders(versionId: string | undefined, deleteMarker = fal
 }
 
 /** The versions of exactly one key, newest first, page by page. */
-async function* versionsOf(ctx: OperationContext, bucket: string, key: string): AsyncGenerator<ObjectRow> {
+export async function* versionsOf(ctx: OperationContext, bucket: string, key: string): AsyncGenerator<ObjectRow> {
   let marker: string | undefined;
   let versionMarker: string | undefined;
   for (;;) {

@@ -92,7 +92,7 @@ export async function openUploadForPart(ctx: OperationContext, bucket: string, k
   }
   if (stored.kind === 'managed') {
     if (customer) throw s3Error('InvalidRequest', {}, PART_KEY_MISMATCH);
-    const dataKey = await storedProvider(ctx, stored.key).unwrap(stored.wrappedKey, { bucket, key, encryptionContext: stored.key.context }, stored.key.keyId);
+    const dataKey = await storedProvider(ctx.sse?.providers, stored.key).unwrap(stored.wrappedKey, { bucket, key, encryptionContext: stored.key.context }, stored.key.keyId);
     return { dataKey, iv: stored.iv, plaintextEtag: stored.key.mode === MODE_S3_V1, headers: managedHeadersOf(stored.key) };
   }
   if (!customer) throw s3Error('InvalidRequest', {}, PART_KEY_MISSING);

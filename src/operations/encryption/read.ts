@@ -20,7 +20,7 @@ import { ENCRYPTED_OBJECT_MESSAGE, NOT_APPLICABLE_MESSAGE, customerKeyResponseHe
 import { SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM, managedResponseHeaders } from '../../s3/sse-managed.js';
 import type { ObjectInfo } from '../../swift/store.js';
 import type { OperationContext } from '../context.js';
-import { MODE_S3_V1, storedEncryption, type Layout, type ManagedKey } from './state.js';
+import { MODE_S3_V1, storedEncryption, type Layout, type ManagedKey, type StoredEncryption } from './state.js';
 import { wrapAad } from './write.js';
 
 export interface Decryption {
@@ -38,9 +38,10 @@ const WRONG_KEY = 'The SSE-C key does not match the key this object was stored w
 
 const sameText = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
+export type Providers = NonNullable<OperationContext['sse']>['providers'];
+
 /** The configured provider named on an object (the one that wrapped its data key). */
-export function storedProvider(ctx: OperationContext, key: ManagedKey) {
-  const providers = ctx.sse?.providers;
+export function storedProvider(providers: Providers, key: ManagedKey) {
   const provider = [providers?.sseS3, providers?.kms].find((p) => p?.name === key.provider);
   if (!provider) {
     // The operator removed the provider this object needs: say so, never serve the ciphertext.
@@ -53,6 +54,26 @@ export function storedProvider(ctx: OperationContext, key: ManagedKey) {
 export const managedHeadersOf = (key: ManagedKey): Record<string, string> =>
   managedResponseHeaders({ algorithm: key.mode === MODE_S3_V1 ? SSE_S3_ALGORITHM : SSE_KMS_ALGORITHM, keyId: key.keyId, bucketKeyEnabled: key.bucketKeyEnabled });
 
+/** An SSE-S3/SSE-KMS object's data key, unwrapped by the provider that wrapped it. */
+async function managedDecryption(providers: Providers, bucket: string, key: string, stored: Extract<StoredEncryption, { kind: 'managed' }>): Promise<Decryption> {
+  const context = { bucket, key, encryptionContext: stored.key.context };
+  const dataKey = await storedProvider(providers, stored.key).unwrap(stored.wrappedKey, context, stored.key.keyId);
+  return { dataKey, iv: stored.iv, mac: stored.mac, headers: managedHeadersOf(stored.key), layout: stored.layout };
+}
+
+/**
+ * The website endpoint's reading of an object (an anonymous reader, no key
+ * headers): an SSE-S3 object is decrypted, as S3's website endpoints serve
+ * them; undefined for any other encrypted object (SSE-C needs a key the
+ * reader does not have; S3 does not serve SSE-KMS objects there either).
+ */
+export async function websiteDecryption(providers: Providers, bucket: string, key: string, info: ObjectInfo): Promise<Decryption | undefined> {
+  const stored = storedEncryption(info);
+  // (A multipart SSE-S3 page is not decrypted there yet: it needs its parts' records, multipart-read.ts; it is refused like the others.)
+  if (stored.kind !== 'managed' || stored.key.mode !== MODE_S3_V1 || stored.layout === 'parts') return undefined;
+  return managedDecryption(providers, bucket, key, stored);
+}
+
 /**
  * How to read this object with the request's key: undefined for a plain
  * object read without SSE-C headers; S3's error for any other mismatch.
@@ -62,9 +83,7 @@ export async function openForRead(ctx: OperationContext, bucket: string, key: st
   if (stored.kind === 'none' || stored.kind === 'managed') {
     if (customer) throw s3Error('InvalidRequest', {}, NOT_APPLICABLE_MESSAGE);
     if (stored.kind === 'none') return undefined;
-    const context = { bucket, key, encryptionContext: stored.key.context };
-    const dataKey = await storedProvider(ctx, stored.key).unwrap(stored.wrappedKey, context, stored.key.keyId);
-    return { dataKey, iv: stored.iv, mac: stored.mac, headers: managedHeadersOf(stored.key), layout: stored.layout };
+    return managedDecryption(ctx.sse?.providers, bucket, key, stored);
   }
   if (!customer) {
     // (Unverifiable: whatever its mode was, it is refused; still 400, as an SSE-C object read without its key.)

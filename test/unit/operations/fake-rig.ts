@@ -10,7 +10,7 @@ import { ConnectionLimit } from '../../../src/http/connection-limit.js';
 import { listenS3 } from '../../../src/http/listen.js';
 import { Metrics } from '../../../src/observe/metrics.js';
 import { KnownContainers } from '../../../src/operations/common/segments.js';
-import { DEFAULT_LIMITS, type Limits } from '../../../src/operations/context.js';
+import { DEFAULT_LIMITS, type Limits, type SseSettings } from '../../../src/operations/context.js';
 import { DIALECTS } from '../../../src/s3/dialect.js';
 import { SwiftClient } from '../../../src/swift/client.js';
 import { SwiftInfo } from '../../../src/swift/info.js';
@@ -38,7 +38,11 @@ export const RIG_KEYS = { access: 'AKIAFAKERIG000000001', secret: 'fake-rig-secr
  * `namespace`: the global bucket namespace, its registry in the account of a
  * service user of the fake (as keystone.service sets it up in production).
  */
-export async function gatewayRig(opts: { namespace?: boolean; limits?: Partial<Limits>; storageClasses?: Readonly<Record<string, string>> } = {}): Promise<GatewayRig> {
+export async function gatewayRig(opts: {
+  namespace?: boolean; limits?: Partial<Limits>; storageClasses?: Readonly<Record<string, string>>;
+  /** Server-side encryption: SSE-S3/SSE-KMS key providers (SSE-C is then accepted over the rig's plain HTTP too). */
+  sse?: { readonly providers: NonNullable<SseSettings['providers']> };
+} = {}): Promise<GatewayRig> {
   const fake = new FakeSwift();
   const user = fake.addUser({ name: 'alice', project: 'demo', roles: ['member'] });
   const service = opts.namespace ? fake.addUser({ name: 's3gateway', project: 'service', roles: ['admin'] }) : undefined;
@@ -68,6 +72,7 @@ export async function gatewayRig(opts: { namespace?: boolean; limits?: Partial<L
       classes: resolveStorageClasses(opts.storageClasses, [{ name: 'Policy-0', aliases: [], isDefault: true }, { name: 'ec21', aliases: ['cold'], isDefault: false }]),
       bucketPolicies: new BucketPolicies(),
     },
+    sse: opts.sse && { digestKey: Buffer.alloc(32, 9), customerKeysOverHttp: true, providers: opts.sse.providers },
     namespace: service && buildNamespace({ swift, identity: service.identity as KeystoneIdentity, seal, container: 's3gw-bucket-registry', cacheSeconds: 30 }),
   });
   const server: Server = listenS3(app, { host: '127.0.0.1', port: 0, connections: new ConnectionLimit(1000, () => {}), dialect: DIALECTS.aws });

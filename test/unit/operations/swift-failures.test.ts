@@ -1,6 +1,6 @@
 // Every operation family against the fake Swift, table-driven: each
 // operation runs once to record the Swift calls it makes, then once per
-// (call, Swift failure) with that one call failing, and the S3 answer must
+// (call, failure Swift can answer that call) with that one call failing, and the S3 answer must
 // be the one the family's table gives. Swift-side trouble (499, 503, 507, a
 // connection failure) is never a success nor an InternalError.
 import { createHash, createHmac } from 'node:crypto';
@@ -12,6 +12,25 @@ import { RIG_KEYS, gatewayRig, type GatewayRig } from './fake-rig.js';
 
 type Fault = number | 'ECONNREFUSED';
 const FAULTS: Fault[] = [401, 404, 409, 412, 413, 416, 422, 499, 503, 507, 'ECONNREFUSED'];
+
+/**
+ * The faults of FAULTS that Swift can answer to this call: 413 (too large) and
+ * 422 (ETag mismatch) only to a write with a body, 416 only to a GET, 412 only
+ * to a conditional request, 409 never to a read (GET/HEAD). A status Swift
+ * cannot give a call tests nothing the others do not, and the table runs a
+ * whole gateway per (call, fault).
+ */
+function faultsFor(call: RecordedCall): Fault[] {
+  const read = call.method === 'GET' || call.method === 'HEAD';
+  const conditional = Object.keys(call.headers).some((h) => h.startsWith('if-') || h === 'x-if-delete-at');
+  return FAULTS.filter((f) => {
+    if (f === 413 || f === 422) return call.method === 'PUT' || call.method === 'POST';
+    if (f === 416) return call.method === 'GET';
+    if (f === 412) return conditional;
+    if (f === 409) return !read;
+    return true;
+  });
+}
 
 interface Scenario {
   /** Writes what the request needs, through the gateway; answers values for the request. */
@@ -374,7 +393,7 @@ afterEach(async () => open?.close());
 for (const [familyName, family] of Object.entries(SCENARIOS)) {
   describe(`${familyName} operations on the fake Swift: one failing Swift call at a time`, () => {
     for (const [operation, scenario] of Object.entries(family)) {
-      it(`${operation}: every Swift call it makes, failing with each of ${FAULTS.join(', ')}, gives its table's S3 error`, async () => {
+      it(`${operation}: every Swift call it makes, failing with each of ${FAULTS.join(', ')} that Swift can answer it, gives its table's S3 error`, async () => {
         const happy = await answer(scenario);
         expect(happy.status, `${operation} without faults`).toBe(scenario.ok);
         expect(happy.calls.length).toBeGreaterThan(0);
@@ -382,7 +401,7 @@ for (const [familyName, family] of Object.entries(SCENARIOS)) {
         for (const [i, call] of happy.calls.entries()) {
           // (Each rig has its own project id, so a call is known by method and target, not path.)
           const skip = happy.calls.slice(0, i).filter((c) => c.method === call.method && c.container === call.container && c.object === call.object).length;
-          for (const f of FAULTS) {
+          for (const f of faultsFor(call)) {
             const got = await answer(scenario, { call, uploadId: happy.v.id, skip, with: f });
             // A HEAD's answer has no body: its status alone says the error.
             const isHead = scenario.request(happy.v).method === 'HEAD';
@@ -408,7 +427,7 @@ for (const [familyName, family] of Object.entries(SCENARIOS)) {
             }
           }
         }
-        expect(rows.length).toBe(happy.calls.length * FAULTS.length);
+        expect(rows.length).toBe(happy.calls.reduce((n, call) => n + faultsFor(call).length, 0));
         if (process.env.SHOW_ROWS) console.log(rows.join('\n'));
       }, 120_000);
     }

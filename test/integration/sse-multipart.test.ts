@@ -155,10 +155,15 @@ for (const mode of MODES) {
       }
     });
 
-    it('reports plaintext sizes in the bucket listing', async () => {
+    it('reports plaintext sizes in the bucket listing and GetObjectAttributes', async () => {
       const r = await s3('GET', `?list-type=2&prefix=${encodeURIComponent(key)}`);
       expect(xmlValue(r.text(), 'Size')).toBe(String(whole.length));
       expect(xmlValue(r.text(), 'ETag')!.replace(/&quot;/g, '"')).toBe(objectEtag);
+      const a = await s3('GET', `${key}?attributes`, { ...mode.read, 'x-amz-object-attributes': 'ETag,ObjectSize,ObjectParts' });
+      expect(a.status, a.text()).toBe(200);
+      expect(xmlValue(a.text(), 'ObjectSize')).toBe(String(whole.length));
+      expect(xmlValue(a.text(), 'PartsCount')).toBe('3');
+      expect(`"${xmlValue(a.text(), 'ETag')}"`).toBe(objectEtag);
     });
   });
 }

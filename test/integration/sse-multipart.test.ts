@@ -15,6 +15,7 @@ import { writeKeyring } from '../helpers/keyring.js';
 import { xmlValue, xmlValues, type Keys } from '../helpers/raw-s3.js';
 import { rawS3v4 } from '../helpers/sigv4-client.js';
 import { purgeBucket, swiftDirect } from '../helpers/swift-direct.js';
+import { openSocket, signedHead } from '../helpers/raw-socket.js';
 import { customerKey } from '../helpers/sse-c.js';
 
 const MiB = 1024 * 1024;
@@ -231,6 +232,27 @@ describe('an encrypted upload and what this gateway does not do with it', () => 
     } finally {
       await purgeBucket(gw.stack, 'demo', bucket);
     }
+  });
+});
+
+describe('an encrypted UploadPart cut off', () => {
+  it('leaves no part behind: the client went away mid-body, ListParts and Swift show nothing', async () => {
+    const key = 'cut/obj';
+    const { id } = await create(key, { 'x-amz-server-side-encryption': 'AES256' });
+    const conn = await openSocket(gw.port);
+    conn.write(signedHead('PUT', `/${b}/${key}?partNumber=1&uploadId=${id}`, keys, ['Content-Length: 6000000']));
+    // Gone once a MiB of the body has left (whether or not the Swift PUT has begun, the outcome must be the same).
+    await new Promise<void>((resolve) => conn.socket.write(p1.subarray(0, MiB), () => resolve()));
+    conn.socket.destroy();
+    let line: Record<string, unknown> | undefined;
+    for (let i = 0; i < 200 && !line; i++) {
+      line = gw.logs.find((l) => l['msg'] === 'request' && l['operation'] === 'UploadPart' && l['status'] === 499);
+      if (!line) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(line, 'the access log line of the cut UploadPart').toBeDefined();
+    const list = await s3('GET', `${key}?uploadId=${id}`);
+    expect(xmlValue(list.text(), 'PartNumber')).toBeUndefined();
+    expect((await swiftDirect(gw.stack, 'demo', 'HEAD', `${b}+segments`, `${key}/${id}/1`)).status).toBe(404);
   });
 });
 

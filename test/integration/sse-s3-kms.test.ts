@@ -158,7 +158,7 @@ describe('reads of part of an SSE-S3 object', () => {
 describe('SSE-KMS (x-amz-server-side-encryption: aws:kms)', () => {
   const context = Buffer.from(JSON.stringify({ project: 'gateway', team: 'storage' })).toString('base64');
 
-  for (const size of [0, 17, STAGED_FROM + 1]) {
+  for (const size of [0, 1, 15, 16, 17, STAGED_FROM - 1, STAGED_FROM, STAGED_FROM + 1, 2 * MiB + 3]) {
     it(`stores ${size} bytes wrapped with the named key, with its context; the ETag is not the plaintext's MD5`, async () => {
       const data = randomBytes(size);
       const key = `kms/${size}`;
@@ -187,6 +187,19 @@ describe('SSE-KMS (x-amz-server-side-encryption: aws:kms)', () => {
       expect(xmlValue(list.text(), 'Size')).toBe(String(size));
     });
   }
+
+  it('ranges, suffixes and partNumber=1 of an SSE-KMS object (one object and a staged one) decrypt', async () => {
+    for (const size of [17, 2 * MiB + 3]) {
+      const data = (await get(`kms/${size}`)).body;
+      expect(data.length).toBe(size);
+      for (const [range, from, to] of [['bytes=1-15', 1, 16], ['bytes=-7', size - 7, size], [`bytes=${size - 2}-`, size - 2, size]] as const) {
+        const r = await get(`kms/${size}`, { range });
+        expect(r.status, range).toBe(206);
+        expect(r.body.equals(data.subarray(from, to)), range).toBe(true);
+      }
+      expect((await get(`kms/${size}`, {}, 'GET', '?partNumber=1')).body.equals(data)).toBe(true);
+    }
+  });
 
   it('without a key id, the provider\'s default (the keyring\'s current key) wraps it', async () => {
     const w = await put('kms/default', Buffer.from('x'), kms());
@@ -232,7 +245,10 @@ describe('S3\'s errors for the headers', () => {
     expect(await code(get('read-headers', customerKey()))).toBe('400 InvalidRequest');
   });
 
-  it('operations that do not implement them yet refuse them (CopyObject; multipart uploads take them: sse-multipart.test.ts)', async () => {
+  it('operations that do not implement them yet refuse them (CopyObject; multipart uploads take them: sse-multipart.test.ts), and a copy from an SSE-S3 object', async () => {
     expect(await code(rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/copy`, headers: { ...SSE_S3, 'x-amz-copy-source': `/${b}/read-headers` } }))).toBe('501 NotImplemented');
+    // A copy FROM an SSE-S3 object (no SSE header of its own) would copy ciphertext as if it were plaintext: refused too.
+    expect(await code(rawS3v4(gw.url, keys, { method: 'PUT', path: `/${b}/copy`, headers: { 'x-amz-copy-source': `/${b}/read-headers` } }))).toBe('501 NotImplemented');
+    expect((await swiftDirect(gw.stack, 'demo', 'HEAD', b, 'copy')).status).toBe(404);
   });
 });

@@ -79,7 +79,7 @@ export async function findCopySource(ctx: OperationContext, source: CopySource):
   }
   // Copying an encrypted object would need its key and a re-encryption; copying its bytes as they are would give ciphertext as plaintext.
   if (isEncrypted(info)) {
-    throw s3Error('NotImplemented', {}, 'Copying an object stored with server-side encryption (SSE-C) is not implemented by this gateway; nothing was copied.');
+    throw s3Error('NotImplemented', {}, 'Copying an object stored with server-side encryption (SSE-C, SSE-S3 or SSE-KMS) is not implemented by this gateway; nothing was copied.');
   }
   const headers = ctx.req.headers;
   // Conditions are about the ETag clients know: for a multipart source its S3

@@ -1,22 +1,25 @@
 // Keystone tokens and the Swift client, built from the settings: what the
 // server and the command-line tools (namespace register) both talk through.
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { Config } from './config.js';
 import type { Metrics } from './observe/metrics.js';
 import { SwiftClient } from './swift/client.js';
+import { connectionWait } from './swift/connection-wait.js';
 import { SwiftInfo } from './swift/info.js';
 import { tokenIntroducer } from './swift/introduce.js';
 import { KeystoneTokens, type SwiftToken } from './swift/keystone.js';
 
 export interface Backend {
-  readonly dispatcher: Agent;
+  /** The pool of connections to Swift and Keystone (close() it on shutdown). */
+  readonly dispatcher: Dispatcher;
   readonly tokens: KeystoneTokens;
   readonly swift: SwiftClient;
 }
 
 export function buildBackend(config: Config, opts: { readonly metrics?: Metrics; readonly onToken?: (token: SwiftToken) => void } = {}): Backend {
   const { metrics } = opts;
-  const dispatcher = new Agent({ connections: config.swift.connections, keepAliveTimeout: 30_000, pipelining: 1 });
+  // A call waits at most swift.queueTimeoutMs for one of the pool's connections (swift/connection-wait.ts).
+  const dispatcher = new Agent({ connections: config.swift.connections, keepAliveTimeout: 30_000, pipelining: 1 }).compose(connectionWait(config.swift.queueTimeoutMs));
   const tokens = new KeystoneTokens({
     authUrl: config.keystone.authUrl,
     dispatcher,
@@ -43,7 +46,8 @@ export function buildBackend(config: Config, opts: { readonly metrics?: Metrics;
       cache: (event) => metrics.cacheEvents.inc({ cache: 'token', event }),
     },
   });
-  const info = new SwiftInfo(dispatcher);
+  // /info may not take longer than any other Swift call (its limits then are the last known, for a while).
+  const info = new SwiftInfo(dispatcher, { timeoutMs: Math.min(config.swift.headersTimeoutMs, 5_000) });
   const swift = new SwiftClient({
     dispatcher,
     tokens: {

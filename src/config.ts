@@ -55,6 +55,7 @@ export interface Config {
     readonly connections: number;
     readonly headersTimeoutMs: number;
     readonly bodyTimeoutMs: number;
+    readonly queueTimeoutMs: number;
     readonly healthUrl: string | undefined;
   };
   readonly health: { readonly intervalMs: number; readonly timeoutMs: number };
@@ -144,6 +145,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'swift.connections', kind: 'int', default: 256, help: 'most open connections to the Swift proxy' },
   { path: 'swift.headersTimeoutMs', kind: 'int', default: 60000, help: 'how long to wait for Swift response headers' },
   { path: 'swift.bodyTimeoutMs', kind: 'int', default: 300000, help: 'longest pause inside a Swift body' },
+  { path: 'swift.queueTimeoutMs', kind: 'int', default: 10000, help: 'longest wait of a Swift or Keystone call for a free connection (all swift.connections busy, or Swift holding them unanswered); then 503 SlowDown (0: no limit)' },
   { path: 'swift.healthUrl', kind: 'optional-url', help: 'URL the readiness check GETs for Swift (default: /healthcheck at the origin of keystone.storageUrl, else of the first token\'s storage URL)' },
   { path: 'health.intervalMs', kind: 'int', default: 5000, help: 'how often the background readiness checks of Keystone and Swift run (0: no checks, /readyz only reflects shutdown)' },
   { path: 'health.timeoutMs', kind: 'int', default: 2000, help: 'timeout of one readiness check' },

@@ -24,7 +24,7 @@ import { ClientGone, requestBody, type RequestBody } from './request-body.js';
 import { parseRequest, withLiteralPlus, type S3Request } from '../s3/request.js';
 import type { RequestContext } from '../s3/result.js';
 import type { SwiftClient } from '../swift/client.js';
-import { CrossAccountTarget, IdentityRejected, SwiftError, TokenRejected, UpstreamUnavailable } from '../swift/errors.js';
+import { CrossAccountTarget, IdentityRejected, SwiftError, TokenRejected, UpstreamBusy, UpstreamUnavailable } from '../swift/errors.js';
 import { translate } from '../operations/common/swift-errors.js';
 import { objectGateFor } from '../operations/common/delegation.js';
 import type { Credential } from '../auth/credentials.js';
@@ -91,6 +91,10 @@ export function toS3Error(err: unknown, deps: PipelineDeps, ctx: RequestContext)
     if (err.code === 'InternalError' && err.cause !== undefined) deps.log.log('error', 'internal error', { transId: ctx.transId, operation: ctx.operation, ...errorFields(err.cause) });
     if (err.code === 'ServiceUnavailable' && err.cause instanceof SwiftError) deps.log.log('warn', 'upstream unavailable', { transId: ctx.transId, service: 'swift', status: err.cause.status, operation: ctx.operation });
     return err;
+  }
+  if (err instanceof UpstreamBusy) {
+    deps.log.log('warn', 'upstream busy', { transId: ctx.transId, service: err.service, ...errorFields(err) });
+    return s3Error('SlowDown', {}, 'Every connection of this gateway to the storage backend is busy; please retry.');
   }
   if (err instanceof UpstreamUnavailable) {
     deps.log.log('warn', 'upstream unavailable', { transId: ctx.transId, service: err.service, ...errorFields(err) });

@@ -68,7 +68,7 @@ export class Metrics {
 
   readonly swiftRequests = new Counter({
     name: 's3gw_swift_requests_total',
-    help: 'Calls to Swift by method and status (error: Swift unreachable; aborted: the gateway gave up on the call, e.g. the client went away mid-upload)',
+    help: 'Calls to Swift by method and status (error: Swift unreachable; aborted: the gateway gave up on the call, e.g. the client went away mid-upload; busy: no pooled connection free within swift.queueTimeoutMs, never sent)',
     labelNames: ['method', 'status'] as const,
     registers: [this.registry],
   });

@@ -4,7 +4,7 @@
 // the request body can be sent again.
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { CrossAccountTarget, TokenRejected, UpstreamUnavailable, accountOfStorageUrl, accountOfSwiftPath, isConnectionError } from './errors.js';
+import { CrossAccountTarget, PoolWaitTimeout, TokenRejected, UpstreamBusy, UpstreamUnavailable, accountOfStorageUrl, accountOfSwiftPath, isConnectionError } from './errors.js';
 import type { SwiftLimits } from './info.js';
 import type { SwiftIdentity, SwiftToken } from './keystone.js';
 import { lenientRequest } from './lenient-http.js';
@@ -35,7 +35,8 @@ export interface SwiftResponse {
 }
 
 export interface SwiftEvents {
-  call?(method: string, status: number | 'error' | 'aborted', seconds: number): void;
+  /** busy: no pooled connection was free within swift.queueTimeoutMs (the call never went out). */
+  call?(method: string, status: number | 'error' | 'aborted' | 'busy', seconds: number): void;
 }
 
 export interface SwiftClientOptions {
@@ -194,7 +195,10 @@ export class SwiftClient {
         // request body did (the client went away or stalled, a checksum did
         // not match). Swift is fine; it is not counted as a Swift error.
         const upstream = isConnectionError(err);
-        this.#opts.events?.call?.(call.method, upstream ? 'error' : 'aborted', (this.#now() - started) / 1000);
+        this.#opts.events?.call?.(call.method, err instanceof PoolWaitTimeout ? 'busy' : upstream ? 'error' : 'aborted', (this.#now() - started) / 1000);
+        if (err instanceof PoolWaitTimeout) {
+          throw new UpstreamBusy(`Every connection to Swift is busy: ${err.message}`, { cause: err });
+        }
         if (upstream) {
           throw new UpstreamUnavailable('swift', `Swift is unreachable: ${(err as Error).message}`, { cause: err });
         }

@@ -8,6 +8,28 @@ export class UpstreamUnavailable extends Error {
   }
 }
 
+/**
+ * Every connection of the pool to Swift was busy for longer than
+ * swift.queueTimeoutMs: the gateway is at its configured concurrency (or
+ * Swift holds every connection without answering). S3's answer to "too many
+ * requests now" is 503 SlowDown, which every SDK backs off and retries.
+ */
+export class UpstreamBusy extends UpstreamUnavailable {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('swift', message, options);
+    this.name = 'UpstreamBusy';
+  }
+}
+
+/** A call that found no free pooled connection within its wait (swift/connection-wait.ts). */
+export class PoolWaitTimeout extends Error {
+  readonly code = 'S3GW_POOL_WAIT_TIMEOUT';
+  constructor(readonly origin: string, readonly waitMs: number) {
+    super(`no connection to ${origin} was free within ${waitMs} ms`);
+    this.name = 'PoolWaitTimeout';
+  }
+}
+
 /** Keystone refused the identity (wrong password, disabled user, no role on the project). */
 export class IdentityRejected extends Error {
   constructor(readonly status: number, message: string) {
@@ -78,7 +100,7 @@ export function accountOfStorageUrl(pathname: string): string | undefined {
 
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ETIMEDOUT',
-  'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'S3GW_POOL_WAIT_TIMEOUT',
 ]);
 
 /** True for network-level errors of undici/node that mean "the service is not there right now". */

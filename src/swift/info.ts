@@ -66,40 +66,68 @@ export function limitsFromInfo(info: InfoBody): SwiftLimits {
   };
 }
 
+export interface SwiftInfoOptions {
+  /** How long limits read from /info are used before they are read again. */
+  readonly ttlMs?: number;
+  /** Longest wait for /info (the backend passes min(swift.headersTimeoutMs, 5 s)). */
+  readonly timeoutMs?: number;
+  /**
+   * After /info could not be read, how long the last known limits (or
+   * Swift's defaults) are used before it is tried again: with Swift slow or
+   * unreachable, every write would otherwise wait out one more timeout for
+   * /info before its own call (found by the slow-Swift fault test: a PUT took
+   * 13 s against a 1.5 s swift.headersTimeoutMs, two /info waits of 5 s).
+   */
+  readonly retryAfterMs?: number;
+  readonly now?: () => number;
+}
+
 export class SwiftInfo {
   readonly #dispatcher: Dispatcher;
   readonly #ttlMs: number;
-  readonly #entries = new Map<string, { limits: SwiftLimits; fetchedAt: number; pending?: Promise<SwiftLimits> }>();
+  readonly #timeoutMs: number;
+  readonly #retryAfterMs: number;
+  readonly #now: () => number;
+  readonly #entries = new Map<string, { limits: SwiftLimits; freshUntil: number; pending?: Promise<SwiftLimits> }>();
 
-  constructor(dispatcher: Dispatcher, ttlMs = 10 * 60 * 1000) {
+  constructor(dispatcher: Dispatcher, opts: SwiftInfoOptions = {}) {
     this.#dispatcher = dispatcher;
-    this.#ttlMs = ttlMs;
+    this.#ttlMs = opts.ttlMs ?? 10 * 60 * 1000;
+    this.#timeoutMs = opts.timeoutMs ?? 5000;
+    this.#retryAfterMs = opts.retryAfterMs ?? 10_000;
+    this.#now = opts.now ?? Date.now;
   }
 
   /** Limits of the Swift cluster serving this storage URL. Never throws. */
   async limits(storageUrl: string): Promise<SwiftLimits> {
     const origin = new URL(storageUrl).origin;
     const entry = this.#entries.get(origin);
-    if (entry && Date.now() - entry.fetchedAt < this.#ttlMs) return entry.limits;
+    if (entry && this.#now() < entry.freshUntil) return entry.limits;
     if (entry?.pending) return entry.pending;
-    const pending = this.#fetch(origin).then((limits) => {
-      this.#entries.set(origin, { limits, fetchedAt: limits === SWIFT_DEFAULT_LIMITS ? 0 : Date.now() });
+    const known = entry?.limits ?? SWIFT_DEFAULT_LIMITS;
+    const pending = this.#fetch(origin).then((read) => {
+      const limits = read ?? known;
+      this.#entries.set(origin, { limits, freshUntil: this.#now() + (read ? this.#ttlMs : this.#retryAfterMs) });
       return limits;
     });
-    this.#entries.set(origin, { limits: entry?.limits ?? SWIFT_DEFAULT_LIMITS, fetchedAt: entry?.fetchedAt ?? 0, pending });
+    this.#entries.set(origin, { limits: known, freshUntil: entry?.freshUntil ?? 0, pending });
     return pending;
   }
 
-  async #fetch(origin: string): Promise<SwiftLimits> {
+  /** The limits /info lists; undefined when it could not be read. */
+  async #fetch(origin: string): Promise<SwiftLimits | undefined> {
     try {
-      const res = await this.#dispatcher.request({ origin, path: '/info', method: 'GET', headersTimeout: 5000, bodyTimeout: 5000 });
+      const res = await this.#dispatcher.request({
+        origin, path: '/info', method: 'GET',
+        headersTimeout: this.#timeoutMs, bodyTimeout: this.#timeoutMs, signal: AbortSignal.timeout(this.#timeoutMs),
+      });
       if (res.statusCode !== 200) {
         await res.body.dump();
-        return SWIFT_DEFAULT_LIMITS;
+        return undefined;
       }
       return limitsFromInfo((await res.body.json()) as InfoBody);
     } catch {
-      return SWIFT_DEFAULT_LIMITS;
+      return undefined;
     }
   }
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { podman, podmanUnusable, runCommand } from '../helpers/podman.js';
+import { holding, podman, podmanUnusable, runCommand } from '../helpers/podman.js';
 import { eventually } from '../helpers/process.js';
 import { freePort } from '../helpers/prometheus.js';
 import { rawS3 } from '../helpers/raw-s3.js';
@@ -56,7 +56,7 @@ describe.skipIf(unusable !== undefined)('docker-compose.yml with podman-compose'
   });
 
   it('podman-compose builds the gateway service\'s image from the compose file, on the Debian-made base', async () => {
-    const build = await runCommand('podman-compose', ['-p', project, '-f', 'docker-compose.yml', 'build', 'gateway'], 900_000, env);
+    const build = await holding('image-build', () => runCommand('podman-compose', ['-p', project, '-f', 'docker-compose.yml', 'build', 'gateway'], 900_000, env));
     expect(build.code, build.stdout.slice(-2000) + build.stderr.slice(-2000)).toBe(0);
     expect((await podman(['image', 'exists', IMAGE])).code).toBe(0);
   }, 900_000);

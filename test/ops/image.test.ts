@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueBucket } from '../helpers/gateway.js';
-import { podman, podmanUnusable, runCommand } from '../helpers/podman.js';
+import { holding, podman, podmanUnusable, runCommand } from '../helpers/podman.js';
 import { eventually, repoRoot } from '../helpers/process.js';
 import { freePort } from '../helpers/prometheus.js';
 import { rawS3, signV2, stringToSignV2 } from '../helpers/raw-s3.js';
@@ -37,7 +37,7 @@ describe.skipIf(unusable !== undefined)('the container image (podman, base from 
     const base = await runCommand('bash', ['scripts/container-base.sh'], 600_000);
     expect(base.code, base.stderr).toBe(0);
     const baseImage = base.stdout.trim();
-    const build = await podman(['build', '--format', 'docker', '--network', 'host', '--build-arg', `BASE_IMAGE=${baseImage}`, '-t', IMAGE, '.'], 900_000);
+    const build = await holding('image-build', () => podman(['build', '--format', 'docker', '--network', 'host', '--build-arg', `BASE_IMAGE=${baseImage}`, '-t', IMAGE, '.'], 900_000));
     expect(build.code, build.stdout.slice(-3000) + build.stderr.slice(-3000)).toBe(0);
     timings = `base image ${baseImage} in ${base.seconds.toFixed(1)} s, gateway image built in ${build.seconds.toFixed(1)} s`;
     console.log(`[image] ${timings}`);

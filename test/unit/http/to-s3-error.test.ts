@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { toS3Error, type PipelineDeps } from '../../../src/http/pipeline.js';
 import { OBJECT_TABLE, translate } from '../../../src/operations/common/swift-errors.js';
 import type { RequestContext } from '../../../src/s3/result.js';
-import { SwiftError } from '../../../src/swift/errors.js';
+import { PoolWaitTimeout, SwiftError, UpstreamBusy, UpstreamUnavailable } from '../../../src/swift/errors.js';
 
 function rig() {
   const lines: Record<string, unknown>[] = [];
@@ -28,6 +28,14 @@ describe('toS3Error', () => {
       expect(toS3Error(failure, deps, ctx).code).toBe('ServiceUnavailable');
       expect(lines).toEqual([expect.objectContaining({ level: 'warn', msg: 'upstream unavailable', transId: 'tx1', status: 503 })]);
     }
+  });
+
+  it('answers SlowDown when every Swift connection stayed busy, ServiceUnavailable when Swift is unreachable', () => {
+    const { lines, deps, ctx } = rig();
+    const busy = toS3Error(new UpstreamBusy('Every connection to Swift is busy', { cause: new PoolWaitTimeout('http://swift:8080', 10000) }), deps, ctx);
+    expect([busy.code, busy.status]).toEqual(['SlowDown', 503]);
+    expect(toS3Error(new UpstreamUnavailable('swift', 'Swift is unreachable'), deps, ctx).code).toBe('ServiceUnavailable');
+    expect(lines.map((l) => l.msg)).toEqual(['upstream busy', 'upstream unavailable']);
   });
 
   it('logs nothing for a client error', () => {

@@ -138,7 +138,7 @@ export function checkTarget(operation: string, req: S3Request, classes?: Storage
   // SSE-C: over plain HTTP, or a malformed key set, is refused before the body is invited (the handler reads the key again);
   // so are malformed SSE-S3/SSE-KMS headers, or SSE-C's with them.
   requestedCustomerKey({ req, sse });
-  const managed = operation === 'PutObject' ? requestedManagedEncryption({ req, sse }) : undefined;
+  const managed = operation === 'PutObject' || operation === 'CreateMultipartUpload' ? requestedManagedEncryption({ req, sse }) : undefined;
   if (managed) providerFor({ sse }, managed);
   // CreateBucket applies the stricter rules for new names itself.
   if (bucket !== undefined && operation !== 'CreateBucket') checkBucketName(bucket);

@@ -150,6 +150,21 @@ export class Sealer {
     return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
   }
 
+  /**
+   * The Content-Type parameter keeping an encrypted part's nonce, plaintext
+   * MAC and ciphertext ETag (`<nonce>.<mac>.<etag>`: operations/encryption/
+   * multipart-state.ts), where a listing of the upload's parts and the
+   * completed object's SLO manifest (each segment's content_type) show it.
+   */
+  ssePartParam(target: SealTarget, text: string): string {
+    return `;${SSE_PART_PARAM}=${text}.${this.#mac('ssepart', target, [text])}`;
+  }
+
+  /** The encrypted part's text a Content-Type keeps for this object, if its seal holds. */
+  verifiedSsePart(target: SealTarget, contentType: string | undefined): string | undefined {
+    return this.#verifiedParam(SSE_PART_PARAM, 'ssepart', target, contentType);
+  }
+
   /** A `<name>=<value>.<mac>` parameter's value, if its MAC (of this kind, for this object) holds. */
   #verifiedParam(name: string, kind: string, target: SealTarget, contentType: string | undefined): string | undefined {
     if (contentType === undefined || !contentType.includes(name)) return undefined;
@@ -177,6 +192,7 @@ const SEAL_PARAM = 's3gw_seal';
 const SUM_PARAM = 's3gw_sum';
 const CLASS_PARAM = 's3gw_class';
 const SINCE_PARAM = 's3gw_since';
+const SSE_PART_PARAM = 's3gw_ssep';
 
 /** Whether a Content-Type may keep a first-written time (cheap test before verifying it). */
 export const hasSinceParam = (contentType: string | undefined): boolean => contentType !== undefined && contentType.includes(SINCE_PARAM);

@@ -61,6 +61,8 @@ export interface ManifestSegment {
   readonly content_type?: string;
   /** As Swift stores it: the segment is itself a manifest (a nested SLO). */
   readonly sub_slo?: boolean;
+  /** As Swift stores it: the segment's ETag when the manifest was written. */
+  readonly hash?: string;
 }
 
 export interface Deleted {
@@ -298,13 +300,15 @@ export class SwiftStore {
    * lands between that HEAD and the POST can still get them: the window is a
    * few milliseconds.)
    */
-  async updateReserved(written: Written, reserved: Reserved, listedChecksum?: string): Promise<boolean> {
+  async updateReserved(written: Written, reserved: Reserved, listedChecksum?: string, typed: { s3Etag?: string; ssePart?: string } = {}): Promise<boolean> {
     const { container, object } = written.target;
     if (!written.current) return false;
     const now = await this.findObject(container, object);
     // (A suspended container answers a write with no version, and a HEAD of it with 'null'.)
     if (!now || now.etag !== written.etag || (now.versionId ?? 'null') !== (written.versionId ?? 'null')) return false;
-    const headers = { ...this.#withListedChecksum(written.target, written.headers, listedChecksum), ...this.sealer.headers(written.target, { ...written.reserved, ...reserved }) };
+    // `typed`: an encrypted part's S3 ETag (SSE-S3: its plaintext's MD5) and its encryption text, known only once its body has ended.
+    const sent = this.#withSsePart(written.target, this.#withEtag(written.target, this.#withListedChecksum(written.target, written.headers, listedChecksum), typed.s3Etag), typed.ssePart);
+    const headers = { ...sent, ...this.sealer.headers(written.target, { ...written.reserved, ...reserved }) };
     await this.#done(await this.session.call({ method: 'POST', container, object, headers }), 'POST', container, object, (s) => s === 202);
     return true;
   }
@@ -652,6 +656,18 @@ export class SwiftStore {
     if (text === undefined) return headers;
     const type = plainContentType(headers['content-type'] ?? 'application/octet-stream');
     return { ...headers, 'content-type': type + this.sealer.checksumParam(target, text) };
+  }
+
+  /** Content headers keeping an encrypted part's text in the Content-Type (sealed), where listings and manifests show it. */
+  #withSsePart(target: SealTarget, headers: Record<string, string>, text: string | undefined): Record<string, string> {
+    if (text === undefined) return headers;
+    const type = headers['content-type'] ?? 'application/octet-stream';
+    return { ...headers, 'content-type': type + this.sealer.ssePartParam(target, text) };
+  }
+
+  /** The encrypted part's text a Content-Type keeps for this part (a listing row's, a manifest segment's), if its seal verifies. */
+  ssePartOf(target: SealTarget, contentType: string | undefined): string | undefined {
+    return this.sealer.verifiedSsePart(target, contentType);
   }
 
   /** The checksum text (`<algorithm>.<hex>`) a listing row of this container keeps, if its seal verifies. */

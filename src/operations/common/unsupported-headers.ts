@@ -22,17 +22,22 @@ const REFUSED_PREFIXES = [
 
 /**
  * Operations that take SSE-C headers (operations/encryption/). CopyObject,
- * multipart uploads and POST uploads do not yet: refused rather than storing
+ * UploadPartCopy and POST uploads do not yet: refused rather than storing
  * plaintext a client believes encrypted.
  */
-const CUSTOMER_KEY_OPERATIONS = new Set(['PutObject', 'GetObject', 'HeadObject', 'GetObjectAttributes']);
+const CUSTOMER_KEY_OPERATIONS = new Set([
+  'PutObject', 'GetObject', 'HeadObject', 'GetObjectAttributes',
+  // Multipart (operations/encryption/multipart-state.ts): Complete and ListParts take the key too (S3 accepts it, boto3 sends it to Complete).
+  'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'ListParts',
+]);
 
 /**
  * Operations that take the SSE-S3/SSE-KMS headers (x-amz-server-side-encryption
- * and its -aws-kms-key-id, -context, -bucket-key-enabled). CopyObject,
- * multipart uploads and POST uploads do not yet: refused, as above.
+ * and its -aws-kms-key-id, -context, -bucket-key-enabled). CopyObject
+ * and POST uploads do not yet: refused, as above. (An upload's parts send
+ * none: the upload's settings apply.)
  */
-const MANAGED_KEY_OPERATIONS = new Set(['PutObject']);
+const MANAGED_KEY_OPERATIONS = new Set(['PutObject', 'CreateMultipartUpload']);
 /**
  * Reads, where S3 answers these headers 400: an SSE-S3/SSE-KMS object is read
  * without them (its key id is stored), and S3 refuses them on GET and HEAD.

@@ -20,7 +20,7 @@ import { ENCRYPTED_OBJECT_MESSAGE, NOT_APPLICABLE_MESSAGE, customerKeyResponseHe
 import { SSE_KMS_ALGORITHM, SSE_S3_ALGORITHM, managedResponseHeaders } from '../../s3/sse-managed.js';
 import type { ObjectInfo } from '../../swift/store.js';
 import type { OperationContext } from '../context.js';
-import { MODE_S3_V1, storedEncryption, type ManagedKey, type StoredEncryption } from './state.js';
+import { MODE_S3_V1, storedEncryption, type Layout, type ManagedKey, type StoredEncryption } from './state.js';
 import { wrapAad } from './write.js';
 
 export interface Decryption {
@@ -30,16 +30,18 @@ export interface Decryption {
   readonly mac: string;
   /** The SSE headers the answer carries. */
   readonly headers: Record<string, string>;
+  /** One counter run for the object, or one per part (a multipart object: multipart-read.ts). */
+  readonly layout: Layout;
 }
 
 const WRONG_KEY = 'The SSE-C key does not match the key this object was stored with.';
 
 const sameText = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-type Providers = NonNullable<OperationContext['sse']>['providers'];
+export type Providers = NonNullable<OperationContext['sse']>['providers'];
 
 /** The configured provider named on an object (the one that wrapped its data key). */
-function storedProvider(providers: Providers, key: ManagedKey) {
+export function storedProvider(providers: Providers, key: ManagedKey) {
   const provider = [providers?.sseS3, providers?.kms].find((p) => p?.name === key.provider);
   if (!provider) {
     // The operator removed the provider this object needs: say so, never serve the ciphertext.
@@ -56,7 +58,7 @@ export const managedHeadersOf = (key: ManagedKey): Record<string, string> =>
 async function managedDecryption(providers: Providers, bucket: string, key: string, stored: Extract<StoredEncryption, { kind: 'managed' }>): Promise<Decryption> {
   const context = { bucket, key, encryptionContext: stored.key.context };
   const dataKey = await storedProvider(providers, stored.key).unwrap(stored.wrappedKey, context, stored.key.keyId);
-  return { dataKey, iv: stored.iv, mac: stored.mac, headers: managedHeadersOf(stored.key) };
+  return { dataKey, iv: stored.iv, mac: stored.mac, headers: managedHeadersOf(stored.key), layout: stored.layout };
 }
 
 /**
@@ -67,7 +69,8 @@ async function managedDecryption(providers: Providers, bucket: string, key: stri
  */
 export async function websiteDecryption(providers: Providers, bucket: string, key: string, info: ObjectInfo): Promise<Decryption | undefined> {
   const stored = storedEncryption(info);
-  if (stored.kind !== 'managed' || stored.key.mode !== MODE_S3_V1) return undefined;
+  // (A multipart SSE-S3 page is not decrypted there yet: it needs its parts' records, multipart-read.ts; it is refused like the others.)
+  if (stored.kind !== 'managed' || stored.key.mode !== MODE_S3_V1 || stored.layout === 'parts') return undefined;
   return managedDecryption(providers, bucket, key, stored);
 }
 
@@ -92,7 +95,7 @@ export async function openForRead(ctx: OperationContext, bucket: string, key: st
   if (!sameText(customerKeyDigest(ctx.sse!.digestKey, customer.key), stored.keyDigest)) throw s3Error('AccessDenied', {}, WRONG_KEY);
   const dataKey = unwrapKey(customer.key, stored.wrappedKey, wrapAad(bucket, key));
   if (!dataKey) throw s3Error('AccessDenied', {}, WRONG_KEY);
-  return { dataKey, iv: stored.iv, mac: stored.mac, headers: customerKeyResponseHeaders(customer) };
+  return { dataKey, iv: stored.iv, mac: stored.mac, headers: customerKeyResponseHeaders(customer), layout: stored.layout };
 }
 
 /** The first byte of a 206 answer (Content-Range `bytes <first>-<last>/<size>`); undefined when it says none. */

@@ -14,7 +14,12 @@
 //   s3gw-sse-kid  (s1, k1) the id of the key-encryption key (a keyring id, a Barbican uuid)
 //   s3gw-sse-ctx  (k1) the client's encryption context, base64 of sorted compact JSON
 //   s3gw-sse-bk   (k1) `1` when the client asked for an S3 Bucket Key (echoed, nothing more)
-//   s3gw-sse-mac  HMAC-SHA256 of the plaintext under a key derived from the data key (crypto/mac.ts)
+//   s3gw-sse-mac  HMAC-SHA256 of the plaintext under a key derived from the data key (crypto/mac.ts);
+//                 on a multipart object, the digest of its parts' MACs (crypto/parts.ts partsDigest)
+//   s3gw-sse-mp   `p1` on a multipart object: each part encrypted with its own counter
+//                 blocks (crypto/parts.ts), its nonce and MAC kept with the part
+//                 (encryption/multipart-state.ts). An upload's marker keeps the same
+//                 items but the MAC and this one (the upload's data key, wrapped for the final object)
 // Never stored: the customer's key, its MD5, a key-encryption key, the data
 // key. An SSE-S3 object's plaintext MD5 IS stored (its S3 ETag, in the
 // Content-Type where listings show it: S3 answers it as the ETag to anyone
@@ -31,6 +36,9 @@ export const SSE_PROVIDER_ITEM = 'sse-kp';
 export const SSE_KEK_ID_ITEM = 'sse-kid';
 export const SSE_CONTEXT_ITEM = 'sse-ctx';
 export const SSE_BUCKET_KEY_ITEM = 'sse-bk';
+export const SSE_LAYOUT_ITEM = 'sse-mp';
+/** The layout of a multipart object: per-part counters and MACs, version 1. */
+export const LAYOUT_PARTS_V1 = 'p1';
 /** SSE-C, AES-256-CTR, data key wrapped with AES-256-GCM under the customer's key: version 1. */
 export const MODE_CUSTOMER_V1 = 'c1';
 /** SSE-S3 (x-amz-server-side-encryption: AES256): the data key wrapped by the sseS3 provider. */
@@ -49,10 +57,13 @@ export interface ManagedKey {
   readonly bucketKeyEnabled: boolean;
 }
 
+/** How the ciphertext is laid out: one counter run from the IV (a single object), or one per part (a multipart object). */
+export type Layout = 'object' | 'parts';
+
 export type StoredEncryption =
   | { readonly kind: 'none' }
-  | { readonly kind: 'customer'; readonly wrappedKey: string; readonly iv: Buffer; readonly keyDigest: string; readonly mac: string }
-  | { readonly kind: 'managed'; readonly wrappedKey: string; readonly iv: Buffer; readonly mac: string; readonly key: ManagedKey }
+  | { readonly kind: 'customer'; readonly wrappedKey: string; readonly iv: Buffer; readonly keyDigest: string; readonly mac: string; readonly layout: Layout }
+  | { readonly kind: 'managed'; readonly wrappedKey: string; readonly iv: Buffer; readonly mac: string; readonly key: ManagedKey; readonly layout: Layout }
   /**
    * The object has the gateway's encryption items but they do not verify (or
    * are incomplete or of an unknown mode): changed outside the gateway, or
@@ -74,8 +85,12 @@ function decodeContext(text: string): Record<string, string> | undefined {
   }
 }
 
-/** What an object's reserved items say of its encryption. */
-export function storedEncryption(info: ObjectInfo): StoredEncryption {
+/**
+ * What an object's reserved items say of its encryption. `marker`: the items
+ * are an upload marker's (multipart-state.ts), which has no MAC and no layout
+ * item yet (mac is then '').
+ */
+export function storedEncryption(info: Pick<ObjectInfo, 'reserved' | 'reservedHeaders'>, opts: { marker?: boolean } = {}): StoredEncryption {
   const items = info.reserved;
   const mode = items[SSE_ITEM];
   if (mode === undefined) {
@@ -84,11 +99,14 @@ export function storedEncryption(info: ObjectInfo): StoredEncryption {
   }
   const wrappedKey = items[SSE_KEY_ITEM];
   const iv = items[SSE_IV_ITEM] === undefined ? undefined : Buffer.from(items[SSE_IV_ITEM]!, 'base64url');
-  const mac = items[SSE_MAC_ITEM];
-  if (wrappedKey === undefined || iv?.length !== 16 || mac === undefined) return UNVERIFIABLE;
+  const mac = opts.marker ? '' : items[SSE_MAC_ITEM];
+  const layoutItem = items[SSE_LAYOUT_ITEM];
+  const layout: Layout | undefined = layoutItem === undefined ? 'object' : layoutItem === LAYOUT_PARTS_V1 ? 'parts' : undefined;
+  if (wrappedKey === undefined || iv?.length !== 16 || mac === undefined || layout === undefined) return UNVERIFIABLE;
+  if (opts.marker && (items[SSE_MAC_ITEM] !== undefined || layoutItem !== undefined)) return UNVERIFIABLE;
   if (mode === MODE_CUSTOMER_V1) {
     const keyDigest = items[SSE_KEY_DIGEST_ITEM];
-    return keyDigest === undefined ? UNVERIFIABLE : { kind: 'customer', wrappedKey, iv, keyDigest, mac };
+    return keyDigest === undefined ? UNVERIFIABLE : { kind: 'customer', wrappedKey, iv, keyDigest, mac, layout };
   }
   if (mode !== MODE_S3_V1 && mode !== MODE_KMS_V1) return UNVERIFIABLE;
   const provider = items[SSE_PROVIDER_ITEM];
@@ -97,7 +115,7 @@ export function storedEncryption(info: ObjectInfo): StoredEncryption {
   const context = contextText === undefined ? undefined : decodeContext(contextText);
   if (provider === undefined || keyId === undefined || (contextText !== undefined && (mode !== MODE_KMS_V1 || !context))) return UNVERIFIABLE;
   return {
-    kind: 'managed', wrappedKey, iv, mac,
+    kind: 'managed', wrappedKey, iv, mac, layout,
     key: { mode, provider, keyId, ...(context ? { context } : {}), bucketKeyEnabled: items[SSE_BUCKET_KEY_ITEM] === '1' },
   };
 }

@@ -63,7 +63,7 @@ export interface EncryptedWrite {
 export const wrapAad = (bucket: string, key: string): string => `${bucket}/${key}`;
 
 /** The wrapped data key and the items and answer headers that say how (before any body byte). */
-async function wrappingItems(ctx: OperationContext, bucket: string, key: string, wrapping: KeyWrapping, dataKey: Buffer): Promise<{ items: Record<string, string>; headers: Record<string, string> }> {
+export async function wrappingItems(ctx: OperationContext, bucket: string, key: string, wrapping: KeyWrapping, dataKey: Buffer): Promise<{ items: Record<string, string>; headers: Record<string, string> }> {
   if (wrapping.kind === 'customer') {
     const { customer } = wrapping;
     return {

@@ -29,9 +29,16 @@ import { partRef, partsContainerOf } from '../storage/multipart.js';
 import { partChecksumOfRow } from '../common/checksums.js';
 import { versionHeaders } from '../common/versions.js';
 import { expiryForWrite } from '../common/lifecycle-expiry.js';
+import { requestedCustomerKey } from '../encryption/customer-key.js';
+import { checkCompleteCustomerKey, completedEncryptionHeaders, completedEncryptionItems, parsePartText, type PartText } from '../encryption/multipart-state.js';
 
 interface StoredPart {
+  /** The part's S3 ETag, as UploadPart answered it (an SSE-S3 part's: its plaintext's MD5). */
   readonly etag: string;
+  /** Swift's ETag (of the ciphertext, for an encrypted part): what the manifest names. */
+  readonly swiftEtag: string;
+  /** An encrypted part's nonce and MAC (its sealed Content-Type text). */
+  readonly sse?: PartText;
   readonly bytes: number;
   readonly name: string;
   readonly checksum?: PartChecksum;
@@ -45,7 +52,12 @@ async function storedParts(ctx: OperationContext, bucket: string, key: string, u
     for (const row of page) {
       const n = partNumberOf(row.name!, prefix);
       if (n !== undefined && n > 0) {
-        stored.set(n, { etag: (row.hash ?? '').split(';')[0]!.trim(), bytes: row.bytes ?? 0, name: partRef(bucket, container, row.name!), checksum: partChecksumOfRow(ctx, container, row) });
+        const swiftEtag = (row.hash ?? '').split(';')[0]!.trim();
+        const target = { container, object: row.name!, size: row.bytes ?? 0 };
+        stored.set(n, {
+          etag: ctx.store.storedEtagOfRow(container, row) ?? swiftEtag, swiftEtag, sse: parsePartText(ctx.store.ssePartOf(target, row.content_type)),
+          bytes: row.bytes ?? 0, name: partRef(bucket, container, row.name!), checksum: partChecksumOfRow(ctx, container, row),
+        });
       }
     }
   }
@@ -104,6 +116,8 @@ interface Completed {
   readonly versionId?: string;
   /** x-amz-expiration, when a lifecycle rule expires the object. */
   readonly expiration?: Record<string, string>;
+  /** The SSE headers of the answer (SSE-S3/SSE-KMS). */
+  readonly encryption?: Record<string, string>;
 }
 
 async function complete(ctx: OperationContext, bucket: string, key: string, uploadId: string, requested: RequestedPart[]): Promise<Completed> {
@@ -119,12 +133,18 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
   const container = await partsContainerOf(ctx, bucket, marker);
   const stored = await storedParts(ctx, bucket, key, uploadId, container);
   checkParts(requested, stored, uploadId, ctx.limits.minPartSize ?? MIN_PART_SIZE);
+  // An encrypted upload: its items, and the digest of its parts' MACs, go on the manifest (operations/encryption/multipart-state.ts).
+  checkCompleteCustomerKey(ctx, marker, requestedCustomerKey(ctx));
+  const encryption = completedEncryptionItems(marker, uploadId, requested.map((p) => {
+    const part = stored.get(p.partNumber)!;
+    return { partNumber: p.partNumber, size: part.bytes, swiftEtag: part.swiftEtag, text: part.sse };
+  }));
   const checksum = completedChecksum(uploadChecksumOf(marker), ctx.req.headers, requested, stored, uploadId);
   const etag = multipartEtag(requested.map((p) => p.etag));
   const replaced = await ownedSegments(ctx, bucket, key);
   const manifest = requested.map((p) => ({
     path: `/${container}/${partName(key, uploadId, p.partNumber)}`,
-    etag: p.etag,
+    etag: stored.get(p.partNumber)!.swiftEtag,
     size_bytes: stored.get(p.partNumber)!.bytes,
   }));
   const parts = requested.map((p) => partRef(bucket, container, partName(key, uploadId, p.partNumber)));
@@ -140,7 +160,7 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
     subs = top.subs;
     // The object's own reserved items: the upload that made it (for retries and
     // races), its ACL, its checksum, and the object lock its CreateMultipartUpload decided.
-    const reserved = { ...aclItems(marker.reserved), ...lockItemsOf(marker.reserved), ...tagItemsOf(marker.reserved), ...checksum?.items, [UPLOAD_ID]: uploadId };
+    const reserved = { ...aclItems(marker.reserved), ...lockItemsOf(marker.reserved), ...tagItemsOf(marker.reserved), ...checksum?.items, ...encryption, [UPLOAD_ID]: uploadId };
     const made = objectHeaders(marker);
     const headers = expiry.deleteAt === undefined ? made.headers : { ...made.headers, 'x-delete-at': String(expiry.deleteAt) };
     written = await ctx.store.putManifest(bucket, key, top.entries, { ...made, headers, s3Etag: etag, reserved, storageClass: marker.storageClass });
@@ -178,7 +198,7 @@ async function complete(ctx: OperationContext, bucket: string, key: string, uplo
   // claim would make a retried Complete answer NoSuchUpload.
   const unused = [...stored.values()].map((s) => s.name).filter((n) => !usedSet.has(n));
   await deleteSegments(ctx, bucket, [...unused, ...replacedNow, abortNoteName(key, uploadId)]);
-  return { doc: completeMultipartUploadResult(bucket, key, etag, checksum?.elements), versionId: written.versionId, expiration: expiry.headers };
+  return { doc: completeMultipartUploadResult(bucket, key, etag, checksum?.elements), versionId: written.versionId, expiration: expiry.headers, encryption: completedEncryptionHeaders(marker) };
 }
 
 /** NoSuchUpload unless the upload is open, or completed into the object at the key (a retry). */
@@ -205,7 +225,7 @@ export async function completeMultipartUpload(ctx: OperationContext): Promise<S3
   const quick = await Promise.race([work.then((done) => ({ done }), (error: unknown) => ({ error })), delay(ctx.limits.slowAnswerAfterMs)]);
   if (quick) {
     if ('error' in quick) throw quick.error;
-    return { status: 200, headers: { ...versionHeaders(quick.done.versionId), ...quick.done.expiration }, xml: quick.done.doc };
+    return { status: 200, headers: { ...versionHeaders(quick.done.versionId), ...quick.done.expiration, ...quick.done.encryption }, xml: quick.done.doc };
   }
   // S3 quirk: a long Complete answers 200 at once and keeps the connection alive
   // with whitespace; a failure then arrives as an error document in that body.

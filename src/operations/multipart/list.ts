@@ -50,7 +50,7 @@ export async function listParts(ctx: OperationContext): Promise<S3Result> {
       maxParts,
       isTruncated: parts.length > maxParts,
       parts: page.map(({ row, n }) => ({
-        partNumber: n, lastModified: parseSwiftTimestamp(row.last_modified), etag: listingEtag(row.hash), size: row.bytes ?? 0,
+        partNumber: n, lastModified: parseSwiftTimestamp(row.last_modified), etag: listingEtag(row.hash, row.content_type, (r) => ctx.store.storedEtagOfRow(container, r), row), size: row.bytes ?? 0,
         checksum: checksumElements(partChecksumOfRow(ctx, container, row)),
       })),
       checksum: upload && { algorithm: CHECKSUM_ALGORITHMS[upload.algorithm].name, type: upload.type },

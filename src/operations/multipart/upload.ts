@@ -29,15 +29,17 @@ import { checksumElements, checksumItem } from '../common/checksums.js';
 import { pipeWithFailure } from '../common/pipe-failure.js';
 import { requestedTags, tagItemsForWrite } from '../tagging/write-tags.js';
 import { ChecksumTap, checksumTypeMismatch, uploadChecksumItems, uploadChecksumOf } from './part-checksums.js';
-import { refuseWhereDefaultEncrypts } from '../encryption/bucket-default.js';
+import { encryptionForUpload, isEncryptedUpload, openUploadForPart } from '../encryption/multipart-state.js';
+import { writeEncryptedPart } from '../encryption/multipart-part.js';
+import { requestedCustomerKey } from '../encryption/customer-key.js';
 
 export async function createMultipartUpload(ctx: OperationContext): Promise<S3Result> {
   const { bucket, key } = ctx.req as { bucket: string; key: string };
   checkKey(key, ctx.limits.maxKeyBytes);
   const stored = storedObjectHeaders(ctx.req.headers);
   checkMetadataLimits(stored, await ctx.store.limits());
-  // Multipart uploads are not encrypted yet: none starts where the bucket's default would encrypt it.
-  await refuseWhereDefaultEncrypts(ctx, bucket, 'CreateMultipartUpload');
+  // SSE-C, SSE-S3, SSE-KMS or the bucket's default: the upload's data key, wrapped, kept on the marker (operations/encryption/).
+  const sse = await encryptionForUpload(ctx, bucket, key);
   // The final object's lock, decided now (the default's days count from here) and kept on the marker.
   const lock = await lockForWrite(ctx, bucket, { needsIntegrity: false });
   const acl = await requestedObjectAcl(ctx);
@@ -54,11 +56,11 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
   // it too: Content-Type, the stored content headers and X-Object-Meta-*; and,
   // as the gateway's sealed items, its ACL.
   await ctx.store.putObject(segmentsContainer(bucket), markerName(key, uploadId), {
-    body: '', length: 0, headers: { ...stored, 'content-type': stored['content-type'] ?? 'application/octet-stream' }, reserved: { ...acl.items, ...lock.items, ...uploadChecksumItems(checksum), ...tagItems },
+    body: '', length: 0, headers: { ...stored, 'content-type': stored['content-type'] ?? 'application/octet-stream' }, reserved: { ...acl.items, ...lock.items, ...uploadChecksumItems(checksum), ...tagItems, ...sse?.items },
     storageClass: placement.storageClass,
   });
   if (acl.acl) await ensureDelegatedReads(ctx, bucket, acl.acl);
-  const headers = checksum ? { 'x-amz-checksum-algorithm': CHECKSUM_ALGORITHMS[checksum.algorithm].name, 'x-amz-checksum-type': checksum.type } : {};
+  const headers = { ...(checksum ? { 'x-amz-checksum-algorithm': CHECKSUM_ALGORITHMS[checksum.algorithm].name, 'x-amz-checksum-type': checksum.type } : {}), ...sse?.headers };
   return { status: 200, headers, xml: initiateMultipartUploadResult(bucket, key, uploadId) };
 }
 
@@ -83,7 +85,10 @@ export async function uploadPart(ctx: OperationContext): Promise<S3Result> {
   const uploadId = checkUploadId(ctx.req.query.get('uploadId'));
   const part = parsePartNumber(ctx.req.query.get('partNumber'), partLimit((await ctx.store.limits()).maxManifestSegments));
   const length = await bodyLength(ctx);
+  const customer = requestedCustomerKey(ctx);
   const marker = await uploadMarker(ctx, bucket, key, uploadId);
+  // An encrypted upload's data key (SSE-C: the request must bring the upload's key), before any byte is read.
+  const encryption = await openUploadForPart(ctx, bucket, key, marker, customer);
   const upload = uploadChecksumOf(marker);
   if (upload && ctx.checksum && ctx.checksum.algorithm !== upload.algorithm) checksumTypeMismatch(upload.algorithm, ctx.checksum.algorithm);
   // A part keeps only its bytes, its MD5 (Content-MD5) and its checksum; metadata belongs to the marker.
@@ -99,7 +104,9 @@ export async function uploadPart(ctx: OperationContext): Promise<S3Result> {
     partCtx = { ...ctx, body: pipeWithFailure(ctx.body, tap) };
     checksum = { algorithm: upload.algorithm, value: () => tap.value };
   }
-  const out = await writeBody(partCtx, target, {}, length, () => ensureStillOpen(ctx, bucket, key, uploadId, part, container), {}, { listChecksum: true, checksum });
+  const stillOpen = () => ensureStillOpen(ctx, bucket, key, uploadId, part, container);
+  if (encryption) return { status: 200, headers: await writeEncryptedPart(partCtx, target, length, encryption, part, stillOpen, checksum) };
+  const out = await writeBody(partCtx, target, {}, length, stillOpen, {}, { listChecksum: true, checksum });
   return { status: 200, headers: out };
 }
 
@@ -141,6 +148,8 @@ export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
   const source = parseCopySource(headers['x-amz-copy-source']!);
   checkBucketName(source.bucket);
   const marker = await uploadMarker(ctx, bucket, key, uploadId);
+  // Copying into an encrypted upload would need the source's bytes re-encrypted as a part: not done here.
+  if (isEncryptedUpload(marker)) throw s3Error('NotImplemented', {}, 'UploadPartCopy into an upload with server-side encryption is not implemented by this gateway; upload the part with UploadPart.');
   const upload = uploadChecksumOf(marker);
   const container = await partsContainerOf(ctx, bucket, marker);
   const info = await findCopySource(ctx, source);

@@ -24,6 +24,7 @@ import { taggingCountHeader } from '../tagging/object-tags.js';
 import { requestedCustomerKey } from '../encryption/customer-key.js';
 import { coversWholeObject, decryptedBody, openForRead, readOffset } from '../encryption/read.js';
 import type { CustomerKey } from '../../s3/sse.js';
+import { encryptedParts, partsDecryptedBody } from '../encryption/multipart-read.js';
 
 interface PartRange {
   readonly range: string;
@@ -184,8 +185,15 @@ async function answerRead(
     }
   }
   Object.assign(out, overrides);
-  // Ciphertext and plaintext have the same length: Swift's range is the plaintext's, decrypted from its first byte.
-  const stream = decryption && read.body ? decryptedBody(read.body, decryption, readOffset(read.answer, info.contentRange), coversWholeObject(read.answer, info.contentRange)) : read.body;
+  // Ciphertext and plaintext have the same length: Swift's range is the plaintext's, decrypted from its first byte
+  // (a multipart object's part by part, each from its own counter block: encryption/multipart-read.ts).
+  let stream = read.body;
+  if (decryption && read.body) {
+    const offset = readOffset(read.answer, info.contentRange);
+    stream = decryption.layout === 'parts'
+      ? partsDecryptedBody(read.body, decryption, await encryptedParts(ctx, bucket, key, info, decryption), offset)
+      : decryptedBody(read.body, decryption, offset, coversWholeObject(read.answer, info.contentRange));
+  }
   return { status: read.answer === 'range' ? 206 : 200, headers: out, stream };
 }
 

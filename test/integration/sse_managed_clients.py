@@ -9,35 +9,11 @@ import io
 import json
 import os
 
-import boto3
-import botocore
-from botocore.config import Config
+from boto3_steps import client, step, steps
 
 bucket = os.environ["S3_BUCKET"]
 kms_key = os.environ["KMS_KEY_ID"]
-s3 = boto3.client(
-    "s3",
-    endpoint_url=os.environ["S3_ENDPOINT"],
-    aws_access_key_id=os.environ["S3_ACCESS_KEY"],
-    aws_secret_access_key=os.environ["S3_SECRET_KEY"],
-    region_name="us-east-1",
-    config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-)
-steps = {}
-
-
-def error_of(e):
-    meta = e.response.get("ResponseMetadata", {})
-    return {"status": meta.get("HTTPStatusCode"), "code": e.response.get("Error", {}).get("Code")}
-
-
-def step(name, fn):
-    try:
-        steps[name] = {"ok": True, **(fn() or {})}
-    except botocore.exceptions.ClientError as e:
-        steps[name] = {"ok": False, "error": error_of(e)}
-    except Exception as e:  # noqa: BLE001 - report everything
-        steps[name] = {"ok": False, "error": {"type": type(e).__name__, "message": str(e)}}
+s3 = client()
 
 
 def body(size):

@@ -94,11 +94,12 @@ describe('F15: headers asking for what the gateway does not do are refused', () 
     }
   });
 
-  it('CopyObject and CreateMultipartUpload refuse them too; GetObject with SSE-C keys of a plain object is refused', async () => {
+  it('CopyObject refuses them too, and CreateMultipartUpload those without a key provider here (SSE-C multipart: sse-multipart.test.ts); GetObject with SSE-C keys of a plain object is refused', async () => {
     expect((await rawS3(gw.url, { method: 'PUT', path: `/${bucket}/plain`, keys, body: 'plain' })).status).toBe(200);
     for (const c of cases) {
       const copy = await rawS3(gw.url, { method: 'PUT', path: `/${bucket}/refused-copy`, keys, headers: { ...c.headers, 'x-amz-copy-source': `/${bucket}/plain` } });
       expect(copy.status, c.what).toBe(501);
+      if (c.what === 'SSE-C') continue;
       const mp = await rawS3(gw.url, { method: 'POST', path: `/${bucket}/refused-mp?uploads`, keys, headers: c.headers });
       expect(mp.status, c.what).toBe(501);
     }

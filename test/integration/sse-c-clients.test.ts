@@ -71,8 +71,8 @@ describe('real clients', () => {
     expect(steps['presigned GET']).toEqual({ ok: true, same: true, withoutHeaders: 403 });
   });
 
-  it('boto3 multipart and copies of SSE-C objects are NotImplemented', () => {
-    expect(steps['multipart refused']!['create']).toMatchObject({ status: 501, code: 'NotImplemented' });
+  it('boto3: CreateMultipartUpload takes the SSE-C key (encrypted multipart: sse-multipart-clients.test.ts); copies of SSE-C objects are NotImplemented', () => {
+    expect(steps['multipart created']).toEqual({ ok: true, algorithm: 'AES256', keyMd5: true });
     expect(steps['copy refused']!['copy']).toMatchObject({ status: 501, code: 'NotImplemented' });
   });
 

@@ -29,10 +29,15 @@ def error_of(e):
     return {"status": meta.get("HTTPStatusCode"), "code": e.response.get("Error", {}).get("Code")}
 
 
-def step(name, fn):
+def error_with_message(e):
+    return {**error_of(e), "message": e.response.get("Error", {}).get("Message")}
+
+
+def step(name, fn, describe=error_of):
+    """Runs fn, keeping its outcome under `name`; `describe` turns an S3 error into what the test reads."""
     try:
         steps[name] = {"ok": True, **(fn() or {})}
     except botocore.exceptions.ClientError as e:
-        steps[name] = {"ok": False, "error": error_of(e)}
+        steps[name] = {"ok": False, "error": describe(e)}
     except Exception as e:  # noqa: BLE001 - report everything
         steps[name] = {"ok": False, "error": {"type": type(e).__name__, "message": str(e)}}

@@ -8,37 +8,20 @@ import json
 import os
 import urllib.request
 
-import boto3
 import botocore
-from botocore.config import Config
+import boto3_steps
+from boto3_steps import client, steps
+from boto3_steps import error_with_message as error_of
 
 bucket = os.environ["S3_BUCKET"]
-s3 = boto3.client(
-    "s3",
-    endpoint_url=os.environ["S3_ENDPOINT"],
-    aws_access_key_id=os.environ["S3_ACCESS_KEY"],
-    aws_secret_access_key=os.environ["S3_SECRET_KEY"],
-    region_name="us-east-1",
-    config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-)
+s3 = client()
 KEY = os.urandom(32)
 OTHER = os.urandom(32)
 SSE = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": KEY}
-steps = {}
-
-
-def error_of(e):
-    meta = e.response.get("ResponseMetadata", {})
-    return {"status": meta.get("HTTPStatusCode"), "code": e.response.get("Error", {}).get("Code"), "message": e.response.get("Error", {}).get("Message")}
 
 
 def step(name, fn):
-    try:
-        steps[name] = {"ok": True, **(fn() or {})}
-    except botocore.exceptions.ClientError as e:
-        steps[name] = {"ok": False, "error": error_of(e)}
-    except Exception as e:  # noqa: BLE001 - report everything
-        steps[name] = {"ok": False, "error": {"type": type(e).__name__, "message": str(e)}}
+    boto3_steps.step(name, fn, describe=error_of)
 
 
 def body(size):

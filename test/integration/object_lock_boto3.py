@@ -16,6 +16,9 @@ import time
 import boto3
 import botocore
 from botocore.config import Config
+import boto3_steps
+from boto3_steps import steps
+from boto3_steps import error_with_message as error_of
 
 prefix = os.environ["S3_PREFIX"]
 
@@ -36,7 +39,6 @@ nobypass = client(os.environ["S3_ENDPOINT_NOBYPASS"])
 # Sends no checksum where S3 does not require one (PutObject): the Content-MD5 rule is S3's to enforce.
 bare = client(os.environ["S3_ENDPOINT"], request_checksum_calculation="when_required")
 MiB = 1024 * 1024
-steps = {}
 buckets = []
 
 
@@ -52,18 +54,8 @@ def iso(d):
     return d.astimezone(datetime.timezone.utc).isoformat() if d else None
 
 
-def error_of(e):
-    meta = e.response.get("ResponseMetadata", {})
-    return {"status": meta.get("HTTPStatusCode"), "code": e.response.get("Error", {}).get("Code"), "message": e.response.get("Error", {}).get("Message")}
-
-
 def step(name, fn):
-    try:
-        steps[name] = {"ok": True, **(fn() or {})}
-    except botocore.exceptions.ClientError as e:
-        steps[name] = {"ok": False, "error": error_of(e)}
-    except Exception as e:  # noqa: BLE001 - report everything
-        steps[name] = {"ok": False, "error": {"type": type(e).__name__, "message": str(e)}}
+    boto3_steps.step(name, fn, describe=error_of)
 
 
 def expect_error(fn):

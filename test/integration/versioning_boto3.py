@@ -20,6 +20,8 @@ import os
 import boto3
 import botocore
 from botocore.config import Config
+import boto3_steps
+from boto3_steps import steps
 
 prefix = os.environ["S3_PREFIX"]
 session = dict(
@@ -31,7 +33,6 @@ session = dict(
 )
 s3 = boto3.client("s3", **session)
 MiB = 1024 * 1024
-steps = {}
 
 
 def error_of(e):
@@ -46,12 +47,7 @@ def error_of(e):
 
 
 def step(name, fn):
-    try:
-        steps[name] = {"ok": True, **(fn() or {})}
-    except botocore.exceptions.ClientError as e:
-        steps[name] = {"ok": False, "error": error_of(e)}
-    except Exception as e:  # noqa: BLE001 - report everything
-        steps[name] = {"ok": False, "error": {"type": type(e).__name__, "message": str(e)}}
+    boto3_steps.step(name, fn, describe=error_of)
 
 
 def expect_error(fn):

@@ -4,20 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBucketEncryption, encodeBucketEncryption } from '../../../src/operations/encryption/bucket-default.js';
 import { encryptionConfigurationDocument, parseEncryptionConfiguration } from '../../../src/s3/encryption-config.js';
-import { S3Error } from '../../../src/s3/errors.js';
 import { encryptionContextText, managedResponseHeaders, parseManagedEncryption } from '../../../src/s3/sse-managed.js';
 import { toXml } from '../../../src/s3/xml.js';
+import { s3ErrorCode } from '../../helpers/s3-error.js';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
-const codeOf = async (fn: () => unknown): Promise<string | undefined> => {
-  try {
-    await fn();
-  } catch (err) {
-    if (err instanceof S3Error) return `${err.status} ${err.code}`;
-    throw err;
-  }
-  return undefined;
-};
 
 describe('parseManagedEncryption', () => {
   it('reads AES256, and aws:kms with its key id, context and bucket-key flag', () => {
@@ -30,7 +21,7 @@ describe('parseManagedEncryption', () => {
   });
 
   it('answers S3\'s errors', async () => {
-    const code = (h: Record<string, string>) => codeOf(() => parseManagedEncryption(h));
+    const code = (h: Record<string, string>) => s3ErrorCode(() => parseManagedEncryption(h));
     expect(await code({ 'x-amz-server-side-encryption': 'aes256' })).toBe('400 InvalidArgument');
     expect(await code({ 'x-amz-server-side-encryption-aws-kms-key-id': 'k' })).toBe('400 InvalidArgument');
     expect(await code({ 'x-amz-server-side-encryption': 'AES256', 'x-amz-server-side-encryption-context': b64({}) })).toBe('400 InvalidArgument');
@@ -64,7 +55,7 @@ describe('the bucket encryption document', () => {
   });
 
   it('answers S3\'s errors', async () => {
-    const code = (body: string) => codeOf(() => parseEncryptionConfiguration(body));
+    const code = (body: string) => s3ErrorCode(() => parseEncryptionConfiguration(body));
     expect(await code('<not xml')).toBe('400 MalformedXML');
     expect(await code(doc(''))).toBe('400 MalformedXML');
     expect(await code(doc('<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule>'.repeat(2)))).toBe('400 MalformedXML');

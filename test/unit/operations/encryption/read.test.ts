@@ -8,11 +8,11 @@ import { coversWholeObject, openForRead, readOffset } from '../../../../src/oper
 import { storedEncryption } from '../../../../src/operations/encryption/state.js';
 import { encryptForWrite, type EncryptedWrite } from '../../../../src/operations/encryption/write.js';
 import type { OperationContext } from '../../../../src/operations/context.js';
-import { S3Error } from '../../../../src/s3/errors.js';
 import { parseCustomerKey, type CustomerKey } from '../../../../src/s3/sse.js';
 import { objectInfo } from '../../../../src/swift/object-info.js';
 import { Sealer } from '../../../../src/swift/sealed-state.js';
 import { Readable } from 'node:stream';
+import { s3ErrorCode } from '../../../helpers/s3-error.js';
 
 const sealer = new Sealer(Buffer.from('integrity key'));
 const ctx = { sse: { digestKey: customerKeyDigestKey(Buffer.from('integrity key')), customerKeysAllowed: true }, req: { headers: {} }, body: Readable.from([]) } as unknown as OperationContext;
@@ -32,15 +32,6 @@ function info(items: Record<string, string>, change: Record<string, string> = {}
   return objectInfo('b', 'k', headers, sealer);
 }
 
-const codeOf = async (fn: () => unknown): Promise<string | undefined> => {
-  try {
-    await fn();
-  } catch (err) {
-    if (err instanceof S3Error) return `${err.status} ${err.code}`;
-    throw err;
-  }
-  return undefined;
-};
 
 describe('openForRead', () => {
   const customer = keyOf();
@@ -63,22 +54,22 @@ describe('openForRead', () => {
   });
 
   it('answers as S3 does for every mismatch', async () => {
-    expect(await codeOf(() => openForRead(ctx, 'b', 'k', encrypted, undefined))).toBe('400 InvalidRequest');
-    expect(await codeOf(() => openForRead(ctx, 'b', 'k', encrypted, keyOf()))).toBe('403 AccessDenied');
-    expect(await codeOf(() => openForRead(ctx, 'b', 'k', info({}), customer))).toBe('400 InvalidRequest');
+    expect(await s3ErrorCode(() => openForRead(ctx, 'b', 'k', encrypted, undefined))).toBe('400 InvalidRequest');
+    expect(await s3ErrorCode(() => openForRead(ctx, 'b', 'k', encrypted, keyOf()))).toBe('403 AccessDenied');
+    expect(await s3ErrorCode(() => openForRead(ctx, 'b', 'k', info({}), customer))).toBe('400 InvalidRequest');
     expect(await openForRead(ctx, 'b', 'k', info({}), undefined)).toBeUndefined();
   });
 
   it('a wrapped key copied onto another object name does not unwrap there (403)', async () => {
     const elsewhere = objectInfo('b', 'other', { 'content-length': '0', etag: 'x', ...sealer.headers({ container: 'b', object: 'other', size: 0 }, written.items) }, sealer);
-    expect(await codeOf(() => openForRead(ctx, 'b', 'other', elsewhere, customer))).toBe('403 AccessDenied');
+    expect(await s3ErrorCode(() => openForRead(ctx, 'b', 'other', elsewhere, customer))).toBe('403 AccessDenied');
   });
 
   it('changed items (the seal breaks) are refused, never a plain object', async () => {
     const changed = info(written.items, { 'x-object-meta-s3gw-sse-iv': 'AAAAAAAAAAAAAAAAAAAAAA' });
     expect(storedEncryption(changed).kind).toBe('unverifiable');
-    expect(await codeOf(() => openForRead(ctx, 'b', 'k', changed, undefined))).toBe('400 InvalidRequest');
-    expect(await codeOf(() => openForRead(ctx, 'b', 'k', changed, customer))).toBe('403 AccessDenied');
+    expect(await s3ErrorCode(() => openForRead(ctx, 'b', 'k', changed, undefined))).toBe('400 InvalidRequest');
+    expect(await s3ErrorCode(() => openForRead(ctx, 'b', 'k', changed, customer))).toBe('403 AccessDenied');
     // An unknown mode sealed by a (newer) gateway: not readable as plaintext either.
     expect(storedEncryption(info({ ...written.items, sse: 'z9' })).kind).toBe('unverifiable');
   });
